@@ -61,7 +61,8 @@ public interface KvStore extends AutoCloseable {
 
     /**
      * Replaces the value of {@code key} if its current {@code modRevision} is
-     * {@code expectedRevision}; a ttl other than {@link #NO_TTL} restarts its expiry.
+     * {@code expectedRevision}. Like etcd's put, the write sets the key's expiry afresh: it expires
+     * {@code ttl} after this write, or never with {@link #NO_TTL}.
      *
      * @throws StoreException.NotFound if the key does not exist
      * @throws StoreException.Conflict if the key's revision is another
