@@ -100,8 +100,6 @@ final class Database implements AutoCloseable {
 
     private void check(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            // Only takes effect on a new file; an existing one keeps its setting.
-            s.execute("PRAGMA auto_vacuum = INCREMENTAL");
             try (ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
                 String verdict = rs.next() ? rs.getString(1) : "no answer";
                 if (!"ok".equals(verdict)) {
@@ -122,6 +120,9 @@ final class Database implements AutoCloseable {
     Connection connect(boolean readOnly) throws SQLException {
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         try (Statement s = c.createStatement()) {
+            // Lets compaction give pages back to the file system. It takes effect only on a new
+            // file, before the switch to WAL writes the header; an existing file keeps its mode.
+            s.execute("PRAGMA auto_vacuum = INCREMENTAL");
             s.execute("PRAGMA busy_timeout = 10000");
             s.execute("PRAGMA journal_mode = WAL");
             if (readOnly) {

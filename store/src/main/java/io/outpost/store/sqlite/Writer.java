@@ -1,6 +1,8 @@
 package io.outpost.store.sqlite;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -154,6 +156,7 @@ final class Writer implements AutoCloseable {
         committedRevision = revision;
         compactRevision = compacted;
         onCommit.accept(events);
+        reclaimIfAsked(batch);
         for (int i = 0; i < batch.size(); i++) {
             WriteOp op = batch.get(i);
             if (results.get(i) instanceof StoreException e) {
@@ -162,7 +165,6 @@ final class Writer implements AutoCloseable {
                 op.result().complete(results.get(i));
             }
         }
-        reclaimIfAsked(batch);
     }
 
     private KeyValue create(WriteOp.Create c, long revision, List<Event> events) throws SQLException {
@@ -203,20 +205,35 @@ final class Writer implements AutoCloseable {
         return current.kv();
     }
 
-    /** Outside the transaction: incremental vacuum and a WAL checkpoint cannot run inside one. */
+    /**
+     * After a compaction's commit: gives the freed pages back to the file system in a transaction
+     * of its own, then truncates the WAL (a checkpoint cannot run inside a transaction). The ops of
+     * the batch are answered after this, so {@link SqliteKvStore#compact} returns with the space freed.
+     */
     private void reclaimIfAsked(List<WriteOp> batch) {
         if (batch.stream().noneMatch(op -> op instanceof WriteOp.Reclaim)) {
             return;
         }
         try {
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery("PRAGMA freelist_count");
+                 PreparedStatement vacuum = connection.prepareStatement("PRAGMA incremental_vacuum")) {
+                // sqlite-jdbc steps this pragma once per execute, and each step frees one page:
+                // run it once per free page, all in one transaction (one fsync).
+                long free = rs.next() ? rs.getLong(1) : 0;
+                for (long i = 0; i < free; i++) {
+                    vacuum.execute();
+                }
+            }
+            connection.commit();
             connection.setAutoCommit(true);
             try (Statement s = connection.createStatement()) {
-                s.execute("PRAGMA incremental_vacuum");
                 s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
             } finally {
                 connection.setAutoCommit(false);
             }
         } catch (SQLException e) {
+            rollback();
             // Space is reclaimed on the next try; the data is unaffected.
             org.slf4j.LoggerFactory.getLogger(Writer.class).warn("reclaiming space in {} failed: {}", db.file(), e.getMessage());
         }
