@@ -1,5 +1,8 @@
 package io.outpost.cli;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Turns SIGTERM and SIGINT into a graceful stop that exits 0.
  *
@@ -11,14 +14,22 @@ package io.outpost.cli;
  */
 final class StopSignals {
 
+    private static final Logger LOG = LoggerFactory.getLogger(StopSignals.class);
+
     private StopSignals() {
     }
 
     /** Runs {@code stop} on the JVM's signal thread at SIGTERM or SIGINT; it must return quickly. */
     static void onTermOrInt(Runnable stop) {
         for (String name : new String[] {"TERM", "INT"}) {
-            // javac warns about each use of sun.misc (and cannot be told not to); keep them few.
-            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.run());
+            try {
+                // javac warns about each use of sun.misc (and cannot be told not to); keep them few.
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.run());
+            } catch (IllegalArgumentException e) {
+                // With -Xrs the JVM leaves the signal to the OS, which ends the process at once,
+                // as kill -9 would: every acknowledged write is on disk already.
+                LOG.warn("cannot handle SIG{} ({}): it will end the process without a clean stop", name, e.getMessage());
+            }
         }
     }
 }

@@ -85,7 +85,8 @@ class OutpostIT {
 
         static Child start(Path tmp, String... args) throws IOException {
             Path out = Files.createTempFile(tmp, "stdout", ".txt");
-            ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString()).redirectOutput(out.toFile());
+            // From another folder than the repository's: the launcher must find its own.
+            ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString()).directory(tmp.toFile()).redirectOutput(out.toFile());
             pb.command().addAll(List.of(args));
             pb.environment().keySet().removeIf(name -> name.startsWith("OUTPOST_"));
             Process process = pb.start();
