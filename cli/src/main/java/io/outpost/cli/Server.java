@@ -40,10 +40,12 @@ final class Server implements AutoCloseable {
         StopSignals.onTermOrInt(this::requestStop);
         // Closes the store on every other way out of the JVM too (System.exit, SIGHUP).
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("outpost-shutdown").unstarted(this::close));
-        try (this) {
+        try {
             start();
             awaitStopRequest();
             LOG.info("stopping");
+        } finally {
+            close();
         }
     }
 
