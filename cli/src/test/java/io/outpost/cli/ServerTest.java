@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +59,7 @@ class ServerTest {
 
     @Test
     void theEtcdDatastoreSaysItIsNotInThisBuildYet() {
-        ServerConfig etcd = new ServerConfig(dataDir, new Datastore.Etcd("etcd://e1:2379", List.of("e1:2379")));
+        ServerConfig etcd = new ServerConfig(dataDir, new Datastore.Etcd("etcd://e1:2379"));
         try (Server server = new Server(etcd)) {
             assertThatThrownBy(server::start).isInstanceOf(StoreException.Unavailable.class)
                     .hasMessageContaining("--datastore etcd://e1:2379");
