@@ -120,9 +120,14 @@ final class Database implements AutoCloseable {
     Connection connect(boolean readOnly) throws SQLException {
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         try (Statement s = c.createStatement()) {
-            // Lets compaction give pages back to the file system. It takes effect only on a new
-            // file, before the switch to WAL writes the header; an existing file keeps its mode.
-            s.execute("PRAGMA auto_vacuum = INCREMENTAL");
+            if (!readOnly) {
+                // Lets compaction give pages back to the file system. It takes effect only on a new
+                // file, before the switch to WAL writes the header; an existing file keeps its mode.
+                // Never on a reader: setting it writes the header in a transaction of its own, and a
+                // reader opened while the writer is between its first read and its first write
+                // fails that write with SQLITE_BUSY_SNAPSHOT, which no busy timeout retries.
+                s.execute("PRAGMA auto_vacuum = INCREMENTAL");
+            }
             s.execute("PRAGMA busy_timeout = 10000");
             s.execute("PRAGMA journal_mode = WAL");
             if (readOnly) {
