@@ -117,6 +117,46 @@ abstract class ConcurrencyContract extends ContractSection {
         assertThat(store.count("/keys/")).isZero();
     }
 
+    @Test
+    void watchesOpenedWhileWritesAreInFlightSeeEveryLaterEventOnceInOrder() throws Exception {
+        KeyValue first = store.create("/w/k", bytes("0"));
+        record Opened(Watch watch, long after, long currentBefore, long currentAfter) {
+        }
+        List<Opened> opened = new ArrayList<>();
+        Thread writer = Thread.ofPlatform().start(() -> {
+            KeyValue kv = first;
+            for (int i = 1; i <= THREADS * PER_THREAD; i++) {
+                kv = store.update("/w/k", bytes(Integer.toString(i)), kv.modRevision());
+            }
+        });
+        try {
+            // Half from a recent past revision (replay, then live), half from now; the writer does not wait.
+            for (int i = 0; writer.isAlive() && i < 40; i++) {
+                long before = store.currentRevision();
+                long after = i % 2 == 0 ? Math.max(first.modRevision(), before - 3) : 0;
+                opened.add(new Opened(store.watch("/w/", after), after, before, store.currentRevision()));
+            }
+            writer.join();
+            // One more write, so that every watch has at least one event to wait for.
+            long end = store.create("/w/end", bytes("end")).modRevision();
+
+            for (Opened o : opened) {
+                List<Long> seen = pollThrough(o.watch(), end).stream().map(Event::revision).toList();
+                if (o.after() == 0) {
+                    assertThat(seen.getFirst()).as("a watch from now starts after the revision current when asked")
+                            .isBetween(o.currentBefore() + 1, o.currentAfter() + 1);
+                }
+                long from = o.after() == 0 ? seen.getFirst() : o.after() + 1;
+                assertThat(seen).as("the revisions seen by a watch after %d (opened at %d..%d)", o.after(),
+                        o.currentBefore(), o.currentAfter())
+                        .containsExactlyElementsOf(LongStream.rangeClosed(from, end).boxed().toList());
+            }
+        } finally {
+            writer.join();
+            opened.forEach(o -> o.watch().close());
+        }
+    }
+
     /**
      * Runs {@code task} on {@link #THREADS} platform threads released together; rethrows the first
      * failure. The wait is only a guard against a deadlocked backend.
