@@ -62,7 +62,8 @@ abstract class CompactionContract extends ContractSection {
             assertThat(range.compactRevision()).isEqualTo(compactRevision);
         } else {
             assertThat(store.get("/c/k", at)).contains(versions.get(c.atVersion()));
-            assertThat(store.range(RangeRequest.all("/c/").atRevision(at)).kvs()).containsExactly(versions.get(c.atVersion()));
+            assertThat(store.range(RangeRequest.all("/c/").atRevision(at)).kvs())
+                    .containsExactly(versions.get(c.atVersion()));
         }
         assertThat(store.get("/c/k")).contains(versions.getLast());
     }
@@ -122,7 +123,8 @@ abstract class CompactionContract extends ContractSection {
         return Stream.of(
                 new Rejected("A compaction to the revision already compacted to fails with Compacted", 0, false),
                 new Rejected("A compaction to an older revision fails with Compacted", -1, false),
-                new Rejected("A compaction to a revision not written yet fails with IllegalArgumentException", 0, true));
+                new Rejected("A compaction to a revision not written yet fails with IllegalArgumentException",
+                        0, true));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -8,18 +8,9 @@ import org.junit.jupiter.api.Nested;
 /**
  * The one contract every {@link KvStore} backend passes: etcd's semantics as the Javadoc of
  * {@link KvStore}, {@link Watch}, {@link RangeRequest} and {@link StoreException} states them.
- * A backend's test extends this class and implements the hooks; nothing else.
- *
- * <pre>{@code
- * class InMemoryKvStoreTest extends KvStoreContract {
- *     private final FakeClock clock = new FakeClock();
- *     private final List<InMemoryKvStore> stores = new ArrayList<>();
- *
- *     protected KvStore newStore() { return newStoreWithWatchBuffer(10_000); }
- *     protected KvStore newStoreWithWatchBuffer(int events) { ... new InMemoryKvStore(clock, events) ... }
- *     protected void expireAfter(Duration ttl) { clock.advance(ttl.plusMillis(1)); stores.forEach(InMemoryKvStore::expireDue); }
- * }
- * }</pre>
+ * A backend's test extends this class and implements the hooks; nothing else. See
+ * {@code io.outpost.store.memory.InMemoryKvStoreTest} (a fake clock and a sweep) and
+ * {@code io.outpost.store.sqlite.SqliteKvStoreTest} (a file per store) for the whole of it.
  *
  * <p>The tests are grouped by verb, one section class per file, each run here as a {@code @Nested}
  * class so that a backend has a single class to subclass: {@link GetContract},
@@ -39,7 +30,8 @@ public abstract class KvStoreContract {
      * <p>The suite never assumes the base revision (the in-memory store starts at 0, etcd at 1 or
      * wherever a shared server is), but while a test runs the store's revision must move only by
      * the test's own writes, one per write: a backend that shares a server between stores must
-     * give each store its own keys and must not let another store write meanwhile.
+     * give each store its own keys and must not let another store write meanwhile. Compaction
+     * may be shared: the suite compacts only to revisions its own test wrote.
      */
     protected abstract KvStore newStore();
 

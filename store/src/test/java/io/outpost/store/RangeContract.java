@@ -77,7 +77,8 @@ abstract class RangeContract extends ContractSection {
         store.create("/r/c", bytes("c"));
         store.delete("/r/b");
 
-        assertThat(store.range(RangeRequest.all("/r/")).kvs()).extracting(KeyValue::key).containsExactly("/r/a", "/r/c");
+        assertThat(store.range(RangeRequest.all("/r/")).kvs()).extracting(KeyValue::key)
+                .containsExactly("/r/a", "/r/c");
         assertThat(store.count("/r/")).isEqualTo(2);
     }
 

@@ -33,7 +33,8 @@ abstract class ValueContract extends ContractSection {
                 new Value("An empty value is stored as empty, not absent", new byte[0]),
                 new Value("A value of one NUL byte is kept", new byte[] {0}),
                 new Value("A value holding every byte 0x00 to 0xFF is kept byte for byte", everyByte),
-                new Value("A value that is not UTF-8 is kept, not decoded", new byte[] {(byte) 0xC3, 0x28, (byte) 0xFF, (byte) 0xFE}),
+                new Value("A value that is not UTF-8 is kept, not decoded",
+                        new byte[] {(byte) 0xC3, 0x28, (byte) 0xFF, (byte) 0xFE}),
                 new Value("A value with trailing spaces and newlines is kept", bytes("{\"a\": 1}\n \n")),
                 new Value("A 10 KB random value is kept byte for byte", tenKilobytes));
     }

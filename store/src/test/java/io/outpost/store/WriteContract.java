@@ -35,7 +35,8 @@ abstract class WriteContract extends ContractSection {
 
         KeyValue updated = store.update("/k", bytes("v2"), created.modRevision());
 
-        assertThat(updated).isEqualTo(new KeyValue("/k", bytes("v2"), created.createRevision(), created.modRevision() + 1));
+        assertThat(updated)
+                .isEqualTo(new KeyValue("/k", bytes("v2"), created.createRevision(), created.modRevision() + 1));
         assertThat(store.get("/k")).contains(updated);
     }
 
