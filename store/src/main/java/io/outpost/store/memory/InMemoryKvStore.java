@@ -73,6 +73,7 @@ public final class InMemoryKvStore implements KvStore {
     @Override
     public Optional<KeyValue> get(String key, long atRevision) {
         Keys.checkKey(key);
+        checkRevision(atRevision);
         return locked(() -> Optional.ofNullable(liveAt(versions.get(key), readRevision(atRevision))).map(Row::kv));
     }
 
@@ -121,6 +122,7 @@ public final class InMemoryKvStore implements KvStore {
     @Override
     public KeyValue update(String key, byte[] value, long expectedRevision, Duration ttl) {
         Keys.checkKey(key);
+        checkRevision(expectedRevision);
         return locked(() -> {
             Row current = matching(key, expectedRevision);
             long rev = revision + 1;
@@ -133,6 +135,7 @@ public final class InMemoryKvStore implements KvStore {
     @Override
     public Deleted delete(String key, long expectedRevision) {
         Keys.checkKey(key);
+        checkRevision(expectedRevision);
         return locked(() -> {
             Row current = matching(key, expectedRevision);
             long rev = revision + 1;
@@ -258,6 +261,12 @@ public final class InMemoryKvStore implements KvStore {
         versions.computeIfAbsent(row.kv().key(), k -> new TreeMap<>()).put(revision, row);
         log.put(revision, row);
         hub.publish(List.of(event));
+    }
+
+    private static void checkRevision(long revision) {
+        if (revision < 0) {
+            throw new IllegalArgumentException("a revision must be 0 or positive, not " + revision);
+        }
     }
 
     private long expiry(Duration ttl) {
