@@ -61,8 +61,9 @@ public interface KvStore extends AutoCloseable {
 
     /**
      * Replaces the value of {@code key} if its current {@code modRevision} is
-     * {@code expectedRevision}. Like etcd's put, the write sets the key's expiry afresh: it expires
-     * {@code ttl} after this write, or never with {@link #NO_TTL}.
+     * {@code expectedRevision}, the revision the caller read; 0 matches no key (only
+     * {@link #delete} takes 0 as "any revision"). Like etcd's put, the write sets the key's expiry
+     * afresh: it expires {@code ttl} after this write, or never with {@link #NO_TTL}.
      *
      * @throws StoreException.NotFound if the key does not exist
      * @throws StoreException.Conflict if the key's revision is another

@@ -124,7 +124,7 @@ public final class InMemoryKvStore implements KvStore {
         Keys.checkKey(key);
         checkRevision(expectedRevision);
         return locked(() -> {
-            Row current = matching(key, expectedRevision);
+            Row current = matching(key, expectedRevision, false);
             long rev = revision + 1;
             KeyValue kv = new KeyValue(key, value.clone(), current.kv().createRevision(), rev);
             append(new Row(kv, false, expiry(ttl)), Event.put(kv, current.kv()));
@@ -137,7 +137,7 @@ public final class InMemoryKvStore implements KvStore {
         Keys.checkKey(key);
         checkRevision(expectedRevision);
         return locked(() -> {
-            Row current = matching(key, expectedRevision);
+            Row current = matching(key, expectedRevision, true);
             long rev = revision + 1;
             Event event = Event.delete(rev, current.kv());
             append(new Row(event.kv(), true, 0), event);
@@ -245,12 +245,12 @@ public final class InMemoryKvStore implements KvStore {
         return liveAt(versions.get(key), Long.MAX_VALUE);
     }
 
-    private Row matching(String key, long expectedRevision) {
+    private Row matching(String key, long expectedRevision, boolean zeroIsAny) {
         Row current = latestLive(key);
         if (current == null) {
             throw new StoreException.NotFound(key);
         }
-        if (expectedRevision != 0 && current.kv().modRevision() != expectedRevision) {
+        if (!(zeroIsAny && expectedRevision == 0) && current.kv().modRevision() != expectedRevision) {
             throw new StoreException.Conflict(key, expectedRevision, current.kv());
         }
         return current;
