@@ -1,6 +1,7 @@
 package io.outpost.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,15 @@ abstract class GetContract extends ContractSection {
         assertThat(store.get("/other")).isEmpty();
         assertThat(store.get("/k/child")).as("a key under an existing key").isEmpty();
         assertThat(store.get("/")).as("a prefix of an existing key").isEmpty();
+    }
+
+    @Test
+    void aReadAtAFutureRevisionFailsWithIllegalArgumentException() {
+        long future = store.create("/k", bytes("v")).modRevision() + 1;
+
+        assertThatIllegalArgumentException().isThrownBy(() -> store.get("/k", future));
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> store.range(RangeRequest.all("/").atRevision(future)));
     }
 
     @Test

@@ -227,6 +227,9 @@ public final class InMemoryKvStore implements KvStore {
         if (asked == 0) {
             return revision;
         }
+        if (asked > revision) {
+            throw new IllegalArgumentException("revision " + asked + " is in the future (current revision " + revision + ")");
+        }
         if (asked < compactRevision) {
             throw new StoreException.Compacted(asked, compactRevision);
         }
