@@ -55,7 +55,7 @@ final class Creates {
             ObjectMeta.meta(candidate).put("name", chosen);
             prepare(candidate, type);
             try {
-                Versioned created = store.create(type.key(target.namespace(), checkName(type, chosen)), candidate);
+                Versioned created = store.create(type.key(target.namespace(), checkName(type, chosen)), ObjectMeta.withTypeMeta(candidate, type));
                 return Responses.object(201, created.object(), type);
             } catch (StoreException.AlreadyExists e) {
                 if (!name.isEmpty() || attempt + 1 >= GENERATE_ATTEMPTS) {

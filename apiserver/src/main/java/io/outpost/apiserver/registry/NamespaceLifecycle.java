@@ -61,7 +61,7 @@ final class NamespaceLifecycle {
             ns.putObject("metadata").put("name", name);
             new Creates(store, config, this).prepare(ns, namespaces);
             try {
-                store.create(namespaces.key(null, name), ns);
+                store.create(namespaces.key(null, name), ObjectMeta.withTypeMeta(ns, namespaces));
             } catch (StoreException.AlreadyExists e) {
                 // another server created it first
             }

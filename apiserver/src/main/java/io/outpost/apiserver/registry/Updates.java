@@ -80,7 +80,8 @@ final class Updates {
     /** A guaranteed update of the target, with storage failures in the target's words. */
     Versioned write(Target target, boolean createIfMissing, ObjectStore.TryUpdate tryUpdate) {
         try {
-            return store.guaranteedUpdate(target.key(), createIfMissing, Preconditions.NONE, tryUpdate);
+            return store.guaranteedUpdate(target.key(), createIfMissing, Preconditions.NONE,
+                    current -> ObjectMeta.withTypeMeta(tryUpdate.apply(current), target.type()));
         } catch (StoreException | PreconditionFailed e) {
             throw StoreErrors.toApi(e, target.type(), target.name());
         }

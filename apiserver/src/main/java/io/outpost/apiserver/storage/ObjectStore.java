@@ -1,7 +1,6 @@
 package io.outpost.apiserver.storage;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -101,7 +100,7 @@ public final class ObjectStore {
                 if (current == null) {
                     return decode(kv.create(key, bytes));
                 }
-                if (Arrays.equals(bytes, encode(current.object()))) {
+                if (unchanged(updated, current)) {
                     return current;
                 }
                 return decode(kv.update(key, bytes, current.revision()));
@@ -132,7 +131,7 @@ public final class ObjectStore {
                     return new Deletion(decode(deleted.previous(), deleted.revision()), true);
                 }
                 byte[] bytes = encode(kept);
-                if (Arrays.equals(bytes, encode(current.object()))) {
+                if (unchanged(kept, current)) {
                     return new Deletion(current, false);
                 }
                 return new Deletion(decode(kv.update(key, bytes, current.revision())), false);
@@ -177,11 +176,23 @@ public final class ObjectStore {
 
     /** The stored form: the object without its resourceVersion, which the store's revision is. */
     static byte[] encode(ObjectNode object) {
-        ObjectNode stored = object.deepCopy();
-        if (stored.get("metadata") instanceof ObjectNode meta) {
+        return JSON.writeValueAsBytes(stripped(object));
+    }
+
+    /**
+     * Equal as stored trees: field order and the resourceVersion aside, and numbers compared as
+     * they read back (an int and a long of the same value are the same stored JSON).
+     */
+    private static boolean unchanged(ObjectNode updated, Versioned current) {
+        return JSON.readTree(encode(updated)).equals(JSON.readTree(encode(current.object())));
+    }
+
+    private static ObjectNode stripped(ObjectNode object) {
+        ObjectNode copy = object.deepCopy();
+        if (copy.get("metadata") instanceof ObjectNode meta) {
             meta.remove("resourceVersion");
         }
-        return JSON.writeValueAsBytes(stored);
+        return copy;
     }
 
     private static Versioned copy(Versioned v) {
