@@ -86,6 +86,7 @@ final class Watches {
         private final long from;
         private final boolean bookmarks;
         private final Duration timeout;
+        private final Instant started;
         private long lastRevision;
 
         Stream(ResourceType type, String prefix, Selection selection, long from, boolean bookmarks, Duration timeout) {
@@ -95,17 +96,23 @@ final class Watches {
             this.from = from;
             this.bookmarks = bookmarks;
             this.timeout = timeout;
+            this.started = config.clock().instant(); // deadlines count from the request, not from when streaming starts
         }
 
         void run(ApiResponse.StreamSink sink) throws IOException, InterruptedException {
-            Instant now = config.clock().instant();
-            Instant deadline = now.plus(timeout);
-            Instant nextBookmark = now.plus(config.bookmarkPeriod());
-            long after = from >= 0 ? from : sendInitialState(sink);
+            Instant deadline = started.plus(timeout);
+            Instant nextBookmark = started.plus(config.bookmarkPeriod());
+            ObjectStore.Page first = from >= 0 ? null : store.list(prefix, null, INITIAL_PAGE, 0);
+            long after = first == null ? from : first.revision();
             lastRevision = after;
+            // The store watch opens before the initial state is sent, so that a client too slow to
+            // take the initial state is dropped by the watch's bounded buffer like any other.
             try (Watch watch = store.watch(prefix, after)) {
+                if (first != null) {
+                    sendInitialState(sink, first);
+                }
                 while (sink.isOpen()) {
-                    now = config.clock().instant();
+                    Instant now = config.clock().instant();
                     if (!now.isBefore(deadline)) {
                         return;
                     }
@@ -130,22 +137,19 @@ final class Watches {
             }
         }
 
-        /** Synthetic ADDED events for the current state; returns the revision it was read at. */
-        private long sendInitialState(ApiResponse.StreamSink sink) throws IOException, InterruptedException {
-            long revision = 0;
-            String start = null;
+        /** Synthetic ADDED events for the state at the first page's revision. */
+        private void sendInitialState(ApiResponse.StreamSink sink, ObjectStore.Page first) throws IOException, InterruptedException {
+            ObjectStore.Page page = first;
             while (true) {
-                ObjectStore.Page page = store.list(prefix, start, INITIAL_PAGE, revision);
-                revision = page.revision();
                 for (Versioned v : page.items()) {
                     if (selection.matches(v.object())) {
                         send(sink, "ADDED", v.object());
                     }
                 }
                 if (!page.more()) {
-                    return revision;
+                    return;
                 }
-                start = page.items().getLast().key() + '\0';
+                page = store.list(prefix, page.items().getLast().key() + '\0', INITIAL_PAGE, first.revision());
             }
         }
 
