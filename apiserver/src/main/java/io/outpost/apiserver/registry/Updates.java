@@ -31,13 +31,13 @@ import tools.jackson.databind.node.ObjectNode;
 final class Updates {
 
     private final ObjectStore store;
-    private final RegistryConfig config;
     private final Creates creates;
+    private final NamespaceLifecycle namespaces;
 
-    Updates(ObjectStore store, RegistryConfig config, Creates creates) {
+    Updates(ObjectStore store, Creates creates, NamespaceLifecycle namespaces) {
         this.store = store;
-        this.config = config;
         this.creates = creates;
+        this.namespaces = namespaces;
     }
 
     ApiResponse update(ApiRequest request, Target target) {
@@ -48,6 +48,10 @@ final class Updates {
         boolean[] created = {false};
         Versioned result = write(target, rules.allowCreateOnUpdate(), current -> {
             if (current == null) {
+                Creates.checkName(type, target.name());
+                if (type.namespaced()) {
+                    namespaces.checkCreate(type, target.namespace(), target.name());
+                }
                 created[0] = true;
                 ObjectNode fresh = body.deepCopy();
                 creates.prepare(fresh, type);

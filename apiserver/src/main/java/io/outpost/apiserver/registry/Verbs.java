@@ -27,7 +27,7 @@ final class Verbs {
         this.config = config;
         this.namespaces = namespaces;
         this.creates = new Creates(store, config, namespaces);
-        this.updates = new Updates(store, config, creates);
+        this.updates = new Updates(store, creates, namespaces);
         this.deletes = new Deletes(store, config, namespaces);
         this.lists = new Lists(store);
         this.watches = new Watches(store, config);

@@ -64,6 +64,13 @@ class UpdatesTest {
     }
 
     @Test
+    void updatingAMissingLeaseInAMissingNamespaceIsNotFoundOnTheNamespace() {
+        Harness.Answer a = new Harness().put(Fixtures.LEASES, "nope", "l", json("{'metadata':{'name':'l'}}"));
+        assertThat(a.status()).isEqualTo(404);
+        assertThat(a.message()).isEqualTo("namespaces \"nope\" not found");
+    }
+
+    @Test
     void generationGoesUpOnlyWhenTheSpecChanges() {
         Harness h = new Harness();
         h.create(Fixtures.DEPLOYMENTS, "default", json("{'metadata':{'name':'d'},'spec':{'replicas':1}}"));
