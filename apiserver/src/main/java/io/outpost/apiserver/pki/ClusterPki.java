@@ -3,6 +3,7 @@ package io.outpost.apiserver.pki;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.security.cert.CertificateParsingException;
@@ -73,7 +74,9 @@ public record ClusterPki(KeyAndCertificate ca, KeyAndCertificate serving, KeyAnd
      * @throws IOException naming the file that cannot be read or written
      */
     public static ClusterPki loadOrCreate(Path dir, Set<SubjectAltName> names, Clock clock) throws IOException {
-        Files.createDirectories(dir);
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
         Instant now = clock.instant();
         KeyAndCertificate ca = loadCa(dir, now);
         KeyAndCertificate serving = load(dir, "serving", ca, now);

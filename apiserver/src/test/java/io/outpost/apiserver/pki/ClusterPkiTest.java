@@ -64,7 +64,11 @@ class ClusterPkiTest {
 
     @Test
     void keysAreReadableOnlyByTheirOwner() throws Exception {
-        ClusterPki.loadOrCreate(dir, names(), at(T0));
+        Path tls = dir.resolve("tls");
+        ClusterPki.loadOrCreate(tls, names(), at(T0));
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tls))).isEqualTo("rwx------");
+        dir = tls;
 
         for (String key : List.of("ca.key", "serving.key", "admin.key")) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(key)))).as(key)
