@@ -60,6 +60,8 @@ class OutpostIT {
             assertThat(server.ready.await(START_SECONDS, TimeUnit.SECONDS))
                     .as("the server logs 'ready'; it logged: %s", server.log).isTrue();
             assertThat(Datastores.sqliteFile(dataDir)).exists();
+            assertThat(dataDir.resolve("admin.kubeconfig")).exists();
+            assertThat(server.log).anyMatch(line -> line.contains("export KUBECONFIG=" + dataDir.resolve("admin.kubeconfig")));
 
             Child second = Child.start(tmp, "server", "--data-dir", dataDir.toString(), "--port", "0");
             assertThat(second.process.waitFor(START_SECONDS, TimeUnit.SECONDS)).as("the second server gives up").isTrue();

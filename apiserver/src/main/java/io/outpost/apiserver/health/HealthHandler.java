@@ -11,6 +11,7 @@ import io.outpost.apiserver.http.ApiHandler;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.http.Router;
+import io.outpost.apiserver.http.Statuses;
 
 /**
  * {@code /livez}, {@code /readyz} and {@code /healthz}, in kube-apiserver's format
@@ -44,7 +45,7 @@ public final class HealthHandler implements ApiHandler {
     @Override
     public ApiResponse handle(ApiRequest request) {
         if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-            return io.outpost.apiserver.http.Statuses.failure(405, "MethodNotAllowed",
+            return Statuses.failure(405, "MethodNotAllowed",
                     "the server does not allow this method on the requested resource");
         }
         String[] parts = request.path().substring(1).split("/", 2);
