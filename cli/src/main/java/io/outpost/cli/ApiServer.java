@@ -14,6 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.util.NetUtil;
+import io.outpost.api.ResourceTypes;
+import io.outpost.apiserver.KubernetesApi;
 import io.outpost.apiserver.auth.Authorizer;
 import io.outpost.apiserver.auth.BootstrapRolesAuthorizer;
 import io.outpost.apiserver.auth.RequestAuthenticator;
@@ -31,6 +33,8 @@ import io.outpost.apiserver.http.Router;
 import io.outpost.apiserver.pki.AdminKubeconfig;
 import io.outpost.apiserver.pki.ClusterPki;
 import io.outpost.apiserver.pki.SubjectAltName;
+import io.outpost.apiserver.registry.Registry;
+import io.outpost.apiserver.registry.RegistryConfig;
 import io.outpost.store.KvStore;
 
 /**
@@ -107,6 +111,10 @@ final class ApiServer implements AutoCloseable {
         }))).mountOn(routes);
         routes.exact("/version", new VersionHandler(Version.outpost(), "", ""));
         new SelfSubjectReviews(authorizer).mountOn(routes);
+        ResourceTypes types = ResourceTypes.builtIns();
+        Registry registry = new Registry(RegistryConfig.defaults(store, types.all()));
+        registry.start();
+        new KubernetesApi(types, registry).mountOn(routes);
         return routes.build();
     }
 

@@ -1,0 +1,78 @@
+package io.outpost.apiserver;
+
+import java.util.Optional;
+
+import io.outpost.api.ResourceType;
+import io.outpost.api.ResourceTypes;
+import io.outpost.apiserver.discovery.DiscoveryHandler;
+import io.outpost.apiserver.http.ApiHandler;
+import io.outpost.apiserver.http.ApiRequest;
+import io.outpost.apiserver.http.ApiResponse;
+import io.outpost.apiserver.http.RequestInfo;
+import io.outpost.apiserver.http.Router;
+import io.outpost.apiserver.registry.Registry;
+import io.outpost.apiserver.registry.Target;
+
+/**
+ * Everything under {@code /api} and {@code /apis}: discovery documents for the group and version
+ * paths themselves, and the {@link Registry} for resource paths. Resolves a URL to its
+ * {@link ResourceType} and {@link Target} as kube-apiserver's installer does: an unknown resource,
+ * a namespace segment on a cluster-scoped resource, or a name without the namespace of a
+ * namespaced resource is 404 "the server could not find the requested resource".
+ *
+ * <p>Thread model: stateless; called on each request's own virtual thread.
+ */
+public final class KubernetesApi implements ApiHandler {
+
+    private final ResourceTypes types;
+    private final DiscoveryHandler discovery;
+    private final Registry registry;
+
+    public KubernetesApi(ResourceTypes types, Registry registry) {
+        this.types = types;
+        this.discovery = new DiscoveryHandler(types);
+        this.registry = registry;
+    }
+
+    /** Mounts the API on {@code /api} and {@code /apis}; exact routes (the reviews) stay in front. */
+    public void mountOn(Router.Builder router) {
+        router.prefix("/api", this);
+        router.prefix("/apis", this);
+    }
+
+    @Override
+    public ApiResponse handle(ApiRequest request) {
+        RequestInfo info = RequestInfo.parse(request.method(), request.path(), request.query());
+        if (!info.resourceRequest()) {
+            return discovery.handle(request);
+        }
+        return target(info).map(t -> registry.handle(request, t)).orElseGet(Router::notFound);
+    }
+
+    /** The stored resource a request is for, or empty if no such resource is served there. */
+    Optional<Target> target(RequestInfo info) {
+        Optional<ResourceType> type = types.lookup(info.apiGroup(), info.apiVersion(), info.resource());
+        if (type.isEmpty() || !type.get().stored()) {
+            return Optional.empty();
+        }
+        ResourceType t = type.get();
+        String namespace = info.namespace();
+        String name = info.name().isEmpty() ? null : info.name();
+        String subresource = info.subresource().isEmpty() ? null : info.subresource();
+        if (subresource != null && t.subresource(subresource).isEmpty()) {
+            return Optional.empty();
+        }
+        if (!t.namespaced()) {
+            // kube sets the namespace of /api/v1/namespaces/NAME to NAME; nothing else cluster-scoped has one.
+            boolean namespaceItself = info.resource().equals("namespaces") && namespace.equals(info.name());
+            if (!namespace.isEmpty() && !namespaceItself) {
+                return Optional.empty();
+            }
+            return Optional.of(new Target(t, null, name, subresource));
+        }
+        if (name != null && namespace.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Target(t, namespace.isEmpty() ? null : namespace, name, subresource));
+    }
+}
