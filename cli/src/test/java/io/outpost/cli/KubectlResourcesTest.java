@@ -1,0 +1,202 @@
+package io.outpost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.outpost.testing.Prerequisites;
+
+/**
+ * Real kubectl, the oldest and newest we support, against the whole server in this JVM (SQLite
+ * store, HTTPS, discovery, the registry) through the admin kubeconfig it wrote: the everyday
+ * verbs on built-in kinds, in several namespaces, and the server's answers to bad input.
+ *
+ * <p>Each version works in a namespace of its own, so the two runs do not see each other.
+ */
+@Tag("system")
+class KubectlResourcesTest {
+
+    @TempDir
+    static Path dir;
+
+    static Server server;
+    static Path bin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String kubectl = Prerequisites.requireBinary("kubectl", "the gcloud SDK's kubectl component");
+        bin = Path.of(kubectl).toRealPath().getParent();
+        for (String version : List.of("1.27", "1.33")) {
+            Prerequisites.require(Files.isExecutable(bin.resolve("kubectl." + version)),
+                    "kubectl." + version + " is not next to " + bin.resolve("kubectl"));
+        }
+        server = new Server(new ServerConfig(dir.resolve("data"), new Datastore.Sqlite()).withPort(0));
+        server.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    private static ProcessBuilder command(String version, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(bin.resolve("kubectl." + version).toString(),
+                "--kubeconfig", dir.resolve("data/admin.kubeconfig").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().remove("KUBECONFIG");
+        pb.environment().put("HOME", Files.createDirectories(dir.resolve("home-" + version)).toString());
+        return pb;
+    }
+
+    private static Run kubectl(String version, String... args) throws Exception {
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = command(version, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("kubectl %s ends", String.join(" ", args)).isTrue();
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static Run ok(String version, String... args) throws Exception {
+        Run run = kubectl(version, args);
+        assertThat(run.exitCode()).as("kubectl %s: %s", String.join(" ", args), run.err()).isZero();
+        return run;
+    }
+
+    private static Path file(String name, String content) throws Exception {
+        return Files.writeString(dir.resolve(name), content);
+    }
+
+    /** With a JSON body: 1.32+ send {@code create namespace}'s body as protobuf, not decoded yet. */
+    private static void createNamespace(String version, String name) throws Exception {
+        Path manifest = file("ns-" + name + ".json", """
+                {"apiVersion":"v1","kind":"Namespace","metadata":{"name":"%s"}}""".formatted(name));
+        ok(version, "create", "--validate=false", "-f", manifest.toString());
+    }
+
+    private static void createConfigMap(String version, String namespace, String name) throws Exception {
+        Path manifest = file("cm-" + namespace + "-" + name + ".json", """
+                {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"%s","namespace":"%s"}}""".formatted(name, namespace));
+        ok(version, "create", "--validate=false", "-f", manifest.toString());
+    }
+
+    private static String ns(String version) {
+        return "team-" + version.replace('.', '-');
+    }
+
+    @ParameterizedTest(name = "kubectl {0} creates, lists by label, gets and deletes objects in a namespace of its own")
+    @ValueSource(strings = {"1.27", "1.33"})
+    void theEverydayVerbsWork(String version) throws Exception {
+        String ns = ns(version);
+        Path manifest = file("objects-" + version + ".yaml", """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: %s}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: settings, namespace: %s, labels: {tier: edge}}
+                data: {mode: offline}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: other, namespace: %s, labels: {tier: core}}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web, namespace: %s, labels: {tier: edge}}
+                spec:
+                  containers: [{name: app, image: busybox}]
+                """.formatted(ns, ns, ns, ns));
+
+        assertThat(ok(version, "create", "--validate=false", "-f", manifest.toString()).out())
+                .contains("namespace/" + ns + " created", "configmap/settings created", "pod/web created");
+
+        assertThat(ok(version, "get", "configmaps,pods", "-n", ns, "-l", "tier=edge", "-o", "name").out().lines())
+                .containsExactlyInAnyOrder("configmap/settings", "pod/web");
+        assertThat(ok(version, "get", "cm", "settings", "-n", ns, "-o", "jsonpath={.data.mode} {.metadata.uid}").out())
+                .matches("offline [0-9a-f-]{36}");
+        assertThat(ok(version, "get", "namespaces", "-o", "name").out().lines())
+                .contains("namespace/default", "namespace/kube-system", "namespace/" + ns);
+
+        assertThat(ok(version, "delete", "configmap", "settings", "-n", ns).out()).contains("configmap \"settings\" deleted");
+        Run gone = kubectl(version, "get", "configmap", "settings", "-n", ns);
+        assertThat(gone.exitCode()).isOne();
+        assertThat(gone.err()).contains("Error from server (NotFound): configmaps \"settings\" not found");
+    }
+
+    @ParameterizedTest(name = "kubectl {0} get -w lists, then sees a configmap created after the list")
+    @ValueSource(strings = {"1.27", "1.33"})
+    void aWatchSeesNewObjects(String version) throws Exception {
+        String ns = "watch-" + version.replace('.', '-');
+        createNamespace(version, ns);
+        createConfigMap(version, ns, "seed");
+        Process watch = command(version, "get", "configmaps", "-n", ns, "-w", "-o", "name")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            Thread.ofPlatform().daemon().start(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {
+                    in.lines().forEach(lines::add);
+                } catch (Exception ignored) {
+                    // The process is destroyed at the end of the test.
+                }
+            });
+            // The seed comes with the watch's list; anything created after kubectl printed it is
+            // newer than that list, so it can only arrive through the watch stream.
+            assertThat(lines.poll(60, TimeUnit.SECONDS)).isEqualTo("configmap/seed");
+            createConfigMap(version, ns, "live");
+            assertThat(lines.poll(60, TimeUnit.SECONDS)).isEqualTo("configmap/live");
+        } finally {
+            watch.destroy();
+        }
+    }
+
+    @ParameterizedTest(name = "kubectl {0} is told what is wrong with a bad object and nothing is stored")
+    @ValueSource(strings = {"1.27", "1.33"})
+    void badInputGetsAStatusAndStoresNothing(String version) throws Exception {
+        String ns = "bad-" + version.replace('.', '-');
+        createNamespace(version, ns);
+        Path wrongKind = file("wrong-kind-" + version + ".json", """
+                {"apiVersion":"v1","kind":"Secret","metadata":{"name":"x"}}""");
+        Run mismatch = kubectl(version, "create", "--raw", "/api/v1/namespaces/" + ns + "/configmaps", "-f", wrongKind.toString());
+        assertThat(mismatch.exitCode()).isOne();
+        assertThat(mismatch.err()).contains("Error from server (BadRequest)");
+
+        Path malformed = file("malformed-" + version + ".json", "{\"apiVersion\": \"v1\", \"kind\": ");
+        Run broken = kubectl(version, "create", "--raw", "/api/v1/namespaces/" + ns + "/configmaps", "-f", malformed.toString());
+        assertThat(broken.exitCode()).isOne();
+        assertThat(broken.err()).contains("Error from server (BadRequest)");
+
+        Run missingNamespace = kubectl(version, "create", "configmap", "c", "-n", "no-such-namespace");
+        if (version.equals("1.27")) { // 1.33 sends protobuf here: not decoded yet (see issue 3's notes)
+            assertThat(missingNamespace.exitCode()).isOne();
+            assertThat(missingNamespace.err()).contains("namespaces \"no-such-namespace\" not found");
+        }
+
+        assertThat(ok(version, "get", "configmaps", "-n", ns, "-o", "name").out()).isBlank();
+        assertThat(ok(version, "get", "--raw", "/readyz").out()).isEqualTo("ok");
+    }
+}
