@@ -31,7 +31,7 @@ public enum PatchType {
 
     /**
      * The patch type of a request's Content-Type, parameters ({@code ; charset=utf-8}) ignored, as
-     * kube matches it: exactly, so {@code application/json} is no patch type.
+     * kube matches it: the whole media type (case aside), so {@code application/json} is no patch type.
      *
      * @param strategicAllowed whether the resource has a strategic merge patch (built-in kinds)
      * @throws PatchException 415 naming the accepted types, in kube-apiserver's order and words
