@@ -1,5 +1,6 @@
 package io.outpost.apiserver;
 
+import java.time.Clock;
 import java.util.Optional;
 
 import io.outpost.api.ResourceType;
@@ -27,11 +28,13 @@ public final class KubernetesApi implements ApiHandler {
     private final ResourceTypes types;
     private final DiscoveryHandler discovery;
     private final Registry registry;
+    private final Presentation presentation;
 
-    public KubernetesApi(ResourceTypes types, Registry registry) {
+    public KubernetesApi(ResourceTypes types, Registry registry, Clock clock) {
         this.types = types;
         this.discovery = new DiscoveryHandler(types);
         this.registry = registry;
+        this.presentation = new Presentation(clock);
     }
 
     /** Mounts the API on {@code /api} and {@code /apis}; exact routes (the reviews) stay in front. */
@@ -46,7 +49,15 @@ public final class KubernetesApi implements ApiHandler {
         if (!info.resourceRequest()) {
             return discovery.handle(request);
         }
-        return target(info).map(t -> registry.handle(request, t)).orElseGet(Router::notFound);
+        Optional<Target> target = target(info);
+        if (target.isEmpty()) {
+            return Router.notFound();
+        }
+        ApiResponse response = registry.handle(request, target.get());
+        boolean read = info.verb().equals("get") || info.verb().equals("list") || info.verb().equals("watch");
+        return read && target.get().subresource() == null
+                ? presentation.present(request, target.get().type(), target.get().name() == null, response)
+                : response;
     }
 
     /** The stored resource a request is for, or empty if no such resource is served there. */

@@ -114,7 +114,7 @@ final class ApiServer implements AutoCloseable {
         ResourceTypes types = ResourceTypes.builtIns();
         Registry registry = new Registry(RegistryConfig.defaults(store, types.all()));
         registry.start();
-        new KubernetesApi(types, registry).mountOn(routes);
+        new KubernetesApi(types, registry, Clock.systemUTC()).mountOn(routes);
         return routes.build();
     }
 

@@ -66,6 +66,8 @@ public final class Registry {
                     : throwing(ApiException.methodNotAllowed("POST on an object"));
             case "PUT" -> target.name() != null ? verbs.updates.update(request, target)
                     : throwing(ApiException.methodNotAllowed("PUT on a collection"));
+            case "PATCH" -> target.name() != null ? verbs.patching.patch(request, target)
+                    : throwing(ApiException.methodNotAllowed("PATCH on a collection"));
             case "DELETE" -> target.name() != null ? verbs.deletes.delete(request, target)
                     : verbs.deletes.deleteCollection(request, target);
             default -> throwing(ApiException.methodNotAllowed(method));

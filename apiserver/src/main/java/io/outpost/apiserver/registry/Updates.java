@@ -142,7 +142,7 @@ final class Updates {
      * kube's {@code deletionFinalizersForGarbageCollection}/{@code shouldDeleteDuringUpdate}: an
      * object being deleted, with no finalizers left and no grace period pending, is removed.
      */
-    private Versioned finishDeletion(Target target, Versioned result) {
+    Versioned finishDeletion(Target target, Versioned result) {
         ObjectNode object = result.object();
         if (!ObjectMeta.deleting(object) || ObjectMeta.hasFinalizers(object)
                 || object.path("metadata").path("deletionGracePeriodSeconds").asLong(0) > 0) {

@@ -21,6 +21,7 @@ final class Verbs {
     final Watches watches;
     final Scales scales;
     final Bindings bindings;
+    final Patching patching;
 
     Verbs(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces) {
         this.store = store;
@@ -33,6 +34,7 @@ final class Verbs {
         this.watches = new Watches(store, config);
         this.scales = new Scales(store, updates);
         this.bindings = new Bindings(updates, config);
+        this.patching = new Patching(updates);
     }
 
     ApiResponse get(Target target) {
