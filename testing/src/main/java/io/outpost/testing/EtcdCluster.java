@@ -55,7 +55,7 @@ public final class EtcdCluster implements AutoCloseable {
             try {
                 // All at once: a member waits for a quorum of its peers before it is healthy.
                 for (EtcdProcess.Spec spec : specs) {
-                    started.add(EtcdProcess.launch(binary, spec, initialCluster, workDir));
+                    started.add(EtcdProcess.launch(binary, spec, initialCluster, "outpost-" + specs.getFirst().name(), workDir));
                 }
                 for (EtcdProcess member : started) {
                     member.awaitHealthy(EtcdProcess.START_WITHIN);

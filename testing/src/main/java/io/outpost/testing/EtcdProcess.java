@@ -94,7 +94,7 @@ public final class EtcdProcess implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             List<Integer> ports = FreePorts.reserve(2);
             Spec spec = new Spec("etcd-" + ports.get(0), ports.get(0), ports.get(1));
-            EtcdProcess etcd = launch(binary, spec, spec.name() + "=" + spec.peerUrl(), workDir);
+            EtcdProcess etcd = launch(binary, spec, spec.name() + "=" + spec.peerUrl(), spec.name(), workDir);
             try {
                 etcd.awaitHealthy(START_WITHIN);
                 return etcd;
@@ -110,8 +110,11 @@ public final class EtcdProcess implements AutoCloseable {
         }
     }
 
-    /** Starts one member of {@code initialCluster} ({@code name=peerUrl,...}) without waiting. */
-    static EtcdProcess launch(String binary, Spec spec, String initialCluster, Path workDir) {
+    /**
+     * Starts one member of {@code initialCluster} ({@code name=peerUrl,...}) without waiting. The
+     * members of one cluster share its {@code token}, from which etcd derives the cluster's id.
+     */
+    static EtcdProcess launch(String binary, Spec spec, String initialCluster, String token, Path workDir) {
         Path dir = workDir.resolve(spec.name());
         try {
             Files.createDirectories(dir);
@@ -127,7 +130,7 @@ public final class EtcdProcess implements AutoCloseable {
                 "--initial-advertise-peer-urls", spec.peerUrl().toString(),
                 "--initial-cluster", initialCluster,
                 "--initial-cluster-state", "new",
-                "--initial-cluster-token", "outpost-test-" + spec.peerPort()));
+                "--initial-cluster-token", token));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("etcd.log").toFile());

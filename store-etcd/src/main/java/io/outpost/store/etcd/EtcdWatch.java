@@ -69,6 +69,7 @@ final class EtcdWatch implements Watch {
     private Watcher stream;
     private long brokenSinceNanos;
     private long backoffNanos = FIRST_BACKOFF_NANOS;
+    private int streamsOpened;
     private volatile StoreException failure;
     private volatile boolean closed;
 
@@ -116,6 +117,7 @@ final class EtcdWatch implements Watch {
             }
             gen = ++generation;
             from = lastRevision + 1;
+            streamsOpened++;
         } finally {
             lock.unlock();
         }
@@ -283,6 +285,16 @@ final class EtcdWatch implements Watch {
             } catch (RuntimeException ignored) {
                 // already closed with its client
             }
+        }
+    }
+
+    /** How many times this watch opened a new stream after its first broke. */
+    int resumes() {
+        lock.lock();
+        try {
+            return Math.max(0, streamsOpened - 1);
+        } finally {
+            lock.unlock();
         }
     }
 
