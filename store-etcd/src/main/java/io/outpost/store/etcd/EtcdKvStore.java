@@ -9,15 +9,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongFunction;
-import java.util.function.Supplier;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -49,11 +44,14 @@ import io.outpost.store.Watch;
  * <p>Failures and retries. Every request to etcd has the config's request timeout as its gRPC
  * deadline, so no call waits for ever. Reads (get, range, count, the current revision) are
  * linearizable and, when a member fails, retried on the others (jetcd balances requests over all
- * endpoints) until the request timeout has passed. Writes are never retried: a write whose answer
- * was lost may have committed, and a retried create would then wrongly report AlreadyExists, a
- * retried update a Conflict with itself. A write that fails this way throws
- * {@link StoreException.Unavailable}, which means "not acknowledged, may have been applied"; the
- * caller re-reads and decides, as kube-apiserver's callers do on a timeout.
+ * endpoints; see {@link EtcdCalls}). Writes are never retried: a write whose answer was lost may
+ * have committed, and a retried create would then wrongly report AlreadyExists, a retried update a
+ * Conflict with itself. A write that fails this way throws {@link StoreException.Unavailable},
+ * which means "not acknowledged, may have been applied"; the caller re-reads and decides, as
+ * kube-apiserver's callers do on a timeout. When the leader dies, new writes succeed once the
+ * survivors have elected another (1.0 to 1.6 s with etcd's default 1 s election timeout, measured
+ * by {@code EtcdClusterTest}); a write that was in flight on a follower is lost with the old
+ * leader and fails only at its deadline.
  *
  * <p>Compact revision. etcd 3.4 does not report it, so {@link #compactRevision()} is what this
  * client knows (see {@link KnownCompaction}): exact after its own {@link #compact}, and raised by
@@ -74,15 +72,13 @@ public final class EtcdKvStore implements KvStore {
 
     /** Never written (keys may not contain NUL): a count-only read of it answers etcd's revision. */
     private static final ByteSequence REVISION_PROBE = key("\0outpost-revision");
-    private static final long SAFETY_NET_NANOS = TimeUnit.SECONDS.toNanos(2);
-    private static final long FIRST_READ_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-    private static final long MAX_READ_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final EtcdConfig config;
     private final Client client;
     private final KV kv;
     private final KnownCompaction compaction = new KnownCompaction();
     private final EtcdErrors errors;
+    private final EtcdCalls calls;
     private final Leases leases;
     private final ScheduledThreadPoolExecutor watchThread;
     private final EtcdWatch.Settings watchSettings;
@@ -94,8 +90,9 @@ public final class EtcdKvStore implements KvStore {
         this.client = client;
         this.kv = client.getKVClient();
         this.errors = new EtcdErrors(config.endpoints(), compaction);
+        this.calls = new EtcdCalls(config.requestTimeout(), errors, () -> closed);
         this.leases = new Leases(ttl -> {
-            var granted = await(client.getLeaseClient().grant(ttl), 0);
+            var granted = calls.await(client.getLeaseClient().grant(ttl), 0);
             return new Leases.Grant(granted.getID(), granted.getTTL());
         }, System::nanoTime);
         this.watchThread = new ScheduledThreadPoolExecutor(1, r -> {
@@ -150,7 +147,7 @@ public final class EtcdKvStore implements KvStore {
     @Override
     public long currentRevision() {
         GetOption countOnly = GetOption.builder().withCountOnly(true).build();
-        return read(0, () -> kv.get(REVISION_PROBE, countOnly)).getHeader().getRevision();
+        return calls.read(0, () -> kv.get(REVISION_PROBE, countOnly)).getHeader().getRevision();
     }
 
     @Override
@@ -168,7 +165,7 @@ public final class EtcdKvStore implements KvStore {
         Keys.checkKey(key);
         checkRevision(revision);
         GetOption option = GetOption.builder().withRevision(revision).build();
-        GetResponse response = read(revision, () -> kv.get(key(key), option));
+        GetResponse response = calls.read(revision, () -> kv.get(key(key), option));
         return response.getKvs().stream().findFirst().map(Conversions::keyValue);
     }
 
@@ -180,7 +177,7 @@ public final class EtcdKvStore implements KvStore {
                 .withLimit(request.limit())
                 .withRevision(request.revision())
                 .build();
-        GetResponse response = read(request.revision(), () -> kv.get(key(request.fromKey()), option));
+        GetResponse response = calls.read(request.revision(), () -> kv.get(key(request.fromKey()), option));
         List<KeyValue> kvs = response.getKvs().stream().map(Conversions::keyValue).toList();
         long servedAt = request.revision() == 0 ? response.getHeader().getRevision() : request.revision();
         return new RangeResult(kvs, servedAt, response.isMore());
@@ -189,7 +186,7 @@ public final class EtcdKvStore implements KvStore {
     @Override
     public long count(String prefix) {
         GetOption option = GetOption.builder().withRange(prefixEnd(prefix)).withCountOnly(true).build();
-        return read(0, () -> kv.get(key(prefix), option)).getCount();
+        return calls.read(0, () -> kv.get(key(prefix), option)).getCount();
     }
 
     @Override
@@ -286,7 +283,7 @@ public final class EtcdKvStore implements KvStore {
         checkOpen();
         // Not retried, like a write. etcd compacts to revision r when r is above its compact
         // revision, so a "compacted" answer proves it is at least r.
-        await(kv.compact(revision), revision, revision);
+        calls.await(kv.compact(revision), revision, revision);
         compaction.learn(revision);
     }
 
@@ -304,36 +301,10 @@ public final class EtcdKvStore implements KvStore {
         client.close();
     }
 
-    // --- reads, writes and their failures ---
-
-    /**
-     * Runs a read, retrying on {@link StoreException.Unavailable} (on another member, as jetcd
-     * balances over them) until the request timeout has passed.
-     */
-    private <T> T read(long revision, Supplier<CompletableFuture<T>> request) {
-        long deadline = System.nanoTime() + config.requestTimeout().toNanos();
-        long backoff = FIRST_READ_BACKOFF_NANOS;
-        while (true) {
-            checkOpen();
-            try {
-                return await(request.get(), revision);
-            } catch (StoreException.Unavailable e) {
-                if (closed || System.nanoTime() + backoff >= deadline) {
-                    throw e;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-                backoff = Math.min(MAX_READ_BACKOFF_NANOS, backoff * 2);
-            }
-        }
-    }
+    // --- writes and their leases ---
 
     private TxnResponse write(CompletableFuture<TxnResponse> txn) {
-        return await(txn, 0);
+        return calls.await(txn, 0);
     }
 
     /**
@@ -346,39 +317,16 @@ public final class EtcdKvStore implements KvStore {
             throw new IllegalArgumentException("ttl must not be negative: " + ttl);
         }
         checkOpen();
-        if (ttl.isZero()) {
-            return write.apply(0);
-        }
-        long lease = leases.leaseFor(ttl);
-        try {
-            return write.apply(lease);
-        } catch (EtcdErrors.LeaseNotFound e) {
-            leases.forget(lease);
-        }
-        try {
-            return write.apply(leases.leaseFor(ttl));
-        } catch (EtcdErrors.LeaseNotFound e) {
-            throw errors.unavailable("etcd lost the lease of a write twice", e);
-        }
-    }
-
-    private <T> T await(CompletableFuture<T> future, long revision) {
-        return await(future, revision, revision + 1);
-    }
-
-    /** Waits for a request; the gRPC deadline ends it first, the wait's own bound is a safety net. */
-    private <T> T await(CompletableFuture<T> future, long revision, long compactedAtLeast) {
-        try {
-            return future.get(config.requestTimeout().toNanos() + SAFETY_NET_NANOS, TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            throw errors.translate(e.getCause(), revision, compactedAtLeast);
-        } catch (TimeoutException | CancellationException e) {
-            future.cancel(true);
-            throw errors.unavailable("no answer within " + config.requestTimeout(), e);
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new StoreException.Unavailable("interrupted while waiting for etcd", e);
+        for (int attempt = 1; ; attempt++) {
+            long lease = ttl.isZero() ? 0 : leases.leaseFor(ttl);
+            try {
+                return write.apply(lease);
+            } catch (EtcdErrors.LeaseNotFound e) {
+                leases.forget(lease);
+                if (lease == 0 || attempt == 2) {
+                    throw errors.unavailable("etcd does not know the lease of the write: " + e.getMessage(), e);
+                }
+            }
         }
     }
 
@@ -417,8 +365,6 @@ public final class EtcdKvStore implements KvStore {
     }
 
     private void checkOpen() {
-        if (closed) {
-            throw new StoreException.Unavailable("the store is closed");
-        }
+        calls.checkOpen();
     }
 }
