@@ -1,8 +1,8 @@
 package io.outpost.store.sqlite;
 
-import java.io.PrintStream;
 import java.io.FileOutputStream;
-import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
@@ -13,31 +13,34 @@ import io.outpost.store.StoreException;
 
 /**
  * The child process of {@link SqliteCrashTest}: writes to a SQLite store as fast as it can from
- * several threads until it is killed, and reports each acknowledged write on stdout, one line
- * each, only after the store returned it:
+ * several threads until it is killed, and records each acknowledged write in an ack file, one line
+ * each, with one write(2), only after the store returned it (a file, not a pipe: what reached the
+ * kernel survives the SIGKILL, while a pipe's last bytes can be lost to the parent's reader):
  *
  * <pre>
  * C key revision           a create of key (its value is {@link #valueOf(String)})
  * U key revision counter   an update of a thread's counter key to the given count
  * </pre>
  *
- * Arguments: the database file, a run id (keys are {@code /crash/RUN/...}), the number of threads.
+ * It prints READY on stdout once the store is open. Arguments: the database file, the ack file, a
+ * run id (keys are {@code /crash/RUN/...}), the number of threads.
  */
 public final class CrashWriter {
 
     private static final ReentrantLock OUT = new ReentrantLock();
-    private static final PrintStream STDOUT =
-            new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+    private static FileOutputStream acks;
 
     private CrashWriter() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws InterruptedException, IOException {
         Path file = Path.of(args[0]);
-        String run = args[1];
-        int threads = Integer.parseInt(args[2]);
+        acks = new FileOutputStream(args[1], true);
+        String run = args[2];
+        int threads = Integer.parseInt(args[3]);
         SqliteKvStore store = SqliteKvStore.open(SqliteConfig.defaults(file).withCompaction(CompactionPolicy.DISABLED));
-        report("READY");
+        System.out.println("READY");
+        System.out.flush();
         Thread[] writers = new Thread[threads];
         for (int t = 0; t < threads; t++) {
             String prefix = "/crash/" + run + "/t" + t + "/";
@@ -75,8 +78,9 @@ public final class CrashWriter {
     private static void report(String line) {
         OUT.lock();
         try {
-            STDOUT.println(line);
-            STDOUT.flush();
+            acks.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } finally {
             OUT.unlock();
         }
