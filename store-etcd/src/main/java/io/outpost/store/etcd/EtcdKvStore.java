@@ -37,9 +37,10 @@ import io.outpost.store.Watch;
 /**
  * A {@link KvStore} on an etcd 3.4+ cluster, for several Outpost servers in HA. Revisions are
  * etcd's own; each write is one etcd transaction whose compare is the precondition (kube-apiserver's
- * {@code etcd3} store does the same): create puts if the key's create revision is 0, update and
- * delete if its mod revision is the one expected, and the else branch reads the key so that a
- * failed precondition reports what is there without another round trip.
+ * {@code etcd3} store does the same): create puts if the key's create revision is 0, update if the
+ * key exists and its mod revision is the one expected (so 0 never matches), delete likewise or, with
+ * 0, whatever its revision; the else branch reads the key so that a failed precondition reports what
+ * is there without another round trip.
  *
  * <p>Failures and retries. Every request to etcd has the config's request timeout as its gRPC
  * deadline, so no call waits for ever. Reads (get, range, count, the current revision) are
@@ -218,7 +219,7 @@ public final class EtcdKvStore implements KvStore {
         byte[] stored = value.clone();
         return withLease(ttl, lease -> {
             TxnResponse r = write(kv.txn()
-                    .If(precondition(k, expectedRevision))
+                    .If(exists(k), new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision)))
                     .Then(Op.put(k, Conversions.value(stored), putOption(lease, true)))
                     .Else(Op.get(k, GetOption.DEFAULT))
                     .commit());
@@ -240,7 +241,9 @@ public final class EtcdKvStore implements KvStore {
         checkOpen();
         ByteSequence k = key(key);
         TxnResponse r = write(kv.txn()
-                .If(precondition(k, expectedRevision))
+                .If(expectedRevision == 0
+                        ? exists(k)
+                        : new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision)))
                 .Then(Op.delete(k, DeleteOption.builder().withPrevKV(true).build()))
                 .Else(Op.get(k, GetOption.DEFAULT))
                 .commit());
@@ -330,10 +333,12 @@ public final class EtcdKvStore implements KvStore {
         }
     }
 
-    private static Cmp precondition(ByteSequence key, long expectedRevision) {
-        return expectedRevision == 0
-                ? new Cmp(key, Cmp.Op.GREATER, CmpTarget.createRevision(0)) // exists, whatever its revision
-                : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision));
+    /**
+     * The key exists. etcd compares a missing key's revisions as 0, so "mod revision equals 0"
+     * alone would let an update create the key.
+     */
+    private static Cmp exists(ByteSequence key) {
+        return new Cmp(key, Cmp.Op.GREATER, CmpTarget.createRevision(0));
     }
 
     private static PutOption putOption(long lease, boolean prevKv) {

@@ -98,6 +98,17 @@ class EtcdKvStoreTest {
     }
 
     @Test
+    void anUpdateExpectingRevisionZeroNeverCreatesAKeyNorOverwritesOne() {
+        catchStore(StoreException.NotFound.class, () -> store.update("/a/k", bytes("v"), 0));
+        assertThat(store.get("/a/k")).as("etcd compares a missing key's revision as 0").isEmpty();
+
+        KeyValue created = store.create("/a/k", bytes("v1"));
+        var e = catchStore(StoreException.Conflict.class, () -> store.update("/a/k", bytes("v2"), 0));
+
+        assertThat(e.current()).isEqualTo(created);
+    }
+
+    @Test
     void anUpdateOrDeleteOfAMissingKeyIsNotFound() {
         catchStore(StoreException.NotFound.class, () -> store.update("/a/none", bytes("v"), 5));
         catchStore(StoreException.NotFound.class, () -> store.delete("/a/none", 5));

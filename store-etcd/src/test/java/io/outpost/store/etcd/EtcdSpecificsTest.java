@@ -82,6 +82,10 @@ class EtcdSpecificsTest {
             assertThat(lease(raw, "/l/c")).isNotZero().isNotEqualTo(lease(raw, "/l/d"))
                     .isNotEqualTo(lease(raw, "/l/a"));
             assertThat(lease(raw, "/l/e")).as("no ttl, no lease").isZero();
+        } finally {
+            try (Client raw = SharedEtcd.rawClient(etcd)) {
+                SharedEtcd.dropKeys(raw, namespace);
+            }
         }
     }
 
