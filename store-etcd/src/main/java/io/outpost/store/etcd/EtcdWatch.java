@@ -288,6 +288,11 @@ final class EtcdWatch implements Watch {
         }
     }
 
+    /** Whether the watch has failed (its consumer will be told at its next poll). */
+    boolean failed() {
+        return failure != null;
+    }
+
     /** How many times this watch opened a new stream after its first broke. */
     int resumes() {
         lock.lock();

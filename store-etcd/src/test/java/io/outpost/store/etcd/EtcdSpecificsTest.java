@@ -5,6 +5,7 @@ import static io.outpost.store.etcd.EtcdKvStoreTest.catchStore;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
@@ -135,8 +136,10 @@ class EtcdSpecificsTest {
             for (int i = 0; i < 10; i++) {
                 store.create("/b/k" + i, bytes("v"));
             }
-            // From the past, etcd sends the ten events in one response: more than the buffer holds.
-            try (Watch watch = store.watch("/b/", before)) {
+            // From the past, etcd sends the ten events at once: more than the buffer holds, as long
+            // as the consumer does not poll meanwhile (then it keeps up), so it waits for the drop.
+            try (EtcdWatch watch = (EtcdWatch) store.watch("/b/", before)) {
+                await().atMost(HANG_GUARD).until(watch::failed);
                 assertThatThrownBy(() -> watch.poll(HANG_GUARD))
                         .isInstanceOf(StoreException.Unavailable.class)
                         .hasMessageContaining("fell behind")
