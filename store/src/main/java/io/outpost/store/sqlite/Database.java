@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -114,20 +115,27 @@ final class Database implements AutoCloseable {
     }
 
     /**
-     * A new connection in WAL mode. The writer's is {@code synchronous = FULL}: a commit returns
-     * only after the WAL is fsynced, so an acknowledged write survives a crash or power loss.
+     * A new connection. The writer's (the only one that writes) puts the file in WAL mode, with
+     * {@code synchronous = FULL}: a commit returns only after the WAL is fsynced, so an
+     * acknowledged write survives a crash or power loss. Its transactions begin IMMEDIATE, taking
+     * the write lock before their first read. A reader's connection is query-only and sets nothing
+     * in the file: a reader that wrote (even a pragma) would invalidate the writer's snapshot.
      */
     Connection connect(boolean readOnly) throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(10_000);
+        if (!readOnly) {
+            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        }
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
         try (Statement s = c.createStatement()) {
-            // Lets compaction give pages back to the file system. It takes effect only on a new
-            // file, before the switch to WAL writes the header; an existing file keeps its mode.
-            s.execute("PRAGMA auto_vacuum = INCREMENTAL");
-            s.execute("PRAGMA busy_timeout = 10000");
-            s.execute("PRAGMA journal_mode = WAL");
             if (readOnly) {
                 s.execute("PRAGMA query_only = true");
             } else {
+                // Lets compaction give pages back to the file system. It takes effect only on a
+                // new file, before the switch to WAL writes the header; an existing file keeps its mode.
+                s.execute("PRAGMA auto_vacuum = INCREMENTAL");
+                s.execute("PRAGMA journal_mode = WAL");
                 s.execute("PRAGMA synchronous = FULL");
                 s.execute("PRAGMA journal_size_limit = 67108864");
             }

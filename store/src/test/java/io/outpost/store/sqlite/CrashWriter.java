@@ -20,6 +20,7 @@ import io.outpost.store.StoreException;
  * <pre>
  * C key revision           a create of key (its value is {@link #valueOf(String)})
  * U key revision counter   an update of a thread's counter key to the given count
+ * E message                a write failed: the store must not fail while it is healthy
  * </pre>
  *
  * It prints READY on stdout once the store is open. Arguments: the database file, the ack file, a
@@ -44,7 +45,13 @@ public final class CrashWriter {
         Thread[] writers = new Thread[threads];
         for (int t = 0; t < threads; t++) {
             String prefix = "/crash/" + run + "/t" + t + "/";
-            writers[t] = Thread.ofPlatform().start(() -> write(store, prefix));
+            writers[t] = Thread.ofPlatform().start(() -> {
+                try {
+                    write(store, prefix);
+                } catch (RuntimeException | AssertionError e) {
+                    report("E " + e);
+                }
+            });
         }
         for (Thread w : writers) {
             w.join();

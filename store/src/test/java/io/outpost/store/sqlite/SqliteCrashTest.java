@@ -66,6 +66,7 @@ class SqliteCrashTest {
                 switch (f[0]) {
                     case "C" -> acknowledged.put(f[1], Long.parseLong(f[2]));
                     case "U" -> counters.merge(f[1], Long.parseLong(f[3]), Math::max);
+                    case "E" -> throw new AssertionError("a write failed in the child: " + line);
                     default -> throw new AssertionError("unexpected line from the child: " + line);
                 }
             }

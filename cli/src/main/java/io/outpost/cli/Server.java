@@ -1,0 +1,91 @@
+package io.outpost.cli;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.outpost.store.KvStore;
+
+/**
+ * The {@code outpost server} role: every component it runs, started in order and closed in
+ * reverse. For now that is the datastore alone; the API server, controllers and scheduler join
+ * this list as they are written.
+ *
+ * <p>Thread model: one thread (main) calls {@link #start}, {@link #awaitStopRequest} and
+ * {@link #close}. {@link #requestStop} may be called from any thread (a signal handler); it only
+ * wakes the waiting thread. {@link #close} is idempotent and may also run on a shutdown-hook
+ * thread, while or after the main thread closes.
+ */
+final class Server implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+
+    private final ServerConfig config;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final ReentrantLock lifecycle = new ReentrantLock();
+    private KvStore store; // guarded by lifecycle
+    private boolean closed; // guarded by lifecycle
+
+    Server(ServerConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Runs the server as this process's one job: starts it, waits for SIGTERM or SIGINT, closes
+     * it. Returns normally (exit code 0) after a clean stop.
+     */
+    void run() throws InterruptedException {
+        StopSignals.onTermOrInt(this::requestStop);
+        // Closes the store on every other way out of the JVM too (System.exit, SIGHUP).
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("outpost-shutdown").unstarted(this::close));
+        try {
+            start();
+            awaitStopRequest();
+            LOG.info("stopping");
+        } finally {
+            close();
+        }
+    }
+
+    void start() {
+        lifecycle.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the server was closed");
+            }
+            LOG.info("outpost {} server starting; data dir {}", Version.outpost(), config.dataDir());
+            store = Datastores.open(config.datastore(), config.dataDir());
+        } finally {
+            lifecycle.unlock();
+        }
+        LOG.info("ready (the datastore is open; stop with Ctrl-C or SIGTERM)");
+    }
+
+    void awaitStopRequest() throws InterruptedException {
+        stopRequested.await();
+    }
+
+    void requestStop() {
+        stopRequested.countDown();
+    }
+
+    @Override
+    public void close() {
+        lifecycle.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (store != null) {
+                store.close();
+                LOG.info("datastore closed");
+            }
+        } finally {
+            lifecycle.unlock();
+            stopRequested.countDown();
+        }
+    }
+}

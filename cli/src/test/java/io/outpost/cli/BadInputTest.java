@@ -1,0 +1,91 @@
+package io.outpost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** A user's mistake gets exit code 2 and one message naming the flag and the fix; never a stack trace. */
+class BadInputTest {
+
+    record Case(String name, List<String> args, Map<String, String> env, List<String> messages) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Case> cases() {
+        String forms = "use sqlite (the default) or etcd://HOST:PORT[,HOST:PORT...]";
+        return Stream.of(
+                new Case("a datastore that is neither sqlite nor etcd",
+                        List.of("--datastore", "mysql://db:3306"), Map.of(),
+                        List.of("Invalid value for option '--datastore'", "'mysql://db:3306' is not a datastore", forms)),
+                new Case("an etcd member without a port",
+                        List.of("--datastore=etcd://e1"), Map.of(),
+                        List.of("'--datastore'", "'e1' needs a port from 1 to 65535", "expected etcd://HOST:PORT[,HOST:PORT...]")),
+                new Case("an etcd member with a port out of range",
+                        List.of("--datastore=etcd://e1:2379,e2:99999"), Map.of(),
+                        List.of("'--datastore'", "'e2:99999' needs a port from 1 to 65535")),
+                new Case("an etcd member with a path",
+                        List.of("--datastore=etcd://e1:2379/v3"), Map.of(), List.of("'--datastore'", "'e1:2379/v3' is not HOST:PORT")),
+                new Case("etcd:// with no member",
+                        List.of("--datastore=etcd://"), Map.of(), List.of("'--datastore'", "is not a valid etcd datastore")),
+                new Case("a trailing comma after the etcd members",
+                        List.of("--datastore=etcd://e1:2379,"), Map.of(), List.of("'--datastore'", "a member is empty")),
+                new Case("a bad OUTPOST_DATASTORE says the value came from there",
+                        List.of(), Map.of("OUTPOST_DATASTORE", "postgres"),
+                        List.of("'--datastore'", "'postgres' is not a datastore", "(the value came from OUTPOST_DATASTORE)")),
+                new Case("--data-dir without its value",
+                        List.of("--data-dir"), Map.of(), List.of("Missing required parameter for option '--data-dir'")),
+                new Case("a misspelled flag gets a suggestion",
+                        List.of("--data-dri", "/tmp/x"), Map.of(), List.of("Unknown options: '--data-dri'", "Possible solutions: --data-dir")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void badInputIsExplainedWithExitCode2(Case c) {
+        List<String> args = new ArrayList<>(List.of("server"));
+        args.addAll(c.args());
+
+        Cli cli = Cli.run(Cli.user(c.env()), args.toArray(String[]::new));
+
+        assertThat(cli.exitCode()).isEqualTo(2);
+        assertThat(cli.err()).startsWith("outpost server: ").contains(c.messages())
+                .contains("Run 'outpost server --help' for usage.")
+                .doesNotContain("\tat ", "Exception");
+    }
+
+    @Test
+    void aDataDirThatCannotBeCreatedNamesTheFlagAndTheFix(@TempDir Path tmp) throws IOException {
+        // A folder under a file cannot be made even by root, whom permissions do not stop.
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+
+        Cli cli = Cli.run("server", "--data-dir", file.resolve("data").toString());
+
+        assertThat(cli.exitCode()).isEqualTo(2);
+        assertThat(cli.err()).contains("outpost server: --data-dir " + file.resolve("data") + ": cannot create it",
+                "Fix: pass a folder this user may write in").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aDataDirThatIsAFileNamesTheFlag(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+
+        Cli cli = Cli.run(Cli.user(Map.of("OUTPOST_DATA_DIR", file.toString())), "server");
+
+        assertThat(cli.exitCode()).isEqualTo(2);
+        assertThat(cli.err()).contains("--data-dir " + file + ": cannot create it: " + file + ": it is a file, not a folder",
+                "(the value came from OUTPOST_DATA_DIR)");
+    }
+}

@@ -1,0 +1,90 @@
+package io.outpost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+import io.outpost.cli.Datastore.Etcd;
+import io.outpost.cli.Datastore.Sqlite;
+
+/** How {@code outpost server}'s flags, their environment twins and the defaults combine. */
+class ServerFlagsTest {
+
+    record Case(String name, List<String> args, Map<String, String> env, boolean root, ServerConfig expected) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static final Path CWD = Path.of("").toAbsolutePath();
+
+    static Stream<Case> cases() {
+        Sqlite sqlite = new Sqlite();
+        return Stream.of(
+                new Case("with no flags a user's data dir is ~/.outpost and the datastore is sqlite",
+                        List.of(), Map.of(), false, new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite)),
+                new Case("with no flags root's data dir is /var/lib/outpost",
+                        List.of(), Map.of(), true, new ServerConfig(Path.of("/var/lib/outpost"), sqlite)),
+                new Case("OUTPOST_DATA_DIR sets the data dir",
+                        List.of(), Map.of("OUTPOST_DATA_DIR", "/srv/outpost"), false,
+                        new ServerConfig(Path.of("/srv/outpost"), sqlite)),
+                new Case("--data-dir wins over OUTPOST_DATA_DIR",
+                        List.of("--data-dir", "/data"), Map.of("OUTPOST_DATA_DIR", "/srv/outpost"), false,
+                        new ServerConfig(Path.of("/data"), sqlite)),
+                new Case("an empty OUTPOST_DATA_DIR counts as unset",
+                        List.of(), Map.of("OUTPOST_DATA_DIR", ""), true, new ServerConfig(Path.of("/var/lib/outpost"), sqlite)),
+                new Case("a ~ that no shell expanded means the home folder",
+                        List.of("--data-dir=~/edge"), Map.of(), false, new ServerConfig(Cli.HOME.resolve("edge"), sqlite)),
+                new Case("a relative --data-dir is taken from the current folder",
+                        List.of("--data-dir", "state/../data"), Map.of(), false, new ServerConfig(CWD.resolve("data"), sqlite)),
+                new Case("OUTPOST_DATASTORE chooses etcd",
+                        List.of(), Map.of("OUTPOST_DATASTORE", "etcd://10.0.0.1:2379,10.0.0.2:2379"), false,
+                        new ServerConfig(Cli.HOME.resolve(".outpost"),
+                                new Etcd("etcd://10.0.0.1:2379,10.0.0.2:2379"))),
+                new Case("--datastore wins over OUTPOST_DATASTORE",
+                        List.of("--datastore", "sqlite"), Map.of("OUTPOST_DATASTORE", "etcd://e1:2379"), false,
+                        new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite)),
+                new Case("a bad OUTPOST_DATASTORE does not matter when --datastore is given",
+                        List.of("--datastore", "sqlite"), Map.of("OUTPOST_DATASTORE", "postgres"), false,
+                        new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite)),
+                new Case("etcd endpoints may be IPv6 literals",
+                        List.of("--datastore=etcd://[::1]:2379"), Map.of(), false,
+                        new ServerConfig(Cli.HOME.resolve(".outpost"), new Etcd("etcd://[::1]:2379"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void flagsEnvironmentAndDefaults(Case c) {
+        ProcessContext context = new ProcessContext(c.env(), Cli.HOME, c.root());
+
+        assertThat(Cli.serverConfig(context, c.args().toArray(String[]::new))).isEqualTo(c.expected());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("commands")
+    void everyFlagNamesItsEnvironmentVariableInItsHelp(CommandSpec command) {
+        for (OptionSpec option : command.options()) {
+            if (EnvDefaults.hasTwin(option)) {
+                assertThat(String.join(" ", option.description()))
+                        .as(option.longestName())
+                        .contains("Env: " + EnvDefaults.variableFor(option) + ".");
+            }
+        }
+    }
+
+    static Stream<CommandSpec> commands() {
+        CommandLine root = Main.commandLine(Cli.user(Map.of()));
+        return Stream.concat(Stream.of(root), root.getSubcommands().values().stream()).map(CommandLine::getCommandSpec);
+    }
+}

@@ -1,0 +1,69 @@
+package io.outpost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.outpost.store.StoreException;
+
+/** The server's wiring on the real SQLite store, in this JVM. */
+class ServerTest {
+
+    @TempDir
+    Path dataDir;
+
+    private ServerConfig sqlite() {
+        return new ServerConfig(dataDir, new Datastore.Sqlite());
+    }
+
+    @Test
+    void startOpensTheDatabaseInTheDataDirAndCloseReleasesIt() throws Exception {
+        try (Server server = new Server(sqlite())) {
+            server.start();
+            assertThat(Datastores.sqliteFile(dataDir)).exists();
+        }
+        // Released: a second server may open it now.
+        try (Server again = new Server(sqlite())) {
+            again.start();
+        }
+    }
+
+    @Test
+    void aSecondServerOnTheSameDataDirIsToldWhichFileIsLocked() {
+        try (Server first = new Server(sqlite()); Server second = new Server(sqlite())) {
+            first.start();
+
+            assertThatThrownBy(second::start).isInstanceOf(StoreException.Unavailable.class)
+                    .hasMessageContaining(Datastores.sqliteFile(dataDir) + ".lock")
+                    .hasMessageContaining("use another --data-dir");
+        }
+    }
+
+    @Test
+    void aStopRequestWakesTheWaitingThreadAndCloseIsIdempotent() throws Exception {
+        Server server = new Server(sqlite());
+        server.start();
+
+        server.requestStop();
+        server.awaitStopRequest(); // returns at once
+        server.close();
+        server.close();
+
+        assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void theEtcdDatastoreSaysItIsNotInThisBuildYet() {
+        ServerConfig etcd = new ServerConfig(dataDir, new Datastore.Etcd("etcd://e1:2379"));
+        try (Server server = new Server(etcd)) {
+            assertThatThrownBy(server::start).isInstanceOf(StoreException.Unavailable.class)
+                    .hasMessageContaining("--datastore etcd://e1:2379");
+        }
+        assertThat(Files.exists(Datastores.sqliteFile(dataDir))).isFalse();
+    }
+}
