@@ -74,7 +74,6 @@ public final class EtcdKvStore implements KvStore {
     /** Never written (keys may not contain NUL): a count-only read of it answers etcd's revision. */
     private static final ByteSequence REVISION_PROBE = key("\0outpost-revision");
 
-    private final EtcdConfig config;
     private final Client client;
     private final KV kv;
     private final KnownCompaction compaction = new KnownCompaction();
@@ -87,7 +86,6 @@ public final class EtcdKvStore implements KvStore {
     private volatile boolean closed;
 
     private EtcdKvStore(EtcdConfig config, Client client) {
-        this.config = config;
         this.client = client;
         this.kv = client.getKVClient();
         this.errors = new EtcdErrors(config.endpoints(), compaction);
@@ -139,10 +137,6 @@ public final class EtcdKvStore implements KvStore {
                     + " (it is set with --datastore)", e);
         }
         return store;
-    }
-
-    public EtcdConfig config() {
-        return config;
     }
 
     @Override
