@@ -35,9 +35,10 @@ public interface KvStore extends AutoCloseable {
     Optional<KeyValue> get(String key);
 
     /**
-     * The value {@code key} had as of {@code revision}.
+     * The value {@code key} had as of {@code revision} (0: the latest).
      *
      * @throws StoreException.Compacted if {@code revision} is older than the compact revision
+     * @throws IllegalArgumentException if {@code revision} is negative or in the future
      */
     Optional<KeyValue> get(String key, long revision);
 
@@ -61,8 +62,9 @@ public interface KvStore extends AutoCloseable {
 
     /**
      * Replaces the value of {@code key} if its current {@code modRevision} is
-     * {@code expectedRevision}. Like etcd's put, the write sets the key's expiry afresh: it expires
-     * {@code ttl} after this write, or never with {@link #NO_TTL}.
+     * {@code expectedRevision}, the revision the caller read; 0 matches no key (only
+     * {@link #delete} takes 0 as "any revision"). Like etcd's put, the write sets the key's expiry
+     * afresh: it expires {@code ttl} after this write, or never with {@link #NO_TTL}.
      *
      * @throws StoreException.NotFound if the key does not exist
      * @throws StoreException.Conflict if the key's revision is another
@@ -88,8 +90,9 @@ public interface KvStore extends AutoCloseable {
 
     /**
      * Watches every key under {@code prefix}, starting with every event after
-     * {@code afterRevision} (0: from now on). Events arrive in revision order with no gap. If those
-     * events are compacted the first {@link Watch#poll} fails with {@link StoreException.Compacted}.
+     * {@code afterRevision} (0: from now on). Events arrive in revision order with no gap. If
+     * {@code afterRevision} is below {@link #compactRevision()} the first {@link Watch#poll} fails
+     * with {@link StoreException.Compacted}. A future revision is allowed: the watch starts there.
      */
     Watch watch(String prefix, long afterRevision);
 
@@ -97,12 +100,12 @@ public interface KvStore extends AutoCloseable {
      * Discards the history older than {@code revision}: afterwards the state at {@code revision}
      * and every later revision can still be read, earlier ones cannot.
      *
-     * @throws StoreException.Compacted if the store is already compacted past {@code revision}
+     * @throws StoreException.Compacted if the store is already compacted to {@code revision} or past it
      * @throws IllegalArgumentException if {@code revision} is in the future
      */
     void compact(long revision);
 
-    /** Releases the backend. Open watches end with {@link StoreException.Unavailable}. */
+    /** Releases the backend; idempotent. Open watches end with {@link StoreException.Unavailable}. */
     @Override
     void close();
 }

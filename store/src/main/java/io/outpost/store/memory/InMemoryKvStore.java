@@ -73,6 +73,7 @@ public final class InMemoryKvStore implements KvStore {
     @Override
     public Optional<KeyValue> get(String key, long atRevision) {
         Keys.checkKey(key);
+        checkRevision(atRevision);
         return locked(() -> Optional.ofNullable(liveAt(versions.get(key), readRevision(atRevision))).map(Row::kv));
     }
 
@@ -121,8 +122,9 @@ public final class InMemoryKvStore implements KvStore {
     @Override
     public KeyValue update(String key, byte[] value, long expectedRevision, Duration ttl) {
         Keys.checkKey(key);
+        checkRevision(expectedRevision);
         return locked(() -> {
-            Row current = matching(key, expectedRevision);
+            Row current = matching(key, expectedRevision, false);
             long rev = revision + 1;
             KeyValue kv = new KeyValue(key, value.clone(), current.kv().createRevision(), rev);
             append(new Row(kv, false, expiry(ttl)), Event.put(kv, current.kv()));
@@ -133,8 +135,9 @@ public final class InMemoryKvStore implements KvStore {
     @Override
     public Deleted delete(String key, long expectedRevision) {
         Keys.checkKey(key);
+        checkRevision(expectedRevision);
         return locked(() -> {
-            Row current = matching(key, expectedRevision);
+            Row current = matching(key, expectedRevision, true);
             long rev = revision + 1;
             Event event = Event.delete(rev, current.kv());
             append(new Row(event.kv(), true, 0), event);
@@ -224,6 +227,9 @@ public final class InMemoryKvStore implements KvStore {
         if (asked == 0) {
             return revision;
         }
+        if (asked > revision) {
+            throw new IllegalArgumentException("revision " + asked + " is in the future (current revision " + revision + ")");
+        }
         if (asked < compactRevision) {
             throw new StoreException.Compacted(asked, compactRevision);
         }
@@ -242,12 +248,12 @@ public final class InMemoryKvStore implements KvStore {
         return liveAt(versions.get(key), Long.MAX_VALUE);
     }
 
-    private Row matching(String key, long expectedRevision) {
+    private Row matching(String key, long expectedRevision, boolean zeroIsAny) {
         Row current = latestLive(key);
         if (current == null) {
             throw new StoreException.NotFound(key);
         }
-        if (expectedRevision != 0 && current.kv().modRevision() != expectedRevision) {
+        if (!(zeroIsAny && expectedRevision == 0) && current.kv().modRevision() != expectedRevision) {
             throw new StoreException.Conflict(key, expectedRevision, current.kv());
         }
         return current;
@@ -258,6 +264,12 @@ public final class InMemoryKvStore implements KvStore {
         versions.computeIfAbsent(row.kv().key(), k -> new TreeMap<>()).put(revision, row);
         log.put(revision, row);
         hub.publish(List.of(event));
+    }
+
+    private static void checkRevision(long revision) {
+        if (revision < 0) {
+            throw new IllegalArgumentException("a revision must be 0 or positive, not " + revision);
+        }
     }
 
     private long expiry(Duration ttl) {

@@ -166,8 +166,12 @@ final class Reader implements AutoCloseable {
     }
 
     private long revision(long asked) {
+        long current = writer.committedRevision();
         if (asked == 0) {
-            return writer.committedRevision();
+            return current;
+        }
+        if (asked > current) {
+            throw new IllegalArgumentException("revision " + asked + " is in the future (current revision " + current + ")");
         }
         checkNotCompacted(asked);
         return asked;

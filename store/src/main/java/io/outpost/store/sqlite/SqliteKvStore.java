@@ -149,7 +149,9 @@ public final class SqliteKvStore implements KvStore {
 
     @Override
     public Watch watch(String prefix, long afterRevision) {
-        return hub.open(prefix, afterRevision);
+        // "From now on" is after the committed revision, which reads already see: the hub's own
+        // revision lags it while the writer publishes a batch it has just committed.
+        return hub.open(prefix, afterRevision == 0 ? writer.committedRevision() : afterRevision);
     }
 
     @Override

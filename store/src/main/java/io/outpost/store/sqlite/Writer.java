@@ -180,7 +180,7 @@ final class Writer implements AutoCloseable {
     }
 
     private KeyValue update(WriteOp.Update u, long revision, List<Event> events) throws SQLException {
-        KeyValue current = matching(u.key(), u.expectedRevision());
+        KeyValue current = matching(u.key(), u.expectedRevision(), false);
         table.insert(revision, u.key(), current.createRevision(), current.modRevision(), false, u.expiresAt(), u.value());
         KeyValue kv = new KeyValue(u.key(), u.value(), current.createRevision(), revision);
         events.add(Event.put(kv, current));
@@ -188,18 +188,19 @@ final class Writer implements AutoCloseable {
     }
 
     private Deleted delete(WriteOp.Delete d, long revision, List<Event> events) throws SQLException {
-        KeyValue current = matching(d.key(), d.expectedRevision());
+        KeyValue current = matching(d.key(), d.expectedRevision(), true);
         table.insert(revision, d.key(), current.createRevision(), current.modRevision(), true, 0, null);
         events.add(Event.delete(revision, current));
         return new Deleted(revision, current);
     }
 
-    private KeyValue matching(String key, long expectedRevision) throws SQLException {
+    /** The key's live value if it is at {@code expectedRevision} (or, for a delete, 0: any). */
+    private KeyValue matching(String key, long expectedRevision, boolean zeroIsAny) throws SQLException {
         LogTable.Latest current = table.latest(key);
         if (current == null || current.deleted()) {
             throw new StoreException.NotFound(key);
         }
-        if (expectedRevision != 0 && current.kv().modRevision() != expectedRevision) {
+        if (!(zeroIsAny && expectedRevision == 0) && current.kv().modRevision() != expectedRevision) {
             throw new StoreException.Conflict(key, expectedRevision, current.kv());
         }
         return current.kv();
