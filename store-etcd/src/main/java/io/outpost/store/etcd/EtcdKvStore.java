@@ -75,6 +75,7 @@ public final class EtcdKvStore implements KvStore {
     private static final ByteSequence REVISION_PROBE = key("\0outpost-revision");
 
     private final Client client;
+    private final Duration requestTimeout;
     private final KV kv;
     private final KnownCompaction compaction = new KnownCompaction();
     private final EtcdErrors errors;
@@ -87,6 +88,7 @@ public final class EtcdKvStore implements KvStore {
 
     private EtcdKvStore(EtcdConfig config, Client client) {
         this.client = client;
+        this.requestTimeout = config.requestTimeout();
         this.kv = client.getKVClient();
         this.errors = new EtcdErrors(config.endpoints(), compaction);
         this.calls = new EtcdCalls(config.requestTimeout(), errors, () -> closed);
@@ -257,14 +259,27 @@ public final class EtcdKvStore implements KvStore {
         if (afterRevision < 0) {
             throw new IllegalArgumentException("afterRevision must be 0 (now) or positive, not " + afterRevision);
         }
-        long after = afterRevision == 0 ? currentRevision() : afterRevision;
+        boolean fromNow = afterRevision == 0;
+        long after = fromNow ? currentRevision() : afterRevision;
         checkOpen();
-        EtcdWatch watch = new EtcdWatch(watchSettings, prefix, after, watches::remove);
+        EtcdWatch watch = new EtcdWatch(watchSettings, prefix, after, fromNow, watches::remove);
         watches.add(watch);
         if (closed) { // close() may have run between checkOpen and add
             watch.fail(new StoreException.Unavailable("the store is closed"));
         }
         watch.start();
+        // jetcd opens the stream in the background; wait until etcd has it, so that the caller's
+        // next write is seen, and a compaction right after cannot cancel a watch not yet there.
+        try {
+            if (!watch.awaitEstablished(requestTimeout)) {
+                watch.close();
+                throw errors.unavailable("no watch of " + prefix + " within " + requestTimeout, null);
+            }
+        } catch (InterruptedException e) {
+            watch.close();
+            Thread.currentThread().interrupt();
+            throw new StoreException.Unavailable("interrupted while opening a watch of " + prefix, e);
+        }
         return watch;
     }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +27,9 @@ import io.outpost.store.Watch;
  *
  * <p>Order and gaps. etcd sends a revision's events together and in order; this watch remembers
  * the revision of the last event it buffered. When the stream breaks (its member died, lost its
- * leader: the stream requires one, as kube-apiserver's do), this watch opens a new stream from the
- * revision after that one and drops whatever the new stream repeats, so the consumer sees every
- * event once, in revision order, with no gap. It does not let jetcd resume by itself: jetcd may
+ * leader: the stream requires one, as kube-apiserver's do), this watch opens a new stream from
+ * that revision and drops whatever the new stream repeats, so the consumer sees every event once,
+ * in revision order, with no gap. It does not let jetcd resume by itself: jetcd may
  * resume from the revision of the stream's creation, past events never delivered. A stream that
  * cannot be resumed within the store's request timeout fails the watch with
  * {@link StoreException.Unavailable}: the consumer re-watches from the last revision it saw.
@@ -60,6 +61,8 @@ final class EtcdWatch implements Watch {
     private final EtcdErrors errors;
     private final Consumer<EtcdWatch> onEnd;
     private final ArrayBlockingQueue<Event> buffer;
+    private final boolean fromNow;
+    private final CountDownLatch established = new CountDownLatch(1);
     private final ReentrantLock lock = new ReentrantLock();
 
     // Guarded by lock.
@@ -81,9 +84,10 @@ final class EtcdWatch implements Watch {
     /**
      * A watch of {@code prefix} for the events after {@code afterRevision}; call {@link #start}.
      *
-     * @param onEnd called once when the watch ends, whichever way
+     * @param fromNow whether {@code afterRevision} is etcd's current revision, just read
+     * @param onEnd   called once when the watch ends, whichever way
      */
-    EtcdWatch(Settings settings, String prefix, long afterRevision, Consumer<EtcdWatch> onEnd) {
+    EtcdWatch(Settings settings, String prefix, long afterRevision, boolean fromNow, Consumer<EtcdWatch> onEnd) {
         this.client = settings.client();
         this.prefix = prefix;
         this.capacity = settings.capacity();
@@ -95,6 +99,7 @@ final class EtcdWatch implements Watch {
         this.buffer = new ArrayBlockingQueue<>(capacity + 1); // + 1: room for the wake-up sentinel
         this.afterRevision = afterRevision;
         this.lastRevision = afterRevision;
+        this.fromNow = fromNow;
     }
 
     /** Opens the first stream; if the start is known to be compacted, fails the first poll instead. */
@@ -107,6 +112,14 @@ final class EtcdWatch implements Watch {
         openStream();
     }
 
+    /**
+     * Waits until etcd has registered the watch (so that every later write reaches it) or the
+     * watch has failed; false if neither happened within {@code timeout}.
+     */
+    boolean awaitEstablished(Duration timeout) throws InterruptedException {
+        return established.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     private void openStream() {
         int gen;
         long from;
@@ -116,7 +129,13 @@ final class EtcdWatch implements Watch {
                 return;
             }
             gen = ++generation;
-            from = lastRevision + 1;
+            // A watch from now starts after the current revision: etcd then counts it as caught up
+            // at once, and no compaction can cancel it. Any other stream starts at the last revision
+            // seen, not the one after: etcd then refuses it exactly when that revision is below its
+            // compact revision, as KvStore#watch says, even for a compaction this store was not told
+            // of (and never serves it from a compact revision whose deletions it has dropped). The
+            // events at that revision are dropped as already seen.
+            from = streamsOpened == 0 && fromNow ? lastRevision + 1 : Math.max(1, lastRevision);
             streamsOpened++;
         } finally {
             lock.unlock();
@@ -158,6 +177,7 @@ final class EtcdWatch implements Watch {
             }
             brokenSinceNanos = 0; // created, or events: the stream works
             backoffNanos = FIRST_BACKOFF_NANOS;
+            established.countDown();
             long seen = lastRevision; // a resumed stream repeats revisions up to this one
             for (WatchEvent e : response.getEvents()) {
                 long revision = e.getKeyValue().getModRevision();
@@ -254,6 +274,7 @@ final class EtcdWatch implements Watch {
 
     private void failLocked(StoreException e) {
         failure = e;
+        established.countDown();
         generation++;
         buffer.clear();
         buffer.offer(WAKE_UP);
@@ -342,6 +363,7 @@ final class EtcdWatch implements Watch {
                 return;
             }
             closed = true;
+            established.countDown();
             generation++;
             old = stream;
             stream = null;
