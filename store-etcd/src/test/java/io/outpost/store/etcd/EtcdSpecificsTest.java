@@ -1,10 +1,9 @@
 package io.outpost.store.etcd;
 
-import static io.outpost.store.etcd.EtcdKvStoreTest.bytes;
-import static io.outpost.store.etcd.EtcdKvStoreTest.catchStore;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -114,6 +113,42 @@ class EtcdSpecificsTest {
     }
 
     @Test
+    void aWatchFromJustBelowACompactionItWasNotToldOfFailsWithCompacted() {
+        String namespace = SharedEtcd.namespace();
+        try (EtcdKvStore compacting = EtcdKvStore.connect(SharedEtcd.config(etcd), namespace);
+                EtcdKvStore other = EtcdKvStore.connect(SharedEtcd.config(etcd), namespace)) {
+            KeyValue v1 = compacting.create("/c/k", bytes("v1"));
+            KeyValue v2 = compacting.update("/c/k", bytes("v2"), v1.modRevision());
+            compacting.compact(v2.modRevision());
+
+            // etcd would serve a stream from v2 (the events after v1); KvStore#watch says the
+            // events after a revision below the compact revision are gone.
+            try (Watch watch = other.watch("/c/", v1.modRevision())) {
+                var e = catchStore(StoreException.Compacted.class, () -> pollQuietly(watch));
+                assertThat(e.compactRevision()).isEqualTo(v2.modRevision());
+            }
+            try (Watch watch = other.watch("/c/", v2.modRevision());
+                    EtcdKvStore writer = EtcdKvStore.connect(SharedEtcd.config(etcd), namespace)) {
+                KeyValue v3 = writer.update("/c/k", bytes("v3"), v2.modRevision());
+                assertThat(pollQuietly(watch)).as("from the compact revision itself, nothing is missing")
+                        .containsExactly(Event.put(v3, v2));
+            }
+        }
+    }
+
+    @Test
+    void anUpdateExpectingRevisionZeroNeverCreatesAKey() {
+        try (EtcdKvStore store = EtcdKvStore.connect(SharedEtcd.config(etcd), SharedEtcd.namespace())) {
+            long before = store.currentRevision();
+
+            catchStore(StoreException.NotFound.class, () -> store.update("/z/k", bytes("v"), 0));
+
+            assertThat(store.get("/z/k")).as("etcd compares a missing key's mod revision as 0").isEmpty();
+            assertThat(store.currentRevision()).isEqualTo(before);
+        }
+    }
+
+    @Test
     void aCompactedReadRaisesWhatTheStoreKnowsToAtLeastTheRevisionAfterIt() {
         String namespace = SharedEtcd.namespace();
         try (EtcdKvStore compacting = EtcdKvStore.connect(SharedEtcd.config(etcd), namespace);
@@ -194,12 +229,22 @@ class EtcdSpecificsTest {
         return ByteSequence.from(s, UTF_8);
     }
 
-    private static void pollQuietly(Watch watch) {
+    private static List<Event> pollQuietly(Watch watch) {
         try {
-            watch.poll(HANG_GUARD);
+            return watch.poll(HANG_GUARD);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    private static <E extends StoreException> E catchStore(Class<E> type, Runnable call) {
+        Throwable thrown = catchThrowable(call::run);
+        assertThat(thrown).isInstanceOf(type);
+        return type.cast(thrown);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(UTF_8);
     }
 }
