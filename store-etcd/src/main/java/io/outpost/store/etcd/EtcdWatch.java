@@ -262,9 +262,8 @@ final class EtcdWatch implements Watch {
             if (ended()) {
                 return;
             }
-            failLocked(e);
-            old = stream;
-            stream = null;
+            failure = e;
+            old = endLocked();
         } finally {
             lock.unlock();
         }
@@ -272,12 +271,15 @@ final class EtcdWatch implements Watch {
         onEnd.accept(this);
     }
 
-    private void failLocked(StoreException e) {
-        failure = e;
+    /** Drops the buffered events, wakes the consumer, and hands back the stream to close. */
+    private Watcher endLocked() {
         established.countDown();
         generation++;
         buffer.clear();
         buffer.offer(WAKE_UP);
+        Watcher old = stream;
+        stream = null;
+        return old;
     }
 
     private boolean ended() {
@@ -300,12 +302,10 @@ final class EtcdWatch implements Watch {
     }
 
     private static void closeQuietly(Watcher w) {
-        if (w != null) {
-            try {
-                w.close();
-            } catch (RuntimeException ignored) {
-                // already closed with its client
-            }
+        try {
+            w.close();
+        } catch (RuntimeException ignored) {
+            // already closed with its client
         }
     }
 
@@ -363,12 +363,7 @@ final class EtcdWatch implements Watch {
                 return;
             }
             closed = true;
-            established.countDown();
-            generation++;
-            old = stream;
-            stream = null;
-            buffer.clear();
-            buffer.offer(WAKE_UP);
+            old = endLocked();
         } finally {
             lock.unlock();
         }

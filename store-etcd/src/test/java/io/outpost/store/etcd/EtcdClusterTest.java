@@ -196,7 +196,7 @@ class EtcdClusterTest {
                         + " first write started after the kill acknowledged"
                         + " %d ms after it; %d writes acknowledged (%d after the kill), %d more confirmed by a fresh read after"
                         + " Unavailable; %d Unavailable (the slowest after %d ms: a write in flight on a follower when"
-                        + " the leader died waits for the request deadline), %d conflicts; %d watch streams resumed%n",
+                        + " the leader died waits for the request deadline), %d conflicts; watch streams resumed %d times%n",
                 leader.name(), TimeUnit.NANOSECONDS.toMillis(electedAfter), TimeUnit.NANOSECONDS.toMillis(firstAfterKill),
                 acknowledged,
                 acknowledged(writers, killedAt), confirmed, unavailable, TimeUnit.NANOSECONDS.toMillis(slowestFailure),
