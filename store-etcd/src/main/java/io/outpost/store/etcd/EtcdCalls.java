@@ -46,7 +46,7 @@ final class EtcdCalls {
         while (true) {
             checkOpen();
             try {
-                return await(request.get(), revision);
+                return call(request, revision, revision + 1);
             } catch (StoreException.Unavailable e) {
                 if (closed.getAsBoolean() || System.nanoTime() + backoff >= deadline) {
                     throw e;
@@ -62,17 +62,23 @@ final class EtcdCalls {
         }
     }
 
-    /** Waits for a request about {@code revision} (0 for none); "compacted" then means past it. */
-    <T> T await(CompletableFuture<T> future, long revision) {
-        return await(future, revision, revision + 1);
+    /** Sends a request about {@code revision} (0 for none) once and waits for it. */
+    <T> T call(Supplier<CompletableFuture<T>> request, long revision) {
+        return call(request, revision, revision + 1);
     }
 
     /**
-     * Waits for a request.
+     * Sends a request once and waits for it.
      *
      * @param compactedAtLeast what a "compacted" answer proves of etcd's compact revision
      */
-    <T> T await(CompletableFuture<T> future, long revision, long compactedAtLeast) {
+    <T> T call(Supplier<CompletableFuture<T>> request, long revision, long compactedAtLeast) {
+        CompletableFuture<T> future;
+        try {
+            future = request.get();
+        } catch (RuntimeException e) { // jetcd throws some failures (a closed client) at once
+            throw errors.translate(e, revision, compactedAtLeast);
+        }
         try {
             return future.get(timeout.toNanos() + SAFETY_NET_NANOS, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Supplier;
 import java.util.function.LongFunction;
 
 import io.etcd.jetcd.ByteSequence;
@@ -93,7 +94,7 @@ public final class EtcdKvStore implements KvStore {
         this.errors = new EtcdErrors(config.endpoints(), compaction);
         this.calls = new EtcdCalls(config.requestTimeout(), errors, () -> closed);
         this.leases = new Leases(ttl -> {
-            var granted = calls.await(client.getLeaseClient().grant(ttl), 0);
+            var granted = calls.call(() -> client.getLeaseClient().grant(ttl), 0);
             return new Leases.Grant(granted.getID(), granted.getTTL());
         }, System::nanoTime);
         this.watchThread = new ScheduledThreadPoolExecutor(1, r -> {
@@ -193,7 +194,7 @@ public final class EtcdKvStore implements KvStore {
         ByteSequence k = key(key);
         byte[] stored = value.clone();
         return withLease(ttl, lease -> {
-            TxnResponse r = write(kv.txn()
+            TxnResponse r = write(() -> kv.txn()
                     .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
                     .Then(Op.put(k, Conversions.value(stored), putOption(lease, false)))
                     .Else(Op.get(k, GetOption.DEFAULT))
@@ -214,7 +215,7 @@ public final class EtcdKvStore implements KvStore {
         ByteSequence k = key(key);
         byte[] stored = value.clone();
         return withLease(ttl, lease -> {
-            TxnResponse r = write(kv.txn()
+            TxnResponse r = write(() -> kv.txn()
                     .If(exists(k), new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision)))
                     .Then(Op.put(k, Conversions.value(stored), putOption(lease, true)))
                     .Else(Op.get(k, GetOption.DEFAULT))
@@ -236,7 +237,7 @@ public final class EtcdKvStore implements KvStore {
         checkRevision(expectedRevision);
         checkOpen();
         ByteSequence k = key(key);
-        TxnResponse r = write(kv.txn()
+        TxnResponse r = write(() -> kv.txn()
                 .If(expectedRevision == 0
                         ? exists(k)
                         : new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedRevision)))
@@ -295,7 +296,7 @@ public final class EtcdKvStore implements KvStore {
         checkOpen();
         // Not retried, like a write. etcd compacts to revision r when r is above its compact
         // revision, so a "compacted" answer proves it is at least r.
-        calls.await(kv.compact(revision), revision, revision);
+        calls.call(() -> kv.compact(revision), revision, revision);
         compaction.learn(revision);
     }
 
@@ -315,8 +316,8 @@ public final class EtcdKvStore implements KvStore {
 
     // --- writes and their leases ---
 
-    private TxnResponse write(CompletableFuture<TxnResponse> txn) {
-        return calls.await(txn, 0);
+    private TxnResponse write(Supplier<CompletableFuture<TxnResponse>> txn) {
+        return calls.call(txn, 0);
     }
 
     /**
