@@ -16,10 +16,12 @@ import java.util.Optional;
  * @param categories   {@code all} for the kinds {@code kubectl get all} shows
  * @param verbs        the verbs served on the resource, as discovery lists them
  * @param subresources the subresources served
+ * @param stored       true if objects are kept in the store (CRUD); false for virtual resources such
+ *                     as {@code selfsubjectaccessreviews}, whose {@code create} only computes an answer
  */
 public record ResourceType(GroupVersionKind kind, String plural, String singular, Scope scope,
                            List<String> shortNames, List<String> categories, List<String> verbs,
-                           List<Subresource> subresources) {
+                           List<Subresource> subresources, boolean stored) {
 
     public ResourceType {
         Objects.requireNonNull(kind, "kind");
@@ -30,6 +32,13 @@ public record ResourceType(GroupVersionKind kind, String plural, String singular
         categories = List.copyOf(categories);
         verbs = List.copyOf(verbs);
         subresources = List.copyOf(subresources);
+    }
+
+    /** A stored resource (the common case). */
+    public ResourceType(GroupVersionKind kind, String plural, String singular, Scope scope,
+                        List<String> shortNames, List<String> categories, List<String> verbs,
+                        List<Subresource> subresources) {
+        this(kind, plural, singular, scope, shortNames, categories, verbs, subresources, true);
     }
 
     public boolean namespaced() {

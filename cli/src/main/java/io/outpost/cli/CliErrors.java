@@ -57,8 +57,9 @@ final class CliErrors {
     }
 
     /**
-     * A failure while running (exit code 1). The store's errors name the file or endpoint and the
-     * fix, so they are shown as they are; anything else is a bug and is logged with its stack.
+     * A failure while running (exit code 1). The store's errors and {@link StartupFailure}s name the
+     * file, flag or endpoint and the fix, so they are shown as they are; anything else is a bug and
+     * is logged with its stack.
      */
     static final class Failure implements IExecutionExceptionHandler {
 
@@ -67,7 +68,7 @@ final class CliErrors {
         @Override
         public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
             String name = cmd.getCommandSpec().qualifiedName();
-            if (ex instanceof StoreException) {
+            if (ex instanceof StoreException || ex instanceof StartupFailure) {
                 cmd.getErr().println(name + ": " + ex.getMessage());
                 cmd.getErr().flush();
             } else {

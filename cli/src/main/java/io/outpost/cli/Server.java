@@ -1,5 +1,6 @@
 package io.outpost.cli;
 
+import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -10,8 +11,8 @@ import io.outpost.store.KvStore;
 
 /**
  * The {@code outpost server} role: every component it runs, started in order and closed in
- * reverse. For now that is the datastore alone; the API server, controllers and scheduler join
- * this list as they are written.
+ * reverse: the datastore, then the API server over it. Controllers and the scheduler join this
+ * list as they are written.
  *
  * <p>Thread model: one thread (main) calls {@link #start}, {@link #awaitStopRequest} and
  * {@link #close}. {@link #requestStop} may be called from any thread (a signal handler); it only
@@ -26,6 +27,7 @@ final class Server implements AutoCloseable {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final ReentrantLock lifecycle = new ReentrantLock();
     private KvStore store; // guarded by lifecycle
+    private ApiServer api; // guarded by lifecycle
     private boolean closed; // guarded by lifecycle
 
     Server(ServerConfig config) {
@@ -57,10 +59,21 @@ final class Server implements AutoCloseable {
             }
             LOG.info("outpost {} server starting; data dir {}", Version.outpost(), config.dataDir());
             store = Datastores.open(config.datastore(), config.dataDir());
+            api = ApiServer.start(config, store, Clock.systemUTC());
         } finally {
             lifecycle.unlock();
         }
-        LOG.info("ready (the datastore is open; stop with Ctrl-C or SIGTERM)");
+        LOG.info("ready (serving the API on port {}; stop with Ctrl-C or SIGTERM)", api.port());
+    }
+
+    /** The API server's port, once started. */
+    int apiPort() {
+        lifecycle.lock();
+        try {
+            return api == null ? -1 : api.port();
+        } finally {
+            lifecycle.unlock();
+        }
     }
 
     void awaitStopRequest() throws InterruptedException {
@@ -79,6 +92,9 @@ final class Server implements AutoCloseable {
                 return;
             }
             closed = true;
+            if (api != null) {
+                api.close();
+            }
             if (store != null) {
                 store.close();
                 LOG.info("datastore closed");

@@ -1,7 +1,16 @@
 package io.outpost.cli;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+
+import io.netty.util.NetUtil;
+import io.outpost.apiserver.auth.TokenFile;
+import io.outpost.apiserver.pki.SubjectAltName;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -13,7 +22,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /** {@code outpost server}: parses its flags into a {@link ServerConfig} and runs a {@link Server}. */
 @Command(name = "server", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = {"Runs the control plane (in this release: opens the datastore and holds it).",
+        description = {"Runs the control plane: the datastore and the Kubernetes API over HTTPS.",
+            "Writes DIR/admin.kubeconfig for kubectl.",
             "Runs until stopped with Ctrl-C or SIGTERM; exits 0 after a clean stop.", ""},
         footer = {"", "Each flag can also be set by its environment variable; a flag on the command line wins."})
 final class ServerCommand implements Callable<Integer> {
@@ -33,6 +43,25 @@ final class ServerCommand implements Callable<Integer> {
                 "Default: ${DEFAULT-VALUE}. Env: OUTPOST_DATASTORE."})
     private Datastore datastore;
 
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "6443", converter = PortConverter.class,
+            description = {"The API server's HTTPS port (0: any free port). Default: ${DEFAULT-VALUE}. Env: OUTPOST_PORT."})
+    private int port;
+
+    @Option(names = "--bind-address", paramLabel = "ADDR", defaultValue = "127.0.0.1", converter = AddressConverter.class,
+            description = {"The IP address to listen on; 0.0.0.0 or :: for every interface.",
+                "Default: ${DEFAULT-VALUE}. Env: OUTPOST_BIND_ADDRESS."})
+    private InetAddress bindAddress;
+
+    @Option(names = "--tls-san", paramLabel = "NAME", split = ",", converter = SanConverter.class,
+            description = {"Another DNS name or IP address for the serving certificate (repeatable, or comma-separated);",
+                "localhost, 127.0.0.1, ::1 and the host name are always in it. Env: OUTPOST_TLS_SAN."})
+    private List<SubjectAltName> tlsSans = new ArrayList<>();
+
+    @Option(names = "--token-auth-file", paramLabel = "FILE",
+            description = {"Static bearer tokens, in kube-apiserver's CSV format: token,user,uid,\"group1,group2\".",
+                "Env: OUTPOST_TOKEN_AUTH_FILE."})
+    private Path tokenAuthFile;
+
     private final ProcessContext context;
 
     ServerCommand(ProcessContext context) {
@@ -43,7 +72,8 @@ final class ServerCommand implements Callable<Integer> {
     ServerConfig config() {
         Path dir = dataDir == null ? DataDir.defaultFor(context.root(), context.home())
                 : DataDir.fromFlag(dataDir, context.home());
-        return new ServerConfig(dir.toAbsolutePath().normalize(), datastore);
+        return new ServerConfig(dir.toAbsolutePath().normalize(), datastore, bindAddress, port, tlsSans,
+                Optional.ofNullable(tokenAuthFile).map(f -> f.toAbsolutePath().normalize()));
     }
 
     @Override
@@ -56,8 +86,62 @@ final class ServerCommand implements Callable<Integer> {
                     + ". Fix: pass a folder this user may write in, or run as one who may write there",
                     spec.findOption("--data-dir"), dataDir);
         }
+        if (config.tokenAuthFile().isPresent()) {
+            // Read now so that a mistake in it is a usage error before anything starts; the server reads it again.
+            try {
+                TokenFile.load(config.tokenAuthFile().get());
+            } catch (TokenFile.Invalid e) {
+                throw new ParameterException(spec.commandLine(), "--token-auth-file: " + e.getMessage()
+                        + ". Fix the file, or leave the flag out to allow client certificates only",
+                        spec.findOption("--token-auth-file"), config.tokenAuthFile().get().toString());
+            }
+        }
         new Server(config).run();
         return 0;
+    }
+
+    static final class PortConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                int port = Integer.parseInt(value.strip());
+                if (port >= 0 && port <= 65_535) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw new TypeConversionException("'" + value + "' is not a port; use a number from 1 to 65535 (0: any free port)");
+        }
+    }
+
+    static final class AddressConverter implements ITypeConverter<InetAddress> {
+        @Override
+        public InetAddress convert(String value) {
+            String v = value.strip();
+            byte[] address = NetUtil.createByteArrayFromIpAddressString(v.startsWith("[") && v.endsWith("]")
+                    ? v.substring(1, v.length() - 1) : v);
+            if (address == null) {
+                throw new TypeConversionException("'" + value + "' is not an IP address; use one of this host's addresses,"
+                        + " like 127.0.0.1 or 10.0.0.5, or 0.0.0.0 (or ::) for all");
+            }
+            try {
+                return InetAddress.getByAddress(address);
+            } catch (UnknownHostException e) {
+                throw new TypeConversionException("'" + value + "' is not an IP address");
+            }
+        }
+    }
+
+    static final class SanConverter implements ITypeConverter<SubjectAltName> {
+        @Override
+        public SubjectAltName convert(String value) {
+            try {
+                return SubjectAltName.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
     }
 
     static final class DatastoreConverter implements ITypeConverter<Datastore> {

@@ -48,6 +48,16 @@ class BadInputTest {
                         List.of("'--datastore'", "'postgres' is not a datastore", "(the value came from OUTPOST_DATASTORE)")),
                 new Case("--data-dir without its value",
                         List.of("--data-dir"), Map.of(), List.of("Missing required parameter for option '--data-dir'")),
+                new Case("a --tls-san that is neither a DNS name nor an IP",
+                        List.of("--tls-san", "edge.example.com", "--tls-san", "https://edge:6443"), Map.of(),
+                        List.of("'--tls-san'", "'https://edge:6443' is neither a DNS name", "nor an IP address (like 10.0.0.5")),
+                new Case("a bad OUTPOST_TLS_SAN says the value came from there",
+                        List.of(), Map.of("OUTPOST_TLS_SAN", "ok.example.com,bad_name"),
+                        List.of("'--tls-san'", "'bad_name' is neither", "(the value came from OUTPOST_TLS_SAN)")),
+                new Case("a port out of range",
+                        List.of("--port", "70000"), Map.of(), List.of("'--port'", "'70000' is not a port; use a number from 1 to 65535")),
+                new Case("a bind address that is a host name",
+                        List.of("--bind-address", "edge.local"), Map.of(), List.of("'--bind-address'", "'edge.local' is not an IP address")),
                 new Case("a misspelled flag gets a suggestion",
                         List.of("--data-dri", "/tmp/x"), Map.of(), List.of("Unknown options: '--data-dri'", "Possible solutions: --data-dir")));
     }
@@ -76,6 +86,27 @@ class BadInputTest {
         assertThat(cli.exitCode()).isEqualTo(2);
         assertThat(cli.err()).contains("outpost server: --data-dir " + file.resolve("data") + ": cannot create it",
                 "Fix: pass a folder this user may write in").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aTokenFileThatCannotBeReadNamesTheFlagAndTheFile(@TempDir Path tmp) {
+        Path missing = tmp.resolve("tokens.csv");
+
+        Cli cli = Cli.run("server", "--data-dir", tmp.resolve("data").toString(), "--token-auth-file", missing.toString());
+
+        assertThat(cli.exitCode()).isEqualTo(2);
+        assertThat(cli.err()).contains("outpost server: --token-auth-file: cannot read " + missing + ": no such file",
+                "Fix the file, or leave the flag out").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aBadLineOfTheTokenFileIsNamed(@TempDir Path tmp) throws IOException {
+        Path tokens = Files.writeString(tmp.resolve("tokens.csv"), "t1,alice,1\nt2-without-user\n");
+
+        Cli cli = Cli.run("server", "--data-dir", tmp.resolve("data").toString(), "--token-auth-file", tokens.toString());
+
+        assertThat(cli.exitCode()).isEqualTo(2);
+        assertThat(cli.err()).contains("--token-auth-file: " + tokens + " line 2: must have at least 3 columns").doesNotContain("\tat ");
     }
 
     @Test

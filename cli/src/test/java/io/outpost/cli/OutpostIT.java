@@ -55,13 +55,15 @@ class OutpostIT {
     @Test
     void theServerStartsStopsOnSigtermWithExitCode0AndKeepsASecondServerOut() throws Exception {
         Path dataDir = tmp.resolve("data");
-        Child server = Child.start(tmp, "server", "--data-dir", dataDir.toString());
+        Child server = Child.start(tmp, "server", "--data-dir", dataDir.toString(), "--port", "0");
         try {
             assertThat(server.ready.await(START_SECONDS, TimeUnit.SECONDS))
                     .as("the server logs 'ready'; it logged: %s", server.log).isTrue();
             assertThat(Datastores.sqliteFile(dataDir)).exists();
+            assertThat(dataDir.resolve("admin.kubeconfig")).exists();
+            assertThat(server.log).anyMatch(line -> line.contains("export KUBECONFIG=" + dataDir.resolve("admin.kubeconfig")));
 
-            Child second = Child.start(tmp, "server", "--data-dir", dataDir.toString());
+            Child second = Child.start(tmp, "server", "--data-dir", dataDir.toString(), "--port", "0");
             assertThat(second.process.waitFor(START_SECONDS, TimeUnit.SECONDS)).as("the second server gives up").isTrue();
             second.drain.join(Duration.ofSeconds(STOP_SECONDS));
             assertThat(second.process.exitValue()).as("its log: %s", second.log).isEqualTo(1);

@@ -2,9 +2,11 @@ package io.outpost.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,6 +16,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
+import io.outpost.apiserver.pki.SubjectAltName;
 import io.outpost.cli.Datastore.Etcd;
 import io.outpost.cli.Datastore.Sqlite;
 
@@ -58,9 +61,29 @@ class ServerFlagsTest {
                 new Case("a bad OUTPOST_DATASTORE does not matter when --datastore is given",
                         List.of("--datastore", "sqlite"), Map.of("OUTPOST_DATASTORE", "postgres"), false,
                         new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite)),
+                new Case("--port, --bind-address and repeated --tls-san set the API server's listener and names",
+                        List.of("--port", "7443", "--bind-address", "10.0.0.5", "--tls-san", "edge.example.com",
+                                "--tls-san", "192.168.1.9,fd00::9"), Map.of(), false,
+                        new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite, address("10.0.0.5"), 7443,
+                                List.of(SubjectAltName.parse("edge.example.com"), SubjectAltName.parse("192.168.1.9"),
+                                        SubjectAltName.parse("fd00::9")), Optional.empty())),
+                new Case("their environment twins do the same",
+                        List.of(), Map.of("OUTPOST_PORT", "0", "OUTPOST_BIND_ADDRESS", "::", "OUTPOST_TLS_SAN", "a.example,b.example",
+                                "OUTPOST_TOKEN_AUTH_FILE", "/etc/outpost/tokens.csv"), false,
+                        new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite, address("::"), 0,
+                                List.of(SubjectAltName.parse("a.example"), SubjectAltName.parse("b.example")),
+                                Optional.of(Path.of("/etc/outpost/tokens.csv")))),
                 new Case("etcd endpoints may be IPv6 literals",
                         List.of("--datastore=etcd://[::1]:2379"), Map.of(), false,
                         new ServerConfig(Cli.HOME.resolve(".outpost"), new Etcd("etcd://[::1]:2379"))));
+    }
+
+    private static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal); // a literal: no lookup
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -3,6 +3,8 @@ package io.outpost.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,7 +20,7 @@ class ServerTest {
     Path dataDir;
 
     private ServerConfig sqlite() {
-        return new ServerConfig(dataDir, new Datastore.Sqlite());
+        return new ServerConfig(dataDir, new Datastore.Sqlite()).withPort(0);
     }
 
     @Test
@@ -45,6 +47,31 @@ class ServerTest {
     }
 
     @Test
+    void startServesTheApiAndWritesTheAdminKubeconfigWithTheBoundPort() throws Exception {
+        try (Server server = new Server(sqlite())) {
+            server.start();
+
+            assertThat(server.apiPort()).isPositive();
+            assertThat(dataDir.resolve("admin.kubeconfig")).content()
+                    .contains("server: \"https://127.0.0.1:" + server.apiPort() + "\"").contains("client-key-data: ");
+            assertThat(dataDir.resolve("tls").resolve("ca.key")).exists();
+        }
+    }
+
+    @Test
+    void aPortInUseNamesTheFlagAndTheFixAndExits1() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+
+            Cli cli = Cli.run("server", "--data-dir", dataDir.toString(), "--port", String.valueOf(port));
+
+            assertThat(cli.exitCode()).isEqualTo(1);
+            assertThat(cli.err()).contains("outpost server: --port " + port + " / --bind-address 127.0.0.1: cannot listen there",
+                    "pass another --port").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
     void aStopRequestWakesTheWaitingThreadAndCloseIsIdempotent() throws Exception {
         Server server = new Server(sqlite());
         server.start();
@@ -59,7 +86,7 @@ class ServerTest {
 
     @Test
     void theEtcdDatastoreSaysItIsNotInThisBuildYet() {
-        ServerConfig etcd = new ServerConfig(dataDir, new Datastore.Etcd("etcd://e1:2379"));
+        ServerConfig etcd = new ServerConfig(dataDir, new Datastore.Etcd("etcd://e1:2379")).withPort(0);
         try (Server server = new Server(etcd)) {
             assertThatThrownBy(server::start).isInstanceOf(StoreException.Unavailable.class)
                     .hasMessageContaining("--datastore etcd://e1:2379");

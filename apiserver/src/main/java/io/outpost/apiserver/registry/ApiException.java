@@ -1,0 +1,102 @@
+package io.outpost.apiserver.registry;
+
+import java.util.List;
+
+import io.outpost.api.ResourceType;
+import io.outpost.apiserver.http.ApiResponse;
+import io.outpost.apiserver.http.Statuses;
+
+/**
+ * A request the registry answers with a failure {@code Status}. Thrown anywhere below the
+ * {@link Registry}'s verbs and turned into the response once, at its top. The factories write
+ * kube-apiserver's reasons and messages ({@code k8s.io/apimachinery/pkg/api/errors}).
+ */
+final class ApiException extends RuntimeException {
+
+    private final int code;
+    private final String reason;
+    private final Statuses.Details details;
+
+    ApiException(int code, String reason, String message, Statuses.Details details) {
+        super(message, null, false, false);
+        this.code = code;
+        this.reason = reason;
+        this.details = details;
+    }
+
+    int code() {
+        return code;
+    }
+
+    String reason() {
+        return reason;
+    }
+
+    ApiResponse.Full response() {
+        return Statuses.failure(code, reason, getMessage(), details);
+    }
+
+    /** The Status object, for an ERROR watch event. */
+    tools.jackson.databind.node.ObjectNode status() {
+        return Statuses.status(code, reason, getMessage(), details);
+    }
+
+    /** {@code pods} in the core group, {@code deployments.apps} elsewhere, as kube's messages write a resource. */
+    static String qualified(ResourceType type) {
+        String group = type.kind().group();
+        return group.isEmpty() ? type.plural() : type.plural() + "." + group;
+    }
+
+    private static Statuses.Details details(ResourceType type, String name) {
+        String group = type.kind().group();
+        return new Statuses.Details(name, group.isEmpty() ? null : group, type.plural(), List.of());
+    }
+
+    static ApiException notFound(ResourceType type, String name) {
+        return new ApiException(404, "NotFound", qualified(type) + " \"" + name + "\" not found", details(type, name));
+    }
+
+    static ApiException alreadyExists(ResourceType type, String name) {
+        return new ApiException(409, "AlreadyExists", qualified(type) + " \"" + name + "\" already exists", details(type, name));
+    }
+
+    /** kube's {@code NewConflict}: {@code Operation cannot be fulfilled on pods "x": <why>}. */
+    static ApiException conflict(ResourceType type, String name, String why) {
+        return new ApiException(409, "Conflict", "Operation cannot be fulfilled on " + qualified(type) + " \"" + name + "\": " + why,
+                details(type, name));
+    }
+
+    static ApiException modified(ResourceType type, String name) {
+        return conflict(type, name, "the object has been modified; please apply your changes to the latest version and try again");
+    }
+
+    /** kube's {@code NewForbidden}: {@code pods "x" is forbidden: <why>}. */
+    static ApiException forbidden(ResourceType type, String name, String why) {
+        return new ApiException(403, "Forbidden", qualified(type) + " \"" + name + "\" is forbidden: " + why, details(type, name));
+    }
+
+    static ApiException badRequest(String message) {
+        return new ApiException(400, "BadRequest", message, Statuses.Details.NONE);
+    }
+
+    /** kube's {@code NewInvalid}: 422 with one cause per field. */
+    static ApiException invalid(ResourceType type, String name, String field, String problem) {
+        String group = type.kind().group();
+        return new ApiException(422, "Invalid",
+                type.kind().kind() + " \"" + (name == null ? "" : name) + "\" is invalid: " + field + ": " + problem,
+                new Statuses.Details(name, group.isEmpty() ? null : group, type.kind().kind(),
+                        List.of(new Statuses.Cause("FieldValueInvalid", problem, field))));
+    }
+
+    static ApiException expired(String message) {
+        return new ApiException(410, "Expired", message, Statuses.Details.NONE);
+    }
+
+    static ApiException internal(String message) {
+        return new ApiException(500, "InternalError", message, Statuses.Details.NONE);
+    }
+
+    static ApiException methodNotAllowed(String what) {
+        return new ApiException(405, "MethodNotAllowed", what + " is not supported on this resource", Statuses.Details.NONE);
+    }
+}

@@ -1,0 +1,133 @@
+package io.outpost.apiserver.registry;
+
+import java.util.UUID;
+
+import io.outpost.api.ResourceType;
+import io.outpost.apiserver.http.ApiRequest;
+import io.outpost.apiserver.http.ApiResponse;
+import io.outpost.apiserver.storage.ObjectStore;
+import io.outpost.apiserver.storage.Versioned;
+import io.outpost.store.StoreException;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * POST on a collection: kube-apiserver's {@code createHandler} with {@code rest.BeforeCreate}.
+ * The server sets uid, creationTimestamp, generation 1 and the resourceVersion; the URL's
+ * namespace fills or must equal the body's; {@code generateName} gets five random characters,
+ * retried on a collision. Thread model: as {@link Registry}.
+ */
+final class Creates {
+
+    /** kube's {@code utilrand.String} alphabet: no vowels (no words), no look-alikes. */
+    private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+    private static final int GENERATE_ATTEMPTS = 8;
+
+    private final ObjectStore store;
+    private final RegistryConfig config;
+    private final NamespaceLifecycle namespaces;
+
+    Creates(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces) {
+        this.store = store;
+        this.config = config;
+        this.namespaces = namespaces;
+    }
+
+    ApiResponse create(ApiRequest request, Target target) {
+        ResourceType type = target.type();
+        ObjectNode object = Responses.body(request.body());
+        Responses.checkTypeMeta(object, type);
+        checkNamespace(object, target);
+        ObjectNode meta = ObjectMeta.meta(object);
+        String name = meta.path("name").asString("");
+        String generateName = meta.path("generateName").asString("");
+        if (name.isEmpty() && generateName.isEmpty()) {
+            throw ApiException.invalid(type, null, "metadata.name", "Required value: name or generateName is required");
+        }
+        if (!meta.path("resourceVersion").asString("").isEmpty()) {
+            throw ApiException.internal("resourceVersion should not be set on objects to be created");
+        }
+        if (type.namespaced()) {
+            namespaces.checkCreate(type, target.namespace(), name.isEmpty() ? generateName : name);
+        }
+        for (int attempt = 0; ; attempt++) {
+            String chosen = name.isEmpty() ? generateName + randomSuffix() : name;
+            ObjectNode candidate = object.deepCopy();
+            ObjectMeta.meta(candidate).put("name", chosen);
+            prepare(candidate, type);
+            try {
+                Versioned created = store.create(type.key(target.namespace(), checkName(type, chosen)), ObjectMeta.withTypeMeta(candidate, type));
+                return Responses.object(201, created.object(), type);
+            } catch (StoreException.AlreadyExists e) {
+                if (!name.isEmpty() || attempt + 1 >= GENERATE_ATTEMPTS) {
+                    throw ApiException.alreadyExists(type, chosen);
+                }
+            }
+        }
+    }
+
+    /** Sets the server-owned metadata and status of a new object (name and namespace already set). */
+    void prepare(ObjectNode object, ResourceType type) {
+        ObjectNode meta = ObjectMeta.meta(object);
+        meta.put("uid", uuid().toString());
+        meta.put("creationTimestamp", ObjectMeta.timestamp(config.clock().instant()));
+        meta.put("generation", 1);
+        meta.remove("resourceVersion");
+        meta.remove("deletionTimestamp");
+        meta.remove("deletionGracePeriodSeconds");
+        meta.remove("selfLink");
+        if (!type.namespaced()) {
+            meta.remove("namespace");
+        }
+        KindRules rules = new KindRules(type);
+        rules.prepareStatusForCreate(object);
+        if (rules.isCore("namespaces") && !object.path("spec").has("finalizers")) {
+            object.withObjectProperty("spec").putArray("finalizers").add("kubernetes");
+        }
+    }
+
+    /**
+     * Fills the body's namespace from the URL, or rejects a different one, as kube's
+     * {@code rest.BeforeCreate} does; a cluster-scoped object has none.
+     */
+    static void checkNamespace(ObjectNode object, Target target) {
+        ObjectNode meta = ObjectMeta.meta(object);
+        if (!target.type().namespaced()) {
+            meta.remove("namespace");
+            return;
+        }
+        if (target.namespace() == null) {
+            throw ApiException.badRequest("the namespace of the object must be given in the URL: POST and PUT need .../namespaces/<ns>/"
+                    + target.type().plural());
+        }
+        String inBody = meta.path("namespace").asString("");
+        if (inBody.isEmpty()) {
+            meta.put("namespace", target.namespace());
+        } else if (!inBody.equals(target.namespace())) {
+            throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+        }
+    }
+
+    /** A name must be a path segment (kube's {@code IsValidPathSegmentName}); per-kind DNS rules come with validation. */
+    static String checkName(ResourceType type, String name) {
+        if (name.equals(".") || name.equals("..") || name.contains("/") || name.contains("%") || name.length() > 253) {
+            throw ApiException.invalid(type, name, "metadata.name",
+                    "Invalid value: \"" + name + "\": may not be '.' or '..', contain '/' or '%', or be longer than 253 characters");
+        }
+        return name;
+    }
+
+    /** A version 4 (random) UUID from the injected random, so tests are repeatable. */
+    private UUID uuid() {
+        long msb = (config.random().nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (config.random().nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(msb, lsb);
+    }
+
+    private String randomSuffix() {
+        StringBuilder s = new StringBuilder(5);
+        for (int i = 0; i < 5; i++) {
+            s.append(ALPHABET.charAt(config.random().nextInt(ALPHABET.length())));
+        }
+        return s.toString();
+    }
+}

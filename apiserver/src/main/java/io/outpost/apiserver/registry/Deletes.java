@@ -1,0 +1,167 @@
+package io.outpost.apiserver.registry;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.outpost.api.ResourceType;
+import io.outpost.apiserver.http.ApiRequest;
+import io.outpost.apiserver.http.ApiResponse;
+import io.outpost.apiserver.storage.ObjectStore;
+import io.outpost.apiserver.storage.PreconditionFailed;
+import io.outpost.apiserver.storage.Preconditions;
+import io.outpost.apiserver.storage.Versioned;
+import io.outpost.store.StoreException;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * DELETE on an object and on a collection: kube-apiserver's {@code genericregistry.Store.Delete}
+ * with {@code rest.BeforeDelete}.
+ *
+ * <ul>
+ *   <li>DeleteOptions come from the body (and {@code gracePeriodSeconds} from the query);
+ *       {@code preconditions.uid/resourceVersion} that do not hold are 409 Conflict.</li>
+ *   <li>Pods are deleted gracefully: with a grace period above zero the pod is kept with
+ *       {@code deletionTimestamp = now + grace} and {@code deletionGracePeriodSeconds}, and the
+ *       answer is the pod; the kubelet (or a delete with grace 0) removes it. A pod never bound
+ *       to a node, or already Succeeded/Failed, goes at once. A second delete may only shorten
+ *       the grace period.</li>
+ *   <li>An object with finalizers is kept with a deletionTimestamp until they are removed.</li>
+ *   <li>A removed object is answered as {@code Status Success} (pods and services: the object).</li>
+ *   <li>Namespaces go through {@link NamespaceLifecycle}.</li>
+ *   <li>{@code propagationPolicy} is accepted and not yet acted on: the garbage collector is a
+ *       controller that does not exist yet.</li>
+ * </ul>
+ *
+ * Thread model: as {@link Registry}; the keep-instead function may run more than once.
+ */
+final class Deletes {
+
+    /** kube's default {@code terminationGracePeriodSeconds}. */
+    private static final long DEFAULT_POD_GRACE = 30;
+
+    private final ObjectStore store;
+    private final RegistryConfig config;
+    private final NamespaceLifecycle namespaces;
+
+    Deletes(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces) {
+        this.store = store;
+        this.config = config;
+        this.namespaces = namespaces;
+    }
+
+    /** Parsed {@code DeleteOptions}; {@code gracePeriodSeconds} null when not given. */
+    record Options(Long gracePeriodSeconds, Preconditions preconditions) {
+        static final Options DEFAULT = new Options(null, Preconditions.NONE);
+
+        static Options from(ApiRequest request) {
+            ObjectNode body = Responses.optionalBody(request.body());
+            Long grace = body.path("gracePeriodSeconds").isNumber() ? body.path("gracePeriodSeconds").asLong() : null;
+            String query = request.param("gracePeriodSeconds").orElse(null);
+            if (query != null) {
+                try {
+                    grace = Long.parseLong(query);
+                } catch (NumberFormatException e) {
+                    throw ApiException.badRequest("gracePeriodSeconds must be an integer, not \"" + query + "\"");
+                }
+            }
+            if (grace != null && grace < 0) {
+                grace = 1L; // kube: a negative grace period means "as soon as possible", i.e. 1 second
+            }
+            ObjectNode pre = body.path("preconditions") instanceof ObjectNode p ? p : body.objectNode();
+            return new Options(grace, new Preconditions(textOrNull(pre, "uid"), textOrNull(pre, "resourceVersion")));
+        }
+
+        private static String textOrNull(ObjectNode node, String field) {
+            return node.path(field).isString() ? node.path(field).stringValue() : null;
+        }
+    }
+
+    ApiResponse delete(ApiRequest request, Target target) {
+        Options options = Options.from(request);
+        if (new KindRules(target.type()).isCore("namespaces")) {
+            return Responses.object(200, namespaces.delete(target, options.preconditions()).object(), target.type());
+        }
+        return answer(target.type(), delete(target, options));
+    }
+
+    ApiResponse deleteCollection(ApiRequest request, Target target) {
+        Options options = Options.from(request);
+        ResourceType type = target.type();
+        List<Versioned> matching = Lists.selectAll(store, request, target);
+        ObjectNode list = Lists.listObject(type, store.currentRevision());
+        ArrayNode items = list.putArray("items");
+        for (Versioned v : matching) {
+            Target one = Target.object(type, ObjectMeta.namespace(v.object()), ObjectMeta.name(v.object()));
+            try {
+                ObjectStore.Deletion d = new KindRules(type).isCore("namespaces")
+                        ? new ObjectStore.Deletion(namespaces.delete(one, options.preconditions()), false)
+                        : delete(one, options);
+                items.add(ObjectMeta.withTypeMeta(d.object().object(), type));
+            } catch (ApiException e) {
+                if (e.code() != 404 && e.code() != 403) {
+                    throw e;
+                }
+            }
+        }
+        return Responses.json(200, list);
+    }
+
+    /** Deletes one object with {@code options}; storage failures in the target's words. */
+    ObjectStore.Deletion delete(Target target, Options options) {
+        KindRules rules = new KindRules(target.type());
+        try {
+            return store.delete(target.key(), options.preconditions(), current -> keepInstead(rules, current, options));
+        } catch (StoreException | PreconditionFailed e) {
+            throw StoreErrors.toApi(e, target.type(), target.name());
+        }
+    }
+
+    private static ApiResponse answer(ResourceType type, ObjectStore.Deletion deletion) {
+        ObjectNode object = deletion.object().object();
+        KindRules rules = new KindRules(type);
+        if (!deletion.removed() || rules.isCore("pods") || rules.isCore("services")) {
+            return Responses.object(200, object, type);
+        }
+        return Responses.json(200, Responses.success(type, ObjectMeta.name(object), ObjectMeta.uid(object)));
+    }
+
+    /** The object to keep instead of removing {@code current}, or null to remove it. */
+    private ObjectNode keepInstead(KindRules rules, ObjectNode current, Options options) {
+        Instant now = config.clock().instant();
+        ObjectNode meta = ObjectMeta.meta(current);
+        long grace = rules.gracefulDelete() ? podGrace(current, options) : 0;
+        if (grace > 0) {
+            Instant until = now.plusSeconds(grace);
+            if (ObjectMeta.deleting(current)) {
+                Instant existing = Instant.parse(meta.path("deletionTimestamp").asString());
+                if (!until.isBefore(existing)) {
+                    return current; // a delete may only shorten the grace period
+                }
+            }
+            meta.put("deletionTimestamp", ObjectMeta.timestamp(until));
+            meta.put("deletionGracePeriodSeconds", grace);
+            return current;
+        }
+        if (ObjectMeta.hasFinalizers(current)) {
+            if (!ObjectMeta.deleting(current)) {
+                meta.put("deletionTimestamp", ObjectMeta.timestamp(now));
+            }
+            meta.put("deletionGracePeriodSeconds", 0);
+            return current;
+        }
+        return null;
+    }
+
+    /** kube's pod {@code CheckGracefulDelete}. */
+    private static long podGrace(ObjectNode pod, Options options) {
+        String phase = pod.path("status").path("phase").asString("");
+        if (pod.path("spec").path("nodeName").asString("").isEmpty() || phase.equals("Succeeded") || phase.equals("Failed")) {
+            return 0;
+        }
+        if (options.gracePeriodSeconds() != null) {
+            return options.gracePeriodSeconds();
+        }
+        return pod.path("spec").path("terminationGracePeriodSeconds").asLong(DEFAULT_POD_GRACE);
+    }
+}

@@ -1,0 +1,135 @@
+package io.outpost.apiserver.registry;
+
+import java.util.List;
+import java.util.Set;
+
+import io.outpost.api.ResourceType;
+import io.outpost.apiserver.storage.ObjectStore;
+import io.outpost.apiserver.storage.PreconditionFailed;
+import io.outpost.apiserver.storage.Preconditions;
+import io.outpost.apiserver.storage.Versioned;
+import io.outpost.store.StoreException;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Namespaces as kube-apiserver's NamespaceLifecycle admission plugin and namespace controller
+ * treat them.
+ *
+ * <ul>
+ *   <li>{@code default}, {@code kube-system}, {@code kube-public} and {@code kube-node-lease}
+ *       exist: {@link #ensureSystemNamespaces} creates any that is missing, at start.</li>
+ *   <li>Creating in a missing namespace is 404 {@code namespaces "x" not found}; in one being
+ *       deleted, 403 Forbidden {@code unable to create new content in namespace x because it is
+ *       being terminated}. (Like kube, a create racing the namespace's deletion can slip in; the
+ *       finalizer's next pass removes it.)</li>
+ *   <li>Deleting a namespace sets its deletionTimestamp and {@code status.phase: Terminating} and
+ *       answers it; then the finalizer runs on {@link RegistryConfig#finalizers}: it deletes every
+ *       object of every namespaced resource in it at once (no grace period, finalizers not
+ *       waited for: a simplification of the namespace controller), repeating while objects
+ *       remain, then removes the namespace. {@code default}, {@code kube-system} and
+ *       {@code kube-public} cannot be deleted (403).</li>
+ * </ul>
+ *
+ * <p>Thread model: request threads call {@link #checkCreate} and {@link #delete}; the finalizer
+ * runs on the executor's thread. Both are idempotent: a finalizer interrupted by a restart is
+ * rerun by deleting the namespace again.
+ */
+final class NamespaceLifecycle {
+
+    static final List<String> SYSTEM = List.of("default", "kube-system", "kube-public", "kube-node-lease");
+    private static final Set<String> UNDELETABLE = Set.of("default", "kube-system", "kube-public");
+    private static final int FINALIZE_PASSES = 10;
+
+    private final ObjectStore store;
+    private final RegistryConfig config;
+    private final ResourceType namespaces;
+
+    NamespaceLifecycle(ObjectStore store, RegistryConfig config) {
+        this.store = store;
+        this.config = config;
+        this.namespaces = config.types().stream().filter(t -> new KindRules(t).isCore("namespaces")).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the registry's types must include core/v1 namespaces"));
+    }
+
+    void ensureSystemNamespaces() {
+        for (String name : SYSTEM) {
+            if (store.get(namespaces.key(null, name)).isPresent()) {
+                continue;
+            }
+            ObjectNode ns = Responses.JSON.createObjectNode();
+            ns.put("kind", "Namespace").put("apiVersion", "v1");
+            ns.putObject("metadata").put("name", name);
+            new Creates(store, config, this).prepare(ns, namespaces);
+            try {
+                store.create(namespaces.key(null, name), ObjectMeta.withTypeMeta(ns, namespaces));
+            } catch (StoreException.AlreadyExists e) {
+                // another server created it first
+            }
+        }
+    }
+
+    /** Whether {@code type} objects may be created in {@code namespace}. */
+    void checkCreate(ResourceType type, String namespace, String name) {
+        Versioned ns = store.get(namespaces.key(null, namespace)).orElseThrow(() -> ApiException.notFound(namespaces, namespace));
+        if (terminating(ns.object())) {
+            throw ApiException.forbidden(type, name,
+                    "unable to create new content in namespace " + namespace + " because it is being terminated");
+        }
+    }
+
+    static boolean terminating(ObjectNode namespace) {
+        return ObjectMeta.deleting(namespace) || namespace.path("status").path("phase").asString("").equals("Terminating");
+    }
+
+    /** Marks the namespace Terminating and starts its finalizer; answers the namespace as it now is. */
+    Versioned delete(Target target, Preconditions preconditions) {
+        String name = target.name();
+        if (UNDELETABLE.contains(name)) {
+            throw ApiException.forbidden(namespaces, name, "this namespace may not be deleted");
+        }
+        ObjectStore.Deletion marked;
+        try {
+            marked = store.delete(namespaces.key(null, name), preconditions, current -> {
+                ObjectNode meta = ObjectMeta.meta(current);
+                if (!meta.hasNonNull("deletionTimestamp")) {
+                    meta.put("deletionTimestamp", ObjectMeta.timestamp(config.clock().instant()));
+                    meta.put("deletionGracePeriodSeconds", 0);
+                }
+                current.withObjectProperty("status").put("phase", "Terminating");
+                return current;
+            });
+        } catch (StoreException | PreconditionFailed e) {
+            throw StoreErrors.toApi(e, namespaces, name);
+        }
+        config.finalizers().execute(() -> finalizeNamespace(name));
+        return marked.object();
+    }
+
+    /** Deletes everything in the namespace, then the namespace itself. */
+    void finalizeNamespace(String name) {
+        for (int pass = 0; pass < FINALIZE_PASSES; pass++) {
+            boolean found = false;
+            for (ResourceType type : config.types()) {
+                if (!type.namespaced()) {
+                    continue;
+                }
+                for (Versioned v : store.list(type.keyPrefix(name), null, 0, 0).items()) {
+                    found = true;
+                    try {
+                        store.delete(v.key(), Preconditions.NONE, o -> null);
+                    } catch (StoreException.NotFound e) {
+                        // already gone
+                    }
+                }
+            }
+            if (!found) {
+                break;
+            }
+        }
+        try {
+            store.delete(namespaces.key(null, name), Preconditions.NONE, current -> terminating(current) ? null : current);
+        } catch (StoreException.NotFound e) {
+            // already gone
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.outpost.apiserver.registry;
+
+import java.util.Locale;
+import java.util.Set;
+
+import io.outpost.apiserver.http.ApiRequest;
+import io.outpost.apiserver.http.ApiResponse;
+import io.outpost.apiserver.storage.ObjectStore;
+import io.outpost.store.StoreException;
+import tools.jackson.core.JacksonException;
+
+/**
+ * The generic REST verbs for every stored resource (kube-apiserver's {@code genericregistry.Store}
+ * and its request handlers): get, list, watch, create, update, delete, deletecollection, and the
+ * {@code status}, {@code scale} and {@code binding} subresources.
+ *
+ * <p>The router resolves the URL to a {@link Target} (authentication and authorization already
+ * done) and calls {@link #handle}. Objects are Jackson trees, generic over kinds; per-kind
+ * behaviour is in {@link KindRules}.
+ *
+ * <p>Thread model: called on each request's own virtual thread, any number at once; blocking is
+ * fine. It holds no mutable state beyond the store's; a watch blocks its request's thread for
+ * the watch's life. {@link #start} must run once before serving.
+ */
+public final class Registry {
+
+    private static final Set<String> TRUE = Set.of("1", "t", "true");
+
+    private final Verbs verbs;
+    private final NamespaceLifecycle namespaces;
+
+    public Registry(RegistryConfig config) {
+        ObjectStore store = new ObjectStore(config.store());
+        this.namespaces = new NamespaceLifecycle(store, config);
+        this.verbs = new Verbs(store, config, namespaces);
+    }
+
+    /** Creates the namespaces every cluster has (default, kube-system, kube-public, kube-node-lease) if missing. */
+    public void start() {
+        namespaces.ensureSystemNamespaces();
+    }
+
+    /** Serves one request for {@code target}; never throws for bad input or a storage failure. */
+    public ApiResponse handle(ApiRequest request, Target target) {
+        try {
+            return dispatch(request, target);
+        } catch (ApiException e) {
+            return e.response();
+        } catch (StoreException e) {
+            return StoreErrors.toApi(e, target.type(), target.name()).response();
+        } catch (JacksonException e) {
+            return ApiException.badRequest("the request could not be decoded: " + e.getOriginalMessage()).response();
+        }
+    }
+
+    private ApiResponse dispatch(ApiRequest request, Target target) {
+        String method = request.method().toUpperCase(Locale.ROOT);
+        if (target.subresource() != null) {
+            return verbs.subresource(method, request, target);
+        }
+        boolean watch = request.param("watch").map(v -> TRUE.contains(v.toLowerCase(Locale.ROOT))).orElse(false);
+        return switch (method) {
+            case "GET" -> watch ? verbs.watches.watch(request, target)
+                    : target.name() == null ? verbs.lists.list(request, target) : verbs.get(target);
+            case "POST" -> target.name() == null ? verbs.creates.create(request, target)
+                    : throwing(ApiException.methodNotAllowed("POST on an object"));
+            case "PUT" -> target.name() != null ? verbs.updates.update(request, target)
+                    : throwing(ApiException.methodNotAllowed("PUT on a collection"));
+            case "DELETE" -> target.name() != null ? verbs.deletes.delete(request, target)
+                    : verbs.deletes.deleteCollection(request, target);
+            default -> throwing(ApiException.methodNotAllowed(method));
+        };
+    }
+
+    static ApiResponse throwing(ApiException e) {
+        throw e;
+    }
+}

@@ -1,0 +1,45 @@
+package io.outpost.apiserver.registry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.random.RandomGenerator;
+
+import io.outpost.api.ResourceType;
+import io.outpost.store.KvStore;
+
+/**
+ * What the {@link Registry} needs.
+ *
+ * @param store              the store every object lives in
+ * @param types              every stored resource; must include core/v1 namespaces. The namespace
+ *                           finalizer deletes the namespaced ones
+ * @param clock              creation and deletion timestamps, watch deadlines and bookmarks
+ * @param random             uids, generated names, the random default watch timeout
+ * @param finalizers         runs the namespace finalizer after a namespace is marked Terminating
+ * @param minRequestTimeout  a watch without timeoutSeconds lasts a random time in
+ *                           [min, 2*min), kube-apiserver's {@code --min-request-timeout} (30 min)
+ * @param bookmarkPeriod     how often a watch that allows bookmarks gets one (kube: about a minute)
+ * @param watchPollInterval  how long a watch waits for store events before looking at its clock
+ *                           (deadlines, bookmarks) again; a real-time bound, unlike the clock
+ */
+public record RegistryConfig(KvStore store, List<ResourceType> types, Clock clock, RandomGenerator random,
+                             Executor finalizers, Duration minRequestTimeout, Duration bookmarkPeriod,
+                             Duration watchPollInterval) {
+
+    public RegistryConfig {
+        types = List.copyOf(types);
+        if (minRequestTimeout.isNegative() || minRequestTimeout.isZero() || bookmarkPeriod.isNegative()
+                || bookmarkPeriod.isZero() || watchPollInterval.isNegative() || watchPollInterval.isZero()) {
+            throw new IllegalArgumentException("watch timeouts and periods must be positive");
+        }
+    }
+
+    /** Production defaults: the system clock, a secure random, the finalizer on a virtual thread. */
+    public static RegistryConfig defaults(KvStore store, List<ResourceType> types) {
+        return new RegistryConfig(store, types, Clock.systemUTC(), new java.security.SecureRandom(),
+                Thread.ofVirtual().name("namespace-finalizer")::start,
+                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofSeconds(1));
+    }
+}

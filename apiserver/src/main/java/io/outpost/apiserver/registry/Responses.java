@@ -1,0 +1,83 @@
+package io.outpost.apiserver.registry;
+
+import io.outpost.api.ResourceType;
+import io.outpost.apiserver.http.ApiResponse;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** JSON in and out of the verbs. Stateless. */
+final class Responses {
+
+    static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private Responses() {
+    }
+
+    static ApiResponse.Full object(int code, ObjectNode object, ResourceType type) {
+        return json(code, ObjectMeta.withTypeMeta(object, type));
+    }
+
+    static ApiResponse.Full json(int code, ObjectNode body) {
+        return ApiResponse.json(code, JSON.writeValueAsBytes(body));
+    }
+
+    /** {@code Status} Success, as kube answers a delete that removed the object. */
+    static ObjectNode success(ResourceType type, String name, String uid) {
+        ObjectNode status = JSON.createObjectNode();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.putObject("metadata");
+        status.put("status", "Success");
+        ObjectNode details = status.putObject("details");
+        details.put("name", name);
+        if (!type.kind().group().isEmpty()) {
+            details.put("group", type.kind().group());
+        }
+        details.put("kind", type.plural());
+        if (uid != null) {
+            details.put("uid", uid);
+        }
+        return status;
+    }
+
+    /** The request body as an object; 400 BadRequest if it is not one. */
+    static ObjectNode body(byte[] body) {
+        if (body.length == 0) {
+            throw ApiException.badRequest("the request body is empty; send the object as JSON");
+        }
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(body);
+        } catch (JacksonException e) {
+            throw ApiException.badRequest("the request body is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (!(tree instanceof ObjectNode object)) {
+            throw ApiException.badRequest("the request body must be a JSON object, not " + tree.getNodeType());
+        }
+        return object;
+    }
+
+    /** The body or an empty object if there is none (DeleteOptions may be omitted). */
+    static ObjectNode optionalBody(byte[] body) {
+        return body.length == 0 ? JSON.createObjectNode() : body(body);
+    }
+
+    /**
+     * Rejects a body of another kind than the URL's resource, as kube's decoder does
+     * ({@code ConfigMap in version "v1" cannot be handled as a Pod}); fills missing type meta.
+     */
+    static void checkTypeMeta(ObjectNode object, ResourceType type) {
+        String kind = object.path("kind").asString("");
+        String apiVersion = object.path("apiVersion").asString("");
+        String wantKind = type.kind().kind();
+        String wantVersion = type.kind().apiVersion();
+        if ((!kind.isEmpty() && !kind.equals(wantKind)) || (!apiVersion.isEmpty() && !apiVersion.equals(wantVersion))) {
+            throw ApiException.badRequest((kind.isEmpty() ? wantKind : kind) + " in version \"" + (apiVersion.isEmpty() ? wantVersion : apiVersion)
+                    + "\" cannot be handled as a " + wantKind + ": the body's kind and apiVersion must be "
+                    + wantKind + " and " + wantVersion + " for " + ApiException.qualified(type));
+        }
+    }
+}

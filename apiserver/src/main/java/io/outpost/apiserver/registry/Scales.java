@@ -1,0 +1,137 @@
+package io.outpost.apiserver.registry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.outpost.apiserver.http.ApiRequest;
+import io.outpost.apiserver.http.ApiResponse;
+import io.outpost.apiserver.storage.ObjectStore;
+import io.outpost.apiserver.storage.Versioned;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The {@code scale} subresource of deployments, replicasets and statefulsets: an
+ * {@code autoscaling/v1 Scale} view of {@code spec.replicas}, {@code status.replicas} and the
+ * selector as a string ({@code app=x}). PUT and merge PATCH ({@code kubectl scale}) change only
+ * the parent's {@code spec.replicas}; a Scale carrying a resourceVersion is a compare-and-set.
+ * Thread model: as {@link Registry}.
+ */
+final class Scales {
+
+    private final ObjectStore store;
+    private final Updates updates;
+
+    Scales(ObjectStore store, Updates updates) {
+        this.store = store;
+        this.updates = updates;
+    }
+
+    ApiResponse get(Target target) {
+        Versioned parent = store.get(target.key()).orElseThrow(() -> ApiException.notFound(target.type(), target.name()));
+        return Responses.json(200, scale(parent.object()));
+    }
+
+    ApiResponse update(ApiRequest request, Target target) {
+        return apply(target, Responses.body(request.body()));
+    }
+
+    /** A JSON merge patch (RFC 7386) of the Scale; a strategic merge patch of these fields means the same. */
+    ApiResponse patch(ApiRequest request, Target target) {
+        String contentType = request.header("content-type").orElse("").split(";")[0].trim();
+        if (!contentType.equals("application/merge-patch+json") && !contentType.equals("application/strategic-merge-patch+json")) {
+            throw new ApiException(415, "UnsupportedMediaType", "the scale subresource takes application/merge-patch+json or "
+                    + "application/strategic-merge-patch+json patches, not " + contentType, io.outpost.apiserver.http.Statuses.Details.NONE);
+        }
+        Versioned parent = store.get(target.key()).orElseThrow(() -> ApiException.notFound(target.type(), target.name()));
+        JsonNode patched = mergePatch(scale(parent.object()), Responses.body(request.body()));
+        ObjectNode scale = (ObjectNode) patched;
+        ObjectMeta.meta(scale).put("resourceVersion", Long.toString(parent.revision()));
+        return apply(target, scale);
+    }
+
+    private ApiResponse apply(Target target, ObjectNode scale) {
+        JsonNode replicas = scale.path("spec").path("replicas");
+        if (!replicas.isMissingNode() && !replicas.isNull() && (!replicas.canConvertToInt() || replicas.asInt() < 0)) {
+            throw ApiException.invalid(target.type(), target.name(), "spec.replicas",
+                    "Invalid value: " + replicas + ": must be greater than or equal to 0");
+        }
+        String expectedRv = scale.path("metadata").path("resourceVersion").asString("");
+        Versioned result = updates.write(target, false, current -> {
+            if (!expectedRv.isEmpty() && !expectedRv.equals(Long.toString(current.revision()))) {
+                throw ApiException.modified(target.type(), target.name());
+            }
+            ObjectNode parent = current.object();
+            ObjectNode before = parent.deepCopy();
+            parent.withObjectProperty("spec").put("replicas", replicas.isMissingNode() || replicas.isNull() ? 0 : replicas.asInt());
+            Updates.keepSystemFields(target.type(), before, parent);
+            return parent;
+        });
+        return Responses.json(200, scale(result.object()));
+    }
+
+    static ObjectNode scale(ObjectNode parent) {
+        ObjectNode scale = Responses.JSON.createObjectNode();
+        scale.put("kind", "Scale");
+        scale.put("apiVersion", "autoscaling/v1");
+        ObjectNode meta = scale.putObject("metadata");
+        for (String f : new String[] {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"}) {
+            if (parent.path("metadata").has(f)) {
+                meta.set(f, parent.path("metadata").get(f).deepCopy());
+            }
+        }
+        scale.putObject("spec").put("replicas", parent.path("spec").path("replicas").asInt(1));
+        ObjectNode status = scale.putObject("status");
+        status.put("replicas", parent.path("status").path("replicas").asInt(0));
+        String selector = selectorString(parent.path("spec").path("selector"));
+        if (!selector.isEmpty()) {
+            status.put("selector", selector);
+        }
+        return scale;
+    }
+
+    /** A {@code metav1.LabelSelector} as a selector string, requirements sorted by key as kube's {@code String()} does. */
+    static String selectorString(JsonNode selector) {
+        TreeMap<String, List<String>> byKey = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> e : selector.path("matchLabels").properties()) {
+            byKey.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getKey() + "=" + e.getValue().asString(""));
+        }
+        for (JsonNode expr : selector.path("matchExpressions")) {
+            String key = expr.path("key").asString("");
+            List<String> values = new ArrayList<>();
+            expr.path("values").forEach(v -> values.add(v.asString("")));
+            values.sort(null);
+            String term = switch (expr.path("operator").asString("")) {
+                case "In" -> key + " in (" + String.join(",", values) + ")";
+                case "NotIn" -> key + " notin (" + String.join(",", values) + ")";
+                case "Exists" -> key;
+                case "DoesNotExist" -> "!" + key;
+                default -> null;
+            };
+            if (term != null) {
+                byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(term);
+            }
+        }
+        List<String> terms = new ArrayList<>();
+        byKey.values().forEach(terms::addAll);
+        return String.join(",", terms);
+    }
+
+    /** RFC 7386: objects merge recursively, null removes, anything else replaces. */
+    static JsonNode mergePatch(JsonNode target, JsonNode patch) {
+        if (!(patch instanceof ObjectNode patchObject)) {
+            return patch.deepCopy();
+        }
+        ObjectNode result = target instanceof ObjectNode t ? t.deepCopy() : Responses.JSON.createObjectNode();
+        for (Map.Entry<String, JsonNode> e : patchObject.properties()) {
+            if (e.getValue().isNull()) {
+                result.remove(e.getKey());
+            } else {
+                result.set(e.getKey(), mergePatch(result.path(e.getKey()), e.getValue()));
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,157 @@
+package io.outpost.apiserver.registry;
+
+import io.outpost.api.ResourceType;
+import io.outpost.apiserver.http.ApiRequest;
+import io.outpost.apiserver.http.ApiResponse;
+import io.outpost.apiserver.storage.ObjectStore;
+import io.outpost.apiserver.storage.Preconditions;
+import io.outpost.apiserver.storage.PreconditionFailed;
+import io.outpost.apiserver.storage.Versioned;
+import io.outpost.store.StoreException;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * PUT on an object and on its {@code status}: kube-apiserver's {@code updateHandler} with
+ * {@code rest.BeforeUpdate}.
+ *
+ * <ul>
+ *   <li>A body with {@code metadata.resourceVersion} is a compare-and-set on it: another version
+ *       is 409 Conflict. Without one the update is unconditional (every built-in kind allows it).</li>
+ *   <li>A missing object is 404, unless the kind allows create on update (events, leases, RBAC...),
+ *       which then creates it and answers 201.</li>
+ *   <li>uid, creationTimestamp, deletion fields and generation are the server's; generation goes
+ *       up by one when anything outside metadata and status changes.</li>
+ *   <li>For kinds with a status subresource a PUT keeps the stored status, and PUT /status
+ *       replaces only the status.</li>
+ *   <li>An update that removes the last finalizer of an object being deleted deletes it.</li>
+ * </ul>
+ *
+ * Thread model: as {@link Registry}; the update functions may run more than once.
+ */
+final class Updates {
+
+    private final ObjectStore store;
+    private final Creates creates;
+    private final NamespaceLifecycle namespaces;
+
+    Updates(ObjectStore store, Creates creates, NamespaceLifecycle namespaces) {
+        this.store = store;
+        this.creates = creates;
+        this.namespaces = namespaces;
+    }
+
+    ApiResponse update(ApiRequest request, Target target) {
+        ResourceType type = target.type();
+        KindRules rules = new KindRules(type);
+        ObjectNode body = checkedBody(request, target);
+        String expectedRv = ObjectMeta.meta(body).path("resourceVersion").asString("");
+        boolean[] created = {false};
+        Versioned result = write(target, rules.allowCreateOnUpdate(), current -> {
+            if (current == null) {
+                Creates.checkName(type, target.name());
+                if (type.namespaced()) {
+                    namespaces.checkCreate(type, target.namespace(), target.name());
+                }
+                created[0] = true;
+                ObjectNode fresh = body.deepCopy();
+                creates.prepare(fresh, type);
+                return fresh;
+            }
+            created[0] = false;
+            checkResourceVersion(type, target.name(), expectedRv, current);
+            ObjectNode updated = body.deepCopy();
+            if (rules.hasStatus()) {
+                copyField(current.object(), updated, "status");
+            }
+            keepSystemFields(type, current.object(), updated);
+            return updated;
+        });
+        return Responses.object(created[0] ? 201 : 200, finishDeletion(target, result).object(), type);
+    }
+
+    ApiResponse updateStatus(ApiRequest request, Target target) {
+        ObjectNode body = checkedBody(request, target);
+        String expectedRv = ObjectMeta.meta(body).path("resourceVersion").asString("");
+        Versioned result = write(target, false, current -> {
+            checkResourceVersion(target.type(), target.name(), expectedRv, current);
+            ObjectNode updated = current.object();
+            copyField(body, updated, "status");
+            return updated;
+        });
+        return Responses.object(200, result.object(), target.type());
+    }
+
+    /** A guaranteed update of the target, with storage failures in the target's words. */
+    Versioned write(Target target, boolean createIfMissing, ObjectStore.TryUpdate tryUpdate) {
+        try {
+            return store.guaranteedUpdate(target.key(), createIfMissing, Preconditions.NONE,
+                    current -> ObjectMeta.withTypeMeta(tryUpdate.apply(current), target.type()));
+        } catch (StoreException | PreconditionFailed e) {
+            throw StoreErrors.toApi(e, target.type(), target.name());
+        }
+    }
+
+    private ObjectNode checkedBody(ApiRequest request, Target target) {
+        ObjectNode body = Responses.body(request.body());
+        Responses.checkTypeMeta(body, target.type());
+        Creates.checkNamespace(body, target);
+        String name = ObjectMeta.meta(body).path("name").asString("");
+        if (!name.equals(target.name())) {
+            throw ApiException.badRequest("the name of the object (" + name + ") does not match the name on the URL (" + target.name() + ")");
+        }
+        return body;
+    }
+
+    private static void checkResourceVersion(ResourceType type, String name, String expected, Versioned current) {
+        if (!expected.isEmpty() && !expected.equals(Long.toString(current.revision()))) {
+            throw ApiException.modified(type, name);
+        }
+    }
+
+    /** What a client may not change through an update; a different uid is a failed precondition. */
+    static void keepSystemFields(ResourceType type, ObjectNode current, ObjectNode updated) {
+        ObjectNode was = ObjectMeta.meta(current);
+        ObjectNode now = ObjectMeta.meta(updated);
+        String uid = now.path("uid").asString("");
+        if (!uid.isEmpty() && !uid.equals(was.path("uid").asString(""))) {
+            throw new PreconditionFailed("Precondition failed: UID in precondition: " + uid + ", UID in object meta: " + was.path("uid").asString(""));
+        }
+        for (String field : new String[] {"uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"}) {
+            copyField(current.path("metadata") instanceof ObjectNode m ? m : current.objectNode(), now, field);
+        }
+        now.remove("selfLink");
+        if (!type.namespaced()) {
+            now.remove("namespace");
+        }
+        long generation = was.path("generation").asLong(1);
+        if (!ObjectMeta.specPart(current).equals(ObjectMeta.specPart(updated))) {
+            generation++;
+        }
+        now.put("generation", generation);
+    }
+
+    private static void copyField(ObjectNode from, ObjectNode to, String field) {
+        if (from.has(field)) {
+            to.set(field, from.get(field).deepCopy());
+        } else {
+            to.remove(field);
+        }
+    }
+
+    /**
+     * kube's {@code deletionFinalizersForGarbageCollection}/{@code shouldDeleteDuringUpdate}: an
+     * object being deleted, with no finalizers left and no grace period pending, is removed.
+     */
+    private Versioned finishDeletion(Target target, Versioned result) {
+        ObjectNode object = result.object();
+        if (!ObjectMeta.deleting(object) || ObjectMeta.hasFinalizers(object)
+                || object.path("metadata").path("deletionGracePeriodSeconds").asLong(0) > 0) {
+            return result;
+        }
+        try {
+            return store.delete(target.key(), new Preconditions(null, Long.toString(result.revision())), o -> null).object();
+        } catch (StoreException | PreconditionFailed e) {
+            return result; // someone wrote after us; their write decides
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.outpost.apiserver.registry;
+
+import io.outpost.apiserver.http.ApiRequest;
+import io.outpost.apiserver.http.ApiResponse;
+import io.outpost.apiserver.storage.ObjectStore;
+import io.outpost.apiserver.storage.Versioned;
+
+/**
+ * The verb implementations, wired once, and the small ones (get, subresource dispatch).
+ * Thread model: as {@link Registry}.
+ */
+final class Verbs {
+
+    final ObjectStore store;
+    final RegistryConfig config;
+    final NamespaceLifecycle namespaces;
+    final Creates creates;
+    final Updates updates;
+    final Deletes deletes;
+    final Lists lists;
+    final Watches watches;
+    final Scales scales;
+    final Bindings bindings;
+
+    Verbs(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces) {
+        this.store = store;
+        this.config = config;
+        this.namespaces = namespaces;
+        this.creates = new Creates(store, config, namespaces);
+        this.updates = new Updates(store, creates, namespaces);
+        this.deletes = new Deletes(store, config, namespaces);
+        this.lists = new Lists(store);
+        this.watches = new Watches(store, config);
+        this.scales = new Scales(store, updates);
+        this.bindings = new Bindings(updates, config);
+    }
+
+    ApiResponse get(Target target) {
+        return Responses.object(200, read(target).object(), target.type());
+    }
+
+    Versioned read(Target target) {
+        return store.get(target.key()).orElseThrow(() -> ApiException.notFound(target.type(), target.name()));
+    }
+
+    ApiResponse subresource(String method, ApiRequest request, Target target) {
+        String sub = target.subresource();
+        if (target.type().subresource(sub).isEmpty()) {
+            throw ApiException.notFound(target.type(), target.name() + "/" + sub);
+        }
+        return switch (sub) {
+            case "status" -> switch (method) {
+                case "GET" -> get(target);
+                case "PUT" -> updates.updateStatus(request, target);
+                default -> Registry.throwing(ApiException.methodNotAllowed(method + " on status"));
+            };
+            case "scale" -> switch (method) {
+                case "GET" -> scales.get(target);
+                case "PUT" -> scales.update(request, target);
+                case "PATCH" -> scales.patch(request, target);
+                default -> Registry.throwing(ApiException.methodNotAllowed(method + " on scale"));
+            };
+            case "binding" -> method.equals("POST") ? bindings.bind(request, target)
+                    : Registry.throwing(ApiException.methodNotAllowed(method + " on binding"));
+            default -> Registry.throwing(ApiException.notFound(target.type(), target.name() + "/" + sub));
+        };
+    }
+}

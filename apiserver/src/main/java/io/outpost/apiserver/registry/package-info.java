@@ -1,0 +1,29 @@
+/**
+ * The generic REST verbs of every stored resource, over the typed storage layer
+ * ({@link io.outpost.apiserver.storage.ObjectStore}).
+ *
+ * <p>Entry point: {@link io.outpost.apiserver.registry.Registry#handle(io.outpost.apiserver.http.ApiRequest,
+ * io.outpost.apiserver.registry.Target)}, after {@link io.outpost.apiserver.registry.Registry#start()}.
+ * One file per verb or concept: {@code Creates}, {@code Updates}, {@code Deletes}, {@code Lists},
+ * {@code Watches}, {@code Scales}, {@code Bindings}, {@code NamespaceLifecycle}, selectors
+ * ({@code LabelSelector}, {@code FieldSelector}, {@code Selection}), {@code ContinueTokens}, per-kind
+ * rules ({@code KindRules}) and the one mapping of storage failures to Status ({@code StoreErrors}).
+ *
+ * <p>Decisions, and what is not done yet:
+ * <ul>
+ *   <li>Objects are Jackson trees, stored with kind and apiVersion and without resourceVersion
+ *       (the store revision is the resourceVersion). Per-kind defaulting and validation with the
+ *       fabric8 types come later; names are only checked to be safe path segments.</li>
+ *   <li>Watches use one store watch per request; the per-resource watch cache that ARCHITECTURE
+ *       asks for (serving lists and watches, advancing bookmarks while a resource is quiet) is
+ *       the next step. Bookmarks carry the last revision this watch sent.</li>
+ *   <li>The namespace finalizer is in-process and simple: it deletes everything in the
+ *       namespace at once (no grace periods, object finalizers not awaited), then the namespace.</li>
+ *   <li>{@code propagationPolicy} is accepted and ignored until the garbage collector exists;
+ *       {@code dryRun}, {@code fieldManager}/managedFields, patches (except merge patches of
+ *       scale), Table output and protobuf are not handled here.</li>
+ *   <li>A list or watch at a resourceVersion ahead of the store answers 504 at once (kube waits
+ *       up to 3 s for the store to catch up first).</li>
+ * </ul>
+ */
+package io.outpost.apiserver.registry;

@@ -1,0 +1,147 @@
+package io.outpost.cli;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.util.NetUtil;
+import io.outpost.apiserver.auth.Authorizer;
+import io.outpost.apiserver.auth.BootstrapRolesAuthorizer;
+import io.outpost.apiserver.auth.RequestAuthenticator;
+import io.outpost.apiserver.auth.SelfSubjectReviews;
+import io.outpost.apiserver.auth.SystemMastersAuthorizer;
+import io.outpost.apiserver.auth.TokenFile;
+import io.outpost.apiserver.auth.UnionAuthorizer;
+import io.outpost.apiserver.auth.X509Authenticator;
+import io.outpost.apiserver.health.HealthCheck;
+import io.outpost.apiserver.health.HealthHandler;
+import io.outpost.apiserver.health.VersionHandler;
+import io.outpost.apiserver.http.HttpsServer;
+import io.outpost.apiserver.http.HttpsServerConfig;
+import io.outpost.apiserver.http.Router;
+import io.outpost.apiserver.pki.AdminKubeconfig;
+import io.outpost.apiserver.pki.ClusterPki;
+import io.outpost.apiserver.pki.SubjectAltName;
+import io.outpost.store.KvStore;
+
+/**
+ * The API server of {@code outpost server}: its certificates, authentication, authorization and
+ * routes, served over HTTPS; writes the admin kubeconfig once it listens. Discovery and the
+ * registry mount their handlers in {@link #routes}.
+ *
+ * <p>Thread model: started and closed by the {@link Server}'s lifecycle (one thread at a time).
+ */
+final class ApiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+    private final HttpsServer https;
+    private final ClusterPki pki;
+    private final ServerConfig config;
+
+    private ApiServer(ServerConfig config, ClusterPki pki, HttpsServer https) {
+        this.config = config;
+        this.pki = pki;
+        this.https = https;
+    }
+
+    /**
+     * Makes or loads the certificates, starts listening and writes the admin kubeconfig.
+     *
+     * @throws StartupFailure naming the flag or file and the fix
+     */
+    static ApiServer start(ServerConfig config, KvStore store, Clock clock) {
+        ClusterPki pki;
+        try {
+            List<SubjectAltName> extra = new ArrayList<>(config.tlsSans());
+            if (!config.bindAddress().isAnyLocalAddress()) {
+                extra.add(SubjectAltName.ip(config.bindAddress()));
+            }
+            pki = ClusterPki.loadOrCreate(config.dataDir().resolve("tls"), ClusterPki.servingNames(hostname(), extra), clock);
+        } catch (IOException e) {
+            throw new StartupFailure("cannot set up the certificates in " + config.dataDir().resolve("tls") + ": "
+                    + DataDir.describe(e), e);
+        }
+        TokenFile tokens;
+        try {
+            tokens = config.tokenAuthFile().map(TokenFile::load).orElse(TokenFile.empty());
+        } catch (TokenFile.Invalid e) {
+            throw new StartupFailure("--token-auth-file: " + e.getMessage(), e);
+        }
+        Authorizer authorizer = new UnionAuthorizer(List.of(new SystemMastersAuthorizer(), new BootstrapRolesAuthorizer()));
+        HttpsServer https = new HttpsServer(new HttpsServerConfig(config.bindAddress(), config.port(),
+                pki.serving().key(), List.of(pki.serving().certificate()), List.of(pki.ca().certificate()),
+                new RequestAuthenticator(new X509Authenticator(pki.ca().certificate(), clock), tokens),
+                authorizer, routes(store, authorizer), HttpsServerConfig.DEFAULT_MAX_BODY_BYTES));
+        try {
+            https.start();
+        } catch (BindException e) {
+            throw new StartupFailure("--port " + config.port() + " / --bind-address " + NetUtil.toAddressString(config.bindAddress())
+                    + ": cannot listen there (" + e.getMessage() + "). Fix: stop the process that uses the port"
+                    + " (ss -ltnp 'sport = :" + config.port() + "'), pass another --port, or a --bind-address of this host", e);
+        } catch (IOException e) {
+            throw new StartupFailure("cannot listen on " + NetUtil.toAddressString(config.bindAddress()) + ":" + config.port()
+                    + ": " + e.getMessage(), e);
+        }
+        ApiServer api = new ApiServer(config, pki, https);
+        api.writeKubeconfig();
+        return api;
+    }
+
+    /** Every handler of the API, by path. */
+    private static Router routes(KvStore store, Authorizer authorizer) {
+        Router.Builder routes = Router.builder();
+        // kube's readiness check of etcd is a read; so is ours.
+        new HealthHandler(List.of(new HealthCheck("datastore", () -> {
+            store.get("/registry/health");
+            return true;
+        }))).mountOn(routes);
+        routes.exact("/version", new VersionHandler(Version.outpost(), "", ""));
+        new SelfSubjectReviews(authorizer).mountOn(routes);
+        return routes.build();
+    }
+
+    private void writeKubeconfig() {
+        URI server = URI.create("https://" + urlHost(config.bindAddress()) + ":" + https.port());
+        try {
+            AdminKubeconfig.write(config.adminKubeconfig(), server, pki);
+        } catch (IOException e) {
+            throw new StartupFailure("cannot write " + config.adminKubeconfig() + ": " + DataDir.describe(e), e);
+        }
+        LOG.info("API server at {}; admin credentials in {}", server, config.adminKubeconfig());
+        LOG.info("to use it: export KUBECONFIG={}; kubectl get --raw /readyz", config.adminKubeconfig());
+    }
+
+    /** The host of the kubeconfig's URL: the bind address, or loopback when it binds every address. */
+    static String urlHost(InetAddress bind) {
+        InetAddress host = bind.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bind;
+        String text = NetUtil.toAddressString(host);
+        return host instanceof Inet6Address ? "[" + text + "]" : text;
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return System.getenv().getOrDefault("HOSTNAME", "");
+        }
+    }
+
+    int port() {
+        return https.port();
+    }
+
+    @Override
+    public void close() {
+        https.close();
+    }
+}
