@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 
 import io.outpost.store.KvStore;
 import io.outpost.store.StoreException;
+import io.outpost.store.etcd.EtcdConfig;
+import io.outpost.store.etcd.EtcdKvStore;
 import io.outpost.store.sqlite.SqliteConfig;
 import io.outpost.store.sqlite.SqliteKvStore;
 
@@ -48,45 +50,19 @@ final class Datastores {
         return store;
     }
 
-    // The etcd backend (io.outpost.store.etcd) is not on main yet. When it lands, these two
-    // methods become:
-    //   static void checkEtcd(String spec) {
-    //       EtcdConfig.parse(spec);
-    //   }
-    //   private static KvStore openEtcd(Datastore.Etcd etcd) {
-    //       EtcdConfig config = EtcdConfig.parse(etcd.spec());
-    //       KvStore store = EtcdKvStore.connect(config);
-    //       LOG.info("datastore: etcd {} at revision {}", config.endpoints(), store.currentRevision());
-    //       return store;
-    //   }
-
     /**
      * Checks the shape of {@code --datastore etcd://...}.
      *
      * @throws IllegalArgumentException naming {@code --datastore} and the expected form
      */
     static void checkEtcd(String spec) {
-        String members = spec.substring("etcd://".length());
-        for (String member : members.split(",", -1)) {
-            int colon = member.lastIndexOf(':');
-            String port = colon < 0 ? "" : member.substring(colon + 1);
-            if (member.isBlank()) {
-                throw invalidEtcd(spec, "a member is empty");
-            } else if (colon == 0 || member.contains("/") || member.contains("@")) {
-                throw invalidEtcd(spec, "'" + member + "' is not HOST:PORT");
-            } else if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65_535) {
-                throw invalidEtcd(spec, "'" + member + "' needs a port from 1 to 65535 (etcd's client port is usually 2379)");
-            }
-        }
-    }
-
-    private static IllegalArgumentException invalidEtcd(String spec, String why) {
-        return new IllegalArgumentException("--datastore " + spec + " is not a valid etcd datastore: " + why
-                + "; expected etcd://HOST:PORT[,HOST:PORT...] (e.g. etcd://10.0.0.1:2379,10.0.0.2:2379)");
+        EtcdConfig.parse(spec);
     }
 
     private static KvStore openEtcd(Datastore.Etcd etcd) {
-        throw new StoreException.Unavailable("--datastore " + etcd.spec()
-                + ": this build has no etcd backend yet; use --datastore sqlite");
+        EtcdConfig config = EtcdConfig.parse(etcd.spec());
+        KvStore store = EtcdKvStore.connect(config);
+        LOG.info("datastore: etcd {} at revision {}", config.endpoints(), store.currentRevision());
+        return store;
     }
 }
