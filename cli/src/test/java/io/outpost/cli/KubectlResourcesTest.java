@@ -147,6 +147,44 @@ class KubectlResourcesTest {
         assertThat(gone.err()).contains("Error from server (NotFound): configmaps \"settings\" not found");
     }
 
+    @ParameterizedTest(name = "kubectl {0} applies a deployment twice, labels and scales it, and prints kube's table")
+    @ValueSource(strings = {"1.27", "1.33"})
+    void applyTwiceLabelScaleAndTables(String version) throws Exception {
+        String ns = "apply-" + version.replace('.', '-');
+        createNamespace(version, ns);
+        String deployment = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: %s}
+                spec:
+                  replicas: %d
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      containers:
+                      - {name: app, image: "nginx:%s", ports: [{containerPort: 80}]}
+                %s""";
+        Path first = file("deploy-1-" + version + ".yaml", deployment.formatted(ns, 2, "1.25", "      - {name: sidecar, image: busybox}\n"));
+        Path second = file("deploy-2-" + version + ".yaml", deployment.formatted(ns, 3, "1.26", ""));
+
+        // No OpenAPI is served yet: --validate=false (kubectl then uses its compiled-in patch metadata).
+        assertThat(ok(version, "apply", "--validate=false", "-f", first.toString()).out()).contains("deployment.apps/web created");
+        assertThat(ok(version, "apply", "--validate=false", "-f", second.toString()).out()).contains("deployment.apps/web configured");
+        assertThat(ok(version, "get", "deploy", "web", "-n", ns, "-o",
+                "jsonpath={.spec.replicas} {.spec.template.spec.containers[*].name} {.spec.template.spec.containers[0].image} {.metadata.generation}").out())
+                .as("the strategic merge patch removed the sidecar and bumped the generation").isEqualTo("3 app nginx:1.26 2");
+
+        ok(version, "label", "deploy", "web", "-n", ns, "tier=edge");
+        ok(version, "scale", "deploy", "web", "-n", ns, "--replicas=5");
+        List<String> table = ok(version, "get", "deploy", "-n", ns, "-o", "wide", "--show-labels").out().lines().toList();
+        assertThat(table.getFirst()).matches("NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE\\s+CONTAINERS\\s+IMAGES\\s+SELECTOR\\s+LABELS");
+        assertThat(table.get(1)).matches("web\\s+0/5\\s+0\\s+0\\s+\\S+\\s+app\\s+nginx:1.26\\s+app=web\\s+tier=edge");
+
+        ok(version, "label", "deploy", "web", "-n", ns, "tier-");
+        assertThat(ok(version, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.metadata.labels}").out()).isEmpty();
+    }
+
     @ParameterizedTest(name = "kubectl {0} get -w lists, then sees a configmap created after the list")
     @ValueSource(strings = {"1.27", "1.33"})
     void aWatchSeesNewObjects(String version) throws Exception {
