@@ -34,7 +34,8 @@ final class Trees {
         }
     }
 
-    static void defaultLong(ObjectNode parent, String field, long value) {
+    /** An int node, as the store's trees read small numbers back, so defaulted and stored trees compare equal. */
+    static void defaultLong(ObjectNode parent, String field, int value) {
         if (absent(parent, field)) {
             parent.put(field, value);
         }
