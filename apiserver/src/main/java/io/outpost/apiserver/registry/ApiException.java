@@ -5,6 +5,7 @@ import java.util.List;
 import io.outpost.api.ResourceType;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.http.Statuses;
+import io.outpost.apiserver.validation.FieldError;
 
 /**
  * A request the registry answers with a failure {@code Status}. Thrown anywhere below the
@@ -79,13 +80,30 @@ final class ApiException extends RuntimeException {
         return new ApiException(400, "BadRequest", message, Statuses.Details.NONE);
     }
 
-    /** kube's {@code NewInvalid}: 422 with one cause per field. */
+    /** kube's {@code NewInvalid} with one cause. */
     static ApiException invalid(ResourceType type, String name, String field, String problem) {
+        return invalidCauses(type, name, List.of(new Statuses.Cause("FieldValueInvalid", problem, field)));
+    }
+
+    /** kube's {@code NewInvalid}: {@code Deployment.apps "x" is invalid: [a: ..., b: ...]}, one cause per error. */
+    static ApiException invalid(ResourceType type, String name, List<FieldError> errors) {
+        return invalidCauses(type, name, errors.stream().map(e -> new Statuses.Cause(e.type().reason, e.body(), e.field())).toList());
+    }
+
+    private static ApiException invalidCauses(ResourceType type, String name, List<Statuses.Cause> causes) {
         String group = type.kind().group();
-        return new ApiException(422, "Invalid",
-                type.kind().kind() + " \"" + (name == null ? "" : name) + "\" is invalid: " + field + ": " + problem,
-                new Statuses.Details(name, group.isEmpty() ? null : group, type.kind().kind(),
-                        List.of(new Statuses.Cause("FieldValueInvalid", problem, field))));
+        List<String> messages = causes.stream().map(c -> c.field() + ": " + c.message()).distinct().toList();
+        String listed = messages.size() == 1 ? messages.getFirst() : "[" + String.join(", ", messages) + "]";
+        String qualifiedKind = group.isEmpty() ? type.kind().kind() : type.kind().kind() + "." + group;
+        return new ApiException(422, "Invalid", qualifiedKind + " \"" + (name == null ? "" : name) + "\" is invalid: " + listed,
+                new Statuses.Details(name, group.isEmpty() ? null : group, type.kind().kind(), causes));
+    }
+
+    /** Throws 422 Invalid if there are errors. */
+    static void throwIfInvalid(ResourceType type, String name, List<FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw invalid(type, name, errors);
+        }
     }
 
     static ApiException expired(String message) {

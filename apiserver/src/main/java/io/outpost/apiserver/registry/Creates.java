@@ -1,5 +1,6 @@
 package io.outpost.apiserver.registry;
 
+import java.util.List;
 import java.util.UUID;
 
 import io.outpost.api.ResourceType;
@@ -7,6 +8,8 @@ import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.storage.ObjectStore;
 import io.outpost.apiserver.storage.Versioned;
+import io.outpost.apiserver.validation.FieldError;
+import io.outpost.apiserver.validation.Validation;
 import io.outpost.store.StoreException;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -25,23 +28,34 @@ final class Creates {
     private final ObjectStore store;
     private final RegistryConfig config;
     private final NamespaceLifecycle namespaces;
+    private final Bodies bodies;
+    private final Validation validation;
 
-    Creates(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces) {
+    Creates(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces, Bodies bodies, Validation validation) {
         this.store = store;
         this.config = config;
         this.namespaces = namespaces;
+        this.bodies = bodies;
+        this.validation = validation;
     }
 
+    /**
+     * kube's order: decode (fieldValidation) and default, fill the system fields and the
+     * generated name, validate, then store; with {@code dryRun=All} everything but the store
+     * write happens, and the answer has no resourceVersion.
+     */
     ApiResponse create(ApiRequest request, Target target) {
         ResourceType type = target.type();
-        ObjectNode object = Responses.body(request.body());
-        Responses.checkTypeMeta(object, type);
+        WriteOptions options = WriteOptions.of(request, "CreateOptions");
+        Bodies.Body body = bodies.read(request, type, options.fieldValidation());
+        ObjectNode object = body.object();
         checkNamespace(object, target);
+        validation.applyDefaults(type, object);
         ObjectNode meta = ObjectMeta.meta(object);
         String name = meta.path("name").asString("");
         String generateName = meta.path("generateName").asString("");
         if (name.isEmpty() && generateName.isEmpty()) {
-            throw ApiException.invalid(type, null, "metadata.name", "Required value: name or generateName is required");
+            ApiException.throwIfInvalid(type, "", List.of(FieldError.required("metadata.name", "name or generateName is required")));
         }
         if (!meta.path("resourceVersion").asString("").isEmpty()) {
             throw ApiException.internal("resourceVersion should not be set on objects to be created");
@@ -54,9 +68,20 @@ final class Creates {
             ObjectNode candidate = object.deepCopy();
             ObjectMeta.meta(candidate).put("name", chosen);
             prepare(candidate, type);
+            ApiException.throwIfInvalid(type, chosen, validation.validateCreate(type, candidate));
+            String key = type.key(target.namespace(), checkName(type, chosen));
+            if (options.dryRun()) {
+                if (store.get(key).isEmpty()) {
+                    return Responses.withWarnings(Responses.object(201, candidate, type), body.warnings());
+                }
+                if (!name.isEmpty() || attempt + 1 >= GENERATE_ATTEMPTS) {
+                    throw ApiException.alreadyExists(type, chosen);
+                }
+                continue;
+            }
             try {
-                Versioned created = store.create(type.key(target.namespace(), checkName(type, chosen)), ObjectMeta.withTypeMeta(candidate, type));
-                return Responses.object(201, created.object(), type);
+                Versioned created = store.create(key, ObjectMeta.withTypeMeta(candidate, type));
+                return Responses.withWarnings(Responses.object(201, created.object(), type), body.warnings());
             } catch (StoreException.AlreadyExists e) {
                 if (!name.isEmpty() || attempt + 1 >= GENERATE_ATTEMPTS) {
                     throw ApiException.alreadyExists(type, chosen);
@@ -80,6 +105,7 @@ final class Creates {
         }
         KindRules rules = new KindRules(type);
         rules.prepareStatusForCreate(object);
+        validation.prepareForCreate(type, object);
         if (rules.isCore("namespaces") && !object.path("spec").has("finalizers")) {
             object.withObjectProperty("spec").putArray("finalizers").add("kubernetes");
         }

@@ -8,6 +8,8 @@ import io.outpost.apiserver.storage.ObjectStore;
 import io.outpost.apiserver.storage.PreconditionFailed;
 import io.outpost.apiserver.storage.Preconditions;
 import io.outpost.apiserver.storage.Versioned;
+import io.outpost.apiserver.validation.Strategies;
+import io.outpost.apiserver.validation.Validation;
 import io.outpost.store.StoreException;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -59,7 +61,7 @@ final class NamespaceLifecycle {
             ObjectNode ns = Responses.JSON.createObjectNode();
             ns.put("kind", "Namespace").put("apiVersion", "v1");
             ns.putObject("metadata").put("name", name);
-            new Creates(store, config, this).prepare(ns, namespaces);
+            new Creates(store, config, this, new Bodies(), new Validation(Strategies.builtIns())).prepare(ns, namespaces);
             try {
                 store.create(namespaces.key(null, name), ObjectMeta.withTypeMeta(ns, namespaces));
             } catch (StoreException.AlreadyExists e) {

@@ -1,5 +1,10 @@
 package io.outpost.apiserver.registry;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
 import io.outpost.api.ResourceType;
 import io.outpost.apiserver.http.ApiResponse;
 import tools.jackson.core.JacksonException;
@@ -41,6 +46,17 @@ final class Responses {
             details.put("uid", uid);
         }
         return status;
+    }
+
+    /** The answer with kube's {@code Warning: 299 - "..."} header, one warning per list element. */
+    static ApiResponse.Full withWarnings(ApiResponse.Full response, List<String> warnings) {
+        if (warnings.isEmpty()) {
+            return response;
+        }
+        String header = warnings.stream().map(w -> "299 - " + JSON.writeValueAsString(w)).collect(Collectors.joining(", "));
+        Map<String, String> headers = new HashMap<>(response.headers());
+        headers.put("Warning", header);
+        return new ApiResponse.Full(response.status(), response.contentType(), headers, response.body());
     }
 
     /** The request body as an object; 400 BadRequest if it is not one. */

@@ -7,6 +7,7 @@ import io.outpost.apiserver.storage.ObjectStore;
 import io.outpost.apiserver.storage.Preconditions;
 import io.outpost.apiserver.storage.PreconditionFailed;
 import io.outpost.apiserver.storage.Versioned;
+import io.outpost.apiserver.validation.Validation;
 import io.outpost.store.StoreException;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -33,20 +34,28 @@ final class Updates {
     private final ObjectStore store;
     private final Creates creates;
     private final NamespaceLifecycle namespaces;
+    private final Bodies bodies;
+    private final Validation validation;
 
-    Updates(ObjectStore store, Creates creates, NamespaceLifecycle namespaces) {
+    Updates(ObjectStore store, Creates creates, NamespaceLifecycle namespaces, Bodies bodies, Validation validation) {
         this.store = store;
         this.creates = creates;
         this.namespaces = namespaces;
+        this.bodies = bodies;
+        this.validation = validation;
     }
 
+    /** Decode and default the body, then validate inside the update function against the current object. */
     ApiResponse update(ApiRequest request, Target target) {
         ResourceType type = target.type();
         KindRules rules = new KindRules(type);
-        ObjectNode body = checkedBody(request, target);
+        WriteOptions options = WriteOptions.of(request, "UpdateOptions");
+        Bodies.Body decoded = bodies.read(request, type, options.fieldValidation());
+        ObjectNode body = checked(decoded.object(), target);
+        validation.applyDefaults(type, body);
         String expectedRv = ObjectMeta.meta(body).path("resourceVersion").asString("");
         boolean[] created = {false};
-        Versioned result = write(target, rules.allowCreateOnUpdate(), current -> {
+        Versioned result = write(target, rules.allowCreateOnUpdate(), options.dryRun(), current -> {
             if (current == null) {
                 Creates.checkName(type, target.name());
                 if (type.namespaced()) {
@@ -55,6 +64,7 @@ final class Updates {
                 created[0] = true;
                 ObjectNode fresh = body.deepCopy();
                 creates.prepare(fresh, type);
+                ApiException.throwIfInvalid(type, target.name(), validation.validateCreate(type, fresh));
                 return fresh;
             }
             created[0] = false;
@@ -64,25 +74,52 @@ final class Updates {
                 copyField(current.object(), updated, "status");
             }
             keepSystemFields(type, current.object(), updated);
+            ApiException.throwIfInvalid(type, target.name(), validation.validateUpdate(type, updated, current.object()));
             return updated;
         });
-        return Responses.object(created[0] ? 201 : 200, finishDeletion(target, result).object(), type);
+        Versioned answer = options.dryRun() ? result : finishDeletion(target, result);
+        return Responses.withWarnings(Responses.object(created[0] ? 201 : 200, answer.object(), type), decoded.warnings());
     }
 
     ApiResponse updateStatus(ApiRequest request, Target target) {
-        ObjectNode body = checkedBody(request, target);
+        WriteOptions options = WriteOptions.of(request, "UpdateOptions");
+        Bodies.Body decoded = bodies.read(request, target.type(), options.fieldValidation());
+        ObjectNode body = checked(decoded.object(), target);
         String expectedRv = ObjectMeta.meta(body).path("resourceVersion").asString("");
-        Versioned result = write(target, false, current -> {
+        Versioned result = write(target, false, options.dryRun(), current -> {
             checkResourceVersion(target.type(), target.name(), expectedRv, current);
             ObjectNode updated = current.object();
             copyField(body, updated, "status");
+            ApiException.throwIfInvalid(target.type(), target.name(), validation.validateStatusUpdate(target.type(), updated));
             return updated;
         });
-        return Responses.object(200, result.object(), target.type());
+        return Responses.withWarnings(Responses.object(200, result.object(), target.type()), decoded.warnings());
     }
 
     /** A guaranteed update of the target, with storage failures in the target's words. */
     Versioned write(Target target, boolean createIfMissing, ObjectStore.TryUpdate tryUpdate) {
+        return write(target, createIfMissing, false, tryUpdate);
+    }
+
+    /**
+     * As {@link #write(Target, boolean, ObjectStore.TryUpdate)}; a dry run computes the update
+     * against the current object and stores nothing: the answer keeps the current resourceVersion
+     * (none if it would have been created), as kube's dry-run storage answers.
+     */
+    Versioned write(Target target, boolean createIfMissing, boolean dryRun, ObjectStore.TryUpdate tryUpdate) {
+        if (dryRun) {
+            Versioned current = store.get(target.key()).orElse(null);
+            if (current == null && !createIfMissing) {
+                throw ApiException.notFound(target.type(), target.name());
+            }
+            ObjectNode updated = ObjectMeta.withTypeMeta(tryUpdate.apply(current), target.type());
+            if (current == null) {
+                ObjectMeta.meta(updated).remove("resourceVersion");
+            } else {
+                ObjectMeta.meta(updated).put("resourceVersion", Long.toString(current.revision()));
+            }
+            return new Versioned(target.key(), updated, current == null ? 0 : current.revision());
+        }
         try {
             return store.guaranteedUpdate(target.key(), createIfMissing, Preconditions.NONE,
                     current -> ObjectMeta.withTypeMeta(tryUpdate.apply(current), target.type()));
@@ -91,9 +128,7 @@ final class Updates {
         }
     }
 
-    private ObjectNode checkedBody(ApiRequest request, Target target) {
-        ObjectNode body = Responses.body(request.body());
-        Responses.checkTypeMeta(body, target.type());
+    private static ObjectNode checked(ObjectNode body, Target target) {
         Creates.checkNamespace(body, target);
         String name = ObjectMeta.meta(body).path("name").asString("");
         if (!name.equals(target.name())) {

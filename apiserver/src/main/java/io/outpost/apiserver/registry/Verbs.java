@@ -4,6 +4,8 @@ import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.storage.ObjectStore;
 import io.outpost.apiserver.storage.Versioned;
+import io.outpost.apiserver.validation.Strategies;
+import io.outpost.apiserver.validation.Validation;
 
 /**
  * The verb implementations, wired once, and the small ones (get, subresource dispatch).
@@ -27,8 +29,10 @@ final class Verbs {
         this.store = store;
         this.config = config;
         this.namespaces = namespaces;
-        this.creates = new Creates(store, config, namespaces);
-        this.updates = new Updates(store, creates, namespaces);
+        Bodies bodies = new Bodies();
+        Validation validation = new Validation(Strategies.builtIns());
+        this.creates = new Creates(store, config, namespaces, bodies, validation);
+        this.updates = new Updates(store, creates, namespaces, bodies, validation);
         this.deletes = new Deletes(store, config, namespaces);
         this.lists = new Lists(store);
         this.watches = new Watches(store, config);

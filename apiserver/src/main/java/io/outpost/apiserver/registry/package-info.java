@@ -12,16 +12,20 @@
  * <p>Decisions, and what is not done yet:
  * <ul>
  *   <li>Objects are Jackson trees, stored with kind and apiVersion and without resourceVersion
- *       (the store revision is the resourceVersion). Per-kind defaulting and validation with the
- *       fabric8 types come later; names are only checked to be safe path segments.</li>
+ *       (the store revision is the resourceVersion). Per-kind defaulting and validation are in
+ *       {@code io.outpost.apiserver.validation} (an explicit kind-to-strategy map); kinds without
+ *       a strategy get object-metadata checks only. Bodies go through {@code Bodies}: the kind's
+ *       fabric8 class finds unknown fields for {@code fieldValidation} (absent means Warn, as in
+ *       kube-apiserver), which are removed from the stored tree.</li>
  *   <li>Watches use one store watch per request; the per-resource watch cache that ARCHITECTURE
  *       asks for (serving lists and watches, advancing bookmarks while a resource is quiet) is
  *       the next step. Bookmarks carry the last revision this watch sent.</li>
  *   <li>The namespace finalizer is in-process and simple: it deletes everything in the
  *       namespace at once (no grace periods, object finalizers not awaited), then the namespace.</li>
  *   <li>{@code propagationPolicy} is accepted and ignored until the garbage collector exists;
- *       {@code dryRun}, {@code fieldManager}/managedFields, patches (except merge patches of
- *       scale), Table output and protobuf are not handled here.</li>
+ *       {@code fieldManager}/managedFields, patches (except merge patches of
+ *       scale), Table output and protobuf are not handled here. {@code dryRun=All} on create and update (not yet on
+ *       delete or the scale and binding subresources).</li>
  *   <li>A list or watch at a resourceVersion ahead of the store answers 504 at once (kube waits
  *       up to 3 s for the store to catch up first).</li>
  * </ul>

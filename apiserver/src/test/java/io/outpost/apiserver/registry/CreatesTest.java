@@ -36,7 +36,7 @@ class CreatesTest {
                 new Case("An object without name or generateName is invalid", Fixtures.CONFIGMAPS, "default",
                         "{'metadata':{}}", 422, "Invalid", "metadata.name: Required value: name or generateName is required"),
                 new Case("A name with a slash is invalid", Fixtures.CONFIGMAPS, "default",
-                        "{'metadata':{'name':'a/b'}}", 422, "Invalid", "may not be"),
+                        "{'metadata':{'name':'a/b'}}", 422, "Invalid", "metadata.name: Invalid value: \"a/b\": a lowercase RFC 1123 subdomain"),
                 new Case("An object carrying a resourceVersion is refused as kube does", Fixtures.CONFIGMAPS, "default",
                         "{'metadata':{'name':'a','resourceVersion':'5'}}", 500, "InternalError", "resourceVersion should not be set on objects to be created"),
                 new Case("Creating in a missing namespace is NotFound on the namespace", Fixtures.CONFIGMAPS, "nope",
@@ -89,7 +89,7 @@ class CreatesTest {
     @Test
     void generateNameAddsFiveRandomCharacters() {
         Harness h = new Harness();
-        Harness.Answer a = h.create(Fixtures.PODS, "default", json("{'metadata':{'generateName':'web-'},'spec':{}}"));
+        Harness.Answer a = h.create(Fixtures.PODS, "default", json("{'metadata':{'generateName':'web-'},'spec':{'containers':[{'name':'c','image':'nginx'}]}}"));
         assertThat(a.status()).isEqualTo(201);
         assertThat(a.body().path("metadata").path("name").asString()).matches("web-[bcdfghjklmnpqrstvwxz2456789]{5}");
     }
@@ -97,14 +97,14 @@ class CreatesTest {
     @Test
     void aPodStartsPendingWhateverStatusItWasSentWith() {
         Harness h = new Harness();
-        Harness.Answer a = h.create(Fixtures.PODS, "default", json("{'metadata':{'name':'p'},'status':{'phase':'Running','podIP':'1.2.3.4'}}"));
+        Harness.Answer a = h.create(Fixtures.PODS, "default", json("{'metadata':{'name':'p'},'spec':{'containers':[{'name':'c','image':'nginx'}]},'status':{'phase':'Running','podIP':'1.2.3.4'}}"));
         assertThat(a.body().path("status").toString()).isEqualTo("{\"phase\":\"Pending\"}");
     }
 
     @Test
     void aDeploymentsStatusIsTheServersNotTheClients() {
         Harness h = new Harness();
-        Harness.Answer a = h.create(Fixtures.DEPLOYMENTS, "default", json("{'metadata':{'name':'d'},'spec':{'replicas':2},'status':{'replicas':9}}"));
+        Harness.Answer a = h.create(Fixtures.DEPLOYMENTS, "default", json("{'metadata':{'name':'d'},'spec':{'replicas':2,'selector':{'matchLabels':{'app':'x'}},'template':{'metadata':{'labels':{'app':'x'}},'spec':{'containers':[{'name':'c','image':'nginx'}]}}},'status':{'replicas':9}}"));
         assertThat(a.body().has("status")).isFalse();
         assertThat(a.body().path("apiVersion").asString()).isEqualTo("apps/v1");
     }

@@ -12,7 +12,7 @@ class DeletesTest {
     private final Harness h = new Harness();
 
     private Harness.Answer boundPod(String name, String extraSpec) {
-        return h.create(Fixtures.PODS, "default", json("{'metadata':{'name':'" + name + "'},'spec':{'nodeName':'n1'" + extraSpec + "}}"));
+        return h.create(Fixtures.PODS, "default", json("{'metadata':{'name':'" + name + "'},'spec':{'containers':[{'name':'c','image':'nginx'}],'nodeName':'n1'" + extraSpec + "}}"));
     }
 
     @Test
@@ -57,7 +57,7 @@ class DeletesTest {
 
     @Test
     void anUnscheduledPodIsRemovedAtOnceAndAnsweredWithThePod() {
-        h.create(Fixtures.PODS, "default", json("{'metadata':{'name':'p'},'spec':{}}"));
+        h.create(Fixtures.PODS, "default", json("{'metadata':{'name':'p'},'spec':{'containers':[{'name':'c','image':'nginx'}]}}"));
         Harness.Answer a = h.delete(Fixtures.PODS, "default", "p", null);
         assertThat(a.body().path("kind").asString()).isEqualTo("Pod");
         assertThat(h.get(Fixtures.PODS, "default", "p").status()).isEqualTo(404);

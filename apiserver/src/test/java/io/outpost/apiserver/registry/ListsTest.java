@@ -26,7 +26,7 @@ class ListsTest {
 
     private void pod(String ns, String name, String node, String label) {
         String[] kv = label.split("=");
-        h.create(Fixtures.PODS, ns, json("{'metadata':{'name':'" + name + "','labels':{'" + kv[0] + "':'" + kv[1] + "'}},'spec':{'nodeName':'" + node + "'}}"));
+        h.create(Fixtures.PODS, ns, json("{'metadata':{'name':'" + name + "','labels':{'" + kv[0] + "':'" + kv[1] + "'}},'spec':{'containers':[{'name':'c','image':'nginx'}],'nodeName':'" + node + "'}}"));
     }
 
     private static List<String> names(JsonNode list) {
@@ -153,7 +153,7 @@ class ListsTest {
     @Test
     void nodesSelectBySpecUnschedulable() {
         h.create(Fixtures.NODES, null, json("{'metadata':{'name':'n1'},'spec':{'unschedulable':true}}"));
-        h.create(Fixtures.NODES, null, json("{'metadata':{'name':'n2'},'spec':{}}"));
+        h.create(Fixtures.NODES, null, json("{'metadata':{'name':'n2'},'spec':{'containers':[{'name':'c','image':'nginx'}]}}"));
         assertThat(names(h.list(Fixtures.NODES, null, "fieldSelector=spec.unschedulable=false").body())).isEqualTo(List.of("n2"));
     }
 }

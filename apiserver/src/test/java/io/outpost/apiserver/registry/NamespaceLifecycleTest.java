@@ -38,7 +38,7 @@ class NamespaceLifecycleTest {
     void aDeletedNamespaceIsTerminatingThenGoneWithEverythingInIt() {
         h.create(Fixtures.NAMESPACES, null, json("{'metadata':{'name':'team'}}"));
         h.create(Fixtures.CONFIGMAPS, "team", json("{'metadata':{'name':'a'}}"));
-        h.create(Fixtures.PODS, "team", json("{'metadata':{'name':'p'},'spec':{'nodeName':'n1'}}"));
+        h.create(Fixtures.PODS, "team", json("{'metadata':{'name':'p'},'spec':{'containers':[{'name':'c','image':'nginx'}],'nodeName':'n1'}}"));
         h.create(Fixtures.CONFIGMAPS, "default", json("{'metadata':{'name':'a'}}"));
 
         Harness.Answer deleted = h.delete(Fixtures.NAMESPACES, null, "team", null);

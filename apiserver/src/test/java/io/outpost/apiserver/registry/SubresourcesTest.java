@@ -18,7 +18,8 @@ class SubresourcesTest {
 
     private void deployment() {
         h.create(Fixtures.DEPLOYMENTS, "default", json("{'metadata':{'name':'d'},'spec':{'replicas':2,'selector':{'matchLabels':{'tier':'f','app':'x'},"
-                + "'matchExpressions':[{'key':'env','operator':'In','values':['prod','dev']}]}}}"));
+                + "'matchExpressions':[{'key':'env','operator':'In','values':['prod','dev']}]},"
+                + "'template':{'metadata':{'labels':{'tier':'f','app':'x','env':'prod'}},'spec':{'containers':[{'name':'c','image':'nginx'}]}}}}"));
     }
 
     @Test
@@ -69,7 +70,7 @@ class SubresourcesTest {
 
     @Test
     void bindingAssignsAnUnboundPodOnceOnly() {
-        h.create(Fixtures.PODS, "default", json("{'metadata':{'name':'p'},'spec':{}}"));
+        h.create(Fixtures.PODS, "default", json("{'metadata':{'name':'p'},'spec':{'containers':[{'name':'c','image':'nginx'}]}}"));
         Target binding = new Target(Fixtures.PODS, "default", "p", "binding");
         Harness.Answer bound = h.call("POST", binding, "", json("{'kind':'Binding','apiVersion':'v1','metadata':{'name':'p'},'target':{'kind':'Node','name':'n1'}}"));
         assertThat(bound.status()).isEqualTo(201);
@@ -93,7 +94,7 @@ class SubresourcesTest {
 
     @Test
     void getOnStatusAnswersTheObject() {
-        h.create(Fixtures.PODS, "default", json("{'metadata':{'name':'p'},'spec':{}}"));
+        h.create(Fixtures.PODS, "default", json("{'metadata':{'name':'p'},'spec':{'containers':[{'name':'c','image':'nginx'}]}}"));
         Harness.Answer a = h.call("GET", new Target(Fixtures.PODS, "default", "p", "status"), "", null);
         assertThat(a.status()).isEqualTo(200);
         assertThat(a.body().path("status").path("phase").asString()).isEqualTo("Pending");

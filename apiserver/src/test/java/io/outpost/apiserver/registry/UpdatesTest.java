@@ -73,10 +73,10 @@ class UpdatesTest {
     @Test
     void generationGoesUpOnlyWhenTheSpecChanges() {
         Harness h = new Harness();
-        h.create(Fixtures.DEPLOYMENTS, "default", json("{'metadata':{'name':'d'},'spec':{'replicas':1}}"));
-        Harness.Answer labelled = h.put(Fixtures.DEPLOYMENTS, "default", "d", json("{'metadata':{'name':'d','labels':{'a':'b'}},'spec':{'replicas':1}}"));
+        h.create(Fixtures.DEPLOYMENTS, "default", json("{'metadata':{'name':'d'},'spec':{'replicas':1,'selector':{'matchLabels':{'app':'x'}},'template':{'metadata':{'labels':{'app':'x'}},'spec':{'containers':[{'name':'c','image':'nginx'}]}}}}"));
+        Harness.Answer labelled = h.put(Fixtures.DEPLOYMENTS, "default", "d", json("{'metadata':{'name':'d','labels':{'a':'b'}},'spec':{'replicas':1,'selector':{'matchLabels':{'app':'x'}},'template':{'metadata':{'labels':{'app':'x'}},'spec':{'containers':[{'name':'c','image':'nginx'}]}}}}"));
         assertThat(labelled.body().path("metadata").path("generation").asLong()).isEqualTo(1);
-        Harness.Answer scaled = h.put(Fixtures.DEPLOYMENTS, "default", "d", json("{'metadata':{'name':'d','generation':7},'spec':{'replicas':3}}"));
+        Harness.Answer scaled = h.put(Fixtures.DEPLOYMENTS, "default", "d", json("{'metadata':{'name':'d','generation':7},'spec':{'replicas':3,'selector':{'matchLabels':{'app':'x'}},'template':{'metadata':{'labels':{'app':'x'}},'spec':{'containers':[{'name':'c','image':'nginx'}]}}}}"));
         assertThat(scaled.body().path("metadata").path("generation").asLong()).isEqualTo(2);
     }
 
@@ -91,11 +91,11 @@ class UpdatesTest {
     @Test
     void aPutIgnoresStatusAndAPutOnStatusChangesOnlyStatus() {
         Harness h = new Harness();
-        h.create(Fixtures.DEPLOYMENTS, "default", json("{'metadata':{'name':'d'},'spec':{'replicas':1}}"));
-        Harness.Answer put = h.put(Fixtures.DEPLOYMENTS, "default", "d", json("{'metadata':{'name':'d'},'spec':{'replicas':1},'status':{'replicas':5}}"));
+        h.create(Fixtures.DEPLOYMENTS, "default", json("{'metadata':{'name':'d'},'spec':{'replicas':1,'selector':{'matchLabels':{'app':'x'}},'template':{'metadata':{'labels':{'app':'x'}},'spec':{'containers':[{'name':'c','image':'nginx'}]}}}}"));
+        Harness.Answer put = h.put(Fixtures.DEPLOYMENTS, "default", "d", json("{'metadata':{'name':'d'},'spec':{'replicas':1,'selector':{'matchLabels':{'app':'x'}},'template':{'metadata':{'labels':{'app':'x'}},'spec':{'containers':[{'name':'c','image':'nginx'}]}}},'status':{'replicas':5}}"));
         assertThat(put.body().has("status")).isFalse();
         Harness.Answer status = h.call("PUT", new Target(Fixtures.DEPLOYMENTS, "default", "d", "status"), "",
-                json("{'metadata':{'name':'d'},'spec':{'replicas':9},'status':{'replicas':5}}"));
+                json("{'metadata':{'name':'d'},'spec':{'replicas':9,'selector':{'matchLabels':{'app':'x'}},'template':{'metadata':{'labels':{'app':'x'}},'spec':{'containers':[{'name':'c','image':'nginx'}]}}},'status':{'replicas':5}}"));
         assertThat(status.status()).isEqualTo(200);
         assertThat(status.body().path("status").path("replicas").asInt()).isEqualTo(5);
         assertThat(status.body().path("spec").path("replicas").asInt()).isEqualTo(1);

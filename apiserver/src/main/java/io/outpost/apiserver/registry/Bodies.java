@@ -1,0 +1,96 @@
+package io.outpost.apiserver.registry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.outpost.api.Codec;
+import io.outpost.api.Decoded;
+import io.outpost.api.FieldProblem;
+import io.outpost.api.KindClasses;
+import io.outpost.api.MalformedBodyException;
+import io.outpost.api.ResourceType;
+import io.outpost.apiserver.http.ApiRequest;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads a create or update body (JSON, or YAML by its Content-Type) into the object tree that is
+ * stored, applying {@code fieldValidation}: the kind's fabric8 class finds unknown fields, the
+ * codec duplicate ones. Unknown fields are removed from the tree (the tree, not the typed
+ * object, is what is stored, so nothing is lost by fabric8's serialisation). Stateless.
+ */
+final class Bodies {
+
+    /** A body ready for defaulting, and the {@code Warning} header values it earned. */
+    record Body(ObjectNode object, List<String> warnings) {
+    }
+
+    private static final Pattern SEGMENT = Pattern.compile("([^.\\[\\]]+)|\\[(\\d+)]");
+
+    private final Codec codec = new Codec();
+
+    Body read(ApiRequest request, ResourceType type, WriteOptions.FieldValidation validation) {
+        byte[] bytes = request.body();
+        if (bytes.length == 0) {
+            throw ApiException.badRequest("the request body is empty; send the object as JSON");
+        }
+        Codec.Format format = request.header("content-type").flatMap(Codec.Format::ofContentType).orElse(Codec.Format.JSON);
+        Decoded<JsonNode> tree;
+        try {
+            tree = codec.readTree(bytes, format);
+        } catch (MalformedBodyException e) {
+            throw ApiException.badRequest("the request body is not valid " + format + ": " + e.getMessage());
+        }
+        if (!(tree.value() instanceof ObjectNode object)) {
+            throw ApiException.badRequest("the request body must be a JSON object, not " + tree.value().getNodeType());
+        }
+        Responses.checkTypeMeta(object, type);
+        List<FieldProblem> problems = new ArrayList<>(tree.problems());
+        Optional<? extends Class<?>> typed = KindClasses.of(type.kind());
+        if (typed.isPresent()) {
+            try {
+                problems.addAll(codec.convert(object, typed.get()).problems());
+            } catch (MalformedBodyException e) {
+                throw ApiException.badRequest(type.kind().kind() + " in version \"" + type.kind().apiVersion() + "\" cannot be handled as a "
+                        + type.kind().kind() + ": " + e.getMessage());
+            }
+        }
+        if (problems.isEmpty()) {
+            return new Body(object, List.of());
+        }
+        if (validation == WriteOptions.FieldValidation.STRICT) {
+            throw ApiException.badRequest(new Decoded<>(object, problems).strictError());
+        }
+        List<String> warnings = new ArrayList<>();
+        for (FieldProblem p : problems) {
+            if (p.kind() == FieldProblem.Kind.UNKNOWN) {
+                remove(object, p.path());
+            }
+            if (validation == WriteOptions.FieldValidation.WARN) {
+                warnings.add(p.message());
+            }
+        }
+        return new Body(object, warnings);
+    }
+
+    /** Removes the field at a kube field path ({@code spec.containers[0].foo}) from the tree. */
+    static void remove(ObjectNode root, String path) {
+        List<String> segments = new ArrayList<>();
+        Matcher m = SEGMENT.matcher(path);
+        while (m.find()) {
+            segments.add(m.group(1) != null ? m.group(1) : "#" + m.group(2));
+        }
+        JsonNode node = root;
+        for (int i = 0; i < segments.size() - 1 && node != null; i++) {
+            String s = segments.get(i);
+            node = s.startsWith("#") && node instanceof ArrayNode a ? a.get(Integer.parseInt(s.substring(1))) : node.get(s);
+        }
+        if (node instanceof ObjectNode parent && !segments.isEmpty()) {
+            parent.remove(segments.getLast());
+        }
+    }
+}
