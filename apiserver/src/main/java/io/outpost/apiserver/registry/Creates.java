@@ -92,6 +92,7 @@ final class Creates {
 
     /** Sets the server-owned metadata and status of a new object (name and namespace already set). */
     void prepare(ObjectNode object, ResourceType type) {
+        ObjectMeta.dropEmpty(object);
         ObjectNode meta = ObjectMeta.meta(object);
         meta.put("uid", uuid().toString());
         meta.put("creationTimestamp", ObjectMeta.timestamp(config.clock().instant()));

@@ -57,6 +57,21 @@ final class ObjectMeta {
     }
 
     /** RFC 3339 at second precision, as {@code metav1.Time} marshals. */
+    /** ObjectMeta's fields that Go omits when empty ({@code omitempty}): kube never stores {@code labels: {}}. */
+    private static final String[] OMIT_EMPTY = {"labels", "annotations", "finalizers", "ownerReferences", "managedFields"};
+
+    /** Drops the empty metadata maps and lists a patch or update left behind, as kube's encoding does. */
+    static ObjectNode dropEmpty(ObjectNode object) {
+        if (object.get("metadata") instanceof ObjectNode meta) {
+            for (String field : OMIT_EMPTY) {
+                if (meta.has(field) && (meta.get(field).isNull() || meta.get(field).isEmpty())) {
+                    meta.remove(field);
+                }
+            }
+        }
+        return object;
+    }
+
     static String timestamp(Instant instant) {
         return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
     }

@@ -122,7 +122,7 @@ final class Updates {
         }
         try {
             return store.guaranteedUpdate(target.key(), createIfMissing, Preconditions.NONE,
-                    current -> ObjectMeta.withTypeMeta(tryUpdate.apply(current), target.type()));
+                    current -> ObjectMeta.withTypeMeta(ObjectMeta.dropEmpty(tryUpdate.apply(current)), target.type()));
         } catch (StoreException | PreconditionFailed e) {
             throw StoreErrors.toApi(e, target.type(), target.name());
         }
