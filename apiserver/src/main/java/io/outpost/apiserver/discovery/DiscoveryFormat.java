@@ -1,11 +1,10 @@
 package io.outpost.apiserver.discovery;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+
+import io.outpost.apiserver.http.MediaRange;
 
 /**
  * The document formats {@code GET /api} and {@code GET /apis} answer in, and the choice among
@@ -57,52 +56,22 @@ enum DiscoveryFormat {
      * names none of ours (say protobuf only) is empty, which the caller answers with 406.
      */
     static Optional<DiscoveryFormat> negotiate(List<String> acceptHeaders) {
-        List<String> ranges = new ArrayList<>();
-        for (String header : acceptHeaders) {
-            for (String range : header.split(",")) {
-                if (!range.isBlank()) {
-                    ranges.add(range.trim());
-                }
-            }
-        }
-        if (ranges.isEmpty()) {
+        if (MediaRange.none(acceptHeaders)) {
             return Optional.of(LEGACY);
         }
-        for (String range : ranges) {
-            Optional<DiscoveryFormat> format = match(range);
-            if (format.isPresent()) {
-                return format;
-            }
-        }
-        return Optional.empty();
+        return MediaRange.parseAccept(acceptHeaders).stream().map(DiscoveryFormat::match).flatMap(Optional::stream).findFirst();
     }
 
-    private static Optional<DiscoveryFormat> match(String range) {
-        String[] parts = range.split(";");
-        String type = parts[0].trim().toLowerCase(Locale.ROOT);
-        Map<String, String> params = new TreeMap<>();
-        for (int i = 1; i < parts.length; i++) {
-            String[] kv = parts[i].split("=", 2);
-            String key = kv[0].trim().toLowerCase(Locale.ROOT);
-            if (!key.isEmpty() && !key.equals("q") && !key.equals("charset")) {
-                params.put(key, kv.length == 2 ? unquote(kv[1].trim()) : "");
-            }
-        }
-        boolean json = type.equals("application/json");
-        if (json && GROUP.equals(params.get("g")) && KIND.equals(params.get("as")) && params.size() == 3) {
+    private static Optional<DiscoveryFormat> match(MediaRange range) {
+        Map<String, String> params = range.params();
+        if (range.type().equals("application/json") && GROUP.equals(params.get("g")) && KIND.equals(params.get("as"))
+                && params.size() == 3) {
             return switch (params.get("v")) {
                 case "v2" -> Optional.of(AGGREGATED_V2);
                 case "v2beta1" -> Optional.of(AGGREGATED_V2BETA1);
                 default -> Optional.empty();
             };
         }
-        if (params.isEmpty() && (json || type.equals("*/*") || type.equals("application/*"))) {
-            return Optional.of(LEGACY);
-        }
-        return Optional.empty();
-    }
-
-    private static String unquote(String value) {
-        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
+        return params.isEmpty() && range.acceptsJson() ? Optional.of(LEGACY) : Optional.empty();
     }
 }

@@ -1,12 +1,11 @@
 package io.outpost.apiserver.table;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+
+import io.outpost.apiserver.http.MediaRange;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * What a GET, LIST or WATCH answers with, chosen from the request's {@code Accept} list: the
@@ -50,24 +49,10 @@ public record OutputFormat(Kind kind, String version) {
     }
 
     public static Optional<OutputFormat> negotiate(List<String> acceptHeaders) {
-        List<String> ranges = new ArrayList<>();
-        for (String header : acceptHeaders) {
-            for (String range : header.split(",")) {
-                if (!range.isBlank()) {
-                    ranges.add(range.trim());
-                }
-            }
-        }
-        if (ranges.isEmpty()) {
+        if (MediaRange.none(acceptHeaders)) {
             return Optional.of(JSON);
         }
-        for (String range : ranges) {
-            Optional<OutputFormat> format = match(range);
-            if (format.isPresent()) {
-                return format;
-            }
-        }
-        return Optional.empty();
+        return MediaRange.parseAccept(acceptHeaders).stream().map(OutputFormat::match).flatMap(Optional::stream).findFirst();
     }
 
     /** {@code meta.k8s.io/v1}; only for the transformations. */
@@ -103,25 +88,9 @@ public record OutputFormat(Kind kind, String version) {
         };
     }
 
-    private static Optional<OutputFormat> match(String range) {
-        String[] parts = range.split(";");
-        String type = parts[0].trim().toLowerCase(Locale.ROOT);
-        Map<String, String> params = new TreeMap<>();
-        for (int i = 1; i < parts.length; i++) {
-            String[] kv = parts[i].split("=", 2);
-            String key = kv[0].trim().toLowerCase(Locale.ROOT);
-            if (!key.isEmpty()) {
-                params.put(key, kv.length == 2 ? unquote(kv[1].trim()) : "");
-            }
-        }
-        String q = params.remove("q");
-        if (q != null && isZero(q)) {
-            return Optional.empty();
-        }
-        params.remove("charset");
-        params.remove("pretty");
-        boolean json = type.equals("application/json");
-        if (!json && !type.equals("*/*") && !type.equals("application/*")) {
+    private static Optional<OutputFormat> match(MediaRange range) {
+        Map<String, String> params = range.params();
+        if (!range.acceptsJson()) {
             return Optional.empty();
         }
         if (!params.containsKey("as")) {
@@ -129,21 +98,8 @@ public record OutputFormat(Kind kind, String version) {
         }
         Kind kind = AS.get(params.get("as"));
         String version = params.getOrDefault("v", "");
-        boolean known = json && kind != null && GROUP.equals(params.get("g"))
+        boolean known = range.type().equals("application/json") && kind != null && GROUP.equals(params.get("g"))
                 && (version.equals("v1") || version.equals("v1beta1")) && params.size() == 3;
         return known ? Optional.of(new OutputFormat(kind, version)) : Optional.empty();
-    }
-
-    private static boolean isZero(String q) {
-        try {
-            return Double.parseDouble(q) == 0;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
-
-    private static String unquote(String value) {
-        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-                ? value.substring(1, value.length() - 1) : value;
     }
 }
