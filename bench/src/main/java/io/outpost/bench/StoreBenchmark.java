@@ -35,7 +35,11 @@ import io.outpost.store.Watch;
  *       receives the event (the write's own latency included).</li>
  * </ul>
  *
- * <p>Last measured: see the closing note of issue 2 and {@link StoreBench}.
+ * <p>Last measured (2026-11-25, 2 cores, JDK 25; ops/s, medians of the run, other builds running
+ * on the machine, so the error bars are wide): 8 writers: SQLite 5,800–13,200 durable writes/s,
+ * etcd 2,600–2,700 (SQLite 2.1–5.1× etcd); 1 writer: SQLite 3,900–5,300, etcd 950–1,970; reads at
+ * 8 threads: SQLite 66,000–95,000, etcd 5,900–8,000; watch latency (write start to event):
+ * SQLite median 145–150 µs, p99 0.3–2.9 ms; etcd median 0.55–0.93 ms, p99 3.5–6.5 ms.
  */
 public class StoreBenchmark {
 
