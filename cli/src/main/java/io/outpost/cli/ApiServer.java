@@ -30,6 +30,8 @@ import io.outpost.apiserver.health.VersionHandler;
 import io.outpost.apiserver.http.HttpsServer;
 import io.outpost.apiserver.http.HttpsServerConfig;
 import io.outpost.apiserver.http.Router;
+import io.outpost.apiserver.openapi.OpenApiV2Handler;
+import io.outpost.apiserver.openapi.OpenApiV3Handler;
 import io.outpost.apiserver.pki.AdminKubeconfig;
 import io.outpost.apiserver.pki.ClusterPki;
 import io.outpost.apiserver.pki.SubjectAltName;
@@ -115,6 +117,9 @@ final class ApiServer implements AutoCloseable {
         Registry registry = new Registry(RegistryConfig.defaults(store, types.all()));
         registry.start();
         new KubernetesApi(types, registry, Clock.systemUTC()).mountOn(routes);
+        // Every authenticated user may read them (BootstrapRolesAuthorizer's system:discovery).
+        new OpenApiV3Handler(types).mountOn(routes);
+        new OpenApiV2Handler().mountOn(routes);
         return routes.build();
     }
 

@@ -168,9 +168,10 @@ class KubectlResourcesTest {
         Path first = file("deploy-1-" + version + ".yaml", deployment.formatted(ns, 2, "1.25", "      - {name: sidecar, image: busybox}\n"));
         Path second = file("deploy-2-" + version + ".yaml", deployment.formatted(ns, 3, "1.26", ""));
 
-        // No OpenAPI is served yet: --validate=false (kubectl then uses its compiled-in patch metadata).
-        assertThat(ok(version, "apply", "--validate=false", "-f", first.toString()).out()).contains("deployment.apps/web created");
-        assertThat(ok(version, "apply", "--validate=false", "-f", second.toString()).out()).contains("deployment.apps/web configured");
+        // Validation on (the default): 1.27 reads /openapi/v2 (protobuf) and both read /openapi/v3,
+        // find the fieldValidation parameter and leave validation to the server.
+        assertThat(ok(version, "apply", "-f", first.toString()).out()).contains("deployment.apps/web created");
+        assertThat(ok(version, "apply", "-f", second.toString()).out()).contains("deployment.apps/web configured");
         assertThat(ok(version, "get", "deploy", "web", "-n", ns, "-o",
                 "jsonpath={.spec.replicas} {.spec.template.spec.containers[*].name} {.spec.template.spec.containers[0].image} {.metadata.generation}").out())
                 .as("the strategic merge patch removed the sidecar and bumped the generation").isEqualTo("3 app nginx:1.26 2");
@@ -236,5 +237,31 @@ class KubectlResourcesTest {
 
         assertThat(ok(version, "get", "configmaps", "-n", ns, "-o", "name").out()).isBlank();
         assertThat(ok(version, "get", "--raw", "/readyz").out()).isEqualTo("ok");
+    }
+
+    @ParameterizedTest(name = "kubectl {0} apply of an object with an unknown field fails with kube's strict decoding error")
+    @ValueSource(strings = {"1.27", "1.33"})
+    void applyRejectsAnUnknownField(String version) throws Exception {
+        String ns = "strict-" + version.replace('.', '-');
+        createNamespace(version, ns);
+        Path typo = file("typo-" + version + ".yaml", """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: typo, namespace: %s}
+                dta: {mode: offline}
+                """.formatted(ns));
+        Run run = kubectl(version, "apply", "-f", typo.toString());
+        assertThat(run.exitCode()).isOne();
+        assertThat(run.err()).contains("Error from server (BadRequest)", "strict decoding error: unknown field \"dta\"");
+        assertThat(ok(version, "get", "configmaps", "-n", ns, "-o", "name").out()).isBlank();
+    }
+
+    /** 1.27 reads the definitions of /openapi/v2 (protobuf), 1.33 the per group-version v3 documents. */
+    @ParameterizedTest(name = "kubectl {0} explain finds a deployment's fields in the OpenAPI documents")
+    @ValueSource(strings = {"1.27", "1.33"})
+    void explainDescribesAField(String version) throws Exception {
+        String out = ok(version, "explain", "deployment.spec.replicas").out();
+        assertThat(out).contains("GROUP:", "apps", "KIND:", "Deployment", "VERSION:", "v1", "FIELD: replicas <integer>");
+        assertThat(ok(version, "explain", "pods.spec").out()).contains("containers\t<[]Container>");
     }
 }
