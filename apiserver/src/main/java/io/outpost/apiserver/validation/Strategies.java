@@ -33,6 +33,11 @@ public final class Strategies {
         put(m, "", "Secret", new SecretValidation());
         put(m, "", "Namespace", new NamespaceValidation());
         put(m, "apps", "Deployment", new DeploymentValidation());
+        put(m, "apps", "ReplicaSet", new ReplicaSetValidation());
+        put(m, "apps", "StatefulSet", new StatefulSetValidation());
+        put(m, "apps", "DaemonSet", new DaemonSetValidation());
+        put(m, "batch", "Job", new JobValidation());
+        put(m, "batch", "CronJob", new CronJobValidation());
         return new Strategies(m);
     }
 
