@@ -59,6 +59,9 @@ final class Bodies {
                         + type.kind().kind() + ": " + e.getMessage());
             }
         }
+        if (type.kind().group().isEmpty() && type.kind().kind().equals("Secret")) {
+            secretData(object, type);
+        }
         if (problems.isEmpty()) {
             return new Body(object, List.of());
         }
@@ -75,6 +78,39 @@ final class Bodies {
             }
         }
         return new Body(object, warnings);
+    }
+
+    /**
+     * A Secret's {@code data} is {@code []byte} in Go, so kube's JSON decoder rejects a value that
+     * is not base64 with 400 before validation runs; fabric8 reads it as a string, so we check.
+     */
+    private static void secretData(ObjectNode secret, ResourceType type) {
+        for (var e : secret.path("data").properties()) {
+            int bad = badBase64At(e.getValue().asString(""));
+            if (bad >= 0) {
+                throw ApiException.badRequest(type.kind().kind() + " in version \"" + type.kind().apiVersion() + "\" cannot be handled as a "
+                        + type.kind().kind() + ": illegal base64 data at input byte " + bad);
+            }
+        }
+    }
+
+    /** Where Go's {@code base64.StdEncoding} would stop on a value (line breaks skipped), or -1 if it decodes. */
+    static int badBase64At(String value) {
+        String text = value.replace("\r", "").replace("\n", "");
+        int padding = text.indexOf('=');
+        int end = padding < 0 ? text.length() : padding;
+        for (int i = 0; i < end; i++) {
+            char c = text.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/')) {
+                return i;
+            }
+        }
+        try {
+            java.util.Base64.getDecoder().decode(text);
+            return -1;
+        } catch (IllegalArgumentException e) {
+            return Math.max(0, end - end % 4);
+        }
     }
 
     /** Removes the field at a kube field path ({@code spec.containers[0].foo}) from the tree. */

@@ -94,7 +94,8 @@ record KindRules(ResourceType type) {
             ObjectNode status = object.get("status") instanceof ObjectNode s ? s : object.putObject("status");
             status.removeAll();
             status.put("phase", "Pending");
-        } else if (hasStatus()) {
+        } else if (hasStatus() && !isCore("nodes")) {
+            // kube's nodeStrategy keeps a new Node's status: the kubelet registers with its capacity
             object.remove("status");
         }
     }

@@ -10,7 +10,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * kube's {@code ValidateObjectMeta}: name or generateName by the kind's rule, namespace present
  * exactly when the kind is namespaced (a DNS-1123 label), label and annotation syntax, and the
- * 256 KiB bound on all annotations together.
+ * 256 KiB bound on all annotations together, finalizers as qualified names.
  */
 final class MetadataValidation {
 
@@ -46,6 +46,11 @@ final class MetadataValidation {
         }
         errs.addAll(labels(meta.path("labels"), "metadata.labels"));
         errs.addAll(annotations(meta.path("annotations"), "metadata.annotations"));
+        // kube's ValidateFinalizers: qualified names, all reported at the list's path
+        for (JsonNode finalizer : meta.path("finalizers")) {
+            String value = finalizer.asString("");
+            Names.qualifiedName(value).forEach(m -> errs.add(FieldError.invalid("metadata.finalizers", value, m)));
+        }
         return errs;
     }
 

@@ -32,7 +32,15 @@ public final class Strategies {
         put(m, "", "ConfigMap", new ConfigMapValidation());
         put(m, "", "Secret", new SecretValidation());
         put(m, "", "Namespace", new NamespaceValidation());
+        put(m, "", "Node", new NodeValidation());
+        put(m, "", "Event", new EventValidation());
         put(m, "apps", "Deployment", new DeploymentValidation());
+        put(m, "apps", "ReplicaSet", new ReplicaSetValidation());
+        put(m, "apps", "StatefulSet", new StatefulSetValidation());
+        put(m, "apps", "DaemonSet", new DaemonSetValidation());
+        put(m, "batch", "Job", new JobValidation());
+        put(m, "batch", "CronJob", new CronJobValidation());
+        put(m, "coordination.k8s.io", "Lease", new LeaseValidation());
         return new Strategies(m);
     }
 

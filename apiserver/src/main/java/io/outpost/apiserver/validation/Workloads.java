@@ -85,4 +85,35 @@ final class Workloads {
         }
         return null;
     }
+
+    /**
+     * kube's {@code ValidateRollingUpdateDeployment} (and the DaemonSet one, which says the same):
+     * int-or-percent bounds and not both zero.
+     *
+     * @param path the rollingUpdate's path with a trailing dot
+     */
+    static void rollingUpdate(JsonNode rolling, String path, List<FieldError> errs) {
+        for (String field : new String[] {"maxUnavailable", "maxSurge"}) {
+            JsonNode v = rolling.path(field);
+            Integer percent = Workloads.percent(v);
+            if (v.isNumber() && v.asLong() < 0) {
+                errs.add(FieldError.invalid(path + field, v.asLong(), "must be greater than or equal to 0"));
+            } else if (v.isString() && percent == null) {
+                errs.add(FieldError.invalid(path + field, v.stringValue(), "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
+            } else if (field.equals("maxUnavailable") && percent != null && percent > 100) {
+                errs.add(FieldError.invalid(path + field, v.stringValue(), "must not be greater than 100%"));
+            }
+        }
+        if (isZero(rolling.path("maxUnavailable")) && isZero(rolling.path("maxSurge"))) {
+            errs.add(FieldError.invalid(path + "maxUnavailable", render(rolling.path("maxUnavailable")), "may not be 0 when `maxSurge` is 0"));
+        }
+    }
+
+    static boolean isZero(JsonNode v) {
+        return (v.isNumber() && v.asLong() == 0) || (v.isString() && v.stringValue().equals("0%"));
+    }
+
+    static Object render(JsonNode v) {
+        return v.isNumber() ? (Object) v.asLong() : v.asString("");
+    }
 }

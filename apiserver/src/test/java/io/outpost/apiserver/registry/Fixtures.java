@@ -2,37 +2,35 @@ package io.outpost.apiserver.registry;
 
 import java.util.List;
 
-import io.outpost.api.GroupVersionKind;
 import io.outpost.api.ResourceType;
-import io.outpost.api.Scope;
-import io.outpost.api.Subresource;
+import io.outpost.api.ResourceTypes;
 
-/** Resource types for tests, written here while the real registry of types is built elsewhere. */
+/** The built-in resource types, as the server serves them, under short names for tests. */
 final class Fixtures {
 
-    private static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+    static final ResourceTypes TYPES = ResourceTypes.builtIns();
 
-    static final ResourceType PODS = type("", "Pod", "pods", Scope.NAMESPACED,
-            sub("status", "", "Pod"), sub("binding", "", "Binding"));
-    static final ResourceType CONFIGMAPS = type("", "ConfigMap", "configmaps", Scope.NAMESPACED);
-    static final ResourceType EVENTS = type("", "Event", "events", Scope.NAMESPACED);
-    static final ResourceType NAMESPACES = type("", "Namespace", "namespaces", Scope.CLUSTER, sub("status", "", "Namespace"));
-    static final ResourceType NODES = type("", "Node", "nodes", Scope.CLUSTER, sub("status", "", "Node"));
-    static final ResourceType DEPLOYMENTS = type("apps", "Deployment", "deployments", Scope.NAMESPACED,
-            sub("status", "apps", "Deployment"), new Subresource("scale", new GroupVersionKind("autoscaling", "v1", "Scale"), List.of("get", "patch", "update")));
-    static final ResourceType LEASES = type("coordination.k8s.io", "Lease", "leases", Scope.NAMESPACED);
+    static final ResourceType PODS = type("", "pods");
+    static final ResourceType CONFIGMAPS = type("", "configmaps");
+    static final ResourceType SECRETS = type("", "secrets");
+    static final ResourceType SERVICES = type("", "services");
+    static final ResourceType EVENTS = type("", "events");
+    static final ResourceType NAMESPACES = type("", "namespaces");
+    static final ResourceType NODES = type("", "nodes");
+    static final ResourceType DEPLOYMENTS = type("apps", "deployments");
+    static final ResourceType REPLICASETS = type("apps", "replicasets");
+    static final ResourceType STATEFULSETS = type("apps", "statefulsets");
+    static final ResourceType DAEMONSETS = type("apps", "daemonsets");
+    static final ResourceType JOBS = type("batch", "jobs");
+    static final ResourceType CRONJOBS = type("batch", "cronjobs");
+    static final ResourceType LEASES = type("coordination.k8s.io", "leases");
 
-    static final List<ResourceType> ALL = List.of(PODS, CONFIGMAPS, EVENTS, NAMESPACES, NODES, DEPLOYMENTS, LEASES);
+    static final List<ResourceType> ALL = TYPES.all();
 
     private Fixtures() {
     }
 
-    private static Subresource sub(String name, String group, String kind) {
-        return new Subresource(name, new GroupVersionKind(group, "v1", kind), List.of("get", "patch", "update"));
-    }
-
-    private static ResourceType type(String group, String kind, String plural, Scope scope, Subresource... subs) {
-        return new ResourceType(new GroupVersionKind(group, "v1", kind), plural, kind.toLowerCase(), scope,
-                List.of(), List.of(), VERBS, List.of(subs));
+    private static ResourceType type(String group, String plural) {
+        return TYPES.lookup(group, "v1", plural).orElseThrow(() -> new IllegalStateException("no built-in " + group + "/" + plural));
     }
 }
