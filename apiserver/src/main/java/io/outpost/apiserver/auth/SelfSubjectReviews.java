@@ -1,15 +1,18 @@
 package io.outpost.apiserver.auth;
 
 import java.util.List;
-import java.util.Locale;
 
+import io.outpost.api.Codec;
+import io.outpost.api.MalformedBodyException;
 import io.outpost.apiserver.http.ApiHandler;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.http.Router;
 import io.outpost.apiserver.http.Statuses;
 import io.outpost.apiserver.http.UserInfo;
-import tools.jackson.core.JacksonException;
+import io.outpost.apiserver.protobuf.BodyFormat;
+import io.outpost.apiserver.protobuf.ProtobufBodies;
+import io.outpost.apiserver.protobuf.UnreadableBodyException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,8 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
  *     1.27 asks for): who am I?
  * </ul>
  * Like kube-apiserver, each answer is the request object with its {@code status} filled in; nothing
- * is stored. Bodies are JSON; kubectl 1.32+ sends protobuf, answered 415 until protobuf decoding
- * lands. Stateless and thread-safe.
+ * is stored. Bodies are JSON, YAML or Kubernetes protobuf (kubectl 1.32+ sends protobuf); answers
+ * are JSON, which every kubectl accepts. Stateless and thread-safe.
  */
 public final class SelfSubjectReviews implements ApiHandler {
 
@@ -37,6 +40,7 @@ public final class SelfSubjectReviews implements ApiHandler {
     static final String WHOAMI_BETA = "/apis/authentication.k8s.io/v1beta1/selfsubjectreviews";
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final Codec CODEC = new Codec();
 
     private final Authorizer authorizer;
 
@@ -55,20 +59,20 @@ public final class SelfSubjectReviews implements ApiHandler {
         if (!request.method().equals("POST")) {
             return Statuses.failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
         }
-        String contentType = request.header("content-type").orElse("application/json").toLowerCase(Locale.ROOT);
-        if (!contentType.startsWith("application/json")) {
-            return Statuses.failure(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
-                    + "accepted media types include: application/json (protobuf bodies are not supported yet)");
-        }
         ObjectNode review;
         try {
-            JsonNode body = JSON.readTree(request.body());
-            if (!(body instanceof ObjectNode o)) {
-                return Statuses.failure(400, "BadRequest", "the request body is not a JSON object");
-            }
-            review = o;
-        } catch (JacksonException e) {
-            return Statuses.failure(400, "BadRequest", "the request body is not valid JSON: " + e.getOriginalMessage());
+            review = switch (BodyFormat.of(request.header("content-type"))) {
+                case PROTOBUF -> ProtobufBodies.toJson(request.body()).object();
+                case JSON -> text(request.body(), Codec.Format.JSON);
+                case YAML -> text(request.body(), Codec.Format.YAML);
+            };
+        } catch (UnreadableBodyException e) {
+            return Statuses.failure(e.code(), e.reason(), e.getMessage());
+        } catch (MalformedBodyException e) {
+            return Statuses.failure(400, "BadRequest", "the request body is not valid JSON: " + e.getMessage());
+        }
+        if (review == null) {
+            return Statuses.failure(400, "BadRequest", "the request body is not a JSON object");
         }
         review.remove("status");
         ObjectNode metadata = review.has("metadata") && review.get("metadata").isObject()
@@ -79,6 +83,11 @@ public final class SelfSubjectReviews implements ApiHandler {
             case RULES -> rules(review, request.user());
             default -> whoami(review, request.user(), request.path().equals(WHOAMI_BETA) ? "v1beta1" : "v1");
         };
+    }
+
+    /** A JSON or YAML body as an object, or null if it is another JSON value. */
+    private static ObjectNode text(byte[] body, Codec.Format format) {
+        return CODEC.readTree(body, format).value() instanceof ObjectNode o ? o : null;
     }
 
     private ApiResponse access(ObjectNode review, UserInfo user) {

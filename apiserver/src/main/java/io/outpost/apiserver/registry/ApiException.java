@@ -1,5 +1,6 @@
 package io.outpost.apiserver.registry;
 
+import io.outpost.apiserver.protobuf.UnreadableBodyException;
 import java.util.List;
 
 import io.outpost.api.ResourceType;
@@ -74,6 +75,11 @@ final class ApiException extends RuntimeException {
     /** kube's {@code NewForbidden}: {@code pods "x" is forbidden: <why>}. */
     static ApiException forbidden(ResourceType type, String name, String why) {
         return new ApiException(403, "Forbidden", qualified(type) + " \"" + name + "\" is forbidden: " + why, details(type, name));
+    }
+
+    /** A body in a media type or protobuf kind the server does not read (415), or malformed (400). */
+    static ApiException unreadable(UnreadableBodyException e) {
+        return new ApiException(e.code(), e.reason(), e.getMessage(), Statuses.Details.NONE);
     }
 
     static ApiException badRequest(String message) {

@@ -24,7 +24,7 @@ final class Bindings {
 
     ApiResponse bind(ApiRequest request, Target target) {
         ResourceType pods = target.type();
-        ObjectNode binding = Responses.body(request.body());
+        ObjectNode binding = Responses.body(request);
         String kind = binding.path("kind").asString("");
         if (!kind.isEmpty() && !kind.equals("Binding")) {
             throw ApiException.badRequest(kind + " cannot be handled as a Binding");

@@ -13,14 +13,15 @@ import io.outpost.api.KindClasses;
 import io.outpost.api.MalformedBodyException;
 import io.outpost.api.ResourceType;
 import io.outpost.apiserver.http.ApiRequest;
+import io.outpost.apiserver.protobuf.BodyFormat;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Reads a create or update body (JSON, or YAML by its Content-Type) into the object tree that is
- * stored, applying {@code fieldValidation}: the kind's fabric8 class finds unknown fields, the
- * codec duplicate ones. Unknown fields are removed from the tree (the tree, not the typed
+ * Reads a create or update body (JSON, YAML or Kubernetes protobuf by its Content-Type; any other
+ * is 415) into the object tree that is stored, applying {@code fieldValidation}: the kind's fabric8
+ * class finds unknown fields, the codec duplicate ones (a protobuf body has neither). Unknown fields are removed from the tree (the tree, not the typed
  * object, is what is stored, so nothing is lost by fabric8's serialisation). Stateless.
  */
 final class Bodies {
@@ -38,18 +39,26 @@ final class Bodies {
         if (bytes.length == 0) {
             throw ApiException.badRequest("the request body is empty; send the object as JSON");
         }
-        Codec.Format format = request.header("content-type").flatMap(Codec.Format::ofContentType).orElse(Codec.Format.JSON);
-        Decoded<JsonNode> tree;
-        try {
-            tree = codec.readTree(bytes, format);
-        } catch (MalformedBodyException e) {
-            throw ApiException.badRequest("the request body is not valid " + format + ": " + e.getMessage());
-        }
-        if (!(tree.value() instanceof ObjectNode object)) {
-            throw ApiException.badRequest("the request body must be a JSON object, not " + tree.value().getNodeType());
+        ObjectNode object;
+        List<FieldProblem> problems = new ArrayList<>();
+        BodyFormat format = Responses.format(request);
+        if (format == BodyFormat.PROTOBUF) {
+            object = Responses.protobuf(bytes).object();
+        } else {
+            Codec.Format codecFormat = format == BodyFormat.YAML ? Codec.Format.YAML : Codec.Format.JSON;
+            Decoded<JsonNode> tree;
+            try {
+                tree = codec.readTree(bytes, codecFormat);
+            } catch (MalformedBodyException e) {
+                throw ApiException.badRequest("the request body is not valid " + codecFormat + ": " + e.getMessage());
+            }
+            if (!(tree.value() instanceof ObjectNode o)) {
+                throw ApiException.badRequest("the request body must be a JSON object, not " + tree.value().getNodeType());
+            }
+            object = o;
+            problems.addAll(tree.problems());
         }
         Responses.checkTypeMeta(object, type);
-        List<FieldProblem> problems = new ArrayList<>(tree.problems());
         Optional<? extends Class<?>> typed = KindClasses.of(type.kind());
         if (typed.isPresent()) {
             try {

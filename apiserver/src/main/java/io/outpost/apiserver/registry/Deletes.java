@@ -55,7 +55,7 @@ final class Deletes {
         static final Options DEFAULT = new Options(null, Preconditions.NONE);
 
         static Options from(ApiRequest request) {
-            ObjectNode body = Responses.optionalBody(request.body());
+            ObjectNode body = Responses.optionalBody(request);
             Long grace = body.path("gracePeriodSeconds").isNumber() ? body.path("gracePeriodSeconds").asLong() : null;
             String query = request.param("gracePeriodSeconds").orElse(null);
             if (query != null) {

@@ -5,18 +5,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.outpost.api.Codec;
+import io.outpost.api.MalformedBodyException;
 import io.outpost.api.ResourceType;
+import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
+import io.outpost.apiserver.protobuf.BodyFormat;
+import io.outpost.apiserver.protobuf.ProtobufBodies;
+import io.outpost.apiserver.protobuf.UnreadableBodyException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** JSON in and out of the verbs. Stateless. */
+/** Bodies in (JSON, YAML or protobuf) and JSON out of the verbs. Stateless. */
 final class Responses {
 
     static final ObjectMapper JSON = JsonMapper.builder().build();
+    private static final Codec CODEC = new Codec();
 
     private Responses() {
     }
@@ -59,7 +66,55 @@ final class Responses {
         return new ApiResponse.Full(response.status(), response.contentType(), headers, response.body());
     }
 
-    /** The request body as an object; 400 BadRequest if it is not one. */
+    /**
+     * The request body as an object, read by its Content-Type: JSON, YAML, or Kubernetes protobuf
+     * (converted to the JSON kube would write); 415 for another media type, 400 if it is not an object.
+     */
+    static ObjectNode body(ApiRequest request) {
+        byte[] body = request.body();
+        return switch (format(request)) {
+            case JSON -> body(body);
+            case PROTOBUF -> protobuf(body).object();
+            case YAML -> {
+                try {
+                    if (body.length > 0 && CODEC.readTree(body, Codec.Format.YAML).value() instanceof ObjectNode object) {
+                        yield object;
+                    }
+                } catch (MalformedBodyException e) {
+                    throw ApiException.badRequest("the request body is not valid YAML: " + e.getMessage());
+                }
+                throw ApiException.badRequest("the request body must be a YAML object");
+            }
+        };
+    }
+
+    /** The body or an empty object if there is none (DeleteOptions may be omitted). */
+    static ObjectNode optionalBody(ApiRequest request) {
+        return request.body().length == 0 ? JSON.createObjectNode() : body(request);
+    }
+
+    /** The body's format by its Content-Type (none means JSON); 415 UnsupportedMediaType for any other. */
+    static BodyFormat format(ApiRequest request) {
+        try {
+            return BodyFormat.of(request.header("content-type"));
+        } catch (UnreadableBodyException e) {
+            throw ApiException.unreadable(e);
+        }
+    }
+
+    /** A Kubernetes protobuf body as JSON; 400 or 415 if it cannot be read. */
+    static ProtobufBodies.Decoded protobuf(byte[] body) {
+        if (body.length == 0) {
+            throw ApiException.badRequest("the request body is empty; send the object as protobuf or JSON");
+        }
+        try {
+            return ProtobufBodies.toJson(body);
+        } catch (UnreadableBodyException e) {
+            throw ApiException.unreadable(e);
+        }
+    }
+
+    /** A JSON request body as an object; 400 BadRequest if it is not one. */
     static ObjectNode body(byte[] body) {
         if (body.length == 0) {
             throw ApiException.badRequest("the request body is empty; send the object as JSON");
@@ -74,11 +129,6 @@ final class Responses {
             throw ApiException.badRequest("the request body must be a JSON object, not " + tree.getNodeType());
         }
         return object;
-    }
-
-    /** The body or an empty object if there is none (DeleteOptions may be omitted). */
-    static ObjectNode optionalBody(byte[] body) {
-        return body.length == 0 ? JSON.createObjectNode() : body(body);
     }
 
     /**

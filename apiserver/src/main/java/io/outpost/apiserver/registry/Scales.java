@@ -35,7 +35,7 @@ final class Scales {
     }
 
     ApiResponse update(ApiRequest request, Target target) {
-        return apply(target, Responses.body(request.body()));
+        return apply(target, Responses.body(request));
     }
 
     /** A JSON merge patch (RFC 7386) of the Scale; a strategic merge patch of these fields means the same. */

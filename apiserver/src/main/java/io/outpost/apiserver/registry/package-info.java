@@ -14,7 +14,9 @@
  *   <li>Objects are Jackson trees, stored with kind and apiVersion and without resourceVersion
  *       (the store revision is the resourceVersion). Per-kind defaulting and validation are in
  *       {@code io.outpost.apiserver.validation} (an explicit kind-to-strategy map); kinds without
- *       a strategy get object-metadata checks only. Bodies go through {@code Bodies}: the kind's
+ *       a strategy get object-metadata checks only. Bodies (JSON, YAML, or Kubernetes protobuf
+ *       turned into the same JSON by {@code io.outpost.apiserver.protobuf}; anything else is 415)
+ *       go through {@code Bodies}: the kind's
  *       fabric8 class finds unknown fields for {@code fieldValidation} (absent means Warn, as in
  *       kube-apiserver), which are removed from the stored tree.</li>
  *   <li>Watches use one store watch per request; the per-resource watch cache that ARCHITECTURE

@@ -271,10 +271,16 @@ class HttpsServerTest {
                 "{\"spec\":{\"namespace\":\"default\"}}", "application/json"));
         assertThat(rules.get("status").get("resourceRules").get(0).get("verbs").toString()).isEqualTo("[\"*\"]");
 
-        HttpResponse<String> protobuf = post(admin, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", "k8s\0",
+        HttpResponse<String> emptyEnvelope = post(admin, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", "k8s\0",
                 "application/vnd.kubernetes.protobuf");
-        assertThat(protobuf.statusCode()).isEqualTo(415);
-        assertThat(json(protobuf).get("reason").asString()).isEqualTo("UnsupportedMediaType");
+        assertThat(emptyEnvelope.statusCode()).isEqualTo(400);
+        assertThat(json(emptyEnvelope).get("message").asString()).contains("Kind");
+
+        HttpResponse<String> text = post(admin, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", "allowed?", "text/plain");
+        assertThat(text.statusCode()).isEqualTo(415);
+        assertThat(json(text).get("reason").asString()).isEqualTo("UnsupportedMediaType");
+        assertThat(json(text).get("message").asString()).isEqualTo("the body of the request was in an unknown format - "
+                + "accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf");
     }
 
     private static HttpResponse<String> post(HttpClient client, String path, String body, String contentType) throws Exception {

@@ -140,11 +140,10 @@ class KubectlTest {
                 + " \"pods\" in API group \"\" in the namespace \"default\"");
     }
 
-    // kubectl 1.32+ sends these reviews in protobuf, answered 415 until protobuf bodies are decoded;
-    // 1.27 sends JSON, so it shows the reviews work end to end.
+    // kubectl 1.27 sends these reviews as JSON, 1.33 as protobuf (k8s\0 + runtime.Unknown).
 
     @ParameterizedTest(name = "kubectl {0} auth whoami names the token's user and groups")
-    @ValueSource(strings = {"1.27"})
+    @ValueSource(strings = {"1.27", "1.33"})
     void whoami(String version) throws Exception {
         Run run = kubectl(version, aliceKubeconfig, "auth", "whoami");
 
@@ -153,7 +152,7 @@ class KubectlTest {
     }
 
     @ParameterizedTest(name = "kubectl {0} auth can-i answers through the authorizer")
-    @ValueSource(strings = {"1.27"})
+    @ValueSource(strings = {"1.27", "1.33"})
     void canI(String version) throws Exception {
         Run yes = kubectl(version, aliceKubeconfig, "auth", "can-i", "get", "/healthz");
         Run no = kubectl(version, aliceKubeconfig, "auth", "can-i", "get", "/metrics");
@@ -163,5 +162,19 @@ class KubectlTest {
         assertThat(no.out().strip()).isEqualTo("no");
         assertThat(no.exitCode()).isEqualTo(1);
         assertThat(admin.out().strip()).isEqualTo("yes");
+    }
+
+    @ParameterizedTest(name = "kubectl {0} auth can-i on a resource and --list answer through the authorizer")
+    @ValueSource(strings = {"1.27", "1.33"})
+    void canIOnResourcesAndList(String version) throws Exception {
+        Run admin = kubectl(version, server.kubeconfig, "auth", "can-i", "get", "pods", "-n", "default");
+        Run alice = kubectl(version, aliceKubeconfig, "auth", "can-i", "delete", "pods", "-n", "default");
+        Run list = kubectl(version, server.kubeconfig, "auth", "can-i", "--list", "-n", "default");
+
+        assertThat(admin.out().strip()).as(admin.err()).isEqualTo("yes");
+        assertThat(alice.out().strip()).as(alice.err()).isEqualTo("no");
+        assertThat(alice.exitCode()).isEqualTo(1);
+        assertThat(list.exitCode()).as(list.err()).isZero();
+        assertThat(list.out()).contains("*.*");
     }
 }
