@@ -89,17 +89,17 @@ class KubectlResourcesTest {
         return Files.writeString(dir.resolve(name), content);
     }
 
-    /** With a JSON body, so that the other tests do not hang on protobuf decoding (tested on its own below). */
+    /** From a JSON manifest; the protobuf body of `kubectl create namespace` has a test of its own. */
     private static void createNamespace(String version, String name) throws Exception {
         Path manifest = file("ns-" + name + ".json", """
                 {"apiVersion":"v1","kind":"Namespace","metadata":{"name":"%s"}}""".formatted(name));
-        ok(version, "create", "--validate=false", "-f", manifest.toString());
+        ok(version, "create", "-f", manifest.toString());
     }
 
     private static void createConfigMap(String version, String namespace, String name) throws Exception {
         Path manifest = file("cm-" + namespace + "-" + name + ".json", """
                 {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"%s","namespace":"%s"}}""".formatted(name, namespace));
-        ok(version, "create", "--validate=false", "-f", manifest.toString());
+        ok(version, "create", "-f", manifest.toString());
     }
 
     private static String ns(String version) {
@@ -131,7 +131,7 @@ class KubectlResourcesTest {
                   containers: [{name: app, image: busybox}]
                 """.formatted(ns, ns, ns, ns));
 
-        assertThat(ok(version, "create", "--validate=false", "-f", manifest.toString()).out())
+        assertThat(ok(version, "create", "-f", manifest.toString()).out())
                 .contains("namespace/" + ns + " created", "configmap/settings created", "pod/web created");
 
         assertThat(ok(version, "get", "configmaps,pods", "-n", ns, "-l", "tier=edge", "-o", "name").out().lines())
