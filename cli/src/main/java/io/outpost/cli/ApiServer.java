@@ -53,11 +53,13 @@ final class ApiServer implements AutoCloseable {
     private final HttpsServer https;
     private final ClusterPki pki;
     private final ServerConfig config;
+    private final Registry registry;
 
-    private ApiServer(ServerConfig config, ClusterPki pki, HttpsServer https) {
+    private ApiServer(ServerConfig config, ClusterPki pki, HttpsServer https, Registry registry) {
         this.config = config;
         this.pki = pki;
         this.https = https;
+        this.registry = registry;
     }
 
     /**
@@ -83,11 +85,14 @@ final class ApiServer implements AutoCloseable {
         } catch (TokenFile.Invalid e) {
             throw new StartupFailure("--token-auth-file: " + e.getMessage(), e);
         }
+        ResourceTypes types = ResourceTypes.builtIns();
+        Registry registry = new Registry(RegistryConfig.defaults(store, types.all()));
+        registry.start();
         Authorizer authorizer = new UnionAuthorizer(List.of(new SystemMastersAuthorizer(), new BootstrapRolesAuthorizer()));
         HttpsServer https = new HttpsServer(new HttpsServerConfig(config.bindAddress(), config.port(),
                 pki.serving().key(), List.of(pki.serving().certificate()), List.of(pki.ca().certificate()),
                 new RequestAuthenticator(new X509Authenticator(pki.ca().certificate(), clock), tokens),
-                authorizer, routes(store, authorizer), HttpsServerConfig.DEFAULT_MAX_BODY_BYTES));
+                authorizer, routes(store, authorizer, types, registry), HttpsServerConfig.DEFAULT_MAX_BODY_BYTES));
         try {
             https.start();
         } catch (BindException e) {
@@ -98,13 +103,13 @@ final class ApiServer implements AutoCloseable {
             throw new StartupFailure("cannot listen on " + NetUtil.toAddressString(config.bindAddress()) + ":" + config.port()
                     + ": " + e.getMessage(), e);
         }
-        ApiServer api = new ApiServer(config, pki, https);
+        ApiServer api = new ApiServer(config, pki, https, registry);
         api.writeKubeconfig();
         return api;
     }
 
     /** Every handler of the API, by path. */
-    private static Router routes(KvStore store, Authorizer authorizer) {
+    private static Router routes(KvStore store, Authorizer authorizer, ResourceTypes types, Registry registry) {
         Router.Builder routes = Router.builder();
         // kube's readiness check of etcd is a read; so is ours.
         new HealthHandler(List.of(new HealthCheck("datastore", () -> {
@@ -113,9 +118,6 @@ final class ApiServer implements AutoCloseable {
         }))).mountOn(routes);
         routes.exact("/version", new VersionHandler(Version.outpost(), "", ""));
         new SelfSubjectReviews(authorizer).mountOn(routes);
-        ResourceTypes types = ResourceTypes.builtIns();
-        Registry registry = new Registry(RegistryConfig.defaults(store, types.all()));
-        registry.start();
         new KubernetesApi(types, registry, Clock.systemUTC()).mountOn(routes);
         // Every authenticated user may read them (BootstrapRolesAuthorizer's system:discovery).
         new OpenApiV3Handler(types).mountOn(routes);
@@ -156,5 +158,6 @@ final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         https.close();
+        registry.close(); // ends open watches and stops the watch caches' dispatchers
     }
 }

@@ -9,6 +9,8 @@ import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.http.Statuses;
 import io.outpost.apiserver.storage.ObjectStore;
 import io.outpost.apiserver.storage.Versioned;
+import io.outpost.apiserver.watchcache.WatchCache;
+import io.outpost.apiserver.watchcache.WatchCaches;
 import io.outpost.store.StoreException;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -17,8 +19,11 @@ import tools.jackson.databind.node.ObjectNode;
  * GET on a collection: kube-apiserver's list with its resourceVersion semantics.
  *
  * <ul>
- *   <li>{@code resourceVersion} "" (a consistent read) and "0" (any state) both read the latest
- *       state; {@code N} (NotOlderThan) reads the latest, and {@code N} with
+ *   <li>{@code resourceVersion} "0" (any state) is served from the resource's watch cache, with
+ *       selectors and without paging: {@code limit} is ignored, as kube-apiserver does for such
+ *       lists from its cache. "" is a consistent read from the store (kube 1.31+ serves it from
+ *       the cache once the cache reaches the store's revision; not done here).
+ *       {@code N} (NotOlderThan) reads the latest state from the store, and {@code N} with
  *       {@code resourceVersionMatch=Exact} reads the state at N. N beyond the store's revision is
  *       504 Timeout {@code Too large resource version} at once (kube first waits up to 3 s).
  *       A compacted N is 410 Expired.</li>
@@ -41,9 +46,11 @@ final class Lists {
     private static final int FETCH_ALL_PAGE = 500;
 
     private final ObjectStore store;
+    private final WatchCaches caches;
 
-    Lists(ObjectStore store) {
+    Lists(ObjectStore store, WatchCaches caches) {
         this.store = store;
+        this.caches = caches;
     }
 
     /** Where a list starts: the revision to read at (0: latest) and the first key (null: the prefix). */
@@ -61,6 +68,9 @@ final class Lists {
         int limit = limit(request);
         String token = request.param("continue").orElse("");
         Start start = start(request, token, prefix);
+        if (token.isEmpty() && request.param("resourceVersion").orElse("").equals("0")) {
+            return fromCache(type, selection, prefix);
+        }
         Result result;
         try {
             result = read(store, prefix, selection, start, limit);
@@ -76,6 +86,32 @@ final class Lists {
             items.add(ObjectMeta.withTypeMeta(v.object(), type));
         }
         return Responses.json(200, list);
+    }
+
+    /** A list at resourceVersion "0": the cache's state, selected; every item (kube ignores limit here). */
+    private ApiResponse fromCache(ResourceType type, Selection selection, String prefix) {
+        WatchCache.Snapshot snapshot;
+        try {
+            snapshot = caches.of(type).snapshot(prefix, 0).orElseThrow(() -> new ApiException(504, "Timeout",
+                    "the watch cache of " + type.plural() + " is still listing; try again", Statuses.Details.NONE));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.internal("interrupted while reading the watch cache");
+        }
+        ObjectNode list = listObject(type, snapshot.revision());
+        ArrayNode items = list.putArray("items");
+        for (Versioned v : snapshot.items()) {
+            if (selection.matches(v.object())) {
+                items.add(ObjectMeta.withTypeMeta(v.object(), type));
+            }
+        }
+        return Responses.json(200, list);
+    }
+
+    /** 504 Timeout as kube-apiserver answers a resourceVersion the server has not reached. */
+    static ApiException tooLargeResourceVersion(long requested, long current) {
+        return new ApiException(504, "Timeout", "Too large resource version: " + requested + ", current: " + current,
+                new Statuses.Details(null, null, null, List.of(new Statuses.Cause("ResourceVersionTooLarge", "Too large resource version", null))));
     }
 
     /** Every object a deletecollection request selects, at the latest revision. */
@@ -145,8 +181,7 @@ final class Lists {
         long revision = parseResourceVersion(rv);
         long current = store.currentRevision();
         if (revision > current) {
-            throw new ApiException(504, "Timeout", "Too large resource version: " + revision + ", current: " + current,
-                    new Statuses.Details(null, null, null, List.of(new Statuses.Cause("ResourceVersionTooLarge", "Too large resource version", null))));
+            throw tooLargeResourceVersion(revision, current);
         }
         return new Start(match.equals("Exact") ? revision : 0, null);
     }

@@ -6,6 +6,8 @@ import java.util.Set;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.storage.ObjectStore;
+import io.outpost.apiserver.watchcache.WatchCacheConfig;
+import io.outpost.apiserver.watchcache.WatchCaches;
 import io.outpost.store.StoreException;
 import tools.jackson.core.JacksonException;
 
@@ -20,19 +22,31 @@ import tools.jackson.core.JacksonException;
  *
  * <p>Thread model: called on each request's own virtual thread, any number at once; blocking is
  * fine. It holds no mutable state beyond the store's; a watch blocks its request's thread for
- * the watch's life. {@link #start} must run once before serving.
+ * the watch's life. {@link #start} must run once before serving; {@link #close} stops the watch
+ * caches' dispatcher threads.
  */
-public final class Registry {
+public final class Registry implements AutoCloseable {
 
     private static final Set<String> TRUE = Set.of("1", "t", "true");
+    /** How long a request for a resourceVersion the watch cache has not reached waits (kube: 3 s). */
+    private static final java.time.Duration FRESHNESS_WAIT = java.time.Duration.ofSeconds(3);
 
     private final Verbs verbs;
     private final NamespaceLifecycle namespaces;
+    private final WatchCaches caches;
 
     public Registry(RegistryConfig config) {
         ObjectStore store = new ObjectStore(config.store());
+        this.caches = new WatchCaches(new WatchCacheConfig(config.store(), config.clock(), config.watchPollInterval(),
+                config.watchCacheEvents(), config.watcherBuffer(), FRESHNESS_WAIT));
         this.namespaces = new NamespaceLifecycle(store, config);
-        this.verbs = new Verbs(store, config, namespaces);
+        this.verbs = new Verbs(store, config, namespaces, caches);
+    }
+
+    /** Ends every watch and stops the watch caches. Idempotent. */
+    @Override
+    public void close() {
+        caches.close();
     }
 
     /** Creates the namespaces every cluster has (default, kube-system, kube-public, kube-node-lease) if missing. */

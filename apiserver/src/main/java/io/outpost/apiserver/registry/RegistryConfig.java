@@ -21,12 +21,17 @@ import io.outpost.store.KvStore;
  * @param minRequestTimeout  a watch without timeoutSeconds lasts a random time in
  *                           [min, 2*min), kube-apiserver's {@code --min-request-timeout} (30 min)
  * @param bookmarkPeriod     how often a watch that allows bookmarks gets one (kube: about a minute)
- * @param watchPollInterval  how long a watch waits for store events before looking at its clock
- *                           (deadlines, bookmarks) again; a real-time bound, unlike the clock
+ * @param watchPollInterval  how long a watch (and a watch cache's dispatcher) waits for events
+ *                           before looking at its clock (deadlines, bookmarks) again; a real-time
+ *                           bound, unlike the clock
+ * @param watchCacheEvents   how many recent events each resource's watch cache keeps for watches
+ *                           that resume from a resourceVersion
+ * @param watcherBuffer      how many events one watch may have waiting before it is closed for
+ *                           falling behind (its client re-watches)
  */
 public record RegistryConfig(KvStore store, List<ResourceType> types, Clock clock, RandomGenerator random,
                              Executor finalizers, Duration minRequestTimeout, Duration bookmarkPeriod,
-                             Duration watchPollInterval) {
+                             Duration watchPollInterval, int watchCacheEvents, int watcherBuffer) {
 
     public RegistryConfig {
         types = List.copyOf(types);
@@ -34,12 +39,19 @@ public record RegistryConfig(KvStore store, List<ResourceType> types, Clock cloc
                 || bookmarkPeriod.isZero() || watchPollInterval.isNegative() || watchPollInterval.isZero()) {
             throw new IllegalArgumentException("watch timeouts and periods must be positive");
         }
+        if (watchCacheEvents < 1 || watcherBuffer < 1) {
+            throw new IllegalArgumentException("watchCacheEvents and watcherBuffer must be at least 1");
+        }
     }
 
-    /** Production defaults: the system clock, a secure random, the finalizer on a virtual thread. */
+    /**
+     * Production defaults: the system clock, a secure random, the finalizer on a virtual thread, a
+     * ring of 10,000 events per resource and 1,000 waiting events per watch (a buffer holds
+     * references to events the cache's ring holds anyway).
+     */
     public static RegistryConfig defaults(KvStore store, List<ResourceType> types) {
         return new RegistryConfig(store, types, Clock.systemUTC(), new java.security.SecureRandom(),
                 Thread.ofVirtual().name("namespace-finalizer")::start,
-                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofSeconds(1));
+                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofSeconds(1), 10_000, 1_000);
     }
 }

@@ -6,6 +6,7 @@ import io.outpost.apiserver.storage.ObjectStore;
 import io.outpost.apiserver.storage.Versioned;
 import io.outpost.apiserver.validation.Strategies;
 import io.outpost.apiserver.validation.Validation;
+import io.outpost.apiserver.watchcache.WatchCaches;
 
 /**
  * The verb implementations, wired once, and the small ones (get, subresource dispatch).
@@ -25,7 +26,7 @@ final class Verbs {
     final Bindings bindings;
     final Patching patching;
 
-    Verbs(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces) {
+    Verbs(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces, WatchCaches caches) {
         this.store = store;
         this.config = config;
         this.namespaces = namespaces;
@@ -34,8 +35,8 @@ final class Verbs {
         this.creates = new Creates(store, config, namespaces, bodies, validation);
         this.updates = new Updates(store, creates, namespaces, bodies, validation);
         this.deletes = new Deletes(store, config, namespaces);
-        this.lists = new Lists(store);
-        this.watches = new Watches(store, config);
+        this.lists = new Lists(store, caches);
+        this.watches = new Watches(caches, config);
         this.scales = new Scales(store, updates);
         this.bindings = new Bindings(updates, config);
         this.patching = new Patching(updates);

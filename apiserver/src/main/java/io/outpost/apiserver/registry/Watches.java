@@ -3,55 +3,56 @@ package io.outpost.apiserver.registry;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 import io.outpost.api.ResourceType;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
-import io.outpost.apiserver.storage.ObjectStore;
-import io.outpost.apiserver.storage.Versioned;
-import io.outpost.store.Event;
-import io.outpost.store.StoreException;
-import io.outpost.store.Watch;
+import io.outpost.apiserver.watchcache.CacheWatcher;
+import io.outpost.apiserver.watchcache.CachedEvent;
+import io.outpost.apiserver.watchcache.WatchCache;
+import io.outpost.apiserver.watchcache.WatchCaches;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code GET ...?watch=true}: a chunked stream of newline-delimited
  * {@code {"type":"ADDED|MODIFIED|DELETED|BOOKMARK|ERROR","object":{...}}} events, objects with
- * kind and apiVersion.
+ * kind and apiVersion, served from the resource's watch cache ({@link WatchCache}).
  *
  * <ul>
- *   <li>resourceVersion "" or "0": a synthetic ADDED for every selected object of the current
- *       state, then the changes after it; N: the changes after N. N older than the store's
- *       compaction: one ERROR event, Status 410 Expired {@code too old resource version: N (M)},
- *       and the stream ends (clients re-list).</li>
+ *   <li>resourceVersion "" or "0": a synthetic ADDED for every selected object of the cache's
+ *       state, then the changes after it; N: the changes after N, replayed from the cache's ring.
+ *       N older than the ring: one ERROR event, Status 410 Expired
+ *       {@code too old resource version: N (M)}, and the stream ends (clients re-list). N newer
+ *       than the cache: the request waits up to 3 s for the cache, then 504 Timeout
+ *       {@code Too large resource version}, as kube-apiserver.</li>
  *   <li>Selectors: an object that stops matching is sent as DELETED, one that starts matching as
  *       ADDED (kube's cacher does the same), so a client's view is exactly the selected set.</li>
  *   <li>{@code allowWatchBookmarks=true}: a BOOKMARK every {@link RegistryConfig#bookmarkPeriod}
- *       carrying the revision of the last event this watch sent (safe to resume from; it does not
- *       advance while the resource is quiet, which a watch cache will improve).</li>
+ *       carrying the revision up to which this watch has been sent everything, which the cache
+ *       advances while the resource is quiet (kube's progress bookmarks).</li>
  *   <li>{@code timeoutSeconds} ends the stream; without it a random 30-60 min (kube's default).</li>
- *   <li>Back-pressure: the store's per-watch buffer is bounded; a client too slow to drain it is
- *       dropped by the store ({@link StoreException.Unavailable}) and the stream ends, so the
- *       client re-watches from its last resourceVersion. {@code sink.write} blocks while the
- *       client does not read, so a slow client slows only its own watch.</li>
+ *   <li>Back-pressure: the watch's buffer in the cache is bounded
+ *       ({@link RegistryConfig#watcherBuffer}); a client too slow to drain it is ended by the
+ *       cache and the stream ends, so the client re-watches from its last resourceVersion. If the
+ *       cache must re-list (its store watch failed), the stream ends with a 410 ERROR.
+ *       {@code sink.write} blocks while the client does not read, so a slow client slows only
+ *       its own stream.</li>
  * </ul>
  *
- * <p>One store watch per request (no watch cache yet: that is the follow-up ARCHITECTURE asks
- * for). Thread model: {@link #watch} returns at once; the stream body runs on the request's own
- * virtual thread, polling the store watch for at most {@link RegistryConfig#watchPollInterval}
- * at a time so that it sees deadlines and bookmark times on the injected clock.
+ * <p>Thread model: {@link #watch} registers the watcher with the cache on the request's thread
+ * (waiting for freshness there) and returns; the stream body runs on the request's own virtual
+ * thread, polling its watcher for at most {@link RegistryConfig#watchPollInterval} at a time so
+ * that it sees deadlines and bookmark times on the injected clock. A stream that never runs
+ * leaves its watcher to be ended when its buffer fills.
  */
 final class Watches {
 
-    private static final int INITIAL_PAGE = 500;
-
-    private final ObjectStore store;
+    private final WatchCaches caches;
     private final RegistryConfig config;
 
-    Watches(ObjectStore store, RegistryConfig config) {
-        this.store = store;
+    Watches(WatchCaches caches, RegistryConfig config) {
+        this.caches = caches;
         this.config = config;
     }
 
@@ -61,8 +62,24 @@ final class Watches {
         long from = rv.isEmpty() || rv.equals("0") ? -1 : Lists.parseResourceVersion(rv);
         boolean bookmarks = request.param("allowWatchBookmarks").map("true"::equalsIgnoreCase).orElse(false);
         Duration timeout = timeout(request);
-        Stream stream = new Stream(target.type(), target.type().keyPrefix(target.namespace()), selection, from, bookmarks, timeout);
-        return new ApiResponse.Streaming(200, "application/json", Map.of(), stream::run);
+        Instant started = config.clock().instant(); // deadlines count from the request, not from when streaming starts
+        ResourceType type = target.type();
+        WatchCache.Opening opening;
+        try {
+            opening = caches.of(type).watch(type.keyPrefix(target.namespace()), from, selection::matches);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.internal("interrupted while opening the watch");
+        }
+        return switch (opening) {
+            case WatchCache.TooNew t -> throw Lists.tooLargeResourceVersion(t.requested(), t.current());
+            case WatchCache.TooOld t -> new ApiResponse.Streaming(200, "application/json", Map.of(), sink -> send(sink, type, "ERROR",
+                    ApiException.expired("too old resource version: " + t.requested() + " (" + t.oldest() + ")").status()));
+            case WatchCache.Opened o -> {
+                Stream stream = new Stream(type, o.watcher(), selection, Math.max(from, 0), bookmarks, started.plus(timeout));
+                yield new ApiResponse.Streaming(200, "application/json", Map.of(), stream::run);
+            }
+        };
     }
 
     private Duration timeout(ApiRequest request) {
@@ -81,110 +98,84 @@ final class Watches {
     /** One watch stream: its state lives on the request's thread only. */
     private final class Stream {
         private final ResourceType type;
-        private final String prefix;
+        private final CacheWatcher watcher;
         private final Selection selection;
-        private final long from;
         private final boolean bookmarks;
-        private final Duration timeout;
-        private final Instant started;
-        private long lastRevision;
+        private final Instant deadline;
+        /** Everything up to this revision has been sent: what a bookmark carries. */
+        private long sentThrough;
 
-        Stream(ResourceType type, String prefix, Selection selection, long from, boolean bookmarks, Duration timeout) {
+        Stream(ResourceType type, CacheWatcher watcher, Selection selection, long from, boolean bookmarks, Instant deadline) {
             this.type = type;
-            this.prefix = prefix;
+            this.watcher = watcher;
             this.selection = selection;
-            this.from = from;
+            this.sentThrough = from;
             this.bookmarks = bookmarks;
-            this.timeout = timeout;
-            this.started = config.clock().instant(); // deadlines count from the request, not from when streaming starts
+            this.deadline = deadline;
         }
 
         void run(ApiResponse.StreamSink sink) throws IOException, InterruptedException {
-            Instant deadline = started.plus(timeout);
-            Instant nextBookmark = started.plus(config.bookmarkPeriod());
-            ObjectStore.Page first = from >= 0 ? null : store.list(prefix, null, INITIAL_PAGE, 0);
-            long after = first == null ? from : first.revision();
-            lastRevision = after;
-            // The store watch opens before the initial state is sent, so that a client too slow to
-            // take the initial state is dropped by the watch's bounded buffer like any other.
-            try (Watch watch = store.watch(prefix, after)) {
-                if (first != null) {
-                    sendInitialState(sink, first);
-                }
+            Instant nextBookmark = config.clock().instant().plus(config.bookmarkPeriod());
+            try (watcher) {
                 while (sink.isOpen()) {
                     Instant now = config.clock().instant();
                     if (!now.isBefore(deadline)) {
                         return;
                     }
                     if (bookmarks && !now.isBefore(nextBookmark)) {
-                        send(sink, "BOOKMARK", bookmark());
+                        send(sink, type, "BOOKMARK", bookmark());
                         nextBookmark = now.plus(config.bookmarkPeriod());
                     }
-                    List<Event> events;
-                    try {
-                        events = watch.poll(config.watchPollInterval());
-                    } catch (StoreException.Compacted e) {
-                        send(sink, "ERROR", ApiException.expired("too old resource version: " + from + " (" + e.compactRevision() + ")").status());
-                        return;
-                    } catch (StoreException.Unavailable e) {
-                        return; // dropped for falling behind, or the store closed: the client re-watches
-                    }
-                    for (Event e : events) {
-                        forward(sink, e);
-                        lastRevision = e.revision();
+                    switch (watcher.poll(config.watchPollInterval())) {
+                        case CacheWatcher.Ended e -> {
+                            if (e.reason() == CacheWatcher.Reason.EXPIRED) {
+                                send(sink, type, "ERROR", ApiException.expired(e.message()).status());
+                            }
+                            return; // fell behind or closed: the stream ends and the client re-watches
+                        }
+                        case CacheWatcher.Events batch -> {
+                            for (CachedEvent e : batch.events()) {
+                                forward(sink, e);
+                            }
+                            sentThrough = Math.max(sentThrough, batch.progress());
+                        }
                     }
                 }
             }
         }
 
-        /** Synthetic ADDED events for the state at the first page's revision. */
-        private void sendInitialState(ApiResponse.StreamSink sink, ObjectStore.Page first) throws IOException, InterruptedException {
-            ObjectStore.Page page = first;
-            while (true) {
-                for (Versioned v : page.items()) {
-                    if (selection.matches(v.object())) {
-                        send(sink, "ADDED", v.object());
-                    }
-                }
-                if (!page.more()) {
-                    return;
-                }
-                page = store.list(prefix, page.items().getLast().key() + '\0', INITIAL_PAGE, first.revision());
-            }
-        }
-
-        private void forward(ApiResponse.StreamSink sink, Event e) throws IOException, InterruptedException {
-            if (e.type() == Event.Type.DELETE) {
-                ObjectNode gone = ObjectStore.decode(e.prev(), e.revision()).object();
-                if (selection.matches(gone)) {
-                    send(sink, "DELETED", gone);
+        private void forward(ApiResponse.StreamSink sink, CachedEvent e) throws IOException, InterruptedException {
+            if (e.type() == CachedEvent.Type.DELETED) {
+                if (selection.matches(e.object())) {
+                    send(sink, type, "DELETED", e.object());
                 }
                 return;
             }
-            ObjectNode now = ObjectStore.decode(e.kv()).object();
-            boolean matchesNow = selection.matches(now);
-            boolean matchedBefore = e.prev() != null && (selection.everything() || selection.matches(ObjectStore.decode(e.prev()).object()));
+            boolean matchesNow = selection.matches(e.object());
+            boolean matchedBefore = e.previous() != null && (selection.everything() || selection.matches(e.previous()));
             if (matchesNow) {
-                send(sink, matchedBefore ? "MODIFIED" : "ADDED", now);
+                send(sink, type, matchedBefore ? "MODIFIED" : "ADDED", e.object());
             } else if (matchedBefore) {
-                send(sink, "DELETED", now);
+                send(sink, type, "DELETED", e.object());
             }
         }
 
         private ObjectNode bookmark() {
             ObjectNode b = Responses.JSON.createObjectNode();
-            b.putObject("metadata").put("resourceVersion", Long.toString(lastRevision));
+            b.putObject("metadata").put("resourceVersion", Long.toString(sentThrough));
             return b;
         }
+    }
 
-        private void send(ApiResponse.StreamSink sink, String eventType, ObjectNode object) throws IOException, InterruptedException {
-            ObjectNode event = Responses.JSON.createObjectNode();
-            event.put("type", eventType);
-            event.set("object", eventType.equals("ERROR") ? object : ObjectMeta.withTypeMeta(object, type));
-            byte[] line = Responses.JSON.writeValueAsBytes(event);
-            byte[] chunk = java.util.Arrays.copyOf(line, line.length + 1);
-            chunk[line.length] = '\n';
-            sink.write(chunk);
-        }
+    /** Writes one event line; the object is not modified (cache trees are shared). */
+    private static void send(ApiResponse.StreamSink sink, ResourceType type, String eventType, ObjectNode object)
+            throws IOException, InterruptedException {
+        ObjectNode event = Responses.JSON.createObjectNode();
+        event.put("type", eventType);
+        event.set("object", eventType.equals("ERROR") ? object : ObjectMeta.withTypeMeta(object, type));
+        byte[] line = Responses.JSON.writeValueAsBytes(event);
+        byte[] chunk = java.util.Arrays.copyOf(line, line.length + 1);
+        chunk[line.length] = '\n';
+        sink.write(chunk);
     }
 }

@@ -19,17 +19,19 @@
  *       go through {@code Bodies}: the kind's
  *       fabric8 class finds unknown fields for {@code fieldValidation} (absent means Warn, as in
  *       kube-apiserver), which are removed from the stored tree.</li>
- *   <li>Watches use one store watch per request; the per-resource watch cache that ARCHITECTURE
- *       asks for (serving lists and watches, advancing bookmarks while a resource is quiet) is
- *       the next step. Bookmarks carry the last revision this watch sent.</li>
+ *   <li>Watches, and lists at resourceVersion "0", are served by the per-resource watch cache
+ *       ({@code io.outpost.apiserver.watchcache}); other lists read the store (resourceVersion ""
+ *       is a consistent read there). Bookmarks carry the cache's progress, which advances while a
+ *       resource is quiet.</li>
  *   <li>The namespace finalizer is in-process and simple: it deletes everything in the
  *       namespace at once (no grace periods, object finalizers not awaited), then the namespace.</li>
  *   <li>{@code propagationPolicy} is accepted and ignored until the garbage collector exists;
  *       {@code fieldManager}/managedFields, patches (except merge patches of
  *       scale), Table output and protobuf are not handled here. {@code dryRun=All} on create and update (not yet on
  *       delete or the scale and binding subresources).</li>
- *   <li>A list or watch at a resourceVersion ahead of the store answers 504 at once (kube waits
- *       up to 3 s for the store to catch up first).</li>
+ *   <li>A watch at a resourceVersion ahead of the watch cache waits up to 3 s for it, then
+ *       answers 504; a list from the store at a resourceVersion ahead of it answers 504 at once
+ *       (kube waits there too).</li>
  * </ul>
  */
 package io.outpost.apiserver.registry;

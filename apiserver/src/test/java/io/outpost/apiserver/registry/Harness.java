@@ -37,9 +37,14 @@ final class Harness {
     }
 
     Harness(KvStore kv) {
+        this(kv, 1_000);
+    }
+
+    /** @param watcherBuffer how many events a watch may have waiting before it is ended */
+    Harness(KvStore kv, int watcherBuffer) {
         this.kv = kv;
         this.registry = new Registry(new RegistryConfig(kv, Fixtures.ALL, clock, new Random(42), finalizers::add,
-                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofMillis(5)));
+                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofMillis(5), 10_000, watcherBuffer));
         registry.start();
     }
 

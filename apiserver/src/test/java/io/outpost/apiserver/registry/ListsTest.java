@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -16,6 +17,11 @@ import tools.jackson.databind.JsonNode;
 class ListsTest {
 
     private final Harness h = new Harness();
+
+    @AfterEach
+    void stopWatchCaches() {
+        h.registry.close();
+    }
 
     ListsTest() {
         pod("default", "a", "n1", "app=web");

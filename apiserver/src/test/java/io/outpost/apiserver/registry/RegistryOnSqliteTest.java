@@ -44,6 +44,7 @@ class RegistryOnSqliteTest {
             assertThat(h.list(Fixtures.CONFIGMAPS, "edge", "limit=1&continue=" + token).body().path("items").get(0)
                     .path("metadata").path("name").asString()).isEqualTo("b");
             assertThat(h.delete(Fixtures.CONFIGMAPS, "edge", "b", null).status()).isEqualTo(200);
+            h.registry.close();
         }
         try (SqliteKvStore kv = SqliteKvStore.open(SqliteConfig.defaults(file))) {
             Harness h = new Harness(kv);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.outpost.store.memory.InMemoryKvStore;
@@ -15,6 +16,11 @@ import tools.jackson.databind.JsonNode;
 class WatchesTest {
 
     private final Harness h = new Harness();
+
+    @AfterEach
+    void stopWatchCaches() {
+        h.registry.close();
+    }
 
     private WatchClient watch(String namespace, String query) {
         return new WatchClient(h.registry.handle(Harness.request("GET", "watch=true&" + query, null, java.util.Map.of()),
@@ -149,7 +155,7 @@ class WatchesTest {
 
     @Test
     void aClientThatFallsBehindIsDroppedAndTheStreamEnds() throws Exception {
-        Harness small = new Harness(new InMemoryKvStore(new FakeClock(), 2));
+        Harness small = new Harness(new InMemoryKvStore(new FakeClock()), 2);
         small.create(Fixtures.CONFIGMAPS, "default", json("{'metadata':{'name':'first'}}"));
         WatchClient w = new WatchClient(small.registry.handle(Harness.request("GET", "watch=true&resourceVersion=0", null, java.util.Map.of()),
                 Target.collection(Fixtures.CONFIGMAPS, "default")));
@@ -158,9 +164,44 @@ class WatchesTest {
         for (int i = 0; i < 5; i++) {
             small.create(Fixtures.CONFIGMAPS, "default", json("{'metadata':{'name':'c" + i + "'}}"));
         }
+        // a watch from the latest revision opens only once the cache has dispatched every create
+        watchFrom(small, small.kv.currentRevision()).close();
         w.release.countDown();
-        // the stream ends on its own (the client re-watches) without the events past the buffer
-        assertThat(w.awaitEnd()).extracting(WatchesTest::summary).startsWith("ADDED first").doesNotContain("ADDED c4");
+        // the stream ends on its own (the client re-watches) without the events past its buffer of 2
+        assertThat(w.awaitEnd()).extracting(WatchesTest::summary).containsExactly("ADDED first");
         w.close();
+        small.registry.close();
+    }
+
+    @Test
+    void aWatchFromTheRingReplaysWhatFollowedEvenAfterTheStoreWasCompacted() throws Exception {
+        h.list(Fixtures.CONFIGMAPS, "default", "resourceVersion=0"); // opens the cache
+        String rv = cm("a", "");
+        cm("b", "");
+        h.kv.compact(h.kv.currentRevision());
+        try (WatchClient w = watch("default", "resourceVersion=" + rv)) {
+            assertThat(summary(w.next())).isEqualTo("ADDED b");
+        }
+    }
+
+    @Test
+    void aResourceVersionTheServerHasNotReachedIsATimeoutOnceTheCacheHasWaitedForIt() throws Exception {
+        long ahead = h.kv.currentRevision() + 10;
+        Harness.Answer[] answer = new Harness.Answer[1];
+        Thread request = Thread.ofVirtual().start(() -> answer[0] = h.call("GET", Target.collection(Fixtures.CONFIGMAPS, "default"),
+                "watch=true&resourceVersion=" + ahead, null));
+        // the wait is measured on the fake clock: move it on until the request has given up
+        for (int i = 0; i < 20_000 && request.isAlive(); i++) {
+            h.clock.advance(Duration.ofSeconds(1));
+            request.join(Duration.ofMillis(1));
+        }
+        assertThat(request.isAlive()).as("the request gave up waiting").isFalse();
+        assertThat(answer[0].status()).isEqualTo(504);
+        assertThat(answer[0].message()).isEqualTo("Too large resource version: " + ahead + ", current: " + h.kv.currentRevision());
+    }
+
+    private static WatchClient watchFrom(Harness harness, long revision) {
+        return new WatchClient(harness.registry.handle(Harness.request("GET", "watch=true&resourceVersion=" + revision, null, java.util.Map.of()),
+                Target.collection(Fixtures.CONFIGMAPS, "default")));
     }
 }
