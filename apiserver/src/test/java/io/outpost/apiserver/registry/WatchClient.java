@@ -22,11 +22,17 @@ final class WatchClient implements AutoCloseable {
     private final CountDownLatch ended = new CountDownLatch(1);
     private final Thread thread;
     volatile boolean open = true;
-    /** If set, the first write signals {@code writing} and waits for {@code release}. */
+    /** Every write signals {@code writing}; if {@code release} is set, it waits for it. */
     final CountDownLatch writing = new CountDownLatch(1);
-    volatile CountDownLatch release;
+    final CountDownLatch release;
 
     WatchClient(ApiResponse response) {
+        this(response, null);
+    }
+
+    /** A client whose writes block until {@code release} opens: set before the stream starts, so no write slips past. */
+    WatchClient(ApiResponse response, CountDownLatch release) {
+        this.release = release;
         if (!(response instanceof ApiResponse.Streaming streaming)) {
             throw new AssertionError("not a stream: " + new String(((ApiResponse.Full) response).body(), StandardCharsets.UTF_8));
         }
