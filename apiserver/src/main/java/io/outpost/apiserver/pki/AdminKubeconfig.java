@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.interfaces.ECPrivateKey;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +36,8 @@ public final class AdminKubeconfig {
         cluster.put("certificate-authority-data", base64(Pem.of(pki.ca().certificate())));
         Map<String, Object> user = new LinkedHashMap<>();
         user.put("client-certificate-data", base64(Pem.of(pki.admin().certificate())));
-        user.put("client-key-data", base64(Pem.of(pki.admin().key())));
+        // SEC1, not PKCS#8: the form every client reads (see Pem.sec1).
+        user.put("client-key-data", base64(Pem.sec1((ECPrivateKey) pki.admin().key(), pki.admin().certificate().getPublicKey())));
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("cluster", NAME);
         context.put("user", NAME);

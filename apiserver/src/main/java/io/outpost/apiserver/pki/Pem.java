@@ -10,10 +10,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.interfaces.ECPrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -21,6 +24,7 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /** PEM text for certificates and keys, and writing it to files only their owner may read. */
 public final class Pem {
@@ -36,6 +40,25 @@ public final class Pem {
     public static String of(PrivateKey key) {
         try {
             return write(new JcaPKCS8Generator(key, null).generate());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * An EC key as SEC1 ({@code BEGIN EC PRIVATE KEY}) with its public key inside, as OpenSSL,
+     * kubeadm and k3s write it into a kubeconfig. Java clients need this form: fabric8 guesses a
+     * key's algorithm from the PEM header and takes {@code BEGIN PRIVATE KEY} (PKCS#8) for RSA,
+     * and the official client's BouncyCastle reader needs the public key that the JDK's own
+     * encoding leaves out. Go's crypto/tls reads every form.
+     */
+    public static String sec1(ECPrivateKey key, PublicKey publicKey) {
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+        SubjectPublicKeyInfo pub = SubjectPublicKeyInfo.getInstance(publicKey.getEncoded());
+        var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(key.getParams().getOrder().bitLength(), key.getS(),
+                pub.getPublicKeyData(), info.getPrivateKeyAlgorithm().getParameters());
+        try {
+            return write(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

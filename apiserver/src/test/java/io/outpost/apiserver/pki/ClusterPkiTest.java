@@ -133,7 +133,12 @@ class ClusterPkiTest {
         assertThat(decode(cluster.get("certificate-authority-data"))).isEqualTo(Pem.of(pki.ca().certificate()));
         JsonNode user = config.get("users").get(0).get("user");
         assertThat(decode(user.get("client-certificate-data"))).isEqualTo(Pem.of(pki.admin().certificate()));
-        assertThat(decode(user.get("client-key-data"))).startsWith("-----BEGIN PRIVATE KEY-----");
+        // SEC1 with the public key inside, which fabric8 and the official Java client can load.
+        String key = decode(user.get("client-key-data"));
+        assertThat(key).startsWith("-----BEGIN EC PRIVATE KEY-----");
+        Path keyFile = Files.writeString(dir.resolve("admin-key.pem"), key);
+        assertThat(((java.security.interfaces.ECPrivateKey) Pem.readPrivateKey(keyFile)).getS())
+                .isEqualTo(((java.security.interfaces.ECPrivateKey) pki.admin().key()).getS());
         JsonNode context = config.get("contexts").get(0);
         assertThat(context.get("name").asString()).isEqualTo("outpost");
         assertThat(context.get("context").get("cluster").asString()).isEqualTo("outpost");
