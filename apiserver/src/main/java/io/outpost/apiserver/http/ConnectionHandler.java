@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -23,6 +24,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -39,7 +41,9 @@ import io.outpost.apiserver.auth.Credentials;
 
 /**
  * One TLS connection's HTTP/1.1 requests: each is served by the {@link RequestPipeline} on a
- * virtual thread of its own, and its response written back.
+ * virtual thread of its own, and its response written back. A watch that arrives as a WebSocket
+ * upgrade and is answered with a stream upgrades the connection ({@link WebSocketStream}), which
+ * then carries that watch only.
  *
  * <p>Thread model: the Netty callbacks run on the channel's event loop and own {@link #pending},
  * {@link #busy} and {@link #sink}. Requests of one connection are served one at a time, in order
@@ -59,7 +63,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     /** A request copied out of Netty's buffers, so that no buffer crosses threads. */
     private record Request(String method, String uri, Map<String, List<String>> headers, byte[] body, boolean keepAlive,
-                           Credentials credentials) {
+                           Credentials credentials, boolean webSocket) {
     }
 
     ConnectionHandler(RequestPipeline pipeline, Executor requests) {
@@ -75,7 +79,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         pending.add(new Request(msg.method().name(), msg.uri(), headers(msg.headers()), ByteBufUtil.getBytes(msg.content()),
-                HttpUtil.isKeepAlive(msg), credentials(ctx, msg.headers())));
+                HttpUtil.isKeepAlive(msg), credentials(ctx, msg.headers()), WebSocketStream.isUpgrade(msg.headers())));
         if (!busy) {
             next(ctx);
         }
@@ -96,6 +100,14 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpReques
         ApiResponse response = pipeline.serve(request.method(), uri.path(), uri.parameters(), request.headers(),
                 request.body(), request.credentials());
         boolean head = request.method().equals("HEAD");
+        if (request.webSocket() && response instanceof ApiResponse.Streaming streaming
+                && RequestInfo.parse(request.method(), uri.path(), uri.parameters()).verb().equals("watch")) {
+            upgrade(ctx, request, streaming);
+            return;
+        }
+        // Anything else, an upgrade or not, is answered as plain HTTP: an error Status to a
+        // watch upgrade as kube answers it; exec and port-forward upgrades get a non-101 answer,
+        // after which kubectl falls back to SPDY.
         switch (response) {
             case ApiResponse.Full full -> writeFull(ctx, full, request.keepAlive(), head);
             case ApiResponse.Streaming streaming -> writeStream(ctx, streaming, request.keepAlive());
@@ -114,7 +126,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpReques
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(streaming.status()));
         setHeaders(head, streaming);
         HttpUtil.setTransferEncodingChunked(head, true);
-        ChannelSink streamSink = new ChannelSink(ctx.channel());
+        ChannelSink streamSink = ChannelSink.httpChunks(ctx.channel());
         sink = streamSink;
         ctx.writeAndFlush(head);
         try {
@@ -138,6 +150,22 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpReques
         finish(ctx, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive, head);
     }
 
+    /** A watch over WebSocket: the connection is the stream's until it ends, then closed. */
+    private void upgrade(ChannelHandlerContext ctx, Request request, ApiResponse.Streaming streaming) {
+        Optional<ApiResponse.Full> rejection = WebSocketStream.rejection(request.headers());
+        if (rejection.isPresent()) {
+            writeFull(ctx, rejection.get(), false, false);
+            return;
+        }
+        HttpHeaders headers = new DefaultHttpHeaders();
+        setHeaders(headers, streaming);
+        try {
+            WebSocketStream.serve(ctx, request.uri(), request.headers(), headers, streaming, s -> sink = s);
+        } finally {
+            sink = null;
+        }
+    }
+
     /** After the last write: the next request on a kept-alive connection, or close. */
     private void finish(ChannelHandlerContext ctx, ChannelFuture written, boolean keepAlive, HttpResponse response) {
         boolean keep = keepAlive && !HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(response.headers().get(HttpHeaderNames.CONNECTION, ""));
@@ -151,7 +179,10 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private static void setHeaders(HttpResponse response, ApiResponse api) {
-        HttpHeaders h = response.headers();
+        setHeaders(response.headers(), api);
+    }
+
+    private static void setHeaders(HttpHeaders h, ApiResponse api) {
         api.headers().forEach(h::set);
         h.set(HttpHeaderNames.CONTENT_TYPE, api.contentType());
         // As kube-apiserver: API answers are per user and never cached by intermediaries.
