@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,9 +84,7 @@ class Fabric8InformerTest {
     }
 
     // fabric8 (every HTTP client) opens watches as WebSocket upgrades (GET ...?watch=true with
-    // Upgrade: websocket), as kube-apiserver accepts; our server answers 200 with a chunked
-    // stream instead of 101, and the informer waits forever for its watch to start.
-    @Disabled("the server does not serve watches over WebSocket yet (fabric8's informers and watches use them)")
+    // Upgrade: websocket), as kube-apiserver accepts them.
     @Test
     void anInformerSeesAddsUpdatesAndDeletesAndKeepsWatchingAfterTheServerRestarts() throws Exception {
         startServer(0);
