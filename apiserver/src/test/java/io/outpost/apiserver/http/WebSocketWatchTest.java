@@ -15,7 +15,12 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +29,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+
+import javax.net.ssl.SSLSocket;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -248,6 +255,24 @@ class WebSocketWatchTest {
 
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(FAILSAFE_SECONDS, TimeUnit.SECONDS);
         assertThat(firehoseEnd.get(FAILSAFE_SECONDS, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aWatchUpgradeOfAnotherWebSocketVersionIsAnswered400WithTheVersionWeSpeak() throws Exception {
+        try (SSLSocket socket = (SSLSocket) server.sslContext(server.pki.admin()).getSocketFactory()
+                .createSocket("127.0.0.1", server.server.port())) {
+            socket.getOutputStream().write(("GET " + CONFIGMAPS + "?watch=true HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\n"
+                    + "Upgrade: websocket\r\nSec-WebSocket-Version: 8\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n")
+                    .getBytes(UTF_8));
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), UTF_8));
+
+            assertThat(in.readLine()).isEqualTo("HTTP/1.1 400 Bad Request");
+            List<String> headers = new ArrayList<>();
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                headers.add(line.toLowerCase(Locale.ROOT));
+            }
+            assertThat(headers).contains("sec-websocket-version: 13");
+        }
     }
 
     /** An upgrade the API refuses: the answer is plain HTTP with the Status, never 101. */
