@@ -85,11 +85,16 @@ final class Watches {
     private Duration timeout(ApiRequest request) {
         String t = request.param("timeoutSeconds").orElse("");
         if (!t.isEmpty()) {
+            long seconds;
             try {
-                return Duration.ofSeconds(Math.max(0, Long.parseLong(t)));
+                seconds = Long.parseLong(t);
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest("timeoutSeconds must be an integer, not \"" + t + "\"");
             }
+            if (seconds > 0) {
+                return Duration.ofSeconds(seconds);
+            }
+            // kube: a zero (or negative) timeout means the server's default, not "end at once"
         }
         long min = config.minRequestTimeout().toMillis();
         return Duration.ofMillis(min + config.random().nextLong(min));
