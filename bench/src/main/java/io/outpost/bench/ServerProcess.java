@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  */
 final class ServerProcess implements AutoCloseable {
 
+    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total[^\\n]*used (\\d+)K");
     private static final Pattern SERVER_URL = Pattern.compile("server:\\s*\"?(https://[^\"\\s]+)");
 
     private final Process process;
@@ -109,14 +110,31 @@ final class ServerProcess implements AutoCloseable {
 
     /** A full GC in the server (jcmd GC.run), then a short pause for the heap to shrink. */
     void gc() throws IOException, InterruptedException {
-        Process jcmd = new ProcessBuilder(javaHome.resolve("bin/jcmd").toString(), Long.toString(process.pid()), "GC.run")
+        jcmd("GC.run");
+        Thread.sleep(500);
+    }
+
+    /**
+     * The Java heap in use, in bytes (jcmd GC.heap_info): after {@link #gc}, what is live. RSS
+     * alone hides what fills heap the JVM has already committed.
+     */
+    long heapUsed() throws IOException, InterruptedException {
+        Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info"));
+        if (!m.find()) {
+            throw new IOException("no heap use in jcmd GC.heap_info");
+        }
+        return Long.parseLong(m.group(1)) * 1024;
+    }
+
+    private String jcmd(String command) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(javaHome.resolve("bin/jcmd").toString(), Long.toString(process.pid()), command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         if (!jcmd.waitFor(60, TimeUnit.SECONDS)) {
             jcmd.destroyForcibly();
         }
-        Thread.sleep(500);
+        return out;
     }
 
     /** SIGTERM, the server's clean shutdown; SIGKILL if it has not exited after 30 s. */
