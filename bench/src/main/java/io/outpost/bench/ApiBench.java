@@ -35,13 +35,13 @@ import javax.net.ssl.SSLContext;
  *
  * Run from the repository root (it starts {@code cli/target/outpost.jar}).
  *
- * <p>Last measured (full run, 2 shared cores, JDK 25, SQLite; the numbers move with what else the
- * machine runs): create at 500/s fell behind (300/s reached, p99 15 s, 166 errors) though a quick
- * run held 500/s at p99 7 ms; update at 500/s p99 25 ms; get at 500/s p99 2.6 ms; closed loop with 8
- * clients: create 1,600/s, update 2,100/s, get 3,800/s; list of 1,000 (2.3 MB) p50 126 ms
- * consistent, 16 ms with resourceVersion=0, 40 ms per page of 500; one event to 1,000 watchers
- * p50 35 ms, p99 133 ms; 1,000 watchers cost 13 KB each of live heap (2.3 MB of RSS: the heap
- * was already committed).
+ * <p>Last measured (2026-11-25, full run, 2 shared cores, JDK 25, SQLite, open loop capped at
+ * {@link LoadRunner#MAX_IN_FLIGHT} requests in flight): at 500/s create p50 1.0 ms, p99 324 ms
+ * (stalls to be explained), update p99 6.2 ms, get p99 0.9 ms; closed loop with 8 clients: create
+ * 4,435/s, update 3,998/s, get 15,223/s; list of 1,000 (2.3 MB) p50 116 ms consistent, 11 ms with
+ * resourceVersion=0, 53 ms per page of 500; one event to 1,000 watchers p50 31 ms, p99 66 ms;
+ * 1,000 watchers cost 12.6 KB each of live heap; server RSS 169 MB idle, 726 MB peak at -Xmx512m.
+ * Before the in-flight cap the create loop snowballed (p99 10–15 s).
  */
 public final class ApiBench {
 

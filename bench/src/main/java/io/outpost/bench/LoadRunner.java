@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -40,11 +41,17 @@ final class LoadRunner {
         this.client = client;
     }
 
+    static final int MAX_IN_FLIGHT = 64;
+
     Latencies openLoop(Operation op, int perSecond, Duration duration) throws InterruptedException {
         int n = (int) (perSecond * duration.toMillis() / 1000);
         Latencies out = new Latencies(n);
         double period = 1e9 / perSecond;
         long start = System.nanoTime();
+        // At most MAX_IN_FLIGHT requests at once, as a real client's connection pool allows: an
+        // uncapped loop opened a new mTLS connection per waiting request and snowballed after
+        // one server pause. A request held back still counts from when it was due.
+        Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
         try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < n; i++) {
                 long due = start + (long) (i * period);
@@ -53,7 +60,14 @@ final class LoadRunner {
                     LockSupport.parkNanos(wait);
                 }
                 int index = i;
-                requests.execute(() -> call(op, index, due, out));
+                inFlight.acquire();
+                requests.execute(() -> {
+                    try {
+                        call(op, index, due, out);
+                    } finally {
+                        inFlight.release();
+                    }
+                });
             }
         } // close() waits for every request to answer
         out.elapsed(System.nanoTime() - start);
