@@ -45,6 +45,11 @@ final class ServerProcess implements AutoCloseable {
         if (Runtime.version().feature() >= 25) {
             command.add("-XX:+UseCompactObjectHeaders"); // as ./outpost runs it
         }
+        // Extra server JVM flags for a diagnosis, e.g. OUTPOST_BENCH_SERVER_OPTS=-Xlog:gc:file=/tmp/gc.log
+        String extra = System.getenv().getOrDefault("OUTPOST_BENCH_SERVER_OPTS", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         command.addAll(List.of("-jar", jar.toString(), "server", "--data-dir", dataDir.toString(), "--port", "0"));
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         Process process = new ProcessBuilder(command)

@@ -35,7 +35,7 @@ final class Maintenance implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Maintenance.class);
     /** Compact at most this many revisions per transaction, so writers wait only briefly. */
-    static final long COMPACT_CHUNK = 10_000;
+    static final long COMPACT_CHUNK = 2_000;
 
     private record Sample(Instant at, long revision) {
     }
@@ -121,7 +121,12 @@ final class Maintenance implements AutoCloseable {
                 writer.submit(new WriteOp.Compact(from, to, new CompletableFuture<>()));
                 from = to;
             }
-            writer.submit(new WriteOp.Reclaim(new CompletableFuture<>()));
+            // A step at a time, so writes go on between the steps; each returns the pages left.
+            for (int step = 0; step < 100_000; step++) {
+                if ((long) writer.submit(new WriteOp.Reclaim(new CompletableFuture<>())) == 0) {
+                    break;
+                }
+            }
         } finally {
             compacting.unlock();
         }

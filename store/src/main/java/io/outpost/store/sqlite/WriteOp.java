@@ -25,7 +25,10 @@ sealed interface WriteOp {
     record Compact(long from, long to, CompletableFuture<Object> result) implements WriteOp {
     }
 
-    /** Returns the space freed by compaction to the file system and truncates the WAL. */
+    /**
+     * Returns up to {@link Writer#RECLAIM_PAGES} pages freed by compaction to the file system, and
+     * truncates the WAL once none are left; completes with the number of free pages still left.
+     */
     record Reclaim(CompletableFuture<Object> result) implements WriteOp {
     }
 }

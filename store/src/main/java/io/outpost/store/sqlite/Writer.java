@@ -156,13 +156,13 @@ final class Writer implements AutoCloseable {
         committedRevision = revision;
         compactRevision = compacted;
         onCommit.accept(events);
-        reclaimIfAsked(batch);
+        long reclaimLeft = reclaimIfAsked(batch);
         for (int i = 0; i < batch.size(); i++) {
             WriteOp op = batch.get(i);
             if (results.get(i) instanceof StoreException e) {
                 op.result().completeExceptionally(e);
             } else {
-                op.result().complete(results.get(i));
+                op.result().complete(op instanceof WriteOp.Reclaim ? (Object) reclaimLeft : results.get(i));
             }
         }
     }
@@ -206,37 +206,55 @@ final class Writer implements AutoCloseable {
         return current.kv();
     }
 
+    /** At most this many pages go back to the file system per batch, so writes wait briefly. */
+    static final int RECLAIM_PAGES = 1_000;
+
     /**
-     * After a compaction's commit: gives the freed pages back to the file system in a transaction
-     * of its own, then truncates the WAL (a checkpoint cannot run inside a transaction). The ops of
-     * the batch are answered after this, so {@link SqliteKvStore#compact} returns with the space freed.
+     * After a compaction's commit: gives up to {@link #RECLAIM_PAGES} freed pages back to the file
+     * system in a transaction of its own; once none are left, truncates the WAL (a checkpoint cannot
+     * run inside a transaction). The checkpoint waits at most 100 ms for readers: it must not stall
+     * writes behind a busy reader, and the next compaction tries again.
+     *
+     * @return the free pages still left (0 when done), for the {@link WriteOp.Reclaim} ops of the batch
      */
-    private void reclaimIfAsked(List<WriteOp> batch) {
+    private long reclaimIfAsked(List<WriteOp> batch) {
         if (batch.stream().noneMatch(op -> op instanceof WriteOp.Reclaim)) {
-            return;
+            return 0;
         }
         try {
+            long left;
             try (Statement s = connection.createStatement();
-                 ResultSet rs = s.executeQuery("PRAGMA freelist_count");
                  PreparedStatement vacuum = connection.prepareStatement("PRAGMA incremental_vacuum")) {
-                // sqlite-jdbc steps this pragma once per execute, and each step frees one page:
-                // run it once per free page, all in one transaction (one fsync).
-                long free = rs.next() ? rs.getLong(1) : 0;
-                for (long i = 0; i < free; i++) {
+                // sqlite-jdbc steps this pragma once per execute, and each step frees one page.
+                long free = freePages(s);
+                for (long i = 0; i < Math.min(free, RECLAIM_PAGES); i++) {
                     vacuum.execute();
                 }
+                left = freePages(s);
             }
             connection.commit();
-            connection.setAutoCommit(true);
-            try (Statement s = connection.createStatement()) {
-                s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-            } finally {
-                connection.setAutoCommit(false);
+            if (left == 0) {
+                connection.setAutoCommit(true);
+                try (Statement s = connection.createStatement()) {
+                    s.execute("PRAGMA busy_timeout = 100");
+                    s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+                    s.execute("PRAGMA busy_timeout = 10000");
+                } finally {
+                    connection.setAutoCommit(false);
+                }
             }
+            return left;
         } catch (SQLException e) {
             rollback();
             // Space is reclaimed on the next try; the data is unaffected.
             org.slf4j.LoggerFactory.getLogger(Writer.class).warn("reclaiming space in {} failed: {}", db.file(), e.getMessage());
+            return 0;
+        }
+    }
+
+    private static long freePages(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("PRAGMA freelist_count")) {
+            return rs.next() ? rs.getLong(1) : 0;
         }
     }
 
