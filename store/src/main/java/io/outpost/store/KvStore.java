@@ -32,7 +32,9 @@ public interface KvStore extends AutoCloseable {
     long compactRevision();
 
     /** The latest value of {@code key}, if it exists. */
-    Optional<KeyValue> get(String key);
+    default Optional<KeyValue> get(String key) {
+        return get(key, 0);
+    }
 
     /**
      * The value {@code key} had as of {@code revision} (0: the latest).

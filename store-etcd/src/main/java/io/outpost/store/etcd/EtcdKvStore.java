@@ -154,11 +154,6 @@ public final class EtcdKvStore implements KvStore {
     }
 
     @Override
-    public Optional<KeyValue> get(String key) {
-        return get(key, 0);
-    }
-
-    @Override
     public Optional<KeyValue> get(String key, long revision) {
         Keys.checkKey(key);
         checkRevision(revision);

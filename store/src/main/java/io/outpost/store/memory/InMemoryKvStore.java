@@ -66,11 +66,6 @@ public final class InMemoryKvStore implements KvStore {
     }
 
     @Override
-    public Optional<KeyValue> get(String key) {
-        return get(key, 0);
-    }
-
-    @Override
     public Optional<KeyValue> get(String key, long atRevision) {
         Keys.checkKey(key);
         checkRevision(atRevision);

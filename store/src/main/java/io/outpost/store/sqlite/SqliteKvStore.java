@@ -105,11 +105,6 @@ public final class SqliteKvStore implements KvStore {
     }
 
     @Override
-    public Optional<KeyValue> get(String key) {
-        return get(key, 0);
-    }
-
-    @Override
     public Optional<KeyValue> get(String key, long revision) {
         Keys.checkKey(key);
         checkRevision(revision);
