@@ -248,10 +248,16 @@ class WebSocketWatchTest {
         WebSocket ws = open(admin, FIREHOSE + "?watch=true", client);
         Thread writer = firehoseWriter.get(FAILSAFE_SECONDS, TimeUnit.SECONDS);
 
-        await().atMost(Duration.ofSeconds(FAILSAFE_SECONDS)).until(() -> writer.getState() == Thread.State.WAITING);
-        long parkedAt = firehoseWrites.get();
-        assertThat(writer.getState()).isEqualTo(Thread.State.WAITING);
-        assertThat(firehoseWrites.get()).isEqualTo(parkedAt);
+        // The writer may wake briefly while the kernel's buffers take the last bytes; what matters is
+        // that it comes to rest: parked, with a count of writes that no longer moves.
+        AtomicLong lastSeen = new AtomicLong(-1);
+        await().atMost(Duration.ofSeconds(FAILSAFE_SECONDS)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            long now = firehoseWrites.get();
+            return writer.getState() == Thread.State.WAITING && lastSeen.getAndSet(now) == now;
+        });
+        // Parked means bounded: what was written fits in the socket buffers and the channel's
+        // high-water mark, far below what an unparked writer produces in the same seconds.
+        assertThat(firehoseWrites.get() * 8 * 1024).isLessThan(64L * 1024 * 1024);
 
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(FAILSAFE_SECONDS, TimeUnit.SECONDS);
         assertThat(firehoseEnd.get(FAILSAFE_SECONDS, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
