@@ -30,8 +30,11 @@ final class Creates {
     private final NamespaceLifecycle namespaces;
     private final Bodies bodies;
     private final Validation validation;
+    private final FieldTracking tracking;
 
-    Creates(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces, Bodies bodies, Validation validation) {
+    Creates(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces, Bodies bodies, Validation validation,
+            FieldTracking tracking) {
+        this.tracking = tracking;
         this.store = store;
         this.config = config;
         this.namespaces = namespaces;
@@ -47,6 +50,7 @@ final class Creates {
     ApiResponse create(ApiRequest request, Target target) {
         ResourceType type = target.type();
         WriteOptions options = WriteOptions.of(request, "CreateOptions");
+        String manager = FieldTracking.manager(request, "CreateOptions");
         Bodies.Body body = bodies.read(request, type, options.fieldValidation());
         ObjectNode object = body.object();
         checkNamespace(object, target);
@@ -65,9 +69,10 @@ final class Creates {
         }
         for (int attempt = 0; ; attempt++) {
             String chosen = name.isEmpty() ? generateName + randomSuffix() : name;
-            ObjectNode candidate = object.deepCopy();
-            ObjectMeta.meta(candidate).put("name", chosen);
-            prepare(candidate, type);
+            ObjectNode prepared = object.deepCopy();
+            ObjectMeta.meta(prepared).put("name", chosen);
+            prepare(prepared, type);
+            ObjectNode candidate = tracking.update(target, null, null, prepared, manager);
             ApiException.throwIfInvalid(type, chosen, validation.validateCreate(type, candidate));
             String key = type.key(target.namespace(), checkName(type, chosen));
             if (options.dryRun()) {

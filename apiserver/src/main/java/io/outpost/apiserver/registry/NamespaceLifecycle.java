@@ -61,7 +61,8 @@ final class NamespaceLifecycle {
             ObjectNode ns = Responses.JSON.createObjectNode();
             ns.put("kind", "Namespace").put("apiVersion", "v1");
             ns.putObject("metadata").put("name", name);
-            new Creates(store, config, this, new Bodies(), new Validation(Strategies.builtIns())).prepare(ns, namespaces);
+            new Creates(store, config, this, new Bodies(), new Validation(Strategies.builtIns()),
+                    new FieldTracking(config.clock(), t -> io.outpost.apiserver.apply.ApplySchema.NONE)).prepare(ns, namespaces);
             try {
                 store.create(namespaces.key(null, name), ObjectMeta.withTypeMeta(ns, namespaces));
             } catch (StoreException.AlreadyExists e) {

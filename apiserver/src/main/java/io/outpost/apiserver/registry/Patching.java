@@ -20,16 +20,22 @@ import tools.jackson.databind.node.ObjectNode;
  * migration relies on it). The rest is an update's: system fields kept, generation bumped on a
  * spec change, the stored status kept for kinds with a status subresource.
  *
- * <p>Server-side apply ({@code application/apply-patch+yaml}) is issue 4's: it answers 415.
+ * <p>Server-side apply ({@code application/apply-patch+yaml}) is {@link Applies}'; {@code force}
+ * is refused on any other patch (kube's {@code ValidatePatchOptions}). Every patch records its
+ * manager's fields ({@link FieldTracking}); {@code dryRun=All} stores nothing.
  *
  * <p>Thread model: as {@link Registry}; the patch function may run more than once.
  */
 final class Patching {
 
     private final Updates updates;
+    private final Applies applies;
+    private final FieldTracking tracking;
 
-    Patching(Updates updates) {
+    Patching(Updates updates, Applies applies, FieldTracking tracking) {
         this.updates = updates;
+        this.applies = applies;
+        this.tracking = tracking;
     }
 
     ApiResponse patch(ApiRequest request, Target target) {
@@ -41,12 +47,16 @@ final class Patching {
         } catch (PatchException e) {
             throw new ApiException(e.code(), e.reason(), e.getMessage(), Statuses.Details.NONE);
         }
+        WriteOptions options = WriteOptions.of(request, "PatchOptions");
         if (patchType == PatchType.APPLY_PATCH_YAML) {
-            throw new ApiException(415, "UnsupportedMediaType",
-                    "server-side apply (application/apply-patch+yaml) is not served yet; use a client-side kubectl apply", Statuses.Details.NONE);
+            return applies.apply(request, target, options);
         }
+        if (request.param("force").isPresent()) {
+            throw WriteOptions.invalid("PatchOptions", "force", "FieldValueForbidden", "Forbidden: may not be specified for non-apply patch");
+        }
+        String manager = FieldTracking.manager(request, "PatchOptions");
         var strategies = BuiltinPatchStrategies.forKind(type.kind().group(), type.kind().kind());
-        Versioned result = updates.write(target, false, current -> {
+        Versioned result = updates.write(target, false, options.dryRun(), current -> {
             JsonNode patched;
             try {
                 patched = Patches.apply(patchType, current.object(), request.body(), strategies);
@@ -74,8 +84,8 @@ final class Patching {
                 }
             }
             Updates.keepSystemFields(type, current.object(), updated);
-            return updated;
+            return tracking.update(target, null, current.object(), updated, manager);
         });
-        return Responses.object(200, updates.finishDeletion(target, result).object(), type);
+        return Responses.object(200, options.dryRun() ? result.object() : updates.finishDeletion(target, result).object(), type);
     }
 }

@@ -36,8 +36,11 @@ final class Updates {
     private final NamespaceLifecycle namespaces;
     private final Bodies bodies;
     private final Validation validation;
+    private final FieldTracking tracking;
 
-    Updates(ObjectStore store, Creates creates, NamespaceLifecycle namespaces, Bodies bodies, Validation validation) {
+    Updates(ObjectStore store, Creates creates, NamespaceLifecycle namespaces, Bodies bodies, Validation validation,
+            FieldTracking tracking) {
+        this.tracking = tracking;
         this.store = store;
         this.creates = creates;
         this.namespaces = namespaces;
@@ -50,6 +53,7 @@ final class Updates {
         ResourceType type = target.type();
         KindRules rules = new KindRules(type);
         WriteOptions options = WriteOptions.of(request, "UpdateOptions");
+        String manager = FieldTracking.manager(request, "UpdateOptions");
         Bodies.Body decoded = bodies.read(request, type, options.fieldValidation());
         ObjectNode body = checked(decoded.object(), target);
         validation.applyDefaults(type, body);
@@ -62,18 +66,20 @@ final class Updates {
                     namespaces.checkCreate(type, target.namespace(), target.name());
                 }
                 created[0] = true;
-                ObjectNode fresh = body.deepCopy();
-                creates.prepare(fresh, type);
+                ObjectNode prepared = body.deepCopy();
+                creates.prepare(prepared, type);
+                ObjectNode fresh = tracking.update(target, null, null, prepared, manager);
                 ApiException.throwIfInvalid(type, target.name(), validation.validateCreate(type, fresh));
                 return fresh;
             }
             created[0] = false;
             checkResourceVersion(type, target.name(), expectedRv, current);
-            ObjectNode updated = body.deepCopy();
+            ObjectNode copy = body.deepCopy();
             if (rules.hasStatus()) {
-                copyField(current.object(), updated, "status");
+                copyField(current.object(), copy, "status");
             }
-            keepSystemFields(type, current.object(), updated);
+            keepSystemFields(type, current.object(), copy);
+            ObjectNode updated = tracking.update(target, null, current.object(), copy, manager);
             ApiException.throwIfInvalid(type, target.name(), validation.validateUpdate(type, updated, current.object()));
             return updated;
         });
@@ -83,13 +89,15 @@ final class Updates {
 
     ApiResponse updateStatus(ApiRequest request, Target target) {
         WriteOptions options = WriteOptions.of(request, "UpdateOptions");
+        String manager = FieldTracking.manager(request, "UpdateOptions");
         Bodies.Body decoded = bodies.read(request, target.type(), options.fieldValidation());
         ObjectNode body = checked(decoded.object(), target);
         String expectedRv = ObjectMeta.meta(body).path("resourceVersion").asString("");
         Versioned result = write(target, false, options.dryRun(), current -> {
             checkResourceVersion(target.type(), target.name(), expectedRv, current);
-            ObjectNode updated = current.object();
-            copyField(body, updated, "status");
+            ObjectNode copy = current.object().deepCopy();
+            copyField(body, copy, "status");
+            ObjectNode updated = tracking.update(target, "status", current.object(), copy, manager);
             ApiException.throwIfInvalid(target.type(), target.name(), validation.validateStatusUpdate(target.type(), updated));
             return updated;
         });

@@ -1,5 +1,6 @@
 package io.outpost.apiserver.registry;
 
+import io.outpost.apiserver.apply.BuiltinApplySchemas;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.storage.ObjectStore;
@@ -25,6 +26,7 @@ final class Verbs {
     final Scales scales;
     final Bindings bindings;
     final Patching patching;
+    final Applies applies;
 
     Verbs(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces, WatchCaches caches) {
         this.store = store;
@@ -32,14 +34,17 @@ final class Verbs {
         this.namespaces = namespaces;
         Bodies bodies = new Bodies();
         Validation validation = new Validation(Strategies.builtIns());
-        this.creates = new Creates(store, config, namespaces, bodies, validation);
-        this.updates = new Updates(store, creates, namespaces, bodies, validation);
+        FieldTracking tracking = new FieldTracking(config.clock(),
+                type -> BuiltinApplySchemas.forKind(type.kind().group(), type.kind().kind()));
+        this.creates = new Creates(store, config, namespaces, bodies, validation, tracking);
+        this.updates = new Updates(store, creates, namespaces, bodies, validation, tracking);
         this.deletes = new Deletes(store, config, namespaces);
         this.lists = new Lists(store, caches);
         this.watches = new Watches(caches, config);
-        this.scales = new Scales(store, updates);
+        this.scales = new Scales(store, updates, tracking);
         this.bindings = new Bindings(updates, config);
-        this.patching = new Patching(updates);
+        this.applies = new Applies(updates, creates, namespaces, bodies, validation, tracking);
+        this.patching = new Patching(updates, applies, tracking);
     }
 
     ApiResponse get(Target target) {
