@@ -163,11 +163,8 @@ final class Managed {
             Manager m = updaters.get(i);
             Owned owned = entries.get(m);
             Manager bucket = Manager.of("ancient-changes", UPDATE, owned.apiVersion(), "");
-            if (m.equals(bucket)) {
-                continue;
-            }
             Manager first = firstOfVersion.putIfAbsent(owned.apiVersion(), m);
-            if (first == null) {
+            if (first == null || m.equals(bucket)) {
                 continue;
             }
             if (!entries.containsKey(bucket)) {

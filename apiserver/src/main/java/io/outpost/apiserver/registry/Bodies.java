@@ -88,7 +88,10 @@ final class Bodies {
         Optional<? extends Class<?>> typed = KindClasses.of(type.kind());
         if (typed.isPresent()) {
             try {
-                problems.addAll(codec.convert(object, typed.get()).problems());
+                // managedFields[].fieldsV1 is raw JSON in kube (metav1.FieldsV1): its f:/k: keys are no unknown fields
+                codec.convert(object, typed.get()).problems().stream()
+                        .filter(p -> !(p.path().startsWith("metadata.managedFields[") && p.path().contains(".fieldsV1.")))
+                        .forEach(problems::add);
             } catch (MalformedBodyException e) {
                 throw ApiException.badRequest(type.kind().kind() + " in version \"" + type.kind().apiVersion() + "\" cannot be handled as a "
                         + type.kind().kind() + ": " + e.getMessage());
