@@ -1,0 +1,157 @@
+package io.outpost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.outpost.testing.Prerequisites;
+
+/**
+ * Real kubectl 1.27 and 1.33 doing server-side apply against the whole server in this JVM: two
+ * field managers and a conflict, {@code --force-conflicts}, a client-side apply taken over by
+ * {@code apply --server-side} (kubectl's managedFields migration), and a client-side apply after
+ * that. Each version works in a namespace of its own.
+ */
+@Tag("system")
+class KubectlServerSideApplyTest {
+
+    @TempDir
+    static Path dir;
+
+    static Server server;
+    static Path bin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String kubectl = Prerequisites.requireBinary("kubectl", "the gcloud SDK's kubectl component");
+        bin = Path.of(kubectl).toRealPath().getParent();
+        for (String version : List.of("1.27", "1.33")) {
+            Prerequisites.require(Files.isExecutable(bin.resolve("kubectl." + version)),
+                    "kubectl." + version + " is not next to " + bin.resolve("kubectl"));
+        }
+        server = new Server(new ServerConfig(dir.resolve("data"), new Datastore.Sqlite()).withPort(0));
+        server.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run kubectl(String version, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(bin.resolve("kubectl." + version).toString(),
+                "--kubeconfig", dir.resolve("data/admin.kubeconfig").toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().remove("KUBECONFIG");
+        pb.environment().put("HOME", Files.createDirectories(dir.resolve("home-" + version)).toString());
+        Process p = pb.start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("kubectl %s ends", String.join(" ", args)).isTrue();
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static Run ok(String version, String... args) throws Exception {
+        Run run = kubectl(version, args);
+        assertThat(run.exitCode()).as("kubectl %s: %s", String.join(" ", args), run.err()).isZero();
+        return run;
+    }
+
+    private static Path file(String name, String content) throws Exception {
+        return Files.writeString(dir.resolve(name), content);
+    }
+
+    private static Path deployment(String name, String ns, int replicas, String image) throws Exception {
+        return file(name + "-" + ns + "-" + replicas + "-" + image.replace(':', '_') + ".yaml", """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  replicas: %d
+                  selector: {matchLabels: {app: %s}}
+                  template:
+                    metadata: {labels: {app: %s}}
+                    spec:
+                      containers:
+                      - {name: app, image: "%s"}
+                """.formatted(name, ns, replicas, name, name, image));
+    }
+
+    private static void namespace(String version, String ns) throws Exception {
+        ok(version, "create", "-f", file("ns-" + ns + ".json", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + ns + "\"}}").toString());
+    }
+
+    private static String managers(String version, String ns, String name) throws Exception {
+        return ok(version, "get", "deploy", name, "-n", ns, "--show-managed-fields", "-o",
+                "jsonpath={range .metadata.managedFields[*]}{.manager}/{.operation} {end}").out().trim();
+    }
+
+    @ParameterizedTest(name = "kubectl {0}: two field managers conflict on replicas, and --force-conflicts takes it over")
+    @ValueSource(strings = {"1.27", "1.33"})
+    void twoManagersConflictUntilForced(String version) throws Exception {
+        String ns = "ssa-" + version.replace('.', '-');
+        namespace(version, ns);
+        assertThat(ok(version, "apply", "--server-side", "-f", deployment("web", ns, 2, "nginx:1.25").toString()).out())
+                .contains("deployment.apps/web serverside-applied");
+        assertThat(ok(version, "apply", "--server-side", "-f", deployment("web", ns, 2, "nginx:1.25").toString()).out())
+                .as("applying the same configuration again is fine").contains("deployment.apps/web serverside-applied");
+        assertThat(managers(version, ns, "web")).isEqualTo("kubectl/Apply");
+
+        Path scaled = deployment("web", ns, 4, "nginx:1.25");
+        Run conflict = kubectl(version, "apply", "--server-side", "--field-manager=ops", "-f", scaled.toString());
+        assertThat(conflict.exitCode()).isNotZero();
+        assertThat(conflict.err()).contains("Apply failed with 1 conflict: conflict with \"kubectl\": .spec.replicas");
+        assertThat(ok(version, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("2");
+
+        ok(version, "apply", "--server-side", "--field-manager=ops", "--force-conflicts", "-f", scaled.toString());
+        assertThat(ok(version, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("4");
+        assertThat(managers(version, ns, "web")).contains("kubectl/Apply", "ops/Apply");
+
+        Run dryRun = ok(version, "apply", "--server-side", "--dry-run=server", "--force-conflicts", "-f",
+                deployment("web", ns, 7, "nginx:1.26").toString());
+        assertThat(dryRun.out()).contains("serverside-applied (server dry run)");
+        assertThat(ok(version, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("4");
+    }
+
+    @ParameterizedTest(name = "kubectl {0}: a client-side apply is taken over by apply --server-side, then client-side apply still works")
+    @ValueSource(strings = {"1.27", "1.33"})
+    void clientSideThenServerSide(String version) throws Exception {
+        String ns = "migrate-" + version.replace('.', '-');
+        namespace(version, ns);
+        assertThat(ok(version, "apply", "-f", deployment("api", ns, 1, "nginx:1.25").toString()).out()).contains("deployment.apps/api created");
+        assertThat(managers(version, ns, "api")).isEqualTo("kubectl-client-side-apply/Update");
+
+        Run taken = ok(version, "apply", "--server-side", "-f", deployment("api", ns, 3, "nginx:1.26").toString());
+        assertThat(taken.out()).contains("deployment.apps/api serverside-applied");
+        assertThat(ok(version, "get", "deploy", "api", "-n", ns, "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}").out())
+                .isEqualTo("3 nginx:1.26");
+        assertThat(managers(version, ns, "api")).as("kubectl moved the client-side fields to its Apply entry")
+                .contains("kubectl/Apply").doesNotContain("kubectl-client-side-apply");
+        assertThat(ok(version, "get", "deploy", "api", "-n", ns, "-o",
+                "jsonpath={.metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration}").out())
+                .as("the last-applied annotation follows the server-side apply").contains("\"replicas\":3");
+
+        assertThat(ok(version, "apply", "-f", deployment("api", ns, 2, "nginx:1.27").toString()).out()).contains("deployment.apps/api configured");
+        assertThat(ok(version, "get", "deploy", "api", "-n", ns, "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}").out())
+                .isEqualTo("2 nginx:1.27");
+    }
+}
