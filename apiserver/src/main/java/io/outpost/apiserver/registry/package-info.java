@@ -25,10 +25,12 @@
  *       resource is quiet.</li>
  *   <li>The namespace finalizer is in-process and simple: it deletes everything in the
  *       namespace at once (no grace periods, object finalizers not awaited), then the namespace.</li>
- *   <li>{@code propagationPolicy} is accepted and ignored until the garbage collector exists;
- *       {@code fieldManager}/managedFields, patches (except merge patches of
- *       scale), Table output and protobuf are not handled here. {@code dryRun=All} on create and update (not yet on
- *       delete or the scale and binding subresources).</li>
+ *   <li>{@code propagationPolicy} is accepted and ignored until the garbage collector exists.
+ *       {@code dryRun=All} on create, update and patch (not yet on delete or the scale and
+ *       binding subresources).</li>
+ *   <li>Every write records its field manager's fields in {@code metadata.managedFields}
+ *       ({@code FieldTracking}, over {@code io.outpost.apiserver.apply}); server-side apply is
+ *       {@code Applies}.</li>
  *   <li>A watch at a resourceVersion ahead of the watch cache waits up to 3 s for it, then
  *       answers 504; a list from the store at a resourceVersion ahead of it answers 504 at once
  *       (kube waits there too).</li>
