@@ -32,4 +32,14 @@ public interface ApplySchema {
 
     /** Whether the object at {@code path} is replaced and owned whole. */
     boolean atomicObject(String path);
+
+    /**
+     * The objects that exist, empty, in the kind's zero value (Go's non-pointer structs:
+     * {@code spec}, {@code status}, a pod template), outermost first. kube compares an update
+     * against typed objects, in which they always exist, so adding a field inside one does not
+     * record the object itself as added. None for custom resources, whose objects are untyped.
+     */
+    default java.util.List<String> zeroObjects() {
+        return java.util.List.of();
+    }
 }

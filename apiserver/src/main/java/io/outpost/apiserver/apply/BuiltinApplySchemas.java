@@ -27,6 +27,14 @@ public final class BuiltinApplySchemas {
     private static final Set<String> LABEL_SELECTOR_KINDS = Set.of("apps/Deployment", "apps/ReplicaSet", "apps/StatefulSet",
             "apps/DaemonSet", "batch/Job");
     private static final Map<String, ApplySchema> CACHE = new ConcurrentHashMap<>();
+    /**
+     * Non-pointer structs of the built-in kinds, where they have them (a path a kind does not
+     * have is harmless: it is added empty to both sides of a comparison).
+     */
+    private static final List<String> ZERO_OBJECTS = List.of("metadata", "spec", "status",
+            "spec.template", "spec.template.metadata", "spec.template.spec", "spec.strategy", "spec.updateStrategy",
+            "spec.jobTemplate", "spec.jobTemplate.metadata", "spec.jobTemplate.spec", "spec.jobTemplate.spec.template",
+            "spec.jobTemplate.spec.template.metadata", "spec.jobTemplate.spec.template.spec");
 
     private BuiltinApplySchemas() {
     }
@@ -85,6 +93,11 @@ public final class BuiltinApplySchemas {
         @Override
         public boolean atomicObject(String path) {
             return atomicObjects.contains(path);
+        }
+
+        @Override
+        public List<String> zeroObjects() {
+            return ZERO_OBJECTS;
         }
     }
 }

@@ -94,7 +94,7 @@ public final class FieldManager {
         }
         Typed typed = new Typed(scope.schema());
         ObjectNode before = live == null ? JSON.createObjectNode() : withoutManagedFields(live);
-        Typed.Comparison changes = typed.compare(before, result);
+        Typed.Comparison changes = typed.compare(zeroed(scope, before), zeroed(scope, result));
         record(scope, managed, changes, Managed.Manager.of(manager, Managed.UPDATE, scope.apiVersion(), scope.subresource()));
         return encoded(scope, result, managed);
     }
@@ -122,7 +122,7 @@ public final class FieldManager {
         } else {
             before = withoutManagedFields(live);
             if (managed.isEmpty()) {
-                record(scope, managed, typed.compare(JSON.createObjectNode(), before),
+                record(scope, managed, typed.compare(zeroed(scope, JSON.createObjectNode()), zeroed(scope, before)),
                         Managed.Manager.of(BEFORE_FIRST_APPLY, Managed.UPDATE, scope.apiVersion(), scope.subresource()));
             }
         }
@@ -221,6 +221,23 @@ public final class FieldManager {
                 typed.remove(merged, path, p -> owners.stream().anyMatch(o -> o.covers(p)));
             }
         }
+    }
+
+    /** A copy with the kind's zero-value objects present (empty where missing), for comparisons. */
+    private static ObjectNode zeroed(Scope scope, ObjectNode object) {
+        ObjectNode copy = object.deepCopy();
+        for (String path : scope.schema().zeroObjects()) {
+            ObjectNode node = copy;
+            String[] fields = path.split("\\.");
+            for (int i = 0; i < fields.length && node != null; i++) {
+                JsonNode child = node.get(fields[i]);
+                if (child == null && i == fields.length - 1) {
+                    node.putObject(fields[i]);
+                }
+                node = child instanceof ObjectNode o ? o : null;
+            }
+        }
+        return copy;
     }
 
     /** The changes of one Update: its manager gains what it set, everyone loses what it removed. */

@@ -14,10 +14,12 @@
  *       every write ({@code update}) and for {@code application/apply-patch+yaml} ({@code apply}).</li>
  * </ul>
  *
- * <p>Where it differs from kube, knowingly: kube compares an update against the Go zero value of
- * the kind, in which struct fields such as {@code spec} already exist, so its Update entries carry
- * no {@code "."} for them; here every object node a write adds is recorded as added. Ownership
- * and conflicts are the same; only those {@code "."} entries differ. Unknown fields in an applied
+ * <p>Where it differs from kube, knowingly: kube compares an update against typed Go objects, in
+ * which every non-pointer struct exists, so its Update entries carry no {@code "."} for them; here
+ * the built-in schemas name the common ones ({@code spec}, {@code status}, pod templates,
+ * strategies; {@link io.outpost.apiserver.apply.ApplySchema#zeroObjects()}), and a struct not
+ * named there that a write adds is recorded with its {@code "."}. Ownership and conflicts of
+ * fields are the same. Unknown fields in an applied
  * configuration follow {@code fieldValidation} as any body does (kube refuses them from the
  * schema), and a duplicate or key-less element of a map list is 400 Bad Request with the path
  * (kube reports it as "failed to create typed patch object").

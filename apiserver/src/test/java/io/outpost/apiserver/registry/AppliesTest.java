@@ -195,6 +195,32 @@ class AppliesTest {
         }
     }
 
+    @Test
+    void statusAndScaleWritesAreRecordedOnTheirSubresource() {
+        Harness h = new Harness();
+        apply(h, "alice", deployment(2, "nginx:1"), "");
+        Harness.Answer status = h.call("PUT", new Target(Fixtures.DEPLOYMENTS, "default", "web", "status"), "fieldManager=controller",
+                json("{'metadata':{'name':'web'},'status':{'replicas':2}}"));
+        assertThat(status.status()).as(status.body().toString()).isEqualTo(200);
+        JsonNode entry = null;
+        for (JsonNode e : status.body().path("metadata").path("managedFields")) {
+            if (e.path("manager").asString().equals("controller")) {
+                entry = e;
+            }
+        }
+        assertThat(entry).isNotNull();
+        assertThat(entry.path("subresource").asString()).isEqualTo("status");
+        assertThat(entry.path("fieldsV1").toString()).isEqualTo("{\"f:status\":{\"f:replicas\":{}}}");
+
+        ApiResponse scaled = h.registry.handle(Harness.request("PATCH", "fieldManager=hpa", json("{'spec':{'replicas':6}}"),
+                Map.of("content-type", List.of("application/merge-patch+json"))), new Target(Fixtures.DEPLOYMENTS, "default", "web", "scale"));
+        assertThat(scaled.status()).isEqualTo(200);
+        JsonNode after = h.get(Fixtures.DEPLOYMENTS, "default", "web").body();
+        assertThat(managers(after)).contains("hpa/Update");
+        Harness.Answer conflict = apply(h, "alice", deployment(2, "nginx:1"), "");
+        assertThat(conflict.message()).isEqualTo("Apply failed with 1 conflict: conflict with \"hpa\" with subresource \"scale\" using apps/v1: .spec.replicas");
+    }
+
     record Bad(String name, String query, String contentType, String body, int status, String reason, String message) {
         @Override
         public String toString() {
