@@ -109,6 +109,9 @@ public final class FieldManager {
      * @throws ApplyError    for a configuration that cannot be applied
      */
     public ObjectNode apply(Scope scope, ObjectNode live, ObjectNode config, String manager, boolean force) {
+        if (live == null && scope.subresource() != null) {
+            throw new IllegalArgumentException("an apply to a subresource needs the object");
+        }
         checkConfiguration(scope, config);
         String kind = scope.kind();
         String apiVersion = scope.apiVersion();
@@ -180,7 +183,9 @@ public final class FieldManager {
             prune(typed, merged, managed, last.fields());
         }
         Typed.Comparison changes = typed.compare(live, merged);
-        FieldSet changed = changes.modified().copy().union(changes.added());
+        // changes to fields this endpoint resets (status through the object, the rest through status) conflict with nobody
+        FieldSet changed = filtered(scope, changes.modified().copy().union(changes.added()));
+        FieldSet removed = filtered(scope, changes.removed());
         List<Conflicts.Conflict> conflicts = new ArrayList<>();
         for (Map.Entry<Managed.Manager, Managed.Owned> e : managed.entries.entrySet()) {
             if (!e.getKey().equals(applier)) {
@@ -195,7 +200,7 @@ public final class FieldManager {
         for (Map.Entry<Managed.Manager, Managed.Owned> e : managed.entries.entrySet()) {
             if (!e.getKey().equals(applier)) {
                 Managed.Owned o = e.getValue();
-                e.setValue(new Managed.Owned(o.fields().minus(changed).minus(changes.removed()), o.apiVersion(), o.time()));
+                e.setValue(new Managed.Owned(o.fields().minus(changed).minus(removed), o.apiVersion(), o.time()));
             }
         }
         managed.entries.values().removeIf(o -> o.fields().isEmpty());
@@ -288,8 +293,7 @@ public final class FieldManager {
 
     /** Strips what nobody owns, and what this endpoint does not own (kube's reset fields of the status subresource). */
     private static FieldSet filtered(Scope scope, FieldSet fields) {
-        FieldSet out = fields.copy();
-        STRIPPED.forEach(out::remove);
+        FieldSet out = stripped(fields);
         if ("status".equals(scope.subresource())) {
             return out.onlyUnder("f:status");
         }
@@ -299,8 +303,16 @@ public final class FieldManager {
         return out;
     }
 
+    /** Without the paths nobody owns (kube strips them from every entry on every write). */
+    private static FieldSet stripped(FieldSet fields) {
+        FieldSet out = fields.copy();
+        STRIPPED.forEach(out::remove);
+        return out;
+    }
+
     private ObjectNode encoded(Scope scope, ObjectNode object, Managed managed) {
-        managed.entries.replaceAll((m, o) -> new Managed.Owned(filtered(scope, o.fields()), o.apiVersion(), o.time()));
+        managed.entries.replaceAll((m, o) -> new Managed.Owned(stripped(o.fields()), o.apiVersion(), o.time()));
+        managed.entries.values().removeIf(o -> o.fields().isEmpty());
         managed.capUpdaters(MAX_UPDATE_MANAGERS);
         ArrayNode entries = managed.encode();
         ObjectNode meta = object.get("metadata") instanceof ObjectNode m ? m : object.putObject("metadata");

@@ -19,7 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
  * terminating. Then what any write does: defaults, system fields, the stored status kept for
  * kinds with a status subresource, validation. {@code fieldManager} is required, {@code force}
  * takes conflicting fields, {@code dryRun=All} stores nothing, and a resourceVersion in the
- * configuration is a precondition.
+ * configuration is a precondition. An apply to {@code status} changes the status alone, of an
+ * object that must exist.
  *
  * <p>Thread model: as {@link Registry}; the update function may run more than once.
  */
@@ -54,7 +55,8 @@ final class Applies {
         }
         FieldTracking.check(manager, "PatchOptions");
         boolean force = request.param("force").map(v -> TRUE.contains(v.toLowerCase(Locale.ROOT))).orElse(false);
-        FieldManager.Scope scope = tracking.scope(target, null);
+        FieldManager.Scope scope = tracking.scope(target, target.subresource());
+        boolean status = "status".equals(target.subresource());
         Bodies.Body body = bodies.readApply(request.body(), type, options.fieldValidation(), config -> {
             try {
                 FieldManager.checkConfiguration(scope, config);
@@ -64,13 +66,25 @@ final class Applies {
         });
         ObjectNode config = body.object();
         boolean[] created = {false};
-        Versioned result = updates.write(target, true, options.dryRun(), current -> {
+        Versioned result = updates.write(target, !status, options.dryRun(), current -> {
             ObjectNode applied = tracking.apply(target, current == null ? null : current.object(), config, manager, force);
             String name = ObjectMeta.meta(applied).path("name").asString("");
             if (!name.equals(target.name())) {
                 throw ApiException.badRequest("the name of the object (" + name + ") does not match the name on the URL (" + target.name() + ")");
             }
             Creates.checkNamespace(applied, target);
+            if (status) {
+                // kube's status strategy: an apply to status changes the status alone (and who owns it)
+                ObjectNode stored = current.object().deepCopy();
+                Updates.copyField(applied, stored, "status");
+                if (ObjectMeta.meta(applied).has("managedFields")) {
+                    ObjectMeta.meta(stored).set("managedFields", ObjectMeta.meta(applied).get("managedFields"));
+                } else {
+                    ObjectMeta.meta(stored).remove("managedFields");
+                }
+                ApiException.throwIfInvalid(type, target.name(), validation.validateStatusUpdate(type, stored));
+                return stored;
+            }
             validation.applyDefaults(type, applied);
             created[0] = current == null;
             if (current == null) {

@@ -95,7 +95,7 @@ final class FieldTracking {
     /** The live object (null: none) with the configuration applied; a conflict is 409, a bad configuration 400. */
     ObjectNode apply(Target target, ObjectNode live, ObjectNode config, String manager, boolean force) {
         try {
-            return fieldManager.apply(scope(target, null), live, config, manager, force);
+            return fieldManager.apply(scope(target, target.subresource()), live, config, manager, force);
         } catch (ApplyConflict e) {
             List<Statuses.Cause> causes = e.conflicts().stream()
                     .map(c -> new Statuses.Cause("FieldManagerConflict", c.message(), c.field())).toList();

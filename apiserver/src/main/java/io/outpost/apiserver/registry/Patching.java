@@ -76,6 +76,12 @@ final class Patching {
             if (!rv.isEmpty() && !rv.equals(Long.toString(current.revision()))) {
                 throw ApiException.modified(type, target.name());
             }
+            if (target.subresource() != null) {
+                // PATCH on status: kube's status strategy keeps everything but the status
+                ObjectNode stored = current.object().deepCopy();
+                Updates.copyField(updated, stored, "status");
+                return tracking.update(target, target.subresource(), current.object(), stored, manager);
+            }
             if (rules.hasStatus()) {
                 if (current.object().has("status")) {
                     updated.set("status", current.object().get("status").deepCopy());

@@ -173,7 +173,7 @@ final class Updates {
         now.put("generation", generation);
     }
 
-    private static void copyField(ObjectNode from, ObjectNode to, String field) {
+    static void copyField(ObjectNode from, ObjectNode to, String field) {
         if (from.has(field)) {
             to.set(field, from.get(field).deepCopy());
         } else {

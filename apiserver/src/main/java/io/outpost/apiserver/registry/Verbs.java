@@ -64,6 +64,7 @@ final class Verbs {
             case "status" -> switch (method) {
                 case "GET" -> get(target);
                 case "PUT" -> updates.updateStatus(request, target);
+                case "PATCH" -> patching.patch(request, target);
                 default -> Registry.throwing(ApiException.methodNotAllowed(method + " on status"));
             };
             case "scale" -> switch (method) {

@@ -210,6 +210,7 @@ class AppliesTest {
         }
         assertThat(entry).isNotNull();
         assertThat(entry.path("subresource").asString()).isEqualTo("status");
+        assertThat(managers(status.body())).as("a status write leaves the object's owners alone").contains("alice/Apply");
         assertThat(entry.path("fieldsV1").toString()).isEqualTo("{\"f:status\":{\"f:replicas\":{}}}");
 
         ApiResponse scaled = h.registry.handle(Harness.request("PATCH", "fieldManager=hpa", json("{'spec':{'replicas':6}}"),
@@ -219,6 +220,27 @@ class AppliesTest {
         assertThat(managers(after)).contains("hpa/Update");
         Harness.Answer conflict = apply(h, "alice", deployment(2, "nginx:1"), "");
         assertThat(conflict.message()).isEqualTo("Apply failed with 1 conflict: conflict with \"hpa\" with subresource \"scale\" using apps/v1: .spec.replicas");
+    }
+
+    @Test
+    void anApplyToStatusChangesAndOwnsOnlyTheStatus() {
+        Harness h = new Harness();
+        apply(h, "alice", deployment(2, "nginx:1"), "");
+        ApiResponse response = h.registry.handle(Harness.request("PATCH", "fieldManager=controller&force=true",
+                json("{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web'},'spec':{'replicas':9},'status':{'replicas':2}}"),
+                Map.of("content-type", List.of(APPLY))), new Target(Fixtures.DEPLOYMENTS, "default", "web", "status"));
+        JsonNode body = Responses.JSON.readTree(((ApiResponse.Full) response).body());
+        assertThat(response.status()).as(body.toString()).isEqualTo(200);
+        assertThat(body.path("spec").path("replicas").asInt()).as("the spec is not the status endpoint's").isEqualTo(2);
+        assertThat(body.path("status").path("replicas").asInt()).isEqualTo(2);
+        JsonNode entry = body.path("metadata").path("managedFields").get(1);
+        assertThat(entry.path("manager").asString()).isEqualTo("controller");
+        assertThat(entry.path("subresource").asString()).isEqualTo("status");
+        assertThat(entry.path("fieldsV1").toString()).isEqualTo("{\"f:status\":{\"f:replicas\":{}}}");
+        ApiResponse missing = h.registry.handle(Harness.request("PATCH", "fieldManager=controller",
+                json("{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'nope'},'status':{'replicas':2}}"),
+                Map.of("content-type", List.of(APPLY))), new Target(Fixtures.DEPLOYMENTS, "default", "nope", "status"));
+        assertThat(missing.status()).as("no create on apply through status").isEqualTo(404);
     }
 
     record Bad(String name, String query, String contentType, String body, int status, String reason, String message) {
