@@ -154,4 +154,30 @@ class KubectlServerSideApplyTest {
         assertThat(ok(version, "get", "deploy", "api", "-n", ns, "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}").out())
                 .isEqualTo("2 nginx:1.27");
     }
+
+    @ParameterizedTest(name = "kubectl {0}: a service's ports merge by port and protocol, and a port no longer applied goes")
+    @ValueSource(strings = {"1.27", "1.33"})
+    void servicePortsAreAMapList(String version) throws Exception {
+        String ns = "svc-" + version.replace('.', '-');
+        namespace(version, ns);
+        String service = """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: edge, namespace: %s}
+                spec:
+                  selector: {app: %s}
+                  ports:
+                %s""";
+        Path first = file("svc-1-" + version + ".yaml", service.formatted(ns, "one",
+                "  - {name: http, port: 80, targetPort: 8080}\n  - {name: dns, port: 53, protocol: UDP}\n"));
+        Path second = file("svc-2-" + version + ".yaml", service.formatted(ns, "two", "  - {name: http, port: 80, targetPort: 9090}\n"));
+        ok(version, "apply", "--server-side", "-f", first.toString());
+        ok(version, "apply", "--server-side", "-f", second.toString());
+        assertThat(ok(version, "get", "svc", "edge", "-n", ns, "-o",
+                "jsonpath={range .spec.ports[*]}{.port}/{.protocol}->{.targetPort} {end}{.spec.selector}").out())
+                .isEqualTo("80/TCP->9090 {\"app\":\"two\"}");
+        assertThat(ok(version, "get", "svc", "edge", "-n", ns, "--show-managed-fields", "-o",
+                "jsonpath={.metadata.managedFields[0].fieldsV1.f:spec.f:ports}").out())
+                .contains("k:{\\\"port\\\":80,\\\"protocol\\\":\\\"TCP\\\"}");
+    }
 }
