@@ -71,9 +71,16 @@ final class FieldTracking {
         }
     }
 
+    /** Go's {@code unicode.IsPrint}: letters, marks, numbers, punctuation, symbols and the ASCII space. */
     private static boolean printable(int cp) {
-        return cp == ' ' || !Character.isISOControl(cp) && !Character.isWhitespace(cp) && Character.isDefined(cp)
-                && Character.getType(cp) != Character.FORMAT && Character.getType(cp) != Character.PRIVATE_USE;
+        if (cp == ' ') {
+            return true;
+        }
+        return switch (Character.getType(cp)) {
+            case Character.UNASSIGNED, Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE,
+                 Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> false;
+            default -> true;
+        };
     }
 
     FieldManager.Scope scope(Target target, String subresource) {

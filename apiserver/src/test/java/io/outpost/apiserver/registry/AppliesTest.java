@@ -243,6 +243,26 @@ class AppliesTest {
         assertThat(missing.status()).as("no create on apply through status").isEqualTo(404);
     }
 
+    @Test
+    void anApplyIntoAMissingNamespaceIsNotFound() {
+        Harness h = new Harness();
+        ApiResponse response = h.registry.handle(Harness.request("PATCH", "fieldManager=a", deployment(1, "x"),
+                Map.of("content-type", List.of(APPLY))), Target.object(Fixtures.DEPLOYMENTS, "nowhere", "web"));
+        JsonNode body = Responses.JSON.readTree(((ApiResponse.Full) response).body());
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(body.path("message").asString()).isEqualTo("namespaces \"nowhere\" not found");
+    }
+
+    @Test
+    void aConfiguredNullUnsetsAFieldAndTheApplierOwnsIt() {
+        Harness h = new Harness();
+        apply(h, "alice", deployment(2, "nginx:1"), "");
+        Harness.Answer a = apply(h, "alice", json("{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web'},'spec':{'replicas':null,"
+                + "'selector':{'matchLabels':{'app':'web'}},'template':{'metadata':{'labels':{'app':'web'}},'spec':{'containers':[{'name':'app','image':'nginx:1'}]}}}}"), "");
+        assertThat(a.status()).as(a.body().toString()).isEqualTo(200);
+        assertThat(a.body().path("spec").path("replicas").asInt()).as("unset, then defaulted").isEqualTo(1);
+    }
+
     record Bad(String name, String query, String contentType, String body, int status, String reason, String message) {
         @Override
         public String toString() {
@@ -267,6 +287,16 @@ class AppliesTest {
                 new Bad("Duplicate keys in a map list are a bad request", "fieldManager=a", APPLY,
                         json("{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web'},'spec':{'template':{'spec':{'containers':[{'name':'a'},{'name':'a'}]}}}}"),
                         400, "BadRequest", "duplicate entries for key [name=\"a\"]"),
+                new Bad("A field manager of more than 128 bytes is invalid", "fieldManager=" + "m".repeat(129), APPLY, deployment(1, "x"), 422, "Invalid",
+                        "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Too long: may not be more than 128 bytes"),
+                new Bad("A field manager with a control character is invalid", "fieldManager=a\tb", APPLY, deployment(1, "x"), 422, "Invalid",
+                        "invalid character U+0009 (at position 1)"),
+                new Bad("A key-less element of a map list is a bad request", "fieldManager=a", APPLY,
+                        json("{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web'},'spec':{'template':{'spec':{'containers':[{'image':'a'}]}}}}"),
+                        400, "BadRequest", "associative list with keys has an element that omits key field \"name\""),
+                new Bad("Strict field validation refuses an unknown field", "fieldManager=a&fieldValidation=Strict", APPLY,
+                        json("{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web'},'spec':{'replicaz':1}}"),
+                        400, "BadRequest", "unknown field \"spec.replicaz\""),
                 new Bad("force on a merge patch is invalid", "force=true", "application/merge-patch+json", "{}", 422, "Invalid",
                         "force: Forbidden: may not be specified for non-apply patch"),
                 new Bad("An apply as CBOR is an unsupported media type", "fieldManager=a", "application/apply-patch+cbor", "{}", 415,
