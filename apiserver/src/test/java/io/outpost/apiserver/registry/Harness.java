@@ -42,10 +42,20 @@ final class Harness {
 
     /** @param watcherBuffer how many events a watch may have waiting before it is ended */
     Harness(KvStore kv, int watcherBuffer) {
+        this(kv, watcherBuffer, false);
+    }
+
+    /** @param garbageCollector whether deletes leave the collector's finalizers (see RegistryConfig) */
+    Harness(KvStore kv, int watcherBuffer, boolean garbageCollector) {
         this.kv = kv;
         this.registry = new Registry(new RegistryConfig(kv, Fixtures.ALL, clock, new Random(42), finalizers::add,
-                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofMillis(5), 10_000, watcherBuffer));
+                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofMillis(5), 10_000, watcherBuffer, garbageCollector));
         registry.start();
+    }
+
+    /** A harness whose registry runs as if a garbage collector were there. */
+    static Harness withGarbageCollector() {
+        return new Harness(new InMemoryKvStore(new FakeClock()), 1_000, true);
     }
 
     /** The answer and its body as a tree. */
