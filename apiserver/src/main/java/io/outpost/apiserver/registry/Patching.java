@@ -45,8 +45,9 @@ final class Patching {
             throw new ApiException(415, "UnsupportedMediaType",
                     "server-side apply (application/apply-patch+yaml) is not served yet; use a client-side kubectl apply", Statuses.Details.NONE);
         }
+        WriteOptions options = WriteOptions.of(request, "PatchOptions");
         var strategies = BuiltinPatchStrategies.forKind(type.kind().group(), type.kind().kind());
-        Versioned result = updates.write(target, false, current -> {
+        Versioned result = updates.write(target, false, options.dryRun(), current -> {
             JsonNode patched;
             try {
                 patched = Patches.apply(patchType, current.object(), request.body(), strategies);
@@ -74,8 +75,10 @@ final class Patching {
                 }
             }
             Updates.keepSystemFields(type, current.object(), updated);
+            updates.defaultAndValidate(type, updated, current.object());
             return updated;
         });
-        return Responses.object(200, updates.finishDeletion(target, result).object(), type);
+        Versioned answer = options.dryRun() ? result : updates.finishDeletion(target, result);
+        return Responses.object(200, answer.object(), type);
     }
 }

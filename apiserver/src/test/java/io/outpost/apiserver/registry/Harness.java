@@ -105,6 +105,15 @@ final class Harness {
         return call("PUT", Target.object(type, namespace, name), "", json);
     }
 
+    /** A PATCH of {@code contentType} (e.g. {@code application/merge-patch+json}) with {@code query}. */
+    Answer patch(ResourceType type, String namespace, String name, String contentType, String query, String body) {
+        ApiResponse response = registry.handle(request("PATCH", query, body, Map.of("content-type", List.of(contentType))),
+                Target.object(type, namespace, name));
+        JsonNode tree = response instanceof ApiResponse.Full f && f.body().length > 0
+                ? Responses.JSON.readTree(f.body()) : Responses.JSON.nullNode();
+        return new Answer(response.status(), tree, response);
+    }
+
     Answer delete(ResourceType type, String namespace, String name, String json) {
         return call("DELETE", Target.object(type, namespace, name), "", json);
     }
