@@ -1,5 +1,8 @@
 package io.outpost.apiserver.registry;
 
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
 import io.outpost.api.ResourceType;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
@@ -27,9 +30,11 @@ import tools.jackson.databind.node.ObjectNode;
 final class Patching {
 
     private final Updates updates;
+    private final Bodies bodies;
 
-    Patching(Updates updates) {
+    Patching(Updates updates, Bodies bodies) {
         this.updates = updates;
+        this.bodies = bodies;
     }
 
     ApiResponse patch(ApiRequest request, Target target) {
@@ -47,6 +52,7 @@ final class Patching {
         }
         WriteOptions options = WriteOptions.of(request, "PatchOptions");
         var strategies = BuiltinPatchStrategies.forKind(type.kind().group(), type.kind().kind());
+        AtomicReference<List<String>> warnings = new AtomicReference<>(List.of());
         Versioned result = updates.write(target, false, options.dryRun(), current -> {
             JsonNode patched;
             try {
@@ -58,6 +64,7 @@ final class Patching {
                 throw ApiException.badRequest("the patched object is not a JSON object");
             }
             Responses.checkTypeMeta(updated, type);
+            warnings.set(bodies.checkFields(updated, type, options.fieldValidation()).warnings());
             String name = ObjectMeta.meta(updated).path("name").asString("");
             if (!name.equals(target.name())) {
                 throw ApiException.badRequest("the name of the object (" + name + ") does not match the name on the URL ("
@@ -79,6 +86,6 @@ final class Patching {
             return updated;
         });
         Versioned answer = options.dryRun() ? result : updates.finishDeletion(target, result);
-        return Responses.object(200, answer.object(), type);
+        return Responses.withWarnings(Responses.object(200, answer.object(), type), warnings.get());
     }
 }
