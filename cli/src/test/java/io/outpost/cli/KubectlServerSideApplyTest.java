@@ -2,12 +2,7 @@ package io.outpost.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,8 +10,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import io.outpost.testing.Prerequisites;
 
 /**
  * Real kubectl 1.27 and 1.33 doing server-side apply against the whole server in this JVM: two
@@ -31,16 +24,11 @@ class KubectlServerSideApplyTest {
     static Path dir;
 
     static Server server;
-    static Path bin;
+    static Kubectl kubectl;
 
     @BeforeAll
     static void start() throws Exception {
-        String kubectl = Prerequisites.requireBinary("kubectl", "the gcloud SDK's kubectl component");
-        bin = Path.of(kubectl).toRealPath().getParent();
-        for (String version : List.of("1.27", "1.33")) {
-            Prerequisites.require(Files.isExecutable(bin.resolve("kubectl." + version)),
-                    "kubectl." + version + " is not next to " + bin.resolve("kubectl"));
-        }
+        kubectl = Kubectl.find(dir, dir.resolve("data/admin.kubeconfig"));
         server = new Server(new ServerConfig(dir.resolve("data"), new Datastore.Sqlite()).withPort(0));
         server.start();
     }
@@ -52,32 +40,16 @@ class KubectlServerSideApplyTest {
         }
     }
 
-    record Run(int exitCode, String out, String err) {
+    private static Kubectl.Run kubectl(String version, String... args) throws Exception {
+        return kubectl.run(version, args);
     }
 
-    private static Run kubectl(String version, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(bin.resolve("kubectl." + version).toString(),
-                "--kubeconfig", dir.resolve("data/admin.kubeconfig").toString()));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().remove("KUBECONFIG");
-        pb.environment().put("HOME", Files.createDirectories(dir.resolve("home-" + version)).toString());
-        Process p = pb.start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("kubectl %s ends", String.join(" ", args)).isTrue();
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
-    }
-
-    private static Run ok(String version, String... args) throws Exception {
-        Run run = kubectl(version, args);
-        assertThat(run.exitCode()).as("kubectl %s: %s", String.join(" ", args), run.err()).isZero();
-        return run;
+    private static Kubectl.Run ok(String version, String... args) throws Exception {
+        return kubectl.ok(version, args);
     }
 
     private static Path file(String name, String content) throws Exception {
-        return Files.writeString(dir.resolve(name), content);
+        return kubectl.file(name, content);
     }
 
     private static Path deployment(String name, String ns, int replicas, String image) throws Exception {
@@ -117,7 +89,7 @@ class KubectlServerSideApplyTest {
         assertThat(managers(version, ns, "web")).isEqualTo("kubectl/Apply");
 
         Path scaled = deployment("web", ns, 4, "nginx:1.25");
-        Run conflict = kubectl(version, "apply", "--server-side", "--field-manager=ops", "-f", scaled.toString());
+        Kubectl.Run conflict = kubectl(version, "apply", "--server-side", "--field-manager=ops", "-f", scaled.toString());
         assertThat(conflict.exitCode()).isNotZero();
         assertThat(conflict.err()).contains("Apply failed with 1 conflict: conflict with \"kubectl\": .spec.replicas");
         assertThat(ok(version, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("2");
@@ -126,7 +98,7 @@ class KubectlServerSideApplyTest {
         assertThat(ok(version, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("4");
         assertThat(managers(version, ns, "web")).contains("kubectl/Apply", "ops/Apply");
 
-        Run dryRun = ok(version, "apply", "--server-side", "--dry-run=server", "--force-conflicts", "-f",
+        Kubectl.Run dryRun = ok(version, "apply", "--server-side", "--dry-run=server", "--force-conflicts", "-f",
                 deployment("web", ns, 7, "nginx:1.26").toString());
         assertThat(dryRun.out()).contains("serverside-applied (server dry run)");
         assertThat(ok(version, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("4");
@@ -140,7 +112,7 @@ class KubectlServerSideApplyTest {
         assertThat(ok(version, "apply", "-f", deployment("api", ns, 1, "nginx:1.25").toString()).out()).contains("deployment.apps/api created");
         assertThat(managers(version, ns, "api")).isEqualTo("kubectl-client-side-apply/Update");
 
-        Run taken = ok(version, "apply", "--server-side", "-f", deployment("api", ns, 3, "nginx:1.26").toString());
+        Kubectl.Run taken = ok(version, "apply", "--server-side", "-f", deployment("api", ns, 3, "nginx:1.26").toString());
         assertThat(taken.out()).contains("deployment.apps/api serverside-applied");
         assertThat(ok(version, "get", "deploy", "api", "-n", ns, "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}").out())
                 .isEqualTo("3 nginx:1.26");

@@ -1,5 +1,8 @@
 package io.outpost.apiserver.registry;
 
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
 import io.outpost.api.ResourceType;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
@@ -29,11 +32,13 @@ import tools.jackson.databind.node.ObjectNode;
 final class Patching {
 
     private final Updates updates;
+    private final Bodies bodies;
     private final Applies applies;
     private final FieldTracking tracking;
 
-    Patching(Updates updates, Applies applies, FieldTracking tracking) {
+    Patching(Updates updates, Bodies bodies, Applies applies, FieldTracking tracking) {
         this.updates = updates;
+        this.bodies = bodies;
         this.applies = applies;
         this.tracking = tracking;
     }
@@ -56,6 +61,7 @@ final class Patching {
         }
         String manager = FieldTracking.manager(request, "PatchOptions");
         var strategies = BuiltinPatchStrategies.forKind(type.kind().group(), type.kind().kind());
+        AtomicReference<List<String>> warnings = new AtomicReference<>(List.of());
         Versioned result = updates.write(target, false, options.dryRun(), current -> {
             JsonNode patched;
             try {
@@ -67,6 +73,7 @@ final class Patching {
                 throw ApiException.badRequest("the patched object is not a JSON object");
             }
             Responses.checkTypeMeta(updated, type);
+            warnings.set(bodies.checkFields(updated, type, options.fieldValidation()).warnings());
             String name = ObjectMeta.meta(updated).path("name").asString("");
             if (!name.equals(target.name())) {
                 throw ApiException.badRequest("the name of the object (" + name + ") does not match the name on the URL ("
@@ -80,6 +87,7 @@ final class Patching {
                 // PATCH on status: kube's status strategy keeps everything but the status
                 ObjectNode stored = current.object().deepCopy();
                 Updates.copyField(updated, stored, "status");
+                updates.validateStatus(type, stored);
                 return tracking.update(target, target.subresource(), current.object(), stored, manager);
             }
             if (rules.hasStatus()) {
@@ -90,8 +98,10 @@ final class Patching {
                 }
             }
             Updates.keepSystemFields(type, current.object(), updated);
+            updates.defaultAndValidate(type, updated, current.object());
             return tracking.update(target, null, current.object(), updated, manager);
         });
-        return Responses.object(200, options.dryRun() ? result.object() : updates.finishDeletion(target, result).object(), type);
+        Versioned answer = options.dryRun() ? result : updates.finishDeletion(target, result);
+        return Responses.withWarnings(Responses.object(200, answer.object(), type), warnings.get());
     }
 }

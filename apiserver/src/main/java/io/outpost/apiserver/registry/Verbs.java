@@ -44,7 +44,7 @@ final class Verbs {
         this.scales = new Scales(store, updates, tracking);
         this.bindings = new Bindings(updates, config);
         this.applies = new Applies(updates, creates, namespaces, bodies, validation, tracking);
-        this.patching = new Patching(updates, applies, tracking);
+        this.patching = new Patching(updates, bodies, applies, tracking);
     }
 
     ApiResponse get(Target target) {

@@ -50,9 +50,9 @@ record WriteOptions(boolean dryRun, FieldValidation fieldValidation) {
         return invalid(optionsKind, field, "FieldValueNotSupported", "Unsupported value: \"" + value + "\": supported values: " + supported);
     }
 
-    /** 422 Invalid on an options kind: {@code PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: ...}. */
-    static ApiException invalid(String optionsKind, String field, String causeReason, String body) {
+    /** A 422 on the request's options ({@code CreateOptions}, {@code DeleteOptions}, ...) with one cause. */
+    static ApiException invalid(String optionsKind, String field, String reason, String body) {
         return new ApiException(422, "Invalid", optionsKind + ".meta.k8s.io \"\" is invalid: " + field + ": " + body,
-                new Statuses.Details("", "meta.k8s.io", optionsKind, List.of(new Statuses.Cause(causeReason, body, field))));
+                new Statuses.Details("", "meta.k8s.io", optionsKind, List.of(new Statuses.Cause(reason, body, field))));
     }
 }
