@@ -109,13 +109,28 @@ class KubectlServerSideApplyTest {
     void clientSideThenServerSide(String version) throws Exception {
         String ns = "migrate-" + version.replace('.', '-');
         namespace(version, ns);
-        assertThat(ok(version, "apply", "-f", deployment("api", ns, 1, "nginx:1.25").toString()).out()).contains("deployment.apps/api created");
+        Path withSidecar = file("api-sidecar-" + version + ".yaml", """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: api, namespace: %s}
+                spec:
+                  replicas: 1
+                  selector: {matchLabels: {app: api}}
+                  template:
+                    metadata: {labels: {app: api}}
+                    spec:
+                      containers:
+                      - {name: app, image: "nginx:1.25"}
+                      - {name: sidecar, image: busybox}
+                """.formatted(ns));
+        assertThat(ok(version, "apply", "-f", withSidecar.toString()).out()).contains("deployment.apps/api created");
         assertThat(managers(version, ns, "api")).isEqualTo("kubectl-client-side-apply/Update");
 
         Kubectl.Run taken = ok(version, "apply", "--server-side", "-f", deployment("api", ns, 3, "nginx:1.26").toString());
         assertThat(taken.out()).contains("deployment.apps/api serverside-applied");
-        assertThat(ok(version, "get", "deploy", "api", "-n", ns, "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}").out())
-                .isEqualTo("3 nginx:1.26");
+        assertThat(ok(version, "get", "deploy", "api", "-n", ns, "-o",
+                "jsonpath={.spec.replicas} {.spec.template.spec.containers[*].name} {.spec.template.spec.containers[0].image}").out())
+                .as("once kubectl owns the client-side fields, the sidecar it no longer applies goes").isEqualTo("3 app nginx:1.26");
         assertThat(managers(version, ns, "api")).as("kubectl moved the client-side fields to its Apply entry")
                 .contains("kubectl/Apply").doesNotContain("kubectl-client-side-apply");
         assertThat(ok(version, "get", "deploy", "api", "-n", ns, "-o",

@@ -263,6 +263,15 @@ class AppliesTest {
         assertThat(a.body().path("spec").path("replicas").asInt()).as("unset, then defaulted").isEqualTo(1);
     }
 
+    @Test
+    void reapplyingTheSameConfigurationWritesNothing() {
+        Harness h = new Harness();
+        String rv = apply(h, "alice", deployment(2, "nginx:1"), "").rv();
+        Harness.Answer again = apply(h, "alice", deployment(2, "nginx:1"), "");
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.rv()).isEqualTo(rv);
+    }
+
     record Bad(String name, String query, String contentType, String body, int status, String reason, String message) {
         @Override
         public String toString() {
