@@ -6,9 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -44,11 +42,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class FieldManager {
 
-    public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+    public static final String LAST_APPLIED = LastApplied.ANNOTATION;
     /** kube's {@code DefaultMaxUpdateManagers}. */
     static final int MAX_UPDATE_MANAGERS = 10;
-    /** kube's total annotation size limit ({@code TotalAnnotationSizeLimitB}). */
-    private static final int ANNOTATIONS_LIMIT = 256 * 1024;
     /** The manager that owns an untracked object's fields at its first apply. */
     private static final String BEFORE_FIRST_APPLY = "before-first-apply";
     /** The paths nobody owns (kube's {@code stripMetaManager}): identity and server-set metadata. */
@@ -137,7 +133,7 @@ public final class FieldManager {
         } catch (Conflicts conflicts) {
             List<Conflicts.Conflict> remaining = conflicts.list;
             if (manager.equals("kubectl")) {
-                FieldSet allowed = allowedByLastApplied(typed, before);
+                FieldSet allowed = LastApplied.allowedConflicts(typed, before);
                 remaining = remaining.stream().filter(c -> !allowed.has(c.path())).toList();
             }
             if (!remaining.isEmpty()) {
@@ -147,8 +143,8 @@ public final class FieldManager {
             attempt = managed.copy();
             result = applyOnce(scope, typed, attempt, before, config, applier, true);
         }
-        if (manager.equals("kubectl") && !result.path("metadata").path("annotations").path(LAST_APPLIED).asString("").isEmpty()) {
-            setLastApplied(result, lastApplied(config));
+        if (manager.equals("kubectl")) {
+            LastApplied.follow(result, config);
         }
         return encoded(scope, result, attempt);
     }
@@ -322,64 +318,6 @@ public final class FieldManager {
             meta.set("managedFields", entries);
         }
         return object;
-    }
-
-    /**
-     * The fields kubectl's client-side apply may hand over without a conflict: those in the
-     * last-applied annotation whose live value still is what was last applied (kube's
-     * {@code allowedConflictsFromLastApplied}).
-     */
-    private static FieldSet allowedByLastApplied(Typed typed, ObjectNode live) {
-        String text = live.path("metadata").path("annotations").path(LAST_APPLIED).asString("");
-        if (text.isEmpty()) {
-            return new FieldSet();
-        }
-        try {
-            if (!(JSON.readTree(text) instanceof ObjectNode lastApplied)) {
-                return new FieldSet();
-            }
-            return typed.fieldSet(lastApplied, false).minus(typed.compare(lastApplied, live).modified());
-        } catch (JacksonException | ApplyError e) {
-            return new FieldSet();
-        }
-    }
-
-    /** The applied configuration without the annotation, as Go's JSON encoder writes a map: keys sorted, a newline after. */
-    private static String lastApplied(ObjectNode config) {
-        ObjectNode copy = config.deepCopy();
-        if (copy.path("metadata").get("annotations") instanceof ObjectNode annotations) {
-            annotations.remove(LAST_APPLIED);
-        }
-        return JSON.writeValueAsString(sorted(copy)) + "\n";
-    }
-
-    private static JsonNode sorted(JsonNode node) {
-        if (node instanceof ObjectNode object) {
-            TreeMap<String, JsonNode> fields = new TreeMap<>();
-            object.properties().forEach(e -> fields.put(e.getKey(), sorted(e.getValue())));
-            ObjectNode out = JSON.createObjectNode();
-            fields.forEach(out::set);
-            return out;
-        }
-        if (node instanceof ArrayNode array) {
-            ArrayNode out = JSON.createArrayNode();
-            array.forEach(item -> out.add(sorted(item)));
-            return out;
-        }
-        return node;
-    }
-
-    /** kube's {@code setLastApplied}: dropped instead when the annotations would pass their size limit. */
-    private static void setLastApplied(ObjectNode object, String value) {
-        ObjectNode annotations = ((ObjectNode) object.get("metadata")).withObjectProperty("annotations");
-        annotations.put(LAST_APPLIED, value);
-        long size = 0;
-        for (Map.Entry<String, JsonNode> e : annotations.properties()) {
-            size += e.getKey().length() + e.getValue().asString("").length();
-        }
-        if (size > ANNOTATIONS_LIMIT) {
-            annotations.remove(LAST_APPLIED);
-        }
     }
 
     private static ObjectNode withoutManagedFields(ObjectNode object) {
