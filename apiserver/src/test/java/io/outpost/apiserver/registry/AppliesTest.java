@@ -272,6 +272,19 @@ class AppliesTest {
         assertThat(again.rv()).isEqualTo(rv);
     }
 
+    @Test
+    void aClusterScopedObjectIsCreatedByApply() {
+        Harness h = new Harness();
+        ApiResponse response = h.registry.handle(Harness.request("PATCH", "fieldManager=kubectl",
+                json("{'apiVersion':'v1','kind':'Namespace','metadata':{'name':'edge','labels':{'tier':'edge'}}}"),
+                Map.of("content-type", List.of(APPLY))), Target.object(Fixtures.NAMESPACES, null, "edge"));
+        JsonNode body = Responses.JSON.readTree(((ApiResponse.Full) response).body());
+        assertThat(response.status()).as(body.toString()).isEqualTo(201);
+        assertThat(body.path("status").path("phase").asString()).isEqualTo("Active");
+        assertThat(body.path("metadata").path("managedFields").get(0).path("fieldsV1").toString())
+                .isEqualTo("{\"f:metadata\":{\"f:labels\":{\"f:tier\":{}}}}");
+    }
+
     record Bad(String name, String query, String contentType, String body, int status, String reason, String message) {
         @Override
         public String toString() {
