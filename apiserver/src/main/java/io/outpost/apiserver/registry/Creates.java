@@ -69,10 +69,11 @@ final class Creates {
         }
         for (int attempt = 0; ; attempt++) {
             String chosen = name.isEmpty() ? generateName + randomSuffix() : name;
-            ObjectNode prepared = object.deepCopy();
-            ObjectMeta.meta(prepared).put("name", chosen);
-            prepare(prepared, type);
-            ObjectNode candidate = tracking.update(target, null, null, prepared, manager);
+            ObjectNode named = object.deepCopy();
+            ObjectMeta.meta(named).put("name", chosen);
+            // kube records the creator's fields before PrepareForCreate: what the server sets is nobody's
+            ObjectNode candidate = tracking.update(target, null, null, named, manager);
+            prepare(candidate, type);
             ApiException.throwIfInvalid(type, chosen, validation.validateCreate(type, candidate));
             String key = type.key(target.namespace(), checkName(type, chosen));
             if (options.dryRun()) {

@@ -66,9 +66,8 @@ final class Updates {
                     namespaces.checkCreate(type, target.namespace(), target.name());
                 }
                 created[0] = true;
-                ObjectNode prepared = body.deepCopy();
-                creates.prepare(prepared, type);
-                ObjectNode fresh = tracking.update(target, null, null, prepared, manager);
+                ObjectNode fresh = tracking.update(target, null, null, body.deepCopy(), manager);
+                creates.prepare(fresh, type);
                 ApiException.throwIfInvalid(type, target.name(), validation.validateCreate(type, fresh));
                 return fresh;
             }
