@@ -43,6 +43,14 @@ final class CelTypes implements CelTypeProvider {
 
     private final Map<String, StructType> structs = new LinkedHashMap<>();
 
+    /**
+     * The CEL type of the resource root: its properties plus apiVersion, kind and metadata, which
+     * every custom object has whether the schema names them or not (kube's same view of the root).
+     */
+    CelType rootType(Schema s) {
+        return s.type.equals("object") && s.additionalProperties == null ? struct(s, "Object", true) : typeOf(s, "Object");
+    }
+
     /** The CEL type of a schema node, registering the struct types it needs under {@code name}. */
     CelType typeOf(Schema s, String name) {
         if (s.intOrString) {
@@ -67,20 +75,23 @@ final class CelTypes implements CelTypeProvider {
                     // preserved unknown fields or an empty object: any map
                     return MapType.create(SimpleType.STRING, SimpleType.DYN);
                 }
-                return struct(s, name);
+                return struct(s, name, false);
             default:
                 return SimpleType.DYN;
         }
     }
 
-    private StructType struct(Schema s, String name) {
+    private StructType struct(Schema s, String name, boolean root) {
         Map<String, CelType> fields = new LinkedHashMap<>();
-        if (s.embeddedResource) {
+        if (s.embeddedResource || root) {
             fields.put("apiVersion", SimpleType.STRING);
             fields.put("kind", SimpleType.STRING);
             fields.put("metadata", MapType.create(SimpleType.STRING, SimpleType.DYN));
         }
         for (Map.Entry<String, Schema> e : s.properties.entrySet()) {
+            if (root && e.getKey().equals("metadata")) {
+                continue; // the root's metadata is ObjectMeta, whatever the schema restricts
+            }
             escape(e.getKey()).ifPresent(field -> fields.put(field, typeOf(e.getValue(), name + "." + field)));
         }
         StructType t = StructType.create(name, ImmutableSet.copyOf(fields.keySet()), f -> Optional.ofNullable(fields.get(f)));
@@ -108,19 +119,28 @@ final class CelTypes implements CelTypeProvider {
         return IDENT.matches(escaped) ? Optional.of(escaped) : Optional.empty();
     }
 
+    /** The value CEL evaluates for the whole object, typed by {@link #rootType}. */
+    static Object rootValue(JsonNode v, Schema s) {
+        return value(v, s, true);
+    }
+
     /** The value CEL evaluates for a JSON value under a schema node. */
     static Object value(JsonNode v, Schema s) {
+        return value(v, s, false);
+    }
+
+    private static Object value(JsonNode v, Schema s, boolean root) {
         if (v == null || v.isNull()) {
             return com.google.protobuf.NullValue.NULL_VALUE;
         }
         if (v.isObject()) {
-            boolean struct = s != null && s.additionalProperties == null && (!s.properties.isEmpty() || s.embeddedResource);
+            boolean struct = s != null && s.additionalProperties == null && (!s.properties.isEmpty() || s.embeddedResource || root);
             Map<String, Object> out = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> e : v.properties()) {
                 if (struct) {
                     Schema p = s.properties.get(e.getKey());
                     Optional<String> field = escape(e.getKey());
-                    if (field.isPresent() && (p != null || isResourceField(s, e.getKey()))) {
+                    if (field.isPresent() && (p != null || ((root || s.embeddedResource) && isResourceField(e.getKey())))) {
                         out.put(field.get(), value(e.getValue(), p));
                     }
                 } else {
@@ -148,7 +168,7 @@ final class CelTypes implements CelTypeProvider {
         return v.doubleValue();
     }
 
-    private static boolean isResourceField(Schema s, String key) {
-        return s.embeddedResource && (key.equals("apiVersion") || key.equals("kind") || key.equals("metadata"));
+    private static boolean isResourceField(String key) {
+        return key.equals("apiVersion") || key.equals("kind") || key.equals("metadata");
     }
 }

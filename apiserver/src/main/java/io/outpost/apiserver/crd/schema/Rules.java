@@ -64,14 +64,12 @@ final class Rules {
     }
 
     private final Map<Schema, List<Rule>> byNode;
+    /** The resource root, whose self also has apiVersion, kind and metadata. */
+    private final Schema root;
 
-    private Rules(Map<Schema, List<Rule>> byNode) {
+    private Rules(Map<Schema, List<Rule>> byNode, Schema root) {
         this.byNode = byNode;
-    }
-
-    /** A schema without rules. */
-    static Rules none() {
-        return new Rules(Map.of());
+        this.root = root;
     }
 
     boolean isEmpty() {
@@ -85,13 +83,13 @@ final class Rules {
     static Rules compile(Schema root, String path, List<FieldError> errs) {
         Map<Schema, List<Rule>> byNode = new IdentityHashMap<>();
         compile(root, path, "", null, byNode, errs);
-        return new Rules(byNode);
+        return new Rules(byNode, root);
     }
 
     private static void compile(Schema s, String path, String typeName, String uncorrelatable,
                                 Map<Schema, List<Rule>> byNode, List<FieldError> errs) {
         if (!s.validations.isEmpty()) {
-            List<Rule> rules = compileNode(s, path, typeName.isEmpty() ? "Object" : "Object" + typeName, uncorrelatable, errs);
+            List<Rule> rules = compileNode(s, path, typeName.isEmpty() ? "Object" : "Object" + typeName, typeName.isEmpty(), uncorrelatable, errs);
             if (!rules.isEmpty()) {
                 byNode.put(s, rules);
             }
@@ -108,11 +106,12 @@ final class Rules {
         }
     }
 
-    private static List<Rule> compileNode(Schema s, String path, String typeName, String uncorrelatable, List<FieldError> errs) {
+    private static List<Rule> compileNode(Schema s, String path, String typeName, boolean resourceRoot, String uncorrelatable,
+                                          List<FieldError> errs) {
         String base = Paths.child(path, "x-kubernetes-validations");
         List<Rule> out = new ArrayList<>();
         CelTypes types = new CelTypes();
-        CelType selfType = types.typeOf(s, typeName);
+        CelType selfType = resourceRoot ? types.rootType(s) : types.typeOf(s, typeName);
         for (int i = 0; i < s.validations.size(); i++) {
             JsonNode decl = s.validations.get(i);
             String at = Paths.index(base, i);
@@ -320,12 +319,16 @@ final class Rules {
             return;
         }
         Map<String, Object> vars = new HashMap<>();
-        vars.put("self", CelTypes.value(v, s));
+        boolean atRoot = s == root;
+        vars.put("self", atRoot ? CelTypes.rootValue(v, s) : CelTypes.value(v, s));
         if (r.transition) {
-            Object oldValue = old == null ? null : CelTypes.value(old, s);
+            Object oldValue = old == null ? null : atRoot ? CelTypes.rootValue(old, s) : CelTypes.value(old, s);
             vars.put("oldSelf", r.optionalOldSelf ? Optional.ofNullable(oldValue) : oldValue);
         }
         String errPath = r.fieldPath.isEmpty() ? path : FieldPaths.append(path, r.fieldPath);
+        if (errPath.isEmpty()) {
+            errPath = "<nil>"; // kube's String() of the root's nil field.Path
+        }
         String type = s.type;
         Object result;
         try {
