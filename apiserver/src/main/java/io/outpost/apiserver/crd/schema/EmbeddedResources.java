@@ -93,16 +93,21 @@ final class EmbeddedResources {
     }
 
     /**
-     * kube's objectmeta.Coerce with dropInvalidFields for an embedded object: unknown ObjectMeta
-     * fields and fields of the wrong JSON type are removed; their paths are added to {@code pruned}.
+     * kube's objectmeta.Coerce: unknown ObjectMeta fields are removed and their paths added to
+     * {@code pruned}. Below the root (dropInvalidFields) fields of the wrong JSON type go too; at
+     * the root they stay, for the registry's metadata validation to refuse.
      */
     static void coerceMetadata(ObjectNode x, String path, List<String> pruned) {
+        boolean root = path.isEmpty();
         JsonNode meta = x.get("metadata");
         if (meta == null) {
             return;
         }
         String metaPath = Paths.child(path, "metadata");
         if (!meta.isObject()) {
+            if (root) {
+                return;
+            }
             x.remove("metadata");
             pruned.add(metaPath);
             return;
@@ -110,7 +115,7 @@ final class EmbeddedResources {
         ObjectNode m = (ObjectNode) meta;
         for (String field : List.copyOf(m.propertyNames())) {
             JsonNode v = m.get(field);
-            boolean keep = OBJECT_META_FIELDS.contains(field) && typeFits(field, v);
+            boolean keep = OBJECT_META_FIELDS.contains(field) && (root || typeFits(field, v));
             if (!keep) {
                 m.remove(field);
                 pruned.add(Paths.child(metaPath, field));

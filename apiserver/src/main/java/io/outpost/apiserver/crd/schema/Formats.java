@@ -80,9 +80,11 @@ final class Formats {
         return n.equals("datetime") ? "date-time" : n;
     }
 
+    /** strfmt's IsURI is Go's url.Parse succeeding: lenient, so only unparseable text fails. */
     private static boolean uri(String s) {
         try {
-            return new URI(s).isAbsolute() || !s.isEmpty();
+            new URI(s);
+            return true;
         } catch (URISyntaxException e) {
             return false;
         }

@@ -10,8 +10,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * kube's {@code apiserver/schema/pruning}: removes every field the schema does not specify,
  * unless an {@code x-kubernetes-preserve-unknown-fields} or {@code additionalProperties} keeps it.
- * apiVersion, kind and metadata of the resource root and of embedded resources are kept (metadata
- * is ObjectMeta: the root's is the registry's to check, an embedded one is coerced here). The paths
+ * apiVersion, kind and metadata of the resource root and of embedded resources are kept, metadata
+ * coerced to ObjectMeta's fields ({@link EmbeddedResources#coerceMetadata}). The paths
  * of what was removed are returned, for fieldValidation=Strict/Warn ({@code unknown field "spec.foo"}).
  */
 final class Pruner {
@@ -58,9 +58,7 @@ final class Pruner {
                 continue;
             }
             if (resourceRoot && k.equals("metadata")) {
-                if (!path.isEmpty()) {
-                    EmbeddedResources.coerceMetadata(o, path, pruned);
-                }
+                EmbeddedResources.coerceMetadata(o, path, pruned);
                 continue;
             }
             Schema p = s == null ? null : s.properties.get(k);

@@ -255,9 +255,14 @@ final class Rules {
 
     /** Evaluates every rule on {@code value}; {@code old} is the previous object on an update, else null. */
     List<FieldError> validate(Schema root, JsonNode value, JsonNode old) {
+        return validateAt(root, value, old, "");
+    }
+
+    /** Evaluates the rules of {@code s} and below on a value at {@code path} (a default, say). */
+    List<FieldError> validateAt(Schema s, JsonNode value, JsonNode old, String path) {
         List<FieldError> errs = new ArrayList<>();
         if (!byNode.isEmpty()) {
-            walk(root, value, old, "", new Budget(), errs);
+            walk(s, value, old, path, new Budget(), errs);
         }
         return errs;
     }

@@ -84,6 +84,9 @@ class PruneAndDefaultTest {
                         head + "spec: {template: {apiVersion: v1, kind: Pod, metadata: {name: p, bogus: 1, labels: {a: b}}, spec: {image: x, y: 1}}}",
                         head + "spec: {replicas: 1, mode: fast, note: hi, template: {apiVersion: v1, kind: Pod, metadata: {name: p, labels: {a: b}}, spec: {image: x}}}",
                         List.of("spec.template.metadata.bogus", "spec.template.spec.y")),
+                new Case("Unknown fields of the root's metadata are pruned and reported",
+                        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, labels: {a: b}, color: red}\nspec: {}",
+                        head + "spec: {replicas: 1, mode: fast, note: hi}", List.of("metadata.color")),
                 new Case("Status is preserved as it is", head + "spec: {}\nstatus: {anything: [1, 2]}",
                         head + "spec: {replicas: 1, mode: fast, note: hi}\nstatus: {anything: [1, 2]}", List.of()));
     }

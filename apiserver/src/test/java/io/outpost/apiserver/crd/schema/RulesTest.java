@@ -78,6 +78,22 @@ class RulesTest {
     }
 
     @Test
+    void defaultsMustPassTheRulesToo() {
+        String schema = """
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    default: {replicas: 20}
+                    x-kubernetes-validations: [{rule: 'self.replicas <= 10', message: at most ten}]
+                    properties:
+                      replicas: {type: integer}
+                """;
+        assertThat(CustomSchema.check(Yaml.tree(schema), P)).extracting(FieldError::message).containsExactly(
+                P + ".properties[spec].default: Invalid value: \"object\": at most ten");
+    }
+
+    @Test
     void transitionRulesAreRefusedWhereOldValuesCannotBeCorrelated() {
         String schema = """
                 type: object
