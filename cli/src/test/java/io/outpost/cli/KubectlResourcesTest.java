@@ -281,4 +281,38 @@ class KubectlResourcesTest {
         assertThat(ok(version, "get", "configmap", "c", "-n", ns, "-o", "jsonpath={.metadata.creationTimestamp}").out())
                 .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
     }
+
+    @ParameterizedTest(name = "kubectl {0}: a finalizer holds a deletion until it is removed; dry runs and cascades are accepted")
+    @ValueSource(strings = {"1.27", "1.33"})
+    void aFinalizerHoldsADeletionUntilRemoved(String version) throws Exception {
+        String ns = "fin-" + version.replace('.', '-');
+        createNamespace(version, ns);
+        Path manifest = file("held-" + version + ".yaml", """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: held, namespace: %s, finalizers: [example.com/keep]}
+                """.formatted(ns));
+        ok(version, "create", "-f", manifest.toString());
+
+        assertThat(ok(version, "delete", "configmap", "held", "-n", ns, "--dry-run=server").out()).contains("(server dry run)");
+        assertThat(ok(version, "get", "configmap", "held", "-n", ns, "-o", "jsonpath={.metadata.deletionTimestamp}").out()).isEmpty();
+
+        ok(version, "delete", "configmap", "held", "-n", ns, "--wait=false");
+        assertThat(ok(version, "get", "configmap", "held", "-n", ns, "-o", "jsonpath={.metadata.deletionTimestamp}").out())
+                .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        Run more = kubectl(version, "patch", "configmap", "held", "-n", ns, "--type=json",
+                "-p", "[{\"op\":\"add\",\"path\":\"/metadata/finalizers/-\",\"value\":\"example.com/more\"}]");
+        assertThat(more.exitCode()).isNotZero();
+        assertThat(more.err()).contains("no new finalizers can be added if the object is being deleted");
+
+        ok(version, "patch", "configmap", "held", "-n", ns, "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}");
+        Run gone = kubectl(version, "get", "configmap", "held", "-n", ns);
+        assertThat(gone.exitCode()).isNotZero();
+        assertThat(gone.err()).contains("configmaps \"held\" not found");
+
+        // Without a garbage collector in this server, a cascade policy is accepted and the object goes at once.
+        createConfigMap(version, ns, "orphaned");
+        assertThat(ok(version, "delete", "configmap", "orphaned", "-n", ns, "--cascade=orphan").out()).contains("deleted");
+        assertThat(kubectl(version, "get", "configmap", "orphaned", "-n", ns).exitCode()).isNotZero();
+    }
 }

@@ -59,6 +59,19 @@ final class Bodies {
             problems.addAll(tree.problems());
         }
         Responses.checkTypeMeta(object, type);
+        return checkFields(object, type, validation, problems);
+    }
+
+    /**
+     * {@code fieldValidation} on an object tree that did not come from a body as it is, such as
+     * the result of a patch: unknown fields are an error under Strict, else removed (and a
+     * warning under Warn).
+     */
+    Body checkFields(ObjectNode object, ResourceType type, WriteOptions.FieldValidation validation) {
+        return checkFields(object, type, validation, new ArrayList<>());
+    }
+
+    private Body checkFields(ObjectNode object, ResourceType type, WriteOptions.FieldValidation validation, List<FieldProblem> problems) {
         Optional<? extends Class<?>> typed = KindClasses.of(type.kind());
         if (typed.isPresent()) {
             try {

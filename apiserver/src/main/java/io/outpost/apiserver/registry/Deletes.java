@@ -29,8 +29,11 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>An object with finalizers is kept with a deletionTimestamp until they are removed.</li>
  *   <li>A removed object is answered as {@code Status Success} (pods and services: the object).</li>
  *   <li>Namespaces go through {@link NamespaceLifecycle}.</li>
- *   <li>{@code propagationPolicy} is accepted and not yet acted on: the garbage collector is a
- *       controller that does not exist yet.</li>
+ *   <li>{@code propagationPolicy} (or the deprecated {@code orphanDependents}) puts the
+ *       garbage collector's finalizer on the object ({@link Propagation}) when the registry runs
+ *       with a collector; without one they are checked and have no effect, as in kube-apiserver
+ *       with the collector disabled.</li>
+ *   <li>{@code dryRun=All} answers what the delete would do and changes nothing.</li>
  * </ul>
  *
  * Thread model: as {@link Registry}; the keep-instead function may run more than once.
@@ -50,9 +53,14 @@ final class Deletes {
         this.namespaces = namespaces;
     }
 
-    /** Parsed {@code DeleteOptions}; {@code gracePeriodSeconds} null when not given. */
-    record Options(Long gracePeriodSeconds, Preconditions preconditions) {
-        static final Options DEFAULT = new Options(null, Preconditions.NONE);
+    /**
+     * Parsed {@code DeleteOptions}, from the body and the query (the query wins, as kube's
+     * parameter codec decodes it over the body). {@code gracePeriodSeconds} and
+     * {@code propagation} are null when not given; {@code orphanDependents} (deprecated) is folded
+     * into {@code propagation}.
+     */
+    record Options(Long gracePeriodSeconds, Preconditions preconditions, Propagation propagation, boolean dryRun) {
+        static final Options DEFAULT = new Options(null, Preconditions.NONE, null, false);
 
         static Options from(ApiRequest request) {
             ObjectNode body = Responses.optionalBody(request);
@@ -69,7 +77,47 @@ final class Deletes {
                 grace = 1L; // kube: a negative grace period means "as soon as possible", i.e. 1 second
             }
             ObjectNode pre = body.path("preconditions") instanceof ObjectNode p ? p : body.objectNode();
-            return new Options(grace, new Preconditions(textOrNull(pre, "uid"), textOrNull(pre, "resourceVersion")));
+            Preconditions preconditions = new Preconditions(textOrNull(pre, "uid"), textOrNull(pre, "resourceVersion"));
+            return new Options(grace, preconditions, propagation(request, body), dryRun(request, body));
+        }
+
+        /** kube's {@code ValidateDeleteOptions} on the two ways of asking for a policy. */
+        private static Propagation propagation(ApiRequest request, ObjectNode body) {
+            String policy = request.param("propagationPolicy").orElse(textOrNull(body, "propagationPolicy"));
+            String orphan = request.param("orphanDependents")
+                    .orElse(body.path("orphanDependents").isBoolean() ? body.path("orphanDependents").asString() : null);
+            if (policy != null && orphan != null) {
+                throw WriteOptions.invalid("DeleteOptions", "propagationPolicy", "FieldValueInvalid",
+                        "Invalid value: \"" + policy + "\": orphanDependents and deletionPropagation cannot be both set");
+            }
+            if (orphan != null) {
+                return switch (orphan) {
+                    case "true" -> Propagation.ORPHAN;
+                    case "false" -> Propagation.BACKGROUND;
+                    default -> throw ApiException.badRequest("orphanDependents must be true or false, not \"" + orphan + "\"");
+                };
+            }
+            if (policy == null) {
+                return null;
+            }
+            Propagation parsed = Propagation.parse(policy);
+            if (parsed == null) {
+                throw WriteOptions.invalid("DeleteOptions", "propagationPolicy", "FieldValueNotSupported",
+                        "Unsupported value: \"" + policy + "\": supported values: " + Propagation.supported());
+            }
+            return parsed;
+        }
+
+        private static boolean dryRun(ApiRequest request, ObjectNode body) {
+            List<String> values = new java.util.ArrayList<>(request.params("dryRun"));
+            body.path("dryRun").forEach(v -> values.add(v.asString("")));
+            for (String value : values) {
+                if (!value.equals("All")) {
+                    throw WriteOptions.invalid("DeleteOptions", "dryRun", "FieldValueNotSupported",
+                            "Unsupported value: \"" + value + "\": supported values: \"All\"");
+                }
+            }
+            return !values.isEmpty();
         }
 
         private static String textOrNull(ObjectNode node, String field) {
@@ -80,7 +128,7 @@ final class Deletes {
     ApiResponse delete(ApiRequest request, Target target) {
         Options options = Options.from(request);
         if (new KindRules(target.type()).isCore("namespaces")) {
-            return Responses.object(200, namespaces.delete(target, options.preconditions()).object(), target.type());
+            return Responses.object(200, namespaces.delete(target, options.preconditions(), options.dryRun()).object(), target.type());
         }
         return answer(target.type(), delete(target, options));
     }
@@ -95,7 +143,7 @@ final class Deletes {
             Target one = Target.object(type, ObjectMeta.namespace(v.object()), ObjectMeta.name(v.object()));
             try {
                 ObjectStore.Deletion d = new KindRules(type).isCore("namespaces")
-                        ? new ObjectStore.Deletion(namespaces.delete(one, options.preconditions()), false)
+                        ? new ObjectStore.Deletion(namespaces.delete(one, options.preconditions(), options.dryRun()), false)
                         : delete(one, options);
                 items.add(ObjectMeta.withTypeMeta(d.object().object(), type));
             } catch (ApiException e) {
@@ -111,7 +159,9 @@ final class Deletes {
     ObjectStore.Deletion delete(Target target, Options options) {
         KindRules rules = new KindRules(target.type());
         try {
-            return store.delete(target.key(), options.preconditions(), current -> keepInstead(rules, current, options));
+            return options.dryRun()
+                    ? store.previewDelete(target.key(), options.preconditions(), current -> keepInstead(rules, current, options))
+                    : store.delete(target.key(), options.preconditions(), current -> keepInstead(rules, current, options));
         } catch (StoreException | PreconditionFailed e) {
             throw StoreErrors.toApi(e, target.type(), target.name());
         }
@@ -130,6 +180,12 @@ final class Deletes {
     private ObjectNode keepInstead(KindRules rules, ObjectNode current, Options options) {
         Instant now = config.clock().instant();
         ObjectNode meta = ObjectMeta.meta(current);
+        if (config.garbageCollector()) {
+            List<String> finalizers = Propagation.finalizersFor(current, options.propagation());
+            if (finalizers != null) {
+                Propagation.setFinalizers(current, finalizers);
+            }
+        }
         long grace = rules.gracefulDelete() ? podGrace(current, options) : 0;
         if (grace > 0) {
             Instant until = now.plusSeconds(grace);

@@ -2,6 +2,7 @@ package io.outpost.apiserver.registry;
 
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import io.outpost.api.ResourceType;
 import io.outpost.apiserver.storage.ObjectStore;
@@ -85,25 +86,34 @@ final class NamespaceLifecycle {
 
     /** Marks the namespace Terminating and starts its finalizer; answers the namespace as it now is. */
     Versioned delete(Target target, Preconditions preconditions) {
+        return delete(target, preconditions, false);
+    }
+
+    /** As {@link #delete(Target, Preconditions)}; a dry run answers the Terminating namespace and changes nothing. */
+    Versioned delete(Target target, Preconditions preconditions, boolean dryRun) {
         String name = target.name();
         if (UNDELETABLE.contains(name)) {
             throw ApiException.forbidden(namespaces, name, "this namespace may not be deleted");
         }
+        UnaryOperator<ObjectNode> terminating = current -> {
+            ObjectNode meta = ObjectMeta.meta(current);
+            if (!meta.hasNonNull("deletionTimestamp")) {
+                meta.put("deletionTimestamp", ObjectMeta.timestamp(config.clock().instant()));
+                meta.put("deletionGracePeriodSeconds", 0);
+            }
+            current.withObjectProperty("status").put("phase", "Terminating");
+            return current;
+        };
         ObjectStore.Deletion marked;
         try {
-            marked = store.delete(namespaces.key(null, name), preconditions, current -> {
-                ObjectNode meta = ObjectMeta.meta(current);
-                if (!meta.hasNonNull("deletionTimestamp")) {
-                    meta.put("deletionTimestamp", ObjectMeta.timestamp(config.clock().instant()));
-                    meta.put("deletionGracePeriodSeconds", 0);
-                }
-                current.withObjectProperty("status").put("phase", "Terminating");
-                return current;
-            });
+            String key = namespaces.key(null, name);
+            marked = dryRun ? store.previewDelete(key, preconditions, terminating) : store.delete(key, preconditions, terminating);
         } catch (StoreException | PreconditionFailed e) {
             throw StoreErrors.toApi(e, namespaces, name);
         }
-        config.finalizers().execute(() -> finalizeNamespace(name));
+        if (!dryRun) {
+            config.finalizers().execute(() -> finalizeNamespace(name));
+        }
         return marked.object();
     }
 

@@ -1,5 +1,8 @@
 package io.outpost.apiserver.registry;
 
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
 import io.outpost.api.ResourceType;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
@@ -27,9 +30,11 @@ import tools.jackson.databind.node.ObjectNode;
 final class Patching {
 
     private final Updates updates;
+    private final Bodies bodies;
 
-    Patching(Updates updates) {
+    Patching(Updates updates, Bodies bodies) {
         this.updates = updates;
+        this.bodies = bodies;
     }
 
     ApiResponse patch(ApiRequest request, Target target) {
@@ -45,8 +50,10 @@ final class Patching {
             throw new ApiException(415, "UnsupportedMediaType",
                     "server-side apply (application/apply-patch+yaml) is not served yet; use a client-side kubectl apply", Statuses.Details.NONE);
         }
+        WriteOptions options = WriteOptions.of(request, "PatchOptions");
         var strategies = BuiltinPatchStrategies.forKind(type.kind().group(), type.kind().kind());
-        Versioned result = updates.write(target, false, current -> {
+        AtomicReference<List<String>> warnings = new AtomicReference<>(List.of());
+        Versioned result = updates.write(target, false, options.dryRun(), current -> {
             JsonNode patched;
             try {
                 patched = Patches.apply(patchType, current.object(), request.body(), strategies);
@@ -57,6 +64,7 @@ final class Patching {
                 throw ApiException.badRequest("the patched object is not a JSON object");
             }
             Responses.checkTypeMeta(updated, type);
+            warnings.set(bodies.checkFields(updated, type, options.fieldValidation()).warnings());
             String name = ObjectMeta.meta(updated).path("name").asString("");
             if (!name.equals(target.name())) {
                 throw ApiException.badRequest("the name of the object (" + name + ") does not match the name on the URL ("
@@ -74,8 +82,10 @@ final class Patching {
                 }
             }
             Updates.keepSystemFields(type, current.object(), updated);
+            updates.defaultAndValidate(type, updated, current.object());
             return updated;
         });
-        return Responses.object(200, updates.finishDeletion(target, result).object(), type);
+        Versioned answer = options.dryRun() ? result : updates.finishDeletion(target, result);
+        return Responses.withWarnings(Responses.object(200, answer.object(), type), warnings.get());
     }
 }

@@ -28,10 +28,14 @@ import io.outpost.store.KvStore;
  *                           that resume from a resourceVersion
  * @param watcherBuffer      how many events one watch may have waiting before it is closed for
  *                           falling behind (its client re-watches)
+ * @param garbageCollector   whether a garbage collector runs against this registry: deletes then
+ *                           leave the {@code orphan} and {@code foregroundDeletion} finalizers for
+ *                           it to act on (see {@link Propagation}); without one they would never go
  */
 public record RegistryConfig(KvStore store, List<ResourceType> types, Clock clock, RandomGenerator random,
                              Executor finalizers, Duration minRequestTimeout, Duration bookmarkPeriod,
-                             Duration watchPollInterval, int watchCacheEvents, int watcherBuffer) {
+                             Duration watchPollInterval, int watchCacheEvents, int watcherBuffer,
+                             boolean garbageCollector) {
 
     public RegistryConfig {
         types = List.copyOf(types);
@@ -45,13 +49,19 @@ public record RegistryConfig(KvStore store, List<ResourceType> types, Clock cloc
     }
 
     /**
-     * Production defaults: the system clock, a secure random, the finalizer on a virtual thread, a
+     * Production defaults: no garbage collector yet, the system clock, a secure random, the finalizer on a virtual thread, a
      * ring of 10,000 events per resource and 1,000 waiting events per watch (a buffer holds
      * references to events the cache's ring holds anyway).
      */
     public static RegistryConfig defaults(KvStore store, List<ResourceType> types) {
         return new RegistryConfig(store, types, Clock.systemUTC(), new java.security.SecureRandom(),
                 Thread.ofVirtual().name("namespace-finalizer")::start,
-                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofSeconds(1), 10_000, 1_000);
+                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofSeconds(1), 10_000, 1_000, false);
+    }
+
+    /** This configuration with or without a garbage collector. */
+    public RegistryConfig withGarbageCollector(boolean enabled) {
+        return new RegistryConfig(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod,
+                watchPollInterval, watchCacheEvents, watcherBuffer, enabled);
     }
 }

@@ -143,6 +143,15 @@ final class Updates {
         }
     }
 
+    /**
+     * The update half of a patch: the patched object is defaulted (kube decodes it into the typed
+     * object, which defaults) and validated against the current one; 422 when invalid.
+     */
+    void defaultAndValidate(ResourceType type, ObjectNode updated, ObjectNode current) {
+        validation.applyDefaults(type, updated);
+        ApiException.throwIfInvalid(type, ObjectMeta.name(updated), validation.validateUpdate(type, updated, current));
+    }
+
     /** What a client may not change through an update; a different uid is a failed precondition. */
     static void keepSystemFields(ResourceType type, ObjectNode current, ObjectNode updated) {
         ObjectNode was = ObjectMeta.meta(current);

@@ -39,7 +39,7 @@ final class Verbs {
         this.watches = new Watches(caches, config);
         this.scales = new Scales(store, updates);
         this.bindings = new Bindings(updates, config);
-        this.patching = new Patching(updates);
+        this.patching = new Patching(updates, bodies);
     }
 
     ApiResponse get(Target target) {

@@ -33,7 +33,7 @@ record WriteOptions(boolean dryRun, FieldValidation fieldValidation) {
     static WriteOptions of(ApiRequest request, String optionsKind) {
         for (String value : request.params("dryRun")) {
             if (!value.equals("All")) {
-                throw invalid(optionsKind, "dryRun", value, "\"All\"");
+                throw unsupported(optionsKind, "dryRun", value, "\"All\"");
             }
         }
         String directive = request.param("fieldValidation").orElse("");
@@ -41,14 +41,18 @@ record WriteOptions(boolean dryRun, FieldValidation fieldValidation) {
             case "", "Warn" -> FieldValidation.WARN;
             case "Strict" -> FieldValidation.STRICT;
             case "Ignore" -> FieldValidation.IGNORE;
-            default -> throw invalid(optionsKind, "fieldValidation", directive, "\"Ignore\", \"Strict\", \"Warn\"");
+            default -> throw unsupported(optionsKind, "fieldValidation", directive, "\"Ignore\", \"Strict\", \"Warn\"");
         };
         return new WriteOptions(!request.params("dryRun").isEmpty(), fieldValidation);
     }
 
-    private static ApiException invalid(String optionsKind, String field, String value, String supported) {
-        String body = "Unsupported value: \"" + value + "\": supported values: " + supported;
+    private static ApiException unsupported(String optionsKind, String field, String value, String supported) {
+        return invalid(optionsKind, field, "FieldValueNotSupported", "Unsupported value: \"" + value + "\": supported values: " + supported);
+    }
+
+    /** A 422 on the request's options ({@code CreateOptions}, {@code DeleteOptions}, ...) with one cause. */
+    static ApiException invalid(String optionsKind, String field, String reason, String body) {
         return new ApiException(422, "Invalid", optionsKind + ".meta.k8s.io \"\" is invalid: " + field + ": " + body,
-                new Statuses.Details("", "meta.k8s.io", optionsKind, List.of(new Statuses.Cause("FieldValueNotSupported", body, field))));
+                new Statuses.Details("", "meta.k8s.io", optionsKind, List.of(new Statuses.Cause(reason, body, field))));
     }
 }

@@ -145,6 +145,17 @@ public final class ObjectStore {
         throw new StoreException.Unavailable("too many concurrent writers on " + key + "; try again");
     }
 
+    /**
+     * What {@link #delete} would do now, without writing: the dry run of a delete. The object kept
+     * instead keeps the current resourceVersion, as kube's dry-run storage answers.
+     */
+    public Deletion previewDelete(String key, Preconditions preconditions, UnaryOperator<ObjectNode> keepInstead) {
+        Versioned current = get(key).orElseThrow(() -> new StoreException.NotFound(key));
+        checkPreconditions(preconditions, current);
+        ObjectNode kept = keepInstead.apply(copy(current).object());
+        return kept == null ? new Deletion(current, true) : new Deletion(new Versioned(key, kept, current.revision()), false);
+    }
+
     /** A page of the objects under {@code prefix}; see {@link RangeRequest}. */
     public Page list(String prefix, String startKey, int limit, long revision) {
         RangeResult result = kv.range(new RangeRequest(prefix, startKey, limit, revision));

@@ -41,6 +41,7 @@ public final class Validation {
     public List<FieldError> validateUpdate(ResourceType type, ObjectNode object, ObjectNode old) {
         KindStrategy strategy = strategies.forKind(type.kind());
         List<FieldError> errs = new ArrayList<>(MetadataValidation.validate(object.path("metadata"), type.namespaced(), strategy.nameRule()));
+        errs.addAll(MetadataValidation.validateUpdate(object.path("metadata"), old.path("metadata")));
         errs.addAll(strategy.validateUpdate(object, old));
         return errs;
     }

@@ -42,10 +42,20 @@ final class Harness {
 
     /** @param watcherBuffer how many events a watch may have waiting before it is ended */
     Harness(KvStore kv, int watcherBuffer) {
+        this(kv, watcherBuffer, false);
+    }
+
+    /** @param garbageCollector whether deletes leave the collector's finalizers (see RegistryConfig) */
+    Harness(KvStore kv, int watcherBuffer, boolean garbageCollector) {
         this.kv = kv;
         this.registry = new Registry(new RegistryConfig(kv, Fixtures.ALL, clock, new Random(42), finalizers::add,
-                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofMillis(5), 10_000, watcherBuffer));
+                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofMillis(5), 10_000, watcherBuffer, garbageCollector));
         registry.start();
+    }
+
+    /** A harness whose registry runs as if a garbage collector were there. */
+    static Harness withGarbageCollector() {
+        return new Harness(new InMemoryKvStore(new FakeClock()), 1_000, true);
     }
 
     /** The answer and its body as a tree. */
@@ -93,6 +103,15 @@ final class Harness {
 
     Answer put(ResourceType type, String namespace, String name, String json) {
         return call("PUT", Target.object(type, namespace, name), "", json);
+    }
+
+    /** A PATCH of {@code contentType} (e.g. {@code application/merge-patch+json}) with {@code query}. */
+    Answer patch(ResourceType type, String namespace, String name, String contentType, String query, String body) {
+        ApiResponse response = registry.handle(request("PATCH", query, body, Map.of("content-type", List.of(contentType))),
+                Target.object(type, namespace, name));
+        JsonNode tree = response instanceof ApiResponse.Full f && f.body().length > 0
+                ? Responses.JSON.readTree(f.body()) : Responses.JSON.nullNode();
+        return new Answer(response.status(), tree, response);
     }
 
     Answer delete(ResourceType type, String namespace, String name, String json) {

@@ -111,4 +111,29 @@ class UpdatesTest {
         assertThat(a.body().path("metadata").path("creationTimestamp")).isEqualTo(created.body().path("metadata").path("creationTimestamp"));
         assertThat(a.body().path("metadata").path("uid")).isEqualTo(created.body().path("metadata").path("uid"));
     }
+
+    @Test
+    void aPatchIsDefaultedAndValidatedLikeAnUpdateAndAnInvalidOneStoresNothing() {
+        Harness h = new Harness();
+        String rv = h.create(Fixtures.DEPLOYMENTS, "default", json("{'metadata':{'name':'d'},'spec':{'selector':{'matchLabels':{'a':'b'}},"
+                + "'template':{'metadata':{'labels':{'a':'b'}},'spec':{'containers':[{'name':'c','image':'i'}]}}}}")).rv();
+        Harness.Answer negative = h.patch(Fixtures.DEPLOYMENTS, "default", "d", "application/merge-patch+json", "",
+                json("{'spec':{'replicas':-1}}"));
+        assertThat(negative.status()).isEqualTo(422);
+        assertThat(negative.message()).contains("spec.replicas");
+        assertThat(h.get(Fixtures.DEPLOYMENTS, "default", "d").rv()).isEqualTo(rv);
+
+        Harness.Answer dryRun = h.patch(Fixtures.DEPLOYMENTS, "default", "d", "application/merge-patch+json", "dryRun=All",
+                json("{'spec':{'replicas':5}}"));
+        assertThat(dryRun.status()).isEqualTo(200);
+        assertThat(dryRun.body().path("spec").path("replicas").asInt()).isEqualTo(5);
+        assertThat(h.get(Fixtures.DEPLOYMENTS, "default", "d").body().path("spec").path("replicas").asInt()).isEqualTo(1);
+
+        // A container added by a patch gets the defaults a created one gets.
+        Harness.Answer added = h.patch(Fixtures.DEPLOYMENTS, "default", "d", "application/json-patch+json", "",
+                json("[{'op':'add','path':'/spec/template/spec/containers/-','value':{'name':'side','image':'j:1'}}]"));
+        assertThat(added.status()).isEqualTo(200);
+        assertThat(added.body().path("spec").path("template").path("spec").path("containers").get(1).path("imagePullPolicy").asString())
+                .isEqualTo("IfNotPresent");
+    }
 }

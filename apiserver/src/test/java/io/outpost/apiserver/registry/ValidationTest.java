@@ -194,4 +194,19 @@ class ValidationTest {
         }
     }
 
+    @ParameterizedTest(name = "a patch: {0}")
+    @MethodSource("fieldValidation")
+    void unknownFieldsAPatchBringsFollowFieldValidation(FieldCase c) {
+        Harness h = new Harness();
+        String rv = h.create(Fixtures.PODS, "default", json("{'metadata':{'name':'p'},'spec':{" + C + "}}")).rv();
+        Harness.Answer a = h.patch(Fixtures.PODS, "default", "p", "application/merge-patch+json", c.query(),
+                json("{'metadata':{'labels':{'a':'b'}},'spec':{'foo':1}}"));
+        assertThat(a.status()).as(a.body().toString()).isEqualTo(c.status() == 201 ? 200 : c.status());
+        assertThat(a.message()).isEqualTo(c.message());
+        assertThat(a.response().headers().get("Warning")).isEqualTo(c.warning());
+        Harness.Answer stored = h.get(Fixtures.PODS, "default", "p");
+        assertThat(stored.body().path("spec").has("foo")).isFalse();
+        assertThat(stored.rv().equals(rv)).isEqualTo(!c.stored());
+    }
+
 }

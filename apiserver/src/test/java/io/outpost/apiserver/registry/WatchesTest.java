@@ -177,6 +177,9 @@ class WatchesTest {
         h.list(Fixtures.CONFIGMAPS, "default", "resourceVersion=0"); // opens the cache
         String rv = cm("a", "");
         cm("b", "");
+        try (WatchClient caughtUp = watch("default", "resourceVersion=" + rv)) {
+            assertThat(summary(caughtUp.next())).isEqualTo("ADDED b"); // the cache holds b before the store forgets it
+        }
         h.kv.compact(h.kv.currentRevision());
         try (WatchClient w = watch("default", "resourceVersion=" + rv)) {
             assertThat(summary(w.next())).isEqualTo("ADDED b");
