@@ -22,6 +22,8 @@ import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import io.outpost.apiserver.cel.CelEnvironment;
+import io.outpost.apiserver.cel.KubernetesLibrary;
 import io.outpost.apiserver.validation.FieldError;
 import tools.jackson.databind.JsonNode;
 
@@ -33,10 +35,11 @@ import tools.jackson.databind.JsonNode;
  * map values and the items of {@code x-kubernetes-list-type: map} lists correlate; other list items
  * do not), or always with {@code optionalOldSelf: true}, where oldSelf is an optional.
  *
- * <p>CEL is Google's cel-java (dev.cel) with the strings and optional extensions. This class is the
- * only place that knows it: when the shared {@code io.outpost.apiserver.cel} package (with kube's
- * quantity/url/ip/cidr libraries and static cost estimation) lands, the environment built in
- * {@link #environment} is what switches to it.
+ * <p>CEL is Google's cel-java (dev.cel) with the libraries of the shared {@code io.outpost.apiserver.cel}
+ * package (optionals, strings, sets, regex, and Kubernetes' quantity/url/ip/cidr/lists/regex
+ * functions). That package's {@code CelEnvironment} declares every variable {@code dyn}; CRD rules
+ * need self typed by the schema (so that {@code self.nmae} fails when the CRD is written, as in
+ * kube), hence this class builds its own environment over the same libraries.
  *
  * <p>Cost: kube estimates each rule's worst-case cost statically; cel-java has no estimator, so the
  * bound is enforced at run time instead: every evaluated expression node costs one unit, a rule
@@ -55,6 +58,8 @@ final class Rules {
     private static final List<String> REASONS = List.of("FieldValueInvalid", "FieldValueForbidden", "FieldValueRequired", "FieldValueDuplicate");
     private static final CelOptions OPTIONS = CelOptions.current()
             .enableOptionalSyntax(true)
+            .enableHeterogeneousNumericComparisons(true)
+            .maxExpressionCodePointSize(CelEnvironment.MAX_EXPRESSION_LENGTH)
             .comprehensionMaxIterations(MAX_ITERATIONS)
             .build();
 
@@ -190,18 +195,21 @@ final class Rules {
         return out;
     }
 
-    /** The CEL environment of one schema node: self, and oldSelf for transition rules. */
+    /**
+     * The CEL environment of one schema node: self and oldSelf typed by the schema, the libraries of
+     * {@link CelEnvironment} (the shared package's dyn-typed environment) and Kubernetes' own
+     * functions from {@link KubernetesLibrary}.
+     */
     private static Cel environment(CelTypes types, CelType selfType, CelType oldSelfType) {
         var builder = CelFactory.standardCelBuilder()
                 .setOptions(OPTIONS)
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                 .setTypeProvider(types)
-                .addCompilerLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.lists(), CelExtensions.sets(OPTIONS))
-                .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.lists(), CelExtensions.sets(OPTIONS))
-                .addVar("self", selfType);
-        if (oldSelfType != null) {
-            builder.addVar("oldSelf", oldSelfType);
-        }
+                .addCompilerLibraries(CelExtensions.optional(), CelExtensions.strings(), CelExtensions.sets(OPTIONS), CelExtensions.regex())
+                .addRuntimeLibraries(CelExtensions.optional(), CelExtensions.strings(), CelExtensions.sets(OPTIONS), CelExtensions.regex())
+                .addVar("self", selfType)
+                .addVar("oldSelf", oldSelfType);
+        KubernetesLibrary.install(builder);
         return builder.build();
     }
 
