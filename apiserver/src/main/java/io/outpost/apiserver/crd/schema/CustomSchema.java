@@ -94,11 +94,13 @@ public final class CustomSchema {
     }
 
     /**
-     * The errors of an updated object; {@code old} (null on create) feeds transition rules. CEL rules
-     * run only when the value validations pass, so that they see values of the declared types.
+     * The errors of an updated object; {@code old} (null on create) feeds transition rules, and on an
+     * update values unchanged from {@code old} are not validated again (kube's validation
+     * ratcheting). CEL rules run only when the value validations pass, so that they see values of
+     * the declared types.
      */
     public List<FieldError> validateUpdate(ObjectNode object, ObjectNode old) {
-        List<FieldError> errs = ValueValidator.validate(schema, object, "");
+        List<FieldError> errs = ValueValidator.validate(schema, object, old, "");
         if (errs.isEmpty()) {
             return rules.validate(schema, object, old);
         }

@@ -283,8 +283,13 @@ final class Rules {
             old = null;
         }
         List<Rule> rules = byNode.get(s);
+        // ratcheting: a value unchanged from the old object is not re-validated, except by transition rules
+        boolean unchanged = old != null && ValueValidator.same(v, old);
         if (rules != null) {
             for (Rule r : rules) {
+                if (unchanged && !r.transition) {
+                    continue;
+                }
                 evaluate(r, s, v, old, path, budget, errs);
                 if (budget.exhausted) {
                     return;
@@ -302,7 +307,7 @@ final class Rules {
             Map<JsonNode, JsonNode> oldByKey = "map".equals(s.listType) && old != null && old.isArray() ? index(s, old) : Map.of();
             for (int i = 0; i < v.size(); i++) {
                 JsonNode item = v.get(i);
-                JsonNode oldItem = oldByKey.isEmpty() ? null : oldByKey.get(key(s, item));
+                JsonNode oldItem = oldByKey.isEmpty() || !item.isObject() ? null : oldByKey.get(key(s, item));
                 walk(s.items, item, oldItem, Paths.index(path, i), budget, errs);
             }
         }
@@ -311,20 +316,15 @@ final class Rules {
     private static Map<JsonNode, JsonNode> index(Schema s, JsonNode list) {
         Map<JsonNode, JsonNode> out = new HashMap<>();
         for (JsonNode item : list) {
-            out.putIfAbsent(key(s, item), item);
+            if (item.isObject()) {
+                out.putIfAbsent(key(s, item), item);
+            }
         }
         return out;
     }
 
     private static JsonNode key(Schema s, JsonNode item) {
-        var key = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        for (String k : s.listMapKeys) {
-            JsonNode kv = item.get(k);
-            if (kv != null) {
-                key.set(k, ValueValidator.canonical(kv));
-            }
-        }
-        return key;
+        return ValueValidator.canonical(ValueValidator.mapKey(s, item));
     }
 
     private void evaluate(Rule r, Schema s, JsonNode v, JsonNode old, String path, Budget budget, List<FieldError> errs) {

@@ -37,13 +37,26 @@ final class ValueValidator {
 
     /** All errors of {@code value} at {@code path} (kube's spelling: {@code spec.items[0].name}). */
     static List<FieldError> validate(Schema s, JsonNode value, String path) {
+        return validate(s, value, null, path);
+    }
+
+    /**
+     * All errors of an updated value, with kube's validation ratcheting (CRDValidationRatcheting, on
+     * by default since 1.30): a value equal to the old object's value at the same place (object
+     * properties and map values by key, map-list items by their keys) is not validated again, so
+     * an object made invalid by a schema change can still be updated elsewhere.
+     */
+    static List<FieldError> validate(Schema s, JsonNode value, JsonNode old, String path) {
         List<FieldError> errs = new ArrayList<>();
-        validate(s, value, path, errs, true);
+        validate(s, value, old, path, errs, true);
         return errs;
     }
 
-    private static void validate(Schema s, JsonNode v, String path, List<FieldError> errs, boolean structural) {
+    private static void validate(Schema s, JsonNode v, JsonNode old, String path, List<FieldError> errs, boolean structural) {
         if (v == null || v.isMissingNode()) {
+            return;
+        }
+        if (old != null && !old.isMissingNode() && same(v, old)) {
             return;
         }
         if (v.isNull()) {
@@ -65,12 +78,12 @@ final class ValueValidator {
             errs.add(FieldError.notSupported(path, v, s.enumValues.stream().map(ValueValidator::enumText).toList()));
         }
         if (v.isArray()) {
-            validateArray(s, v, path, errs);
+            validateArray(s, v, old, path, errs);
         } else if (v.isObject()) {
-            validateObject(s, (ObjectNode) v, path, errs);
+            validateObject(s, (ObjectNode) v, old, path, errs);
         }
         for (Schema sub : s.allOf) {
-            validate(sub, v, path, errs, false);
+            validate(sub, v, null, path, errs, false);
         }
         if (!s.anyOf.isEmpty() && s.anyOf.stream().noneMatch(sub -> validate(sub, v, path).isEmpty())) {
             errs.add(FieldError.invalid(path, v, quoted(path) + " must validate at least one schema (anyOf)"));
@@ -123,7 +136,7 @@ final class ValueValidator {
         }
     }
 
-    private static void validateArray(Schema s, JsonNode v, String path, List<FieldError> errs) {
+    private static void validateArray(Schema s, JsonNode v, JsonNode old, String path, List<FieldError> errs) {
         int size = v.size();
         if (s.maxItems != null && size > s.maxItems) {
             errs.add(FieldError.tooMany(path, size, s.maxItems));
@@ -142,8 +155,11 @@ final class ValueValidator {
             }
         }
         if (s.items != null) {
+            Map<JsonNode, JsonNode> oldByKey = "map".equals(s.listType) && old != null && old.isArray() ? byKey(s, old) : Map.of();
             for (int i = 0; i < size; i++) {
-                validate(s.items, v.get(i), Paths.index(path, i), errs, true);
+                JsonNode item = v.get(i);
+                JsonNode oldItem = oldByKey.isEmpty() || !item.isObject() ? null : oldByKey.get(canonical(mapKey(s, item)));
+                validate(s.items, item, oldItem, Paths.index(path, i), errs, true);
             }
         }
         listUniqueness(s, v, path, errs);
@@ -165,16 +181,7 @@ final class ValueValidator {
                 if (!item.isObject()) {
                     continue;
                 }
-                ObjectNode key = JsonNodeFactory.instance.objectNode();
-                for (String k : s.listMapKeys) {
-                    JsonNode kv = item.get(k);
-                    if (kv == null && s.items != null && s.items.properties.containsKey(k)) {
-                        kv = s.items.properties.get(k).defaultValue;
-                    }
-                    if (kv != null) {
-                        key.set(k, kv);
-                    }
-                }
+                ObjectNode key = mapKey(s, item);
                 if (!seen.add(canonical(key))) {
                     errs.add(FieldError.duplicate(Paths.index(path, i), key));
                 }
@@ -182,7 +189,32 @@ final class ValueValidator {
         }
     }
 
-    private static void validateObject(Schema s, ObjectNode v, String path, List<FieldError> errs) {
+    /** The key fields of a map-list item (a missing key takes its default), as an object. */
+    static ObjectNode mapKey(Schema s, JsonNode item) {
+        ObjectNode key = JsonNodeFactory.instance.objectNode();
+        for (String k : s.listMapKeys) {
+            JsonNode kv = item.get(k);
+            if (kv == null && s.items != null && s.items.properties.containsKey(k)) {
+                kv = s.items.properties.get(k).defaultValue;
+            }
+            if (kv != null) {
+                key.set(k, kv);
+            }
+        }
+        return key;
+    }
+
+    private static Map<JsonNode, JsonNode> byKey(Schema s, JsonNode list) {
+        Map<JsonNode, JsonNode> out = new java.util.HashMap<>();
+        for (JsonNode item : list) {
+            if (item.isObject()) {
+                out.putIfAbsent(canonical(mapKey(s, item)), item);
+            }
+        }
+        return out;
+    }
+
+    private static void validateObject(Schema s, ObjectNode v, JsonNode old, String path, List<FieldError> errs) {
         for (String r : s.required) {
             if (!v.has(r)) {
                 errs.add(FieldError.required(Paths.child(path, r), ""));
@@ -198,7 +230,8 @@ final class ValueValidator {
         for (Map.Entry<String, JsonNode> e : v.properties()) {
             Schema p = s.property(e.getKey());
             if (p != null) {
-                validate(p, e.getValue(), Paths.child(path, e.getKey()), errs, true);
+                JsonNode oldValue = old == null || !old.isObject() ? null : old.get(e.getKey());
+                validate(p, e.getValue(), oldValue, Paths.child(path, e.getKey()), errs, true);
             }
         }
         if (s.embeddedResource) {

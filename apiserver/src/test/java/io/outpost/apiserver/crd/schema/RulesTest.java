@@ -197,6 +197,16 @@ class RulesTest {
     }
 
     @Test
+    void rulesAreNotRerunOnUnchangedValuesButTransitionRulesAre() {
+        CustomSchema schema = CustomSchema.compile(Yaml.tree(schema(
+                "[{rule: 'self.replicas < 10', message: below ten}, {rule: 'self.replicas <= oldSelf.replicas', message: no growth}]")));
+        ObjectNode old = Yaml.object("{spec: {replicas: 12}}");
+        assertThat(schema.validateUpdate(Yaml.object("{spec: {replicas: 12}}"), old)).isEmpty();
+        assertThat(schema.validateUpdate(Yaml.object("{spec: {replicas: 13}}"), old)).extracting(FieldError::message)
+                .containsExactly("spec: Invalid value: \"object\": below ten", "spec: Invalid value: \"object\": no growth");
+    }
+
+    @Test
     void rulesDoNotRunOnValuesOfTheWrongType() {
         CustomSchema schema = CustomSchema.compile(Yaml.tree(schema("[{rule: 'self.replicas > 0'}]")));
         ObjectNode object = Yaml.object("{spec: {replicas: many}}");

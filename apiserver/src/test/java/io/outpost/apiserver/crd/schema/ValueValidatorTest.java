@@ -169,6 +169,20 @@ class ValueValidatorTest {
     }
 
     @org.junit.jupiter.api.Test
+    void anUpdateDoesNotRevalidateUnchangedValues() {
+        // stored before the schema got stricter: replicas 12 and a too-long name stay as they were
+        var old = Yaml.object("{metadata: {name: w}, spec: {replicas: 12, name: abcdefg, ports: [{port: 80, name: toolong-but-fine}]}}");
+        var sameValues = Yaml.object("{metadata: {name: w}, spec: {replicas: 12, name: abcdefg, color: red, ports: [{port: 80, name: toolong-but-fine}]}}");
+        var changedValue = Yaml.object("{metadata: {name: w}, spec: {replicas: 13, name: abcdefg}}");
+        assertThat(SCHEMA.validateUpdate(sameValues, old)).isEmpty();
+        assertThat(SCHEMA.validateUpdate(changedValue, old)).extracting(FieldError::message)
+                .containsExactly("spec.replicas: Invalid value: 13: spec.replicas in body should be less than or equal to 10");
+        assertThat(SCHEMA.validate(sameValues)).extracting(FieldError::message).containsExactlyInAnyOrder(
+                "spec.replicas: Invalid value: 12: spec.replicas in body should be less than or equal to 10",
+                "spec.name: Too long: may not be more than 5 bytes");
+    }
+
+    @org.junit.jupiter.api.Test
     void theRootsMetadataNameIsValidatedAgainstTheSchema() {
         var object = Yaml.object("{apiVersion: example.com/v1, kind: Widget, metadata: {name: much-too-long}, spec: {replicas: 1}}");
         assertThat(SCHEMA.validate(object)).extracting(FieldError::message)
