@@ -1,5 +1,6 @@
 package io.outpost.apiserver.crd.schema;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.outpost.apiserver.validation.FieldError;
@@ -96,14 +97,11 @@ public final class CustomSchema {
     /**
      * The errors of an updated object; {@code old} (null on create) feeds transition rules, and on an
      * update values unchanged from {@code old} are not validated again (kube's validation
-     * ratcheting). CEL rules run only when the value validations pass, so that they see values of
-     * the declared types.
+     * ratcheting). The CEL rules run as well, as in kube, except on values of the wrong type.
      */
     public List<FieldError> validateUpdate(ObjectNode object, ObjectNode old) {
-        List<FieldError> errs = ValueValidator.validate(schema, object, old, "");
-        if (errs.isEmpty()) {
-            return rules.validate(schema, object, old);
-        }
+        List<FieldError> errs = new ArrayList<>(ValueValidator.validate(schema, object, old, ""));
+        errs.addAll(rules.validate(schema, object, old));
         return errs;
     }
 

@@ -276,7 +276,8 @@ final class Rules {
     }
 
     private void walk(Schema s, JsonNode v, JsonNode old, String path, Budget budget, List<FieldError> errs) {
-        if (v == null || v.isNull() || v.isMissingNode() || budget.exhausted) {
+        if (v == null || v.isNull() || v.isMissingNode() || budget.exhausted || !ValueValidator.typeMatches(s, v)) {
+            // a value of the wrong type already has its schema error; its rules would only fail to dispatch
             return;
         }
         if (old != null && (old.isNull() || old.isMissingNode())) {

@@ -239,7 +239,7 @@ final class ValueValidator {
         }
     }
 
-    private static boolean typeMatches(Schema s, JsonNode v) {
+    static boolean typeMatches(Schema s, JsonNode v) {
         if (s.intOrString) {
             return v.isIntegralNumber() || v.isString();
         }

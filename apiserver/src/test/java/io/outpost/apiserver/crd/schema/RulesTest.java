@@ -207,10 +207,20 @@ class RulesTest {
     }
 
     @Test
-    void rulesDoNotRunOnValuesOfTheWrongType() {
-        CustomSchema schema = CustomSchema.compile(Yaml.tree(schema("[{rule: 'self.replicas > 0'}]")));
-        ObjectNode object = Yaml.object("{spec: {replicas: many}}");
+    void rulesRunBesideSchemaErrorsButNotOnValuesOfTheWrongType() {
+        CustomSchema schema = CustomSchema.compile(Yaml.tree("""
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    x-kubernetes-validations: [{rule: "self.name != 'x'", message: not x}]
+                    properties:
+                      name: {type: string, maxLength: 3}
+                      replicas: {type: integer, x-kubernetes-validations: [{rule: 'self > 0', message: positive}]}
+                """));
+        ObjectNode object = Yaml.object("{spec: {replicas: many, name: x}}");
         assertThat(schema.validate(object)).extracting(FieldError::message).containsExactly(
-                "spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\"");
+                "spec.replicas: Invalid value: \"string\": spec.replicas in body must be of type integer: \"string\"",
+                "spec: Invalid value: \"object\": not x");
     }
 }
