@@ -94,6 +94,11 @@ public final class CustomSchema {
         return validateUpdate(object, null);
     }
 
+    /** The errors of an object: a create when {@code old} is null, else an update ({@link #validateUpdate}). */
+    public List<FieldError> validate(ObjectNode object, ObjectNode old) {
+        return validateUpdate(object, old);
+    }
+
     /**
      * The errors of an updated object; {@code old} (null on create) feeds transition rules, and on an
      * update values unchanged from {@code old} are not validated again (kube's validation
