@@ -1,6 +1,11 @@
 package io.outpost.apiserver.crd.schema;
 
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +23,7 @@ import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.StructType;
+import dev.cel.common.values.CelByteString;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -28,8 +34,9 @@ import tools.jackson.databind.JsonNode;
  * preserved-unknown objects {@code dyn}. Property names that are not CEL identifiers are escaped
  * as kube escapes them ({@code foo-bar} is {@code self.foo__dash__bar}).
  *
- * <p>Not yet as kube: {@code format: date-time}, {@code duration} and {@code byte} strings stay
- * strings (kube gives timestamp, duration and bytes).
+ * <p>As in kube, strings of {@code format: date}/{@code date-time} are timestamps,
+ * {@code duration} durations and {@code byte} bytes (a value that does not parse stays a string,
+ * its format error already reported by the schema validation).
  *
  * <p>Also turns a JSON value into the Java values the CEL runtime evaluates, guided by the same
  * schema so that struct fields carry their escaped names and numbers of {@code type: number}
@@ -58,7 +65,12 @@ final class CelTypes implements CelTypeProvider {
         }
         switch (s.type) {
             case "string":
-                return SimpleType.STRING;
+                return switch (s.format) {
+                    case "date", "date-time", "datetime" -> SimpleType.TIMESTAMP;
+                    case "duration" -> SimpleType.DURATION;
+                    case "byte" -> SimpleType.BYTES;
+                    default -> SimpleType.STRING;
+                };
             case "integer":
                 return SimpleType.INT;
             case "number":
@@ -157,7 +169,7 @@ final class CelTypes implements CelTypeProvider {
             return out;
         }
         if (v.isString()) {
-            return v.stringValue();
+            return s == null ? v.stringValue() : formatted(v.stringValue(), s.format);
         }
         if (v.isBoolean()) {
             return v.booleanValue();
@@ -166,6 +178,20 @@ final class CelTypes implements CelTypeProvider {
             return v.longValue();
         }
         return v.doubleValue();
+    }
+
+    private static Object formatted(String text, String format) {
+        try {
+            return switch (format) {
+                case "date-time", "datetime" -> OffsetDateTime.parse(text.replace(' ', 'T')).toInstant();
+                case "date" -> LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+                case "duration" -> GoDurations.parse(text);
+                case "byte" -> CelByteString.of(Base64.getDecoder().decode(text));
+                default -> text;
+            };
+        } catch (DateTimeParseException | IllegalArgumentException e) {
+            return text;
+        }
     }
 
     private static boolean isResourceField(String key) {

@@ -11,8 +11,7 @@
  * <p>Entry point: {@link io.outpost.apiserver.crd.schema.CustomSchema}. Free of registry types: it
  * takes and returns Jackson trees and {@link io.outpost.apiserver.validation.FieldError}s.
  *
- * <p>Not yet as kube: static CEL cost estimation (a runtime bound instead, see {@code Rules});
- * date-time/duration/byte strings are strings in CEL (kube: timestamp/duration/bytes); a Go-map rendering of object values in
+ * <p>Not yet as kube: static CEL cost estimation (a runtime bound instead, see {@code Rules}); a Go-map rendering of object values in
  * messages ({@code map[string]interface {}{...}}) is JSON here; kube's warnings for unknown formats
  * and for rules that cannot be correlated on status updates.
  *

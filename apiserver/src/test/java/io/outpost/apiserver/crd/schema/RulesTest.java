@@ -197,6 +197,33 @@ class RulesTest {
     }
 
     @Test
+    void dateTimeDurationAndByteStringsAreTypedAsInKube() {
+        CustomSchema schema = CustomSchema.compile(Yaml.tree("""
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    x-kubernetes-validations:
+                      - rule: "self.start.getFullYear() >= 2020"
+                        message: too early
+                      - rule: "self.every >= duration('1m') && self.every < duration('48h')"
+                        message: between a minute and two days
+                      - rule: "size(self.key) == 4"
+                        message: four bytes
+                    properties:
+                      start: {type: string, format: date-time}
+                      every: {type: string, format: duration}
+                      key: {type: string, format: byte}
+                """));
+        assertThat(schema.validate(Yaml.object("{spec: {start: '2024-05-01T10:00:00Z', every: 1h30m, key: AQIDBA==}}"))).isEmpty();
+        assertThat(schema.validate(Yaml.object("{spec: {start: '2019-05-01T10:00:00+02:00', every: 3d, key: AQI=}}")))
+                .extracting(FieldError::message).containsExactly(
+                        "spec: Invalid value: \"object\": too early",
+                        "spec: Invalid value: \"object\": between a minute and two days",
+                        "spec: Invalid value: \"object\": four bytes");
+    }
+
+    @Test
     void rulesAreNotRerunOnUnchangedValuesButTransitionRulesAre() {
         CustomSchema schema = CustomSchema.compile(Yaml.tree(schema(
                 "[{rule: 'self.replicas < 10', message: below ten}, {rule: 'self.replicas <= oldSelf.replicas', message: no growth}]")));
