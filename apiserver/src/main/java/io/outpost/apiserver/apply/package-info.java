@@ -8,7 +8,8 @@
  *   <li>{@link io.outpost.apiserver.apply.ApplySchema}: whether each list is atomic, a set or a
  *       map (with keys) and each object granular or atomic. Built-in kinds:
  *       {@link io.outpost.apiserver.apply.BuiltinApplySchemas}, derived from the strategic merge
- *       patch table; custom resources supply one from their structural schema.</li>
+ *       patch table; custom resources: {@link io.outpost.apiserver.apply.StructuralApplySchema}
+ *       over the version's openAPIV3Schema.</li>
  *   <li>{@code Typed} (package-private): field sets of objects, comparison, merge, removal.</li>
  *   <li>{@link io.outpost.apiserver.apply.FieldManager}: the entry point the registry calls on
  *       every write ({@code update}) and for {@code application/apply-patch+yaml} ({@code apply}).</li>
