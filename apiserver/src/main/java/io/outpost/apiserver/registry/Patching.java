@@ -1,9 +1,11 @@
 package io.outpost.apiserver.registry;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.outpost.api.ResourceType;
+import io.outpost.apiserver.admission.Operation;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.http.Statuses;
@@ -21,7 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
  * concurrent write makes it re-apply to the newer object rather than fail. A
  * {@code metadata.resourceVersion} that the patch sets is a precondition (kubectl's managedFields
  * migration relies on it). The rest is an update's: system fields kept, generation bumped on a
- * spec change, the stored status kept for kinds with a status subresource.
+ * spec change, the stored status kept for kinds with a status subresource, and admission
+ * (mutating, then validating after the kind's validation) inside the update function.
  *
  * <p>Server-side apply ({@code application/apply-patch+yaml}) is issue 4's: it answers 415.
  *
@@ -31,10 +34,12 @@ final class Patching {
 
     private final Updates updates;
     private final Bodies bodies;
+    private final Admission admission;
 
-    Patching(Updates updates, Bodies bodies) {
+    Patching(Updates updates, Bodies bodies, Admission admission) {
         this.updates = updates;
         this.bodies = bodies;
+        this.admission = admission;
     }
 
     ApiResponse patch(ApiRequest request, Target target) {
@@ -64,7 +69,8 @@ final class Patching {
                 throw ApiException.badRequest("the patched object is not a JSON object");
             }
             Responses.checkTypeMeta(updated, type);
-            warnings.set(bodies.checkFields(updated, type, options.fieldValidation()).warnings());
+            List<String> attempt = new ArrayList<>(bodies.checkFields(updated, type, options.fieldValidation()).warnings());
+            warnings.set(attempt);
             String name = ObjectMeta.meta(updated).path("name").asString("");
             if (!name.equals(target.name())) {
                 throw ApiException.badRequest("the name of the object (" + name + ") does not match the name on the URL ("
@@ -82,7 +88,11 @@ final class Patching {
                 }
             }
             Updates.keepSystemFields(type, current.object(), updated);
+            admission.mutate(Operation.UPDATE, request, target, target.name(), updated, current.object(), options.dryRun(),
+                    "PatchOptions", attempt);
             updates.defaultAndValidate(type, updated, current.object());
+            admission.validate(Operation.UPDATE, request, target, target.name(), updated, current.object(), options.dryRun(),
+                    "PatchOptions", attempt);
             return updated;
         });
         Versioned answer = options.dryRun() ? result : updates.finishDeletion(target, result);

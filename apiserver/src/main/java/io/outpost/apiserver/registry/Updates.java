@@ -1,6 +1,10 @@
 package io.outpost.apiserver.registry;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.outpost.api.ResourceType;
+import io.outpost.apiserver.admission.Operation;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.storage.ObjectStore;
@@ -36,16 +40,26 @@ final class Updates {
     private final NamespaceLifecycle namespaces;
     private final Bodies bodies;
     private final Validation validation;
+    private final Admission admission;
 
-    Updates(ObjectStore store, Creates creates, NamespaceLifecycle namespaces, Bodies bodies, Validation validation) {
+    Updates(ObjectStore store, Creates creates, NamespaceLifecycle namespaces, Bodies bodies, Validation validation,
+            Admission admission) {
         this.store = store;
         this.creates = creates;
         this.namespaces = namespaces;
         this.bodies = bodies;
         this.validation = validation;
+        this.admission = admission;
     }
 
-    /** Decode and default the body, then validate inside the update function against the current object. */
+    Admission admission() {
+        return admission;
+    }
+
+    /**
+     * Decode and default the body, then, inside the update function against the current object:
+     * mutating admission, the kind's validation, validating admission.
+     */
     ApiResponse update(ApiRequest request, Target target) {
         ResourceType type = target.type();
         KindRules rules = new KindRules(type);
@@ -55,7 +69,10 @@ final class Updates {
         validation.applyDefaults(type, body);
         String expectedRv = ObjectMeta.meta(body).path("resourceVersion").asString("");
         boolean[] created = {false};
+        List<String> warnings = new ArrayList<>();
         Versioned result = write(target, rules.allowCreateOnUpdate(), options.dryRun(), current -> {
+            warnings.clear();
+            warnings.addAll(decoded.warnings());
             if (current == null) {
                 Creates.checkName(type, target.name());
                 if (type.namespaced()) {
@@ -63,22 +80,30 @@ final class Updates {
                 }
                 created[0] = true;
                 ObjectNode fresh = body.deepCopy();
+                admission.mutate(Operation.CREATE, request, target, target.name(), fresh, null, options.dryRun(),
+                        "CreateOptions", warnings);
                 creates.prepare(fresh, type);
                 ApiException.throwIfInvalid(type, target.name(), validation.validateCreate(type, fresh));
+                admission.validate(Operation.CREATE, request, target, target.name(), fresh, null, options.dryRun(),
+                        "CreateOptions", warnings);
                 return fresh;
             }
             created[0] = false;
             checkResourceVersion(type, target.name(), expectedRv, current);
             ObjectNode updated = body.deepCopy();
+            admission.mutate(Operation.UPDATE, request, target, target.name(), updated, current.object(), options.dryRun(),
+                    "UpdateOptions", warnings);
             if (rules.hasStatus()) {
                 copyField(current.object(), updated, "status");
             }
             keepSystemFields(type, current.object(), updated);
             ApiException.throwIfInvalid(type, target.name(), validation.validateUpdate(type, updated, current.object()));
+            admission.validate(Operation.UPDATE, request, target, target.name(), updated, current.object(), options.dryRun(),
+                    "UpdateOptions", warnings);
             return updated;
         });
         Versioned answer = options.dryRun() ? result : finishDeletion(target, result);
-        return Responses.withWarnings(Responses.object(created[0] ? 201 : 200, answer.object(), type), decoded.warnings());
+        return Responses.withWarnings(Responses.object(created[0] ? 201 : 200, answer.object(), type), warnings);
     }
 
     ApiResponse updateStatus(ApiRequest request, Target target) {
@@ -86,14 +111,22 @@ final class Updates {
         Bodies.Body decoded = bodies.read(request, target.type(), options.fieldValidation());
         ObjectNode body = checked(decoded.object(), target);
         String expectedRv = ObjectMeta.meta(body).path("resourceVersion").asString("");
+        List<String> warnings = new ArrayList<>();
         Versioned result = write(target, false, options.dryRun(), current -> {
+            warnings.clear();
+            warnings.addAll(decoded.warnings());
             checkResourceVersion(target.type(), target.name(), expectedRv, current);
+            ObjectNode old = current.object().deepCopy();
             ObjectNode updated = current.object();
             copyField(body, updated, "status");
+            admission.mutate(Operation.UPDATE, request, target, target.name(), updated, old, options.dryRun(),
+                    "UpdateOptions", warnings);
             ApiException.throwIfInvalid(target.type(), target.name(), validation.validateStatusUpdate(target.type(), updated));
+            admission.validate(Operation.UPDATE, request, target, target.name(), updated, old, options.dryRun(),
+                    "UpdateOptions", warnings);
             return updated;
         });
-        return Responses.withWarnings(Responses.object(200, result.object(), target.type()), decoded.warnings());
+        return Responses.withWarnings(Responses.object(200, result.object(), target.type()), warnings);
     }
 
     /** A guaranteed update of the target, with storage failures in the target's words. */

@@ -26,20 +26,20 @@ final class Verbs {
     final Bindings bindings;
     final Patching patching;
 
-    Verbs(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces, WatchCaches caches) {
+    Verbs(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces, WatchCaches caches, Admission admission) {
         this.store = store;
         this.config = config;
         this.namespaces = namespaces;
         Bodies bodies = new Bodies();
         Validation validation = new Validation(Strategies.builtIns());
-        this.creates = new Creates(store, config, namespaces, bodies, validation);
-        this.updates = new Updates(store, creates, namespaces, bodies, validation);
-        this.deletes = new Deletes(store, config, namespaces);
+        this.creates = new Creates(store, config, namespaces, bodies, validation, admission);
+        this.updates = new Updates(store, creates, namespaces, bodies, validation, admission);
+        this.deletes = new Deletes(store, config, namespaces, admission);
         this.lists = new Lists(store, caches);
         this.watches = new Watches(caches, config);
         this.scales = new Scales(store, updates);
         this.bindings = new Bindings(updates, config);
-        this.patching = new Patching(updates, bodies);
+        this.patching = new Patching(updates, bodies, admission);
     }
 
     ApiResponse get(Target target) {
