@@ -98,8 +98,8 @@ final class Matching {
     }
 
     /**
-     * {@code pods} is the resource alone, {@code pods/status} one subresource, {@code pods/*} every
-     * subresource of pods, {@code *} every resource (no subresources), {@code *}{@code /status} that
+     * {@code pods} is the resource alone, {@code pods/status} one subresource, {@code pods/*} pods
+     * and every subresource of pods (kube's matcher lets {@code *} match the empty subresource), {@code *} every resource (no subresources), {@code *}{@code /status} that
      * subresource of every resource, {@code *}{@code /*} everything.
      */
     private static boolean resourceMatches(JsonNode resources, String resource, String subresource) {
