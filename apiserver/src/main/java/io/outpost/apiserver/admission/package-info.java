@@ -11,7 +11,10 @@
  *
  * <p>Built-in plugins: {@code policy.ValidatingAdmissionPolicyPlugin}.
  *
- * <p>Not done yet: admission on the scale and binding subresources and on namespace deletion;
- * warnings on a DELETE and on a refused request are not sent.
+ * <p>The scale subresource and pods/binding get validating admission only (the Scale and the
+ * Binding as the object).
+ *
+ * <p>Not done yet: admission on namespace deletion; warnings on a DELETE, on pods/binding and on
+ * a refused request are not sent.
  */
 package io.outpost.apiserver.admission;
