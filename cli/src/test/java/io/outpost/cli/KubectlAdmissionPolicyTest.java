@@ -184,6 +184,64 @@ class KubectlAdmissionPolicyTest {
                 .as("the binding selects only its namespace").contains("pod/free-" + v + " created");
     }
 
+    @ParameterizedTest(name = "kubectl {0}: a Warn binding admits with a warning kubectl prints; explain knows the kind")
+    @ValueSource(strings = {"1.27", "1.33"})
+    void aWarnBindingAdmitsWithAWarning(String version) throws Exception {
+        String v = version.replace('.', '-');
+        String ns = "warn-" + v;
+        String policy = "owner-label-" + v;
+        ok(version, "create", "-f", file("warn-ns-" + v + ".yaml", """
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: %s
+                  labels:
+                    owners-wanted: "%s"
+                """.formatted(ns, v)).toString());
+        ok(version, "apply", "-f", file("warn-policy-" + v + ".yaml", """
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicy
+                metadata:
+                  name: %1$s
+                spec:
+                  matchConstraints:
+                    resourceRules:
+                    - apiGroups: [""]
+                      apiVersions: ["v1"]
+                      operations: ["CREATE"]
+                      resources: ["configmaps"]
+                  validations:
+                  - expression: "has(object.metadata.labels) && 'owner' in object.metadata.labels"
+                    messageExpression: "'configmap ' + object.metadata.name + ' has no owner label'"
+                ---
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicyBinding
+                metadata:
+                  name: %1$s
+                spec:
+                  policyName: %1$s
+                  validationActions: [Warn]
+                  matchResources:
+                    namespaceSelector:
+                      matchLabels:
+                        owners-wanted: "%2$s"
+                      matchExpressions:
+                      - {key: never, operator: DoesNotExist}
+                """.formatted(policy, v)).toString());
+        AtomicReference<Run> warned = new AtomicReference<>();
+        int[] attempt = {0};
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            Run run = ok(version, "create", "configmap", "cm-" + attempt[0]++, "-n", ns);
+            warned.set(run);
+            return run.err().contains("ValidatingAdmissionPolicy '" + policy + "'");
+        });
+        assertThat(warned.get().err()).contains("Warning: Validation failed for ValidatingAdmissionPolicy '" + policy
+                + "' with binding '" + policy + "': configmap cm-" + (attempt[0] - 1) + " has no owner label");
+        assertThat(warned.get().out()).contains("configmap/cm-" + (attempt[0] - 1) + " created");
+
+        assertThat(ok(version, "explain", "validatingadmissionpolicy.spec.validations").out()).contains("expression", "messageExpression");
+    }
+
     @ParameterizedTest(name = "kubectl {0}: a policy whose CEL does not compile is refused and not stored")
     @ValueSource(strings = {"1.27", "1.33"})
     void aPolicyWithInvalidCelIsRefused(String version) throws Exception {
