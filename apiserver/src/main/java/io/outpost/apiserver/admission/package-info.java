@@ -14,7 +14,7 @@
  * <p>The scale subresource and pods/binding get validating admission only (the Scale and the
  * Binding as the object).
  *
- * <p>Not done yet: admission on namespace deletion; warnings on a DELETE, on pods/binding and on
- * a refused request are not sent.
+ * <p>A refusal carries the warnings gathered before it. Not done yet: admission on namespace
+ * deletion; warnings on a DELETE and on pods/binding are not sent.
  */
 package io.outpost.apiserver.admission;

@@ -31,14 +31,14 @@ final class Admission {
     void mutate(Operation operation, ApiRequest request, Target target, String name, ObjectNode object,
                 ObjectNode oldObject, boolean dryRun, String optionsKind, List<String> warnings) {
         AdmissionAttributes attributes = attributes(operation, request, target, name, object, oldObject, dryRun, optionsKind);
-        run(() -> chain.admit(attributes, warnings));
+        run(() -> chain.admit(attributes, warnings), warnings);
     }
 
     /** Runs the validating plugins. */
     void validate(Operation operation, ApiRequest request, Target target, String name, ObjectNode object,
                   ObjectNode oldObject, boolean dryRun, String optionsKind, List<String> warnings) {
         AdmissionAttributes attributes = attributes(operation, request, target, name, object, oldObject, dryRun, optionsKind);
-        run(() -> chain.validate(attributes, warnings));
+        run(() -> chain.validate(attributes, warnings), warnings);
     }
 
     private static AdmissionAttributes attributes(Operation operation, ApiRequest request, Target target, String name,
@@ -57,13 +57,14 @@ final class Admission {
                 object, oldObject, request.user(), dryRun, options);
     }
 
-    private static void run(Runnable plugins) {
+    /** A refusal carries the warnings gathered so far: kube sends them with the failure. */
+    private static void run(Runnable plugins, List<String> warnings) {
         try {
             plugins.run();
         } catch (AdmissionDenied e) {
             List<Statuses.Cause> causes = e.causes().stream().map(m -> new Statuses.Cause(null, m, null)).toList();
             throw new ApiException(e.code(), e.reason(), e.getMessage(),
-                    new Statuses.Details(e.name(), e.group(), e.kind(), causes));
+                    new Statuses.Details(e.name(), e.group(), e.kind(), causes), warnings);
         }
     }
 }

@@ -117,6 +117,8 @@ class AdmissionChainTest {
         assertThat(a.reason()).isEqualTo("Forbidden");
         assertThat(a.message()).isEqualTo("configmaps \"bad-one\" is forbidden: names starting with bad are refused");
         assertThat(a.body().path("details").path("kind").asString()).isEqualTo("configmaps");
+        assertThat(((ApiResponse.Full) a.response()).headers().get("Warning")).as("warnings go with the refusal, as in kube")
+                .isEqualTo("299 - \"labelled by admission\"");
         assertThat(call("GET", Target.object(Fixtures.CONFIGMAPS, "default", "bad-one"), "", null, null).status()).isEqualTo(404);
     }
 

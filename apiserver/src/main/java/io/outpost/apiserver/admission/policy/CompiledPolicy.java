@@ -1,7 +1,11 @@
 package io.outpost.apiserver.admission.policy;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.outpost.apiserver.cel.CelCompileException;
 import io.outpost.apiserver.cel.CelExpression;
@@ -31,13 +35,29 @@ record CompiledPolicy(String name, boolean failOnError, JsonNode matchConstraint
     record ParamKind(String apiVersion, String kind) {
     }
 
-    /** A named expression: a match condition, a variable or an audit annotation (name is its key). */
-    record Named(String name, CelExpression expression) {
+    /**
+     * A named expression: a match condition, a variable or an audit annotation (name is its key);
+     * {@code uses} are the variables it reads.
+     */
+    record Named(String name, CelExpression expression, Set<String> uses) {
     }
 
-    /** One entry of {@code spec.validations}. */
+    /** One entry of {@code spec.validations}; {@code uses} are the variables its expressions read. */
     record Validation(String source, CelExpression expression, String message, CelExpression messageExpression,
-                      String reason) {
+                      String reason, Set<String> uses) {
+    }
+
+    /** {@code variables.name}: how an expression reads a variable (kube composes them the same way). */
+    private static final Pattern VARIABLE_USE = Pattern.compile("\\bvariables\\s*\\.\\s*([_a-zA-Z][_a-zA-Z0-9]*)");
+
+    /** The variables {@code source} reads. */
+    static Set<String> uses(String source) {
+        Set<String> names = new HashSet<>();
+        Matcher m = VARIABLE_USE.matcher(source);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return Set.copyOf(names);
     }
 
     static CompiledPolicy compile(JsonNode policy) {
@@ -55,7 +75,7 @@ record CompiledPolicy(String name, boolean failOnError, JsonNode matchConstraint
             CelExpression messageExpression = messageSource.isEmpty() ? null
                     : compile(messageSource, at + ".messageExpression", errors);
             validations.add(new Validation(v.path("expression").asString(""), expression, v.path("message").asString(""),
-                    messageExpression, v.path("reason").asString("")));
+                    messageExpression, v.path("reason").asString(""), uses(v.path("expression").asString("") + " " + messageSource)));
         }
         return new CompiledPolicy(policy.path("metadata").path("name").asString(""),
                 !spec.path("failurePolicy").asString("Fail").equals("Ignore"), spec.path("matchConstraints"), paramKind,
@@ -72,7 +92,8 @@ record CompiledPolicy(String name, boolean failOnError, JsonNode matchConstraint
         int i = 0;
         for (JsonNode item : items) {
             String at = path + "[" + i++ + "]." + expressionField;
-            named.add(new Named(item.path(nameField).asString(""), compile(item.path(expressionField).asString(""), at, errors)));
+            String source = item.path(expressionField).asString("");
+            named.add(new Named(item.path(nameField).asString(""), compile(source, at, errors), uses(source)));
         }
         return named;
     }

@@ -30,8 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
  * binding's {@code validationActions}: Deny refuses the request (the first refusal is the
  * answer), Warn adds a {@code Warning} header, Audit is logged (there is no audit log yet).
  *
- * <p>Deviation from kube: variables are evaluated eagerly, in order, so a variable that fails to
- * evaluate fails the evaluation even when no expression uses it.
+ * <p>Variables are evaluated in order before the validations; one that fails to evaluate is an
+ * error only for the expressions that read it ({@code variables.name}), which matches kube's lazy
+ * variables except that a variable nobody reads still costs its evaluation.
  *
  * <p>Thread model: any request thread; state is in the {@link PolicyIndex}.
  */
@@ -150,16 +151,28 @@ public final class ValidatingAdmissionPolicyPlugin implements ValidatingPlugin {
                 return failure(policy, "failed to evaluate matchCondition '" + condition.name() + "': " + e.getMessage());
             }
         }
+        // Variables are computed in order; one that fails is an error only for the expressions
+        // that read it, as kube's lazily evaluated variables are.
+        Map<String, String> failed = new HashMap<>();
         for (CompiledPolicy.Named variable : policy.variables()) {
+            String inherited = firstFailure(variable.uses(), failed);
+            if (inherited != null) {
+                failed.put(variable.name(), inherited);
+                continue;
+            }
             try {
                 variables.put(variable.name(), variable.expression().evaluate(activation));
             } catch (CelEvaluationError e) {
-                return failure(policy, "variable '" + variable.name() + "' resulted in error: " + e.getMessage());
+                failed.put(variable.name(), "variable '" + variable.name() + "' resulted in error: " + e.getMessage());
             }
         }
         List<Decision> decisions = new ArrayList<>();
         for (CompiledPolicy.Validation v : policy.validations()) {
+            String failure = firstFailure(v.uses(), failed);
             try {
+                if (failure != null) {
+                    throw new CelEvaluationError(failure, false);
+                }
                 if (!v.expression().evaluateBoolean(activation)) {
                     decisions.add(new Decision(message(v, activation), v.reason()));
                 }
@@ -172,6 +185,15 @@ public final class ValidatingAdmissionPolicyPlugin implements ValidatingPlugin {
         }
         audit(policy, activation);
         return decisions;
+    }
+
+    private static String firstFailure(java.util.Set<String> uses, Map<String, String> failed) {
+        for (String name : uses) {
+            if (failed.containsKey(name)) {
+                return failed.get(name);
+            }
+        }
+        return null;
     }
 
     /** kube's message: the messageExpression if it gives a usable string, else message, else the expression. */

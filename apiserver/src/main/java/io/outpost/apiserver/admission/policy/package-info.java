@@ -7,7 +7,6 @@
  * kept current from the registry's watch caches ({@code PolicyIndex}).
  *
  * <p>Not done yet: {@code status.typeChecking} (no static types: variables are {@code dyn}), the
- * {@code authorizer} variable, an audit log (Audit actions and audit annotations are logged),
- * lazy variables (they are evaluated in order, eagerly).
+ * {@code authorizer} variable, an audit log (Audit actions and audit annotations are logged).
  */
 package io.outpost.apiserver.admission.policy;

@@ -135,6 +135,22 @@ class ValidatingAdmissionPolicyPluginTest {
     }
 
     @Test
+    void aVariableThatFailsIsAnErrorOnlyWhereItIsRead() {
+        policy("vars", "'variables':[{'name':'missing','expression':'object.data.nothere'},"
+                + "{'name':'derived','expression':'variables.missing + `x`'},{'name':'name','expression':'object.metadata.name'}],"
+                + "'validations':[{'expression':'variables.name != `blocked`','message':'blocked'}]");
+        binding("vars", "vars", "'validationActions':['Deny']");
+        assertThat(admit(create("{'metadata':{'name':'a'},'data':{}}"))).isEmpty();
+        assertThatThrownBy(() -> admit(create("{'metadata':{'name':'blocked'},'data':{}}"))).hasMessageEndingWith("denied request: blocked");
+
+        policy("vars", "'variables':[{'name':'missing','expression':'object.data.nothere'},"
+                + "{'name':'derived','expression':'variables.missing + `x`'}],'validations':[{'expression':'variables.derived == `x`'}]");
+        assertThatThrownBy(() -> admit(create("{'metadata':{'name':'a'},'data':{}}")))
+                .hasMessageContaining("denied request: expression 'variables.derived == 'x'' resulted in error: variable 'missing' "
+                        + "resulted in error:");
+    }
+
+    @Test
     void aPolicyIsRecompiledWhenItChanges() {
         policy("p", "'validations':[{'expression':'true'}]");
         binding("p", "p", "'validationActions':['Deny']");
