@@ -72,7 +72,7 @@ public final class ValidatingAdmissionPolicyPlugin implements ValidatingPlugin {
         ObjectNode namespace = a.type().namespaced() && !a.namespace().isEmpty()
                 ? objects.get(namespaces, "", a.namespace()).orElse(null) : null;
         Map<String, String> namespaceLabels = namespace == null ? null : Matching.labels(namespace);
-        Map<String, Object> request = null;
+        Map<String, Object> shared = null; // built on the first match
         for (PolicyIndex.Bound b : bound) {
             CompiledPolicy policy = b.policy();
             JsonNode bindingSpec = b.binding().path("spec");
@@ -83,10 +83,10 @@ public final class ValidatingAdmissionPolicyPlugin implements ValidatingPlugin {
             if (bindingMatch.isObject() && !Matching.matches(bindingMatch, a, namespaceLabels)) {
                 continue;
             }
-            if (request == null) {
-                request = RequestValues.of(a);
+            if (shared == null) {
+                shared = baseActivation(a, namespace);
             }
-            List<Decision> decisions = evaluate(policy, bindingSpec, a, request, namespace);
+            List<Decision> decisions = evaluate(policy, bindingSpec, a, shared);
             act(policy, b.bindingName(), bindingSpec, decisions, a, warnings);
         }
     }
@@ -96,7 +96,7 @@ public final class ValidatingAdmissionPolicyPlugin implements ValidatingPlugin {
     }
 
     private List<Decision> evaluate(CompiledPolicy policy, JsonNode bindingSpec, AdmissionAttributes a,
-                                    Map<String, Object> request, ObjectNode namespace) {
+                                    Map<String, Object> shared) {
         if (!policy.compileErrors().isEmpty()) {
             return failure(policy, "failed to compile policy: " + String.join("; ", policy.compileErrors()));
         }
@@ -127,19 +127,15 @@ public final class ValidatingAdmissionPolicyPlugin implements ValidatingPlugin {
         }
         List<Decision> decisions = new ArrayList<>();
         for (JsonNode param : params) {
-            decisions.addAll(evaluateOnce(policy, a, request, namespace, param));
+            decisions.addAll(evaluateOnce(policy, a, shared, param));
         }
         return decisions;
     }
 
-    private List<Decision> evaluateOnce(CompiledPolicy policy, AdmissionAttributes a, Map<String, Object> request,
-                                        ObjectNode namespace, JsonNode param) {
-        Map<String, Object> activation = new HashMap<>();
-        activation.put("object", CelValues.fromJson(a.object()));
-        activation.put("oldObject", CelValues.fromJson(a.oldObject()));
-        activation.put("request", request);
+    private List<Decision> evaluateOnce(CompiledPolicy policy, AdmissionAttributes a, Map<String, Object> shared,
+                                        JsonNode param) {
+        Map<String, Object> activation = new HashMap<>(shared);
         activation.put("params", CelValues.fromJson(param));
-        activation.put("namespaceObject", CelValues.fromJson(namespace == null ? null : namespaceObject(namespace)));
         Map<String, Object> variables = new LinkedHashMap<>();
         activation.put("variables", variables);
         for (CompiledPolicy.Named condition : policy.matchConditions()) {
@@ -251,6 +247,19 @@ public final class ValidatingAdmissionPolicyPlugin implements ValidatingPlugin {
             throw AdmissionDenied.forbidden(a, reason, "ValidatingAdmissionPolicy '" + policy.name() + "' with binding '"
                     + binding + "' denied request: " + first.message());
         }
+    }
+
+    /**
+     * What every evaluation for this request shares, converted to CEL values once: object,
+     * oldObject, request and namespaceObject.
+     */
+    private static Map<String, Object> baseActivation(AdmissionAttributes a, ObjectNode namespace) {
+        Map<String, Object> base = new HashMap<>();
+        base.put("object", CelValues.fromJson(a.object()));
+        base.put("oldObject", CelValues.fromJson(a.oldObject()));
+        base.put("request", RequestValues.of(a));
+        base.put("namespaceObject", CelValues.fromJson(namespace == null ? null : namespaceObject(namespace)));
+        return base;
     }
 
     /** kube gives policies the namespace's metadata, spec and status only. */
