@@ -7,38 +7,38 @@ import dev.cel.runtime.CelFunctionBinding;
 import java.util.List;
 
 /**
- * Kubernetes' CEL library (k8s.io/apiserver/pkg/cel/library) on cel-java: each part declares its
- * functions for the checker and binds them for the runtime. The parts: {@link QuantityFunctions},
- * {@link UrlFunctions}, {@link IpFunctions}, {@link RegexFunctions}, {@link ListFunctions}.
- */
+  * Kubernetes' CEL library (k8s.io/apiserver/pkg/cel/library) on cel-java: each part declares its
+  * functions for the checker and binds them for the runtime. The parts: {@link QuantityFunctions},
+  * {@link UrlFunctions}, {@link IpFunctions}, {@link RegexFunctions}, {@link ListFunctions}.
+  */
 final class KubernetesLibrary {
 
-  /** One part of the library. */
-  interface Part {
-    List<CelFunctionDecl> declarations();
+    /** One part of the library. */
+    interface Part {
+        List<CelFunctionDecl> declarations();
 
-    List<CelFunctionBinding> bindings();
-  }
-
-  private static final List<Part> PARTS =
-      List.of(
-          new QuantityFunctions(),
-          new UrlFunctions(),
-          new IpFunctions(),
-          new RegexFunctions(),
-          new ListFunctions());
-
-  private KubernetesLibrary() {}
-
-  static void install(CelBuilder builder) {
-    for (Part part : PARTS) {
-      builder.addFunctionDeclarations(part.declarations());
-      builder.addFunctionBindings(part.bindings());
+        List<CelFunctionBinding> bindings();
     }
-  }
 
-  /** An evaluation error raised by a library function, with kube's wording. */
-  static CelEvaluationException error(String message) {
-    return new CelEvaluationException(message);
-  }
+    private static final List<Part> PARTS =
+            List.of(
+                    new QuantityFunctions(),
+                    new UrlFunctions(),
+                    new IpFunctions(),
+                    new RegexFunctions(),
+                    new ListFunctions());
+
+    private KubernetesLibrary() {}
+
+    static void install(CelBuilder builder) {
+        for (Part part : PARTS) {
+            builder.addFunctionDeclarations(part.declarations());
+            builder.addFunctionBindings(part.bindings());
+        }
+    }
+
+    /** An evaluation error raised by a library function, with kube's wording. */
+    static CelEvaluationException error(String message) {
+        return new CelEvaluationException(message);
+    }
 }
