@@ -11,7 +11,7 @@ import java.util.List;
   * functions for the checker and binds them for the runtime. The parts: {@link QuantityFunctions},
   * {@link UrlFunctions}, {@link IpFunctions}, {@link RegexFunctions}, {@link ListFunctions}.
   */
-final class KubernetesLibrary {
+public final class KubernetesLibrary {
 
     /** One part of the library. */
     interface Part {
@@ -30,7 +30,11 @@ final class KubernetesLibrary {
 
     private KubernetesLibrary() {}
 
-    static void install(CelBuilder builder) {
+    /**
+     * Declares and binds the library in {@code builder}. Public for environments that type their
+     * variables themselves (CRD rules, typed from the schema: io.outpost.apiserver.crd.schema).
+     */
+    public static void install(CelBuilder builder) {
         for (Part part : PARTS) {
             builder.addFunctionDeclarations(part.declarations());
             builder.addFunctionBindings(part.bindings());
