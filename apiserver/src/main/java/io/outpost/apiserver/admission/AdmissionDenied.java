@@ -45,9 +45,13 @@ public final class AdmissionDenied extends RuntimeException {
      * with {@code why} as the one cause.
      */
     public static AdmissionDenied forbidden(AdmissionAttributes a, String reason, String why) {
-        String name = a.name().isEmpty() && a.object() != null
-                ? a.object().path("metadata").path("name").asString(a.object().path("metadata").path("generateName").asString(""))
-                : a.name();
+        String name = a.name();
+        if (name.isEmpty()) {
+            // kube's extractResourceName: the object's name, else its generateName, else "Unknown"
+            String inObject = a.object() == null ? "" : a.object().path("metadata").path("name").asString("");
+            String generate = a.object() == null ? "" : a.object().path("metadata").path("generateName").asString("");
+            name = !inObject.isEmpty() ? inObject : !generate.isEmpty() ? generate : "Unknown";
+        }
         String qualified = a.group().isEmpty() ? a.resource() : a.resource() + "." + a.group();
         String message = qualified + " \"" + name + "\" is forbidden: " + why;
         String r = reason == null || reason.isEmpty() ? "Forbidden" : reason;

@@ -84,7 +84,8 @@ final class Creates {
             ApiException.throwIfInvalid(type, chosen, validation.validateCreate(type, candidate));
             String key = type.key(target.namespace(), checkName(type, chosen));
             List<String> admitted = new ArrayList<>(warnings);
-            admission.validate(Operation.CREATE, request, target, chosen, candidate, null, options.dryRun(),
+            // As kube, the request's name stays the one asked for ("" with generateName); the object has the generated one.
+            admission.validate(Operation.CREATE, request, target, name, candidate, null, options.dryRun(),
                     "CreateOptions", admitted);
             if (options.dryRun()) {
                 if (store.get(key).isEmpty()) {

@@ -63,7 +63,7 @@ class AdmissionChainTest {
             if (labels != null && a.subresource().isEmpty() && !labels.path("admitted").asString("").equals("yes")) {
                 throw new AssertionError("validation ran before mutation");
             }
-            if (a.name().startsWith("bad")) {
+            if (a.object() != null && a.object().path("metadata").path("name").asString("").startsWith("bad")) {
                 throw AdmissionDenied.forbidden(a, "Forbidden", "names starting with bad are refused");
             }
             if (a.subresource().equals("scale") && a.object().path("spec").path("replicas").asInt() > 5) {
@@ -100,14 +100,16 @@ class AdmissionChainTest {
     }
 
     @Test
-    void aCreateIsMutatedThenValidatedWithTheGeneratedNameAndStoredAsMutated() {
+    void aCreateIsMutatedThenValidatedAndStoredAsMutated() {
         Harness.Answer a = call("POST", Target.collection(Fixtures.CONFIGMAPS, "default"), "",
                 json("{'metadata':{'generateName':'cm-'}}"), null);
         assertThat(a.status()).isEqualTo(201);
         String name = a.body().path("metadata").path("name").asString();
         assertThat(a.body().path("metadata").path("labels").path("admitted").asString()).isEqualTo("yes");
         assertThat(((ApiResponse.Full) a.response()).headers().get("Warning")).isEqualTo("299 - \"labelled by admission\"");
-        assertThat(seen).containsExactly("mutate CREATE configmaps ", "validate CREATE configmaps " + name);
+        assertThat(name).startsWith("cm-");
+        assertThat(seen).as("the request's name is the one asked for, as in kube").containsExactly("mutate CREATE configmaps ",
+                "validate CREATE configmaps ");
     }
 
     @Test

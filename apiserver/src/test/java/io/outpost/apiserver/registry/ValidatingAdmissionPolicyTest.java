@@ -88,6 +88,15 @@ class ValidatingAdmissionPolicyTest {
     }
 
     @Test
+    void aDeniedGenerateNameCreateIsNamedByTheGeneratedName() {
+        policy("memory-limits", "'CREATE'", "'pods'", MEMORY, "", "'validationActions':['Deny']");
+        awaitRefused(() -> createPod("dryRun=All", pod("probe", NO_LIMITS)));
+        Harness.Answer denied = createPod("", pod("x", NO_LIMITS).replace("\"name\":\"x\"", "\"generateName\":\"web-\""));
+        assertThat(denied.status()).isEqualTo(422);
+        assertThat(denied.message()).matches("pods \"web-[a-z0-9]{5}\" is forbidden: ValidatingAdmissionPolicy 'memory-limits' .*");
+    }
+
+    @Test
     void aPolicyWhoseRuleDoesNotCompileIsRefusedWithTheCelErrorAndNotStored() {
         Harness.Answer a = h.create(POLICIES, null, json("{'apiVersion':'admissionregistration.k8s.io/v1','kind':'ValidatingAdmissionPolicy',"
                 + "'metadata':{'name':'broken'},'spec':{'matchConstraints':{'resourceRules':[{'apiGroups':[''],'apiVersions':['v1'],"
