@@ -1,9 +1,12 @@
 package io.outpost.apiserver.registry;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 import io.outpost.api.ResourceType;
+import io.outpost.apiserver.admission.Operation;
 import io.outpost.apiserver.apply.ApplyError;
 import io.outpost.apiserver.apply.FieldManager;
 import io.outpost.apiserver.http.ApiRequest;
@@ -17,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  * configuration (YAML or JSON) is applied by the {@link FieldManager} inside a guaranteed update;
  * a missing object is created from it (201), in a namespace that must exist and not be
  * terminating. Then what any write does: defaults, system fields, the stored status kept for
- * kinds with a status subresource, validation. {@code fieldManager} is required, {@code force}
+ * kinds with a status subresource, admission and validation. {@code fieldManager} is required, {@code force}
  * takes conflicting fields, {@code dryRun=All} stores nothing, and a resourceVersion in the
  * configuration is a precondition. An apply to {@code status} changes the status alone, of an
  * object that must exist.
@@ -35,8 +38,11 @@ final class Applies {
     private final Bodies bodies;
     private final Validation validation;
     private final FieldTracking tracking;
+    private final Admission admission;
 
-    Applies(Updates updates, Creates creates, NamespaceLifecycle namespaces, Bodies bodies, Validation validation, FieldTracking tracking) {
+    Applies(Updates updates, Creates creates, NamespaceLifecycle namespaces, Bodies bodies, Validation validation,
+            FieldTracking tracking, Admission admission) {
+        this.admission = admission;
         this.updates = updates;
         this.creates = creates;
         this.namespaces = namespaces;
@@ -66,7 +72,10 @@ final class Applies {
         });
         ObjectNode config = body.object();
         boolean[] created = {false};
+        List<String> warnings = new ArrayList<>();
         Versioned result = updates.write(target, !status, options.dryRun(), current -> {
+            warnings.clear();
+            warnings.addAll(body.warnings());
             ObjectNode applied = tracking.apply(target, current == null ? null : current.object(), config, manager, force);
             String name = ObjectMeta.meta(applied).path("name").asString("");
             if (!name.equals(target.name())) {
@@ -82,7 +91,11 @@ final class Applies {
                 } else {
                     ObjectMeta.meta(stored).remove("managedFields");
                 }
+                admission.mutate(Operation.UPDATE, request, target, target.name(), stored, current.object(), options.dryRun(),
+                        "PatchOptions", warnings);
                 ApiException.throwIfInvalid(type, target.name(), validation.validateStatusUpdate(type, stored));
+                admission.validate(Operation.UPDATE, request, target, target.name(), stored, current.object(), options.dryRun(),
+                        "PatchOptions", warnings);
                 return stored;
             }
             validation.applyDefaults(type, applied);
@@ -92,8 +105,12 @@ final class Applies {
                 if (type.namespaced()) {
                     namespaces.checkCreate(type, target.namespace(), target.name());
                 }
+                admission.mutate(Operation.CREATE, request, target, target.name(), applied, null, options.dryRun(),
+                        "PatchOptions", warnings);
                 creates.prepare(applied, type);
                 ApiException.throwIfInvalid(type, target.name(), validation.validateCreate(type, applied));
+                admission.validate(Operation.CREATE, request, target, target.name(), applied, null, options.dryRun(),
+                        "PatchOptions", warnings);
                 return applied;
             }
             String rv = ObjectMeta.meta(applied).path("resourceVersion").asString("");
@@ -108,10 +125,14 @@ final class Applies {
                 }
             }
             Updates.keepSystemFields(type, current.object(), applied);
+            admission.mutate(Operation.UPDATE, request, target, target.name(), applied, current.object(), options.dryRun(),
+                    "PatchOptions", warnings);
             ApiException.throwIfInvalid(type, target.name(), validation.validateUpdate(type, applied, current.object()));
+            admission.validate(Operation.UPDATE, request, target, target.name(), applied, current.object(), options.dryRun(),
+                    "PatchOptions", warnings);
             return applied;
         });
         Versioned answer = options.dryRun() ? result : updates.finishDeletion(target, result);
-        return Responses.withWarnings(Responses.object(created[0] ? 201 : 200, answer.object(), type), body.warnings());
+        return Responses.withWarnings(Responses.object(created[0] ? 201 : 200, answer.object(), type), warnings);
     }
 }

@@ -63,7 +63,8 @@ final class NamespaceLifecycle {
             ns.put("kind", "Namespace").put("apiVersion", "v1");
             ns.putObject("metadata").put("name", name);
             new Creates(store, config, this, new Bodies(), new Validation(Strategies.builtIns()),
-                    new FieldTracking(config.clock(), t -> io.outpost.apiserver.apply.ApplySchema.NONE)).prepare(ns, namespaces);
+                    new FieldTracking(config.clock(), t -> io.outpost.apiserver.apply.ApplySchema.NONE),
+                    new Admission(io.outpost.apiserver.admission.AdmissionChain.EMPTY)).prepare(ns, namespaces);
             try {
                 store.create(namespaces.key(null, name), ObjectMeta.withTypeMeta(ns, namespaces));
             } catch (StoreException.AlreadyExists e) {

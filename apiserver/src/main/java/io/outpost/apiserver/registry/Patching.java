@@ -1,9 +1,11 @@
 package io.outpost.apiserver.registry;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.outpost.api.ResourceType;
+import io.outpost.apiserver.admission.Operation;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.http.Statuses;
@@ -21,7 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
  * concurrent write makes it re-apply to the newer object rather than fail. A
  * {@code metadata.resourceVersion} that the patch sets is a precondition (kubectl's managedFields
  * migration relies on it). The rest is an update's: system fields kept, generation bumped on a
- * spec change, the stored status kept for kinds with a status subresource.
+ * spec change, the stored status kept for kinds with a status subresource, and admission
+ * (mutating, then validating after the kind's validation) inside the update function.
  *
  * <p>Server-side apply ({@code application/apply-patch+yaml}) is {@link Applies}'; {@code force}
  * is refused on any other patch (kube's {@code ValidatePatchOptions}). Every patch records its
@@ -35,12 +38,14 @@ final class Patching {
     private final Bodies bodies;
     private final Applies applies;
     private final FieldTracking tracking;
+    private final Admission admission;
 
-    Patching(Updates updates, Bodies bodies, Applies applies, FieldTracking tracking) {
+    Patching(Updates updates, Bodies bodies, Applies applies, FieldTracking tracking, Admission admission) {
         this.updates = updates;
         this.bodies = bodies;
         this.applies = applies;
         this.tracking = tracking;
+        this.admission = admission;
     }
 
     ApiResponse patch(ApiRequest request, Target target) {
@@ -73,7 +78,8 @@ final class Patching {
                 throw ApiException.badRequest("the patched object is not a JSON object");
             }
             Responses.checkTypeMeta(updated, type);
-            warnings.set(bodies.checkFields(updated, type, options.fieldValidation()).warnings());
+            List<String> attempt = new ArrayList<>(bodies.checkFields(updated, type, options.fieldValidation()).warnings());
+            warnings.set(attempt);
             String name = ObjectMeta.meta(updated).path("name").asString("");
             if (!name.equals(target.name())) {
                 throw ApiException.badRequest("the name of the object (" + name + ") does not match the name on the URL ("
@@ -87,7 +93,11 @@ final class Patching {
                 // PATCH on status: kube's status strategy keeps everything but the status
                 ObjectNode stored = current.object().deepCopy();
                 Updates.copyField(updated, stored, "status");
+                admission.mutate(Operation.UPDATE, request, target, target.name(), stored, current.object(), options.dryRun(),
+                        "PatchOptions", attempt);
                 updates.validateStatus(type, stored);
+                admission.validate(Operation.UPDATE, request, target, target.name(), stored, current.object(), options.dryRun(),
+                        "PatchOptions", attempt);
                 return tracking.update(target, target.subresource(), current.object(), stored, manager);
             }
             if (rules.hasStatus()) {
@@ -98,7 +108,11 @@ final class Patching {
                 }
             }
             Updates.keepSystemFields(type, current.object(), updated);
+            admission.mutate(Operation.UPDATE, request, target, target.name(), updated, current.object(), options.dryRun(),
+                    "PatchOptions", attempt);
             updates.defaultAndValidate(type, updated, current.object());
+            admission.validate(Operation.UPDATE, request, target, target.name(), updated, current.object(), options.dryRun(),
+                    "PatchOptions", attempt);
             return tracking.update(target, null, current.object(), updated, manager);
         });
         Versioned answer = options.dryRun() ? result : updates.finishDeletion(target, result);

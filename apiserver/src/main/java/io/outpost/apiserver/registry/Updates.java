@@ -1,6 +1,10 @@
 package io.outpost.apiserver.registry;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.outpost.api.ResourceType;
+import io.outpost.apiserver.admission.Operation;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.storage.ObjectStore;
@@ -37,18 +41,27 @@ final class Updates {
     private final Bodies bodies;
     private final Validation validation;
     private final FieldTracking tracking;
+    private final Admission admission;
 
     Updates(ObjectStore store, Creates creates, NamespaceLifecycle namespaces, Bodies bodies, Validation validation,
-            FieldTracking tracking) {
+            FieldTracking tracking, Admission admission) {
         this.tracking = tracking;
         this.store = store;
         this.creates = creates;
         this.namespaces = namespaces;
         this.bodies = bodies;
         this.validation = validation;
+        this.admission = admission;
     }
 
-    /** Decode and default the body, then validate inside the update function against the current object. */
+    Admission admission() {
+        return admission;
+    }
+
+    /**
+     * Decode and default the body, then, inside the update function against the current object:
+     * mutating admission, the kind's validation, validating admission.
+     */
     ApiResponse update(ApiRequest request, Target target) {
         ResourceType type = target.type();
         KindRules rules = new KindRules(type);
@@ -59,31 +72,43 @@ final class Updates {
         validation.applyDefaults(type, body);
         String expectedRv = ObjectMeta.meta(body).path("resourceVersion").asString("");
         boolean[] created = {false};
+        List<String> warnings = new ArrayList<>();
         Versioned result = write(target, rules.allowCreateOnUpdate(), options.dryRun(), current -> {
+            warnings.clear();
+            warnings.addAll(decoded.warnings());
             if (current == null) {
                 Creates.checkName(type, target.name());
                 if (type.namespaced()) {
                     namespaces.checkCreate(type, target.namespace(), target.name());
                 }
                 created[0] = true;
-                ObjectNode fresh = tracking.update(target, null, null, body.deepCopy(), manager);
+                ObjectNode fresh = body.deepCopy();
+                admission.mutate(Operation.CREATE, request, target, target.name(), fresh, null, options.dryRun(),
+                        "CreateOptions", warnings);
+                fresh = tracking.update(target, null, null, fresh, manager);
                 creates.prepare(fresh, type);
                 ApiException.throwIfInvalid(type, target.name(), validation.validateCreate(type, fresh));
+                admission.validate(Operation.CREATE, request, target, target.name(), fresh, null, options.dryRun(),
+                        "CreateOptions", warnings);
                 return fresh;
             }
             created[0] = false;
             checkResourceVersion(type, target.name(), expectedRv, current);
             ObjectNode copy = body.deepCopy();
+            admission.mutate(Operation.UPDATE, request, target, target.name(), copy, current.object(), options.dryRun(),
+                    "UpdateOptions", warnings);
             if (rules.hasStatus()) {
                 copyField(current.object(), copy, "status");
             }
             keepSystemFields(type, current.object(), copy);
             ObjectNode updated = tracking.update(target, null, current.object(), copy, manager);
             ApiException.throwIfInvalid(type, target.name(), validation.validateUpdate(type, updated, current.object()));
+            admission.validate(Operation.UPDATE, request, target, target.name(), updated, current.object(), options.dryRun(),
+                    "UpdateOptions", warnings);
             return updated;
         });
         Versioned answer = options.dryRun() ? result : finishDeletion(target, result);
-        return Responses.withWarnings(Responses.object(created[0] ? 201 : 200, answer.object(), type), decoded.warnings());
+        return Responses.withWarnings(Responses.object(created[0] ? 201 : 200, answer.object(), type), warnings);
     }
 
     ApiResponse updateStatus(ApiRequest request, Target target) {
@@ -92,15 +117,23 @@ final class Updates {
         Bodies.Body decoded = bodies.read(request, target.type(), options.fieldValidation());
         ObjectNode body = checked(decoded.object(), target);
         String expectedRv = ObjectMeta.meta(body).path("resourceVersion").asString("");
+        List<String> warnings = new ArrayList<>();
         Versioned result = write(target, false, options.dryRun(), current -> {
+            warnings.clear();
+            warnings.addAll(decoded.warnings());
             checkResourceVersion(target.type(), target.name(), expectedRv, current);
+            ObjectNode old = current.object();
             ObjectNode copy = current.object().deepCopy();
             copyField(body, copy, "status");
-            ObjectNode updated = tracking.update(target, "status", current.object(), copy, manager);
+            admission.mutate(Operation.UPDATE, request, target, target.name(), copy, old, options.dryRun(),
+                    "UpdateOptions", warnings);
+            ObjectNode updated = tracking.update(target, "status", old, copy, manager);
             ApiException.throwIfInvalid(target.type(), target.name(), validation.validateStatusUpdate(target.type(), updated));
+            admission.validate(Operation.UPDATE, request, target, target.name(), updated, old, options.dryRun(),
+                    "UpdateOptions", warnings);
             return updated;
         });
-        return Responses.withWarnings(Responses.object(200, result.object(), target.type()), decoded.warnings());
+        return Responses.withWarnings(Responses.object(200, result.object(), target.type()), warnings);
     }
 
     /** A guaranteed update of the target, with storage failures in the target's words. */

@@ -28,7 +28,7 @@ final class Verbs {
     final Patching patching;
     final Applies applies;
 
-    Verbs(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces, WatchCaches caches) {
+    Verbs(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces, WatchCaches caches, Admission admission) {
         this.store = store;
         this.config = config;
         this.namespaces = namespaces;
@@ -36,15 +36,15 @@ final class Verbs {
         Validation validation = new Validation(Strategies.builtIns());
         FieldTracking tracking = new FieldTracking(config.clock(),
                 type -> BuiltinApplySchemas.forKind(type.kind().group(), type.kind().kind()));
-        this.creates = new Creates(store, config, namespaces, bodies, validation, tracking);
-        this.updates = new Updates(store, creates, namespaces, bodies, validation, tracking);
-        this.deletes = new Deletes(store, config, namespaces);
+        this.creates = new Creates(store, config, namespaces, bodies, validation, tracking, admission);
+        this.updates = new Updates(store, creates, namespaces, bodies, validation, tracking, admission);
+        this.deletes = new Deletes(store, config, namespaces, admission);
         this.lists = new Lists(store, caches);
         this.watches = new Watches(caches, config);
         this.scales = new Scales(store, updates, tracking);
         this.bindings = new Bindings(updates, config);
-        this.applies = new Applies(updates, creates, namespaces, bodies, validation, tracking);
-        this.patching = new Patching(updates, bodies, applies, tracking);
+        this.applies = new Applies(updates, creates, namespaces, bodies, validation, tracking, admission);
+        this.patching = new Patching(updates, bodies, applies, tracking, admission);
     }
 
     ApiResponse get(Target target) {
