@@ -1,0 +1,203 @@
+package io.outpost.scheduler.plugins.podtopologyspread;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.outpost.scheduler.framework.CycleState;
+import io.outpost.scheduler.framework.FilterPlugin;
+import io.outpost.scheduler.framework.LabelSelectors;
+import io.outpost.scheduler.framework.NodeInfo;
+import io.outpost.scheduler.framework.NodeSelectors;
+import io.outpost.scheduler.framework.PodInfo;
+import io.outpost.scheduler.framework.PreFilterPlugin;
+import io.outpost.scheduler.framework.PreScorePlugin;
+import io.outpost.scheduler.framework.ScorePlugin;
+import io.outpost.scheduler.framework.Snapshot;
+import io.outpost.scheduler.framework.Status;
+
+/**
+ * The pod's {@code topologySpreadConstraints} (kube's PodTopologySpread). For each constraint,
+ * the pods in the pod's namespace matching its selector (plus {@code matchLabelKeys}) are counted
+ * per topology domain (the node label {@code topologyKey}), over the nodes that match the pod's
+ * node affinity ({@code nodeAffinityPolicy} Honor, the default; Ignore counts every node) and
+ * carry every constraint's key. DoNotSchedule: a node whose domain would then exceed the least
+ * populated domain by more than {@code maxSkew} is filtered ({@code minDomains}: with fewer
+ * domains than that, the minimum counts as 0). ScheduleAnyway: nodes score higher the fewer
+ * matching pods their domains hold.
+ *
+ * <p>Not done: kube's system default constraints for pods of Services and ReplicaSets, and
+ * {@code nodeTaintsPolicy: Honor} (taints are ignored when counting, kube's default).
+ */
+public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+
+    public static final String NAME = "PodTopologySpread";
+    static final String REASON = "node(s) didn't match pod topology spread constraints";
+    static final String MISSING_LABEL = "node(s) didn't match pod topology spread constraints (missing required label)";
+
+    private static final CycleState.Key<Counts> HARD = new CycleState.Key<>(NAME + "/filter", Counts.class);
+    private static final CycleState.Key<Counts> SOFT = new CycleState.Key<>(NAME + "/score", Counts.class);
+
+    /** One constraint, its effective selector, and the matching pods per domain. */
+    record Constraint(String key, int maxSkew, LabelSelector selector, boolean selfMatch, Map<String, Integer> counts,
+            int minDomains) {
+        int minMatch() {
+            if (counts.size() < minDomains) {
+                return 0;
+            }
+            int min = Integer.MAX_VALUE;
+            for (int c : counts.values()) {
+                min = Math.min(min, c);
+            }
+            return min == Integer.MAX_VALUE ? 0 : min;
+        }
+    }
+
+    record Counts(List<Constraint> constraints) {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Status preFilter(CycleState state, PodInfo pod, Snapshot snapshot) {
+        List<TopologySpreadConstraint> hard = constraints(pod, "DoNotSchedule");
+        if (hard.isEmpty()) {
+            return Status.SKIP;
+        }
+        state.put(HARD, count(pod, hard, snapshot.nodes()));
+        return Status.SUCCESS;
+    }
+
+    @Override
+    public Status filter(CycleState state, PodInfo pod, NodeInfo node) {
+        for (Constraint c : state.get(HARD).constraints()) {
+            String domain = node.labels().get(c.key());
+            if (domain == null) {
+                return Status.unresolvable(MISSING_LABEL);
+            }
+            int skew = c.counts().getOrDefault(domain, 0) + (c.selfMatch() ? 1 : 0) - c.minMatch();
+            if (skew > c.maxSkew()) {
+                return Status.unschedulable(REASON);
+            }
+        }
+        return Status.SUCCESS;
+    }
+
+    @Override
+    public Status preScore(CycleState state, PodInfo pod, List<NodeInfo> feasibleNodes, Snapshot snapshot) {
+        List<TopologySpreadConstraint> soft = constraints(pod, "ScheduleAnyway");
+        if (soft.isEmpty()) {
+            return Status.SKIP;
+        }
+        state.put(SOFT, count(pod, soft, snapshot.nodes()));
+        return Status.SUCCESS;
+    }
+
+    /** Raw score: matching pods in the node's domains, weighted by log(domains + 2) as kube does; lower is better. */
+    @Override
+    public long score(CycleState state, PodInfo pod, NodeInfo node) {
+        double score = 0;
+        for (Constraint c : state.get(SOFT).constraints()) {
+            String domain = node.labels().get(c.key());
+            if (domain == null) {
+                return -1;
+            }
+            score += c.counts().getOrDefault(domain, 0) * Math.log(c.counts().size() + 2) + (c.maxSkew() - 1);
+        }
+        return Math.round(score);
+    }
+
+    /** Kube's NormalizeScore: fewest matching pods scores 100; a node missing a key scores 0. */
+    @Override
+    public void normalize(CycleState state, PodInfo pod, List<NodeInfo> nodes, long[] scores) {
+        long min = Long.MAX_VALUE;
+        long max = 0;
+        for (long s : scores) {
+            if (s >= 0) {
+                min = Math.min(min, s);
+                max = Math.max(max, s);
+            }
+        }
+        for (int i = 0; i < scores.length; i++) {
+            if (scores[i] < 0) {
+                scores[i] = 0;
+            } else {
+                scores[i] = max == 0 ? MAX_NODE_SCORE : MAX_NODE_SCORE * (max + min - scores[i]) / max;
+            }
+        }
+    }
+
+    private static List<TopologySpreadConstraint> constraints(PodInfo pod, String when) {
+        var all = pod.pod().getSpec().getTopologySpreadConstraints();
+        if (all == null || all.isEmpty()) {
+            return List.of();
+        }
+        return all.stream().filter(c -> when.equals(c.getWhenUnsatisfiable())).toList();
+    }
+
+    private static Counts count(PodInfo pod, List<TopologySpreadConstraint> specs, List<NodeInfo> nodes) {
+        List<Constraint> constraints = new ArrayList<>(specs.size());
+        boolean[] honorAffinity = new boolean[specs.size()];
+        for (int i = 0; i < specs.size(); i++) {
+            TopologySpreadConstraint spec = specs.get(i);
+            LabelSelector selector = withMatchLabelKeys(spec, pod);
+            constraints.add(new Constraint(spec.getTopologyKey(), spec.getMaxSkew() == null ? 1 : spec.getMaxSkew(),
+                    selector, LabelSelectors.matches(selector, pod.labels()), new HashMap<>(),
+                    spec.getMinDomains() == null ? 1 : spec.getMinDomains()));
+            honorAffinity[i] = !"Ignore".equals(spec.getNodeAffinityPolicy());
+        }
+        String namespace = pod.namespace();
+        nodes:
+        for (NodeInfo node : nodes) {
+            for (Constraint c : constraints) {
+                if (!node.labels().containsKey(c.key())) {
+                    continue nodes;
+                }
+            }
+            Boolean affinityMatch = null;
+            for (int i = 0; i < constraints.size(); i++) {
+                Constraint c = constraints.get(i);
+                if (honorAffinity[i]) {
+                    if (affinityMatch == null) {
+                        affinityMatch = NodeSelectors.podMatchesNode(pod.pod(), node.node(), node.labels());
+                    }
+                    if (!affinityMatch) {
+                        continue;
+                    }
+                }
+                int n = 0;
+                for (PodInfo other : node.pods()) {
+                    if (namespace.equals(other.namespace()) && other.pod().getMetadata().getDeletionTimestamp() == null
+                            && LabelSelectors.matches(c.selector(), other.labels())) {
+                        n++;
+                    }
+                }
+                c.counts().merge(node.labels().get(c.key()), n, Integer::sum);
+            }
+        }
+        return new Counts(constraints);
+    }
+
+    /** {@code matchLabelKeys}: the pod's own values of those labels are ANDed into the selector. */
+    private static LabelSelector withMatchLabelKeys(TopologySpreadConstraint spec, PodInfo pod) {
+        LabelSelector selector = spec.getLabelSelector();
+        if (spec.getMatchLabelKeys() == null || spec.getMatchLabelKeys().isEmpty() || selector == null) {
+            return selector;
+        }
+        LabelSelectorBuilder b = new LabelSelectorBuilder(selector);
+        for (String key : spec.getMatchLabelKeys()) {
+            String value = pod.labels().get(key);
+            if (value != null) {
+                b.addNewMatchExpression().withKey(key).withOperator("In").withValues(value).endMatchExpression();
+            }
+        }
+        return b.build();
+    }
+}
