@@ -36,7 +36,8 @@ public final class Framework {
     private static final CycleState.Key<SkippedPlugins> SKIPPED = new CycleState.Key<>("framework/skipped",
             SkippedPlugins.class);
 
-    private record SkippedPlugins(Set<String> filter, Set<String> score) {
+    /** The filters this cycle runs (those whose PreFilter did not skip), and the skipped scores. */
+    private record SkippedPlugins(List<FilterPlugin> filters, Set<String> score) {
     }
 
     private final String schedulerName;
@@ -78,26 +79,30 @@ public final class Framework {
 
     /** The first rejection or error of a PreFilter plugin, or success. */
     public Status runPreFilter(CycleState state, PodInfo pod, Snapshot snapshot) {
-        SkippedPlugins skipped = new SkippedPlugins(new HashSet<>(), new HashSet<>());
-        state.put(SKIPPED, skipped);
+        Set<String> skippedFilters = new HashSet<>();
+        state.put(SKIPPED, new SkippedPlugins(plugins.filter, new HashSet<>()));
         for (PreFilterPlugin p : plugins.preFilter) {
             Status s = p.preFilter(state, pod, snapshot);
             if (s.code() == Code.SKIP) {
-                skipped.filter.add(p.name());
+                skippedFilters.add(p.name());
             } else if (!s.isSuccess()) {
                 return s.withPlugin(p.name());
             }
+        }
+        if (!skippedFilters.isEmpty()) {
+            // Decided once per pod, not per node: the filter loop is the scheduler's hot path.
+            state.put(SKIPPED, new SkippedPlugins(
+                    plugins.filter.stream().filter(f -> !skippedFilters.contains(f.name())).toList(),
+                    new HashSet<>()));
         }
         return Status.SUCCESS;
     }
 
     /** The first filter plugin that rejects the node decides (kube does not run the rest). */
     public Status runFilter(CycleState state, PodInfo pod, NodeInfo node) {
-        Set<String> skipped = state.get(SKIPPED).filter;
-        for (FilterPlugin p : plugins.filter) {
-            if (!skipped.isEmpty() && skipped.contains(p.name())) {
-                continue;
-            }
+        List<FilterPlugin> filters = state.get(SKIPPED).filters;
+        for (int i = 0; i < filters.size(); i++) {
+            FilterPlugin p = filters.get(i);
             Status s = p.filter(state, pod, node);
             if (!s.isSuccess()) {
                 return s.withPlugin(p.name());

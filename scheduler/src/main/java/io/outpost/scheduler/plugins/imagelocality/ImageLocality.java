@@ -24,7 +24,15 @@ public final class ImageLocality implements PreScorePlugin, ScorePlugin {
     static final long MIN_THRESHOLD = 23 * MB;
     static final long MAX_CONTAINER_THRESHOLD = 1000 * MB;
 
-    private static final CycleState.Key<Snapshot> SNAPSHOT = new CycleState.Key<>(NAME, Snapshot.class);
+    private static final CycleState.Key<Images> IMAGES = new CycleState.Key<>(NAME, Images.class);
+
+    /**
+     * Per container, the names its image may be reported under (as written with :latest added,
+     * and the docker.io reference the runtime reports for a short name), and how many nodes hold
+     * each; computed once per pod.
+     */
+    record Images(List<String[]> names, java.util.Map<String, Integer> nodesWith, int totalNodes) {
+    }
 
     @Override
     public String name() {
@@ -33,40 +41,40 @@ public final class ImageLocality implements PreScorePlugin, ScorePlugin {
 
     @Override
     public Status preScore(CycleState state, PodInfo pod, List<NodeInfo> feasibleNodes, Snapshot snapshot) {
-        state.put(SNAPSHOT, snapshot);
+        List<String[]> names = new java.util.ArrayList<>();
+        java.util.Map<String, Integer> nodesWith = new java.util.HashMap<>();
+        var spec = pod.pod().getSpec();
+        for (var list : java.util.Arrays.asList(spec.getInitContainers(), spec.getContainers())) {
+            for (Container c : list == null ? List.<Container>of() : list) {
+                String image = normalize(c.getImage());
+                String full = "docker.io/" + (image.contains("/") ? "" : "library/") + image;
+                names.add(new String[] {image, full});
+                nodesWith.put(image, snapshot.nodesWithImage(image));
+                nodesWith.put(full, snapshot.nodesWithImage(full));
+            }
+        }
+        if (nodesWith.values().stream().allMatch(n -> n == 0)) {
+            return Status.SKIP; // no node holds any of its images: every node would score 0
+        }
+        state.put(IMAGES, new Images(names, nodesWith, snapshot.nodes().size()));
         return Status.SUCCESS;
     }
 
     @Override
     public long score(CycleState state, PodInfo pod, NodeInfo node) {
-        Snapshot snapshot = state.get(SNAPSHOT);
-        int totalNodes = snapshot.nodes().size();
-        if (totalNodes == 0) {
-            return 0;
-        }
+        Images images = state.get(IMAGES);
         long sum = 0;
-        int containers = 0;
-        var spec = pod.pod().getSpec();
-        for (var list : java.util.Arrays.asList(spec.getInitContainers(), spec.getContainers())) {
-            if (list == null) {
-                continue;
-            }
-            for (Container c : list) {
-                containers++;
-                String image = normalize(c.getImage());
-                Long size = node.imageSizes().get(image);
-                if (size == null) {
-                    // The runtime reports the full reference of what "nginx:1.27" pulls.
-                    image = "docker.io/" + (image.contains("/") ? "" : "library/") + image;
-                    size = node.imageSizes().get(image);
-                }
+        for (String[] names : images.names()) {
+            for (String name : names) {
+                Long size = node.imageSizes().get(name);
                 if (size != null) {
                     // size scaled by the share of nodes that have it (kube's scaledImageScore)
-                    sum += (long) (size * ((double) snapshot.nodesWithImage(image) / totalNodes));
+                    sum += (long) (size * ((double) images.nodesWith().get(name) / images.totalNodes()));
+                    break;
                 }
             }
         }
-        long max = MAX_CONTAINER_THRESHOLD * Math.max(1, containers);
+        long max = MAX_CONTAINER_THRESHOLD * Math.max(1, images.names().size());
         sum = Math.clamp(sum, MIN_THRESHOLD, max);
         return MAX_NODE_SCORE * (sum - MIN_THRESHOLD) / (max - MIN_THRESHOLD);
     }

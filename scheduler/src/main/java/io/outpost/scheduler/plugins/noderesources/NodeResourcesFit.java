@@ -76,25 +76,32 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
         Resources want = pod.requests();
         Resources used = node.requested();
         Resources has = node.allocatable();
-        List<String> reasons = new ArrayList<>(2);
+        List<String> reasons = null;
         if (node.pods().size() + 1 > has.pods) {
+            reasons = new ArrayList<>(2);
             reasons.add("Too many pods");
         }
         if (want.milliCpu > 0 && want.milliCpu > has.milliCpu - used.milliCpu) {
-            reasons.add("Insufficient cpu");
+            reasons = add(reasons, "Insufficient cpu");
         }
         if (want.memory > 0 && want.memory > has.memory - used.memory) {
-            reasons.add("Insufficient memory");
+            reasons = add(reasons, "Insufficient memory");
         }
         if (want.ephemeralStorage > 0 && want.ephemeralStorage > has.ephemeralStorage - used.ephemeralStorage) {
-            reasons.add("Insufficient ephemeral-storage");
+            reasons = add(reasons, "Insufficient ephemeral-storage");
         }
         for (var e : want.scalar.entrySet()) {
             if (e.getValue() > 0 && e.getValue() > has.get(e.getKey()) - used.get(e.getKey())) {
-                reasons.add("Insufficient " + e.getKey());
+                reasons = add(reasons, "Insufficient " + e.getKey());
             }
         }
-        return reasons.isEmpty() ? Status.SUCCESS : Status.unschedulable(reasons.toArray(String[]::new));
+        return reasons == null ? Status.SUCCESS : Status.unschedulable(reasons.toArray(String[]::new));
+    }
+
+    private static List<String> add(List<String> reasons, String reason) {
+        List<String> list = reasons == null ? new ArrayList<>(2) : reasons;
+        list.add(reason);
+        return list;
     }
 
     @Override

@@ -50,6 +50,9 @@ public final class SitePlacement implements PreScorePlugin, ScorePlugin {
         if (owner == null && pod.labels().isEmpty()) {
             return Status.SKIP; // no workload to spread or pack
         }
+        if (feasibleNodes.stream().noneMatch(n -> n.labels().containsKey(SITE_LABEL))) {
+            return Status.SKIP; // a fleet without sites: every node would score the same
+        }
         Map<String, Integer> sites = new HashMap<>();
         Map<String, Integer> regions = new HashMap<>();
         for (NodeInfo node : snapshot.nodes()) {
