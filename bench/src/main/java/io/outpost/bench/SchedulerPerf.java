@@ -43,6 +43,7 @@ import io.outpost.scheduler.framework.Status;
  * ./mvnw -B -q -pl bench -am package -DskipTests
  * java -cp bench/target/benchmarks.jar io.outpost.bench.SchedulerPerf          # about 1 minute
  * java -cp bench/target/benchmarks.jar io.outpost.bench.SchedulerPerf quick    # 1,000 nodes / 2,000 pods
+ * java -cp bench/target/benchmarks.jar io.outpost.bench.SchedulerPerf full TopologySpreading   # one workload
  * </pre>
  *
  * <p>Last measured: see the numbers in the scheduler branch's report (2026-11-25, 2 shared cores,
@@ -56,7 +57,8 @@ public final class SchedulerPerf {
         boolean quick = args.length > 0 && args[0].equals("quick");
         int nodes = quick ? 1_000 : 5_000;
         int pods = quick ? 2_000 : 10_000;
-        for (String workload : List.of("SchedulingBasic", "TopologySpreading")) {
+        List<String> workloads = args.length > 1 ? List.of(args[1]) : List.of("SchedulingBasic", "TopologySpreading");
+        for (String workload : workloads) {
             boolean spread = workload.equals("TopologySpreading");
             run(nodes, pods, spread); // warm-up
             List<double[]> rounds = new ArrayList<>();

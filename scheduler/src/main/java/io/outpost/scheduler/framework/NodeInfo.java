@@ -27,6 +27,7 @@ public final class NodeInfo {
     private final List<PodInfo.HostPort> usedPorts = new ArrayList<>();
     private final Resources requested = new Resources();
     private final Resources nonZeroRequested = new Resources();
+    private long generation;
 
     public NodeInfo(Node node) {
         setNode(node);
@@ -74,7 +75,16 @@ public final class NodeInfo {
         return imageSizes;
     }
 
+    /**
+     * Changes whenever the node or its pods change: a plugin may keep what it computed from this
+     * NodeInfo until then.
+     */
+    public long generation() {
+        return generation;
+    }
+
     public void setNode(Node node) {
+        generation++;
         this.node = node;
         if (node == null) {
             return;
@@ -98,6 +108,7 @@ public final class NodeInfo {
     }
 
     public void addPod(PodInfo pod) {
+        generation++;
         pods.add(pod);
         if (pod.hasAffinity()) {
             podsWithAffinity.add(pod);
@@ -112,6 +123,7 @@ public final class NodeInfo {
         for (int i = 0; i < pods.size(); i++) {
             PodInfo p = pods.get(i);
             if (p.uid().equals(uid)) {
+                generation++;
                 pods.remove(i);
                 podsWithAffinity.removeIf(a -> a.uid().equals(uid));
                 requested.subtract(p.requests());

@@ -30,6 +30,10 @@ import io.outpost.scheduler.framework.Status;
  * domains than that, the minimum counts as 0). ScheduleAnyway: nodes score higher the fewer
  * matching pods their domains hold.
  *
+ * <p>The matching pods of each node are remembered per selector until the node changes
+ * ({@link NodeInfo#generation}), so each cycle recounts only the nodes that changed since.
+ * Thread model: one instance per profile, called on the scheduling thread only.
+ *
  * <p>Not done: kube's system default constraints for pods of Services and ReplicaSets, and
  * {@code nodeTaintsPolicy: Honor} (taints are ignored when counting, kube's default).
  */
@@ -44,21 +48,29 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
 
     /** One constraint, its effective selector, and the matching pods per domain. */
     record Constraint(String key, int maxSkew, LabelSelector selector, boolean selfMatch, Map<String, Integer> counts,
-            int minDomains) {
-        int minMatch() {
-            if (counts.size() < minDomains) {
-                return 0;
-            }
+            int minDomains, int minMatch) {
+        /** The least populated domain's count; 0 with fewer domains than minDomains. Computed once per pod. */
+        Constraint withMinMatch() {
             int min = Integer.MAX_VALUE;
             for (int c : counts.values()) {
                 min = Math.min(min, c);
             }
-            return min == Integer.MAX_VALUE ? 0 : min;
+            int minMatch = counts.size() < minDomains || min == Integer.MAX_VALUE ? 0 : min;
+            return new Constraint(key, maxSkew, selector, selfMatch, counts, minDomains, minMatch);
         }
     }
 
     record Counts(List<Constraint> constraints) {
     }
+
+    /** namespace|selector -> node -> {generation, matching pods}; the 64 selectors used last. */
+    private final Map<String, java.util.IdentityHashMap<NodeInfo, long[]>> memo = new java.util.LinkedHashMap<>(16,
+            0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, java.util.IdentityHashMap<NodeInfo, long[]>> eldest) {
+            return size() > 64;
+        }
+    };
 
     @Override
     public String name() {
@@ -142,47 +154,112 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
         return all.stream().filter(c -> when.equals(c.getWhenUnsatisfiable())).toList();
     }
 
-    private static Counts count(PodInfo pod, List<TopologySpreadConstraint> specs, List<NodeInfo> nodes) {
-        List<Constraint> constraints = new ArrayList<>(specs.size());
-        boolean[] honorAffinity = new boolean[specs.size()];
-        for (int i = 0; i < specs.size(); i++) {
+    private Counts count(PodInfo pod, List<TopologySpreadConstraint> specs, List<NodeInfo> nodes) {
+        int k = specs.size();
+        List<Constraint> constraints = new ArrayList<>(k);
+        boolean[] honorAffinity = new boolean[k];
+        Matcher[] matchers = new Matcher[k];
+        String[] keys = new String[k];
+        for (int i = 0; i < k; i++) {
             TopologySpreadConstraint spec = specs.get(i);
             LabelSelector selector = withMatchLabelKeys(spec, pod);
             constraints.add(new Constraint(spec.getTopologyKey(), spec.getMaxSkew() == null ? 1 : spec.getMaxSkew(),
                     selector, LabelSelectors.matches(selector, pod.labels()), new HashMap<>(),
-                    spec.getMinDomains() == null ? 1 : spec.getMinDomains()));
+                    spec.getMinDomains() == null ? 1 : spec.getMinDomains(), 0));
             honorAffinity[i] = !"Ignore".equals(spec.getNodeAffinityPolicy());
+            matchers[i] = Matcher.of(selector);
+            keys[i] = spec.getTopologyKey();
         }
+        // This loop visits every node for every pod with constraints (as kube's PreFilter does):
+        // it is kept free of allocation and of work a node without pods does not need.
+        boolean podHasNodeConstraints = pod.pod().getSpec().getNodeSelector() != null
+                || NodeSelectors.requiredAffinity(pod.pod()) != null;
         String namespace = pod.namespace();
+        String[] domains = new String[k];
+        @SuppressWarnings("unchecked")
+        java.util.IdentityHashMap<NodeInfo, long[]>[] remembered = new java.util.IdentityHashMap[k];
+        for (int i = 0; i < k; i++) {
+            remembered[i] = memo.computeIfAbsent(namespace + "|" + constraints.get(i).selector(),
+                    key -> new java.util.IdentityHashMap<>());
+            if (remembered[i].size() > 2 * nodes.size() + 16) {
+                remembered[i].clear(); // drops nodes that are gone
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, int[]>[] counts = new Map[k];
+        for (int i = 0; i < k; i++) {
+            counts[i] = new HashMap<>();
+        }
         nodes:
         for (NodeInfo node : nodes) {
-            for (Constraint c : constraints) {
-                if (!node.labels().containsKey(c.key())) {
+            Map<String, String> labels = node.labels();
+            for (int i = 0; i < k; i++) {
+                domains[i] = labels.get(keys[i]);
+                if (domains[i] == null) {
                     continue nodes;
                 }
             }
-            Boolean affinityMatch = null;
-            for (int i = 0; i < constraints.size(); i++) {
-                Constraint c = constraints.get(i);
-                if (honorAffinity[i]) {
-                    if (affinityMatch == null) {
-                        affinityMatch = NodeSelectors.podMatchesNode(pod.pod(), node.node(), node.labels());
-                    }
-                    if (!affinityMatch) {
-                        continue;
-                    }
+            boolean affinityMatch = !podHasNodeConstraints
+                    || NodeSelectors.podMatchesNode(pod.pod(), node.node(), labels);
+            List<PodInfo> pods = node.pods();
+            for (int i = 0; i < k; i++) {
+                if (honorAffinity[i] && !affinityMatch) {
+                    continue;
                 }
-                int n = 0;
-                for (PodInfo other : node.pods()) {
-                    if (namespace.equals(other.namespace()) && other.pod().getMetadata().getDeletionTimestamp() == null
-                            && LabelSelectors.matches(c.selector(), other.labels())) {
-                        n++;
+                int[] count = counts[i].computeIfAbsent(domains[i], d -> new int[1]);
+                long[] known = remembered[i].get(node);
+                if (known == null || known[0] != node.generation()) {
+                    int n = 0;
+                    for (int j = 0, size = pods.size(); j < size; j++) {
+                        PodInfo other = pods.get(j);
+                        if (namespace.equals(other.namespace()) && matchers[i].matches(other.labels())
+                                && other.pod().getMetadata().getDeletionTimestamp() == null) {
+                            n++;
+                        }
                     }
+                    known = new long[] {node.generation(), n};
+                    remembered[i].put(node, known);
                 }
-                c.counts().merge(node.labels().get(c.key()), n, Integer::sum);
+                count[0] += (int) known[1];
             }
         }
-        return new Counts(constraints);
+        List<Constraint> counted = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) {
+            Map<String, Integer> target = constraints.get(i).counts();
+            counts[i].forEach((domain, n) -> target.put(domain, n[0]));
+            counted.add(constraints.get(i).withMinMatch());
+        }
+        return new Counts(counted);
+    }
+
+    /** A selector compiled for the counting loop: plain matchLabels as arrays, else the general match. */
+    private record Matcher(LabelSelector selector, String[] keys, String[] values) {
+        static Matcher of(LabelSelector selector) {
+            if (selector != null && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty())) {
+                Map<String, String> m = selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels();
+                String[] keys = new String[m.size()];
+                String[] values = new String[m.size()];
+                int i = 0;
+                for (var e : m.entrySet()) {
+                    keys[i] = e.getKey();
+                    values[i++] = e.getValue();
+                }
+                return new Matcher(selector, keys, values);
+            }
+            return new Matcher(selector, null, null);
+        }
+
+        boolean matches(Map<String, String> labels) {
+            if (keys == null) {
+                return LabelSelectors.matches(selector, labels);
+            }
+            for (int i = 0; i < keys.length; i++) {
+                if (!values[i].equals(labels.get(keys[i]))) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** {@code matchLabelKeys}: the pod's own values of those labels are ANDed into the selector. */

@@ -94,6 +94,18 @@ class PodTopologySpreadTest {
     }
 
     @Test
+    void aNodeThatChangedIsRecountedByTheSamePluginInstance() {
+        var plugin = new PodTopologySpread();
+        var cluster = cluster(nodes(), List.of());
+        var hard = constraint(1, "DoNotSchedule", null);
+        assertThat(cluster.filter(plugin, web("new", hard), "a2")).isEqualTo(Status.SUCCESS);
+        cluster.cache().addOrUpdatePod(placed("w1", "a1"));
+        assertThat(cluster.filter(plugin, web("new", hard), "a2")).isEqualTo(SKEW);
+        cluster.cache().deletePod(placed("w1", "a1").getMetadata().getUid());
+        assertThat(cluster.filter(plugin, web("new", hard), "a2")).isEqualTo(Status.SUCCESS);
+    }
+
+    @Test
     void scheduleAnywayScoresTheLessCrowdedZoneHigher() {
         var cluster = cluster(nodes(), List.of(placed("w1", "a1"), placed("w2", "a2")));
         long[] scores = cluster.score(new PodTopologySpread(), web("new", constraint(1, "ScheduleAnyway", null)), "a1",
