@@ -48,9 +48,9 @@ class SchedulerIntegrationTest {
         client = Fabric8ClientTest.fabric8(dir.resolve("data"));
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("sched").endMetadata().build())
                 .create();
-        node("control-plane", "4", new Taint("NoSchedule", "node-role.kubernetes.io/control-plane", null, null));
-        node("small", "1", null);
-        node("big", "4", null);
+        node(client, "control-plane", "4", new Taint("NoSchedule", "node-role.kubernetes.io/control-plane", null, null));
+        node(client, "small", "1", null);
+        node(client, "big", "4", null);
         scheduler = new Fabric8Scheduler(new Fabric8Scheduler.Config(client,
                 SchedulerConfiguration.defaultConfiguration(), Clock.systemUTC()));
         scheduler.start();
@@ -70,7 +70,7 @@ class SchedulerIntegrationTest {
     }
 
     /** A node as an agent registers it: created, then its status (capacity, Ready) written. */
-    static void node(String name, String cpu, Taint taint) {
+    static void node(KubernetesClient client, String name, String cpu, Taint taint) {
         NodeBuilder b = new NodeBuilder().withNewMetadata().withName(name)
                 .addToLabels("kubernetes.io/hostname", name).endMetadata().withNewSpec().endSpec();
         if (taint != null) {
