@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.outpost.scheduler.PluginRegistry;
+import io.outpost.scheduler.PodConditionWriter;
 import io.outpost.scheduler.Scheduler;
 import io.outpost.scheduler.SchedulerCache;
 import io.outpost.scheduler.SchedulerConfiguration;
@@ -98,7 +99,7 @@ public final class SchedulerPerf {
                 recorder);
         Scheduler scheduler = new Scheduler(new Scheduler.Config(frameworks, cache, queue,
                 (pod, type, reason, message) -> {
-                }, clock, Runnable::run));
+                }, PodConditionWriter.NONE, clock, Runnable::run));
         for (int i = 0; i < nodeCount; i++) {
             scheduler.onNode(node(i));
         }

@@ -122,6 +122,14 @@ class SchedulerIntegrationTest {
                             + "2 Insufficient cpu. preemption: 0/3 nodes are available:");
                 }));
         assertThat(client.pods().inNamespace("sched").withName("huge").get().getSpec().getNodeName()).isNull();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(
+                client.pods().inNamespace("sched").withName("huge").get().getStatus().getConditions())
+                .anySatisfy(c -> {
+                    assertThat(c.getType()).isEqualTo("PodScheduled");
+                    assertThat(c.getStatus()).isEqualTo("False");
+                    assertThat(c.getReason()).isEqualTo("Unschedulable");
+                    assertThat(c.getMessage()).startsWith("0/3 nodes are available: ");
+                }));
     }
 
     @Test

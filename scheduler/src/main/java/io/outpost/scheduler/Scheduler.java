@@ -50,13 +50,14 @@ public final class Scheduler implements AutoCloseable {
      *        on the scheduling thread (tests, benchmarks)
      */
     public record Config(List<Framework> profiles, SchedulerCache cache, SchedulingQueue queue, EventRecorder events,
-            Clock clock, Executor bindingExecutor) {
+            PodConditionWriter conditions, Clock clock, Executor bindingExecutor) {
     }
 
     private final Map<String, Framework> profiles = new LinkedHashMap<>();
     private final SchedulerCache cache;
     private final SchedulingQueue queue;
     private final EventRecorder events;
+    private final PodConditionWriter conditions;
     private final Executor bindingExecutor;
     private final SplittableRandom random = new SplittableRandom();
     private int nextStartNodeIndex;
@@ -73,6 +74,7 @@ public final class Scheduler implements AutoCloseable {
         this.cache = config.cache();
         this.queue = config.queue();
         this.events = config.events();
+        this.conditions = config.conditions();
         this.bindingExecutor = config.bindingExecutor();
     }
 
@@ -147,6 +149,7 @@ public final class Scheduler implements AutoCloseable {
         Decision d = cache.withSnapshot(snapshot -> cycle(framework, pod, snapshot));
         if (d.node() == null) {
             events.record(pod.pod(), "Warning", "FailedScheduling", d.failure());
+            notScheduled(pod.pod(), d.error() ? "SchedulerError" : "Unschedulable", d.failure());
             if (d.error()) {
                 queue.addBackoff(q);
             } else {
@@ -248,8 +251,23 @@ public final class Scheduler implements AutoCloseable {
         framework.runUnreserve(d.state(), pod, d.node());
         cache.forget(pod);
         events.record(pod.pod(), "Warning", "FailedScheduling", "Binding rejected: " + bound.message());
+        notScheduled(pod.pod(), "SchedulerError", "Binding rejected: " + bound.message());
         queue.addBackoff(q);
         queue.moveAllToActiveOrBackoff(); // the room it held is free again
+    }
+
+    /** Writes the PodScheduled=False condition unless the pod already carries this one. */
+    private void notScheduled(Pod pod, String reason, String message) {
+        var status = pod.getStatus();
+        if (status != null && status.getConditions() != null) {
+            for (var c : status.getConditions()) {
+                if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()) && reason.equals(c.getReason())
+                        && message.equals(c.getMessage())) {
+                    return;
+                }
+            }
+        }
+        conditions.notScheduled(pod, reason, message);
     }
 
     private static String schedulerName(Pod pod) {

@@ -126,6 +126,6 @@ class SchedulerConfigurationTest {
         var config = SchedulerConfiguration.parse(HEADER + "profiles:\n- schedulerName: a\n- schedulerName: a\n");
         var frameworks = config.frameworks(PluginRegistry.inTree(), new FakeClock(), (pod, node) -> Status.SUCCESS);
         assertThatThrownBy(() -> new Scheduler(new Scheduler.Config(frameworks, new SchedulerCache(), null, null,
-                new FakeClock(), Runnable::run))).hasMessageContaining("two profiles have schedulerName a");
+                PodConditionWriter.NONE, new FakeClock(), Runnable::run))).hasMessageContaining("two profiles have schedulerName a");
     }
 }

@@ -29,6 +29,7 @@ class SchedulerTest {
             Duration.ofMinutes(5));
     final Map<String, String> bound = new ConcurrentHashMap<>();
     final List<String> events = new ArrayList<>();
+    final List<String> conditions = new ArrayList<>();
     Status bindAnswer = Status.SUCCESS;
 
     final Binder binder = (pod, node) -> {
@@ -42,6 +43,7 @@ class SchedulerTest {
         return new Scheduler(new Scheduler.Config(configuration.frameworks(PluginRegistry.inTree(), clock, binder),
                 cache, queue, (pod, type, reason, message) -> events.add(
                         pod.getMetadata().getName() + " " + type + " " + reason + ": " + message),
+                (pod, reason, message) -> conditions.add(pod.getMetadata().getName() + " " + reason + ": " + message),
                 clock, Runnable::run));
     }
 
@@ -77,6 +79,7 @@ class SchedulerTest {
                 + "preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, "
                 + "2 No preemption victims found for incoming pod.");
         assertThat(queue.where(big.getMetadata().getUid())).isEqualTo(Where.UNSCHEDULABLE);
+        assertThat(conditions).singleElement().asString().startsWith("big Unschedulable: 0/3 nodes are available: ");
 
         // A pod deleted frees room: the unschedulable pod is retried, after its back-off, and fits.
         scheduler.onPodDelete(on("w2", pod("b", "3", null)));

@@ -22,7 +22,8 @@ import io.outpost.scheduler.framework.Framework;
 /**
  * The scheduler running against the API through a fabric8 client: SharedInformers on Nodes and
  * on Pods of every namespace feed the {@link Scheduler}'s cache and queue, bindings go through
- * {@code pods/binding}, events are core/v1 Events. Needs the rights kube's
+ * {@code pods/binding}, events are core/v1 Events, and a pod that cannot be scheduled gets
+ * {@code PodScheduled=False} in its status. Needs the rights kube's
  * {@code system:kube-scheduler} role grants (list/watch nodes and pods, create pods/binding and
  * events); inside {@code outpost server} it runs on the loopback admin client.
  *
@@ -61,8 +62,8 @@ public final class Fabric8Scheduler implements AutoCloseable {
                 Duration.ofMinutes(5));
         String component = frameworks.isEmpty() ? "default-scheduler" : frameworks.get(0).schedulerName();
         this.scheduler = new Scheduler(new Scheduler.Config(frameworks, new SchedulerCache(), queue,
-                new Fabric8EventRecorder(config.client(), eventWriter, config.clock(), component), config.clock(),
-                bindings));
+                new Fabric8EventRecorder(config.client(), eventWriter, config.clock(), component),
+                new Fabric8PodConditionWriter(config.client(), eventWriter, config.clock()), config.clock(), bindings));
     }
 
     /** Starts the informers, waits for their first list, then starts scheduling. */
