@@ -38,6 +38,14 @@ public final class SchedulerCache {
     private List<NodeInfo> nodeList;
     private List<NodeInfo> affinityNodes;
 
+    /** The change log behind {@link Snapshot#changedSince}: the last {@value #LOG_SIZE} node changes. */
+    private static final int LOG_SIZE = 16_384;
+    private record Change(long seq, NodeInfo node) {
+    }
+    private final java.util.ArrayDeque<Change> log = new java.util.ArrayDeque<>();
+    private long seq;
+    private long nodeSetChangedAt;
+
     private final Snapshot snapshot = new Snapshot() {
         @Override
         public List<NodeInfo> nodes() {
@@ -65,7 +73,36 @@ public final class SchedulerCache {
         public int nodesWithImage(String image) {
             return imageNodes.getOrDefault(image, 0);
         }
+
+        @Override
+        public long changeSeq() {
+            return seq;
+        }
+
+        @Override
+        public List<NodeInfo> changedSince(long since) {
+            if (since < nodeSetChangedAt || since > seq || (since < seq && (log.isEmpty() || log.peekFirst().seq() > since + 1))) {
+                return null;
+            }
+            List<NodeInfo> changed = new ArrayList<>();
+            for (var it = log.descendingIterator(); it.hasNext();) {
+                Change c = it.next();
+                if (c.seq() <= since) {
+                    break;
+                }
+                changed.add(c.node());
+            }
+            return changed;
+        }
     };
+
+    private void recordChange(NodeInfo node) {
+        seq++;
+        log.addLast(new Change(seq, node));
+        if (log.size() > LOG_SIZE) {
+            log.removeFirst();
+        }
+    }
 
     /** Runs {@code cycle} on a consistent view, under the cache's lock. */
     public <T> T withSnapshot(Function<Snapshot, T> cycle) {
@@ -82,15 +119,24 @@ public final class SchedulerCache {
         try {
             String name = node.getMetadata().getName();
             NodeInfo info = nodes.get(name);
-            if (info == null) {
-                info = new NodeInfo(node);
-                nodes.put(name, info);
+            if (info == null || info.node() == null) {
+                if (info == null) {
+                    info = new NodeInfo(node);
+                    nodes.put(name, info);
+                } else {
+                    info.setNode(node);
+                }
+                countImages(info, 1);
+                changed();
+                recordChange(info);
+                nodeSetChangedAt = seq;
             } else {
                 countImages(info, -1);
                 info.setNode(node);
+                countImages(info, 1);
+                recordChange(info);
+                affinityNodes = null;
             }
-            countImages(info, 1);
-            changed();
         } finally {
             lock.unlock();
         }
@@ -110,6 +156,8 @@ public final class SchedulerCache {
                 info.setNode(null); // its pods' deletions are still to come
             }
             changed();
+            recordChange(info);
+            nodeSetChangedAt = seq;
         } finally {
             lock.unlock();
         }
@@ -209,6 +257,7 @@ public final class SchedulerCache {
         NodeInfo info = nodes.computeIfAbsent(state.nodeName(), n -> new NodeInfo(null));
         boolean hadAffinity = !info.podsWithAffinity().isEmpty();
         info.addPod(state.pod());
+        recordChange(info);
         if (hadAffinity != !info.podsWithAffinity().isEmpty()) {
             affinityNodes = null;
         }
@@ -222,6 +271,7 @@ public final class SchedulerCache {
         }
         boolean hadAffinity = !info.podsWithAffinity().isEmpty();
         info.removePod(uid);
+        recordChange(info);
         if (hadAffinity != !info.podsWithAffinity().isEmpty()) {
             affinityNodes = null;
         }

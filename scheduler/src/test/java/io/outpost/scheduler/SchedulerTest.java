@@ -132,6 +132,44 @@ class SchedulerTest {
     }
 
     @Test
+    void hardTopologySpreadKeepsZonesWithinMaxSkewAsPodsComeAndGo() {
+        for (int i = 0; i < 9; i++) {
+            scheduler.onNode(node("n" + i).editMetadata().addToLabels("zone", "z" + (i % 3)).endMetadata().build());
+        }
+        var spread = new io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder().withMaxSkew(1)
+                .withTopologyKey("zone").withWhenUnsatisfiable("DoNotSchedule")
+                .withNewLabelSelector().addToMatchLabels("app", "web").endLabelSelector().build();
+        java.util.function.IntFunction<Pod> web = i -> pod("web-" + i).editMetadata().addToLabels("app", "web")
+                .endMetadata().editSpec().withTopologySpreadConstraints(spread).endSpec().build();
+        for (int i = 0; i < 20; i++) {
+            int[] before = new int[3];
+            bound.values().forEach(n -> before[Integer.parseInt(n.substring(1)) % 3]++);
+            int min = Math.min(before[0], Math.min(before[1], before[2]));
+            scheduler.onPod(web.apply(i));
+            scheduler.scheduleNext();
+            // With maxSkew 1 a new pod may only go to a zone holding the fewest.
+            int zone = Integer.parseInt(bound.get("web-" + i).substring(1)) % 3;
+            assertThat(before[zone]).as("pod %d went to zone %d of %s", i, zone, java.util.Arrays.toString(before))
+                    .isEqualTo(min);
+            // the informer confirms some bindings, as it would
+            if (i % 2 == 0) {
+                scheduler.onPod(on(bound.get("web-" + i), new io.fabric8.kubernetes.api.model.PodBuilder(web.apply(i))));
+            }
+            if (i == 10) {
+                // pods leave zone z0 entirely; the next pods must refill it first
+                for (int j = 0; j <= i; j++) {
+                    String node = bound.get("web-" + j);
+                    if (node != null && Integer.parseInt(node.substring(1)) % 3 == 0) {
+                        scheduler.onPodDelete(on(node, new io.fabric8.kubernetes.api.model.PodBuilder(web.apply(j))));
+                        bound.remove("web-" + j);
+                    }
+                }
+            }
+        }
+        assertThat(events).noneMatch(e -> e.contains("FailedScheduling"));
+    }
+
+    @Test
     void podsForAnotherSchedulerAreLeftAlone() {
         scheduler.onNode(node("n1").build());
         scheduler.onPod(pod("p").editSpec().withSchedulerName("gpu-scheduler").endSpec().build());

@@ -19,4 +19,14 @@ public interface Snapshot {
 
     /** How many nodes reported the image (for ImageLocality's spread factor). */
     int nodesWithImage(String image);
+
+    /** A number that grows with every change to a node or its pods. */
+    long changeSeq();
+
+    /**
+     * The nodes that changed (their Node or their pods) since {@code seq}, possibly with repeats;
+     * null when it cannot say (nodes were added or removed since, or too much changed): then
+     * the caller must look at every node. Lets a plugin keep per-cluster sums across cycles.
+     */
+    List<NodeInfo> changedSince(long seq);
 }

@@ -30,8 +30,7 @@ import io.outpost.scheduler.framework.Status;
  * domains than that, the minimum counts as 0). ScheduleAnyway: nodes score higher the fewer
  * matching pods their domains hold.
  *
- * <p>The matching pods of each node are remembered per selector until the node changes
- * ({@link NodeInfo#generation}), so each cycle recounts only the nodes that changed since.
+ * <p>Counts are kept across cycles and updated from the cache's change log (see {@code tallies}).
  * Thread model: one instance per profile, called on the scheduling thread only.
  *
  * <p>Not done: kube's system default constraints for pods of Services and ReplicaSets, and
@@ -63,14 +62,48 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
     record Counts(List<Constraint> constraints) {
     }
 
-    /** namespace|selector -> node -> {generation, matching pods}; the 64 selectors used last. */
-    private final Map<String, java.util.IdentityHashMap<NodeInfo, long[]>> memo = new java.util.LinkedHashMap<>(16,
-            0.75f, true) {
+    /**
+     * Per constraint (namespace, selector, topology keys): the matching pods per domain over every
+     * node, and each node's share, kept across cycles and brought up to date from the cache's
+     * change log ({@link Snapshot#changedSince}): a cycle then touches only the nodes that changed
+     * since the last pod, not all of them. Used when node affinity does not decide which nodes
+     * count (the pod has no nodeSelector or required affinity, or the policy is Ignore); otherwise
+     * every node is visited, as kube does. The 64 constraints used last are kept.
+     */
+    private final Map<String, Tally> tallies = new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, java.util.IdentityHashMap<NodeInfo, long[]>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Tally> eldest) {
             return size() > 64;
         }
     };
+
+    /** A node's share: its domain (null when it lacks a key) and its matching pods. */
+    private record Share(String domain, int pods) {
+    }
+
+    /** Matching pods and counted nodes per domain, and each node's share, as of {@code seq}. */
+    private static final class Tally {
+        Snapshot source;
+        long seq;
+        final Map<String, int[]> domains = new HashMap<>(); // domain -> {pods, nodes}
+        final java.util.IdentityHashMap<NodeInfo, Share> shares = new java.util.IdentityHashMap<>();
+
+        void apply(NodeInfo node, Share now) {
+            Share before = now == null ? shares.remove(node) : shares.put(node, now);
+            if (before != null && before.domain() != null) {
+                int[] d = domains.get(before.domain());
+                d[0] -= before.pods();
+                if (--d[1] == 0) {
+                    domains.remove(before.domain());
+                }
+            }
+            if (now != null && now.domain() != null) {
+                int[] d = domains.computeIfAbsent(now.domain(), k -> new int[2]);
+                d[0] += now.pods();
+                d[1]++;
+            }
+        }
+    }
 
     @Override
     public String name() {
@@ -83,7 +116,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
         if (hard.isEmpty()) {
             return Status.SKIP;
         }
-        state.put(HARD, count(pod, hard, snapshot.nodes()));
+        state.put(HARD, count(pod, hard, snapshot));
         return Status.SUCCESS;
     }
 
@@ -108,7 +141,7 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
         if (soft.isEmpty()) {
             return Status.SKIP;
         }
-        state.put(SOFT, count(pod, soft, snapshot.nodes()));
+        state.put(SOFT, count(pod, soft, snapshot));
         return Status.SUCCESS;
     }
 
@@ -154,82 +187,79 @@ public final class PodTopologySpread implements PreFilterPlugin, FilterPlugin, P
         return all.stream().filter(c -> when.equals(c.getWhenUnsatisfiable())).toList();
     }
 
-    private Counts count(PodInfo pod, List<TopologySpreadConstraint> specs, List<NodeInfo> nodes) {
+    private Counts count(PodInfo pod, List<TopologySpreadConstraint> specs, Snapshot snapshot) {
         int k = specs.size();
-        List<Constraint> constraints = new ArrayList<>(k);
-        boolean[] honorAffinity = new boolean[k];
-        Matcher[] matchers = new Matcher[k];
         String[] keys = new String[k];
         for (int i = 0; i < k; i++) {
-            TopologySpreadConstraint spec = specs.get(i);
-            LabelSelector selector = withMatchLabelKeys(spec, pod);
-            constraints.add(new Constraint(spec.getTopologyKey(), spec.getMaxSkew() == null ? 1 : spec.getMaxSkew(),
-                    selector, LabelSelectors.matches(selector, pod.labels()), new HashMap<>(),
-                    spec.getMinDomains() == null ? 1 : spec.getMinDomains(), 0));
-            honorAffinity[i] = !"Ignore".equals(spec.getNodeAffinityPolicy());
-            matchers[i] = Matcher.of(selector);
-            keys[i] = spec.getTopologyKey();
+            keys[i] = specs.get(i).getTopologyKey();
         }
-        // This loop visits every node for every pod with constraints (as kube's PreFilter does):
-        // it is kept free of allocation and of work a node without pods does not need.
-        boolean podHasNodeConstraints = pod.pod().getSpec().getNodeSelector() != null
+        var nodeSelector = pod.pod().getSpec().getNodeSelector(); // fabric8 makes it empty, not null
+        boolean podHasNodeConstraints = nodeSelector != null && !nodeSelector.isEmpty()
                 || NodeSelectors.requiredAffinity(pod.pod()) != null;
-        String namespace = pod.namespace();
-        String[] domains = new String[k];
-        @SuppressWarnings("unchecked")
-        java.util.IdentityHashMap<NodeInfo, long[]>[] remembered = new java.util.IdentityHashMap[k];
-        for (int i = 0; i < k; i++) {
-            remembered[i] = memo.computeIfAbsent(namespace + "|" + constraints.get(i).selector(),
-                    key -> new java.util.IdentityHashMap<>());
-            if (remembered[i].size() > 2 * nodes.size() + 16) {
-                remembered[i].clear(); // drops nodes that are gone
-            }
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, int[]>[] counts = new Map[k];
-        for (int i = 0; i < k; i++) {
-            counts[i] = new HashMap<>();
-        }
-        nodes:
-        for (NodeInfo node : nodes) {
-            Map<String, String> labels = node.labels();
-            for (int i = 0; i < k; i++) {
-                domains[i] = labels.get(keys[i]);
-                if (domains[i] == null) {
-                    continue nodes;
-                }
-            }
-            boolean affinityMatch = !podHasNodeConstraints
-                    || NodeSelectors.podMatchesNode(pod.pod(), node.node(), labels);
-            List<PodInfo> pods = node.pods();
-            for (int i = 0; i < k; i++) {
-                if (honorAffinity[i] && !affinityMatch) {
-                    continue;
-                }
-                int[] count = counts[i].computeIfAbsent(domains[i], d -> new int[1]);
-                long[] known = remembered[i].get(node);
-                if (known == null || known[0] != node.generation()) {
-                    int n = 0;
-                    for (int j = 0, size = pods.size(); j < size; j++) {
-                        PodInfo other = pods.get(j);
-                        if (namespace.equals(other.namespace()) && matchers[i].matches(other.labels())
-                                && other.pod().getMetadata().getDeletionTimestamp() == null) {
-                            n++;
-                        }
-                    }
-                    known = new long[] {node.generation(), n};
-                    remembered[i].put(node, known);
-                }
-                count[0] += (int) known[1];
-            }
-        }
         List<Constraint> counted = new ArrayList<>(k);
-        for (int i = 0; i < k; i++) {
-            Map<String, Integer> target = constraints.get(i).counts();
-            counts[i].forEach((domain, n) -> target.put(domain, n[0]));
-            counted.add(constraints.get(i).withMinMatch());
+        for (TopologySpreadConstraint spec : specs) {
+            LabelSelector selector = withMatchLabelKeys(spec, pod);
+            boolean honorAffinity = !"Ignore".equals(spec.getNodeAffinityPolicy());
+            Map<String, Integer> counts = new HashMap<>();
+            Matcher matcher = Matcher.of(selector);
+            if (honorAffinity && podHasNodeConstraints) {
+                countAll(pod, keys, spec.getTopologyKey(), matcher, snapshot.nodes(), counts);
+            } else {
+                String tallyKey = pod.namespace() + "|" + String.join(",", keys) + "|" + spec.getTopologyKey() + "|"
+                        + selector;
+                Tally tally = tallies.get(tallyKey);
+                List<NodeInfo> changed = tally == null || tally.source != snapshot ? null
+                        : snapshot.changedSince(tally.seq);
+                if (changed == null) {
+                    tally = new Tally();
+                    tally.source = snapshot;
+                    tallies.put(tallyKey, tally);
+                    changed = snapshot.nodes();
+                }
+                for (NodeInfo node : changed) {
+                    tally.apply(node, node.node() == null ? null : share(pod, keys, spec.getTopologyKey(), matcher, node));
+                }
+                tally.seq = snapshot.changeSeq();
+                tally.domains.forEach((domain, d) -> counts.put(domain, d[0]));
+            }
+            counted.add(new Constraint(spec.getTopologyKey(), spec.getMaxSkew() == null ? 1 : spec.getMaxSkew(),
+                    selector, LabelSelectors.matches(selector, pod.labels()), counts,
+                    spec.getMinDomains() == null ? 1 : spec.getMinDomains(), 0).withMinMatch());
         }
         return new Counts(counted);
+    }
+
+    /** Every node that has all the keys and matches the pod's node affinity counts. */
+    private static void countAll(PodInfo pod, String[] keys, String key, Matcher matcher, List<NodeInfo> nodes,
+            Map<String, Integer> counts) {
+        for (NodeInfo node : nodes) {
+            if (NodeSelectors.podMatchesNode(pod.pod(), node.node(), node.labels())) {
+                Share share = share(pod, keys, key, matcher, node);
+                if (share.domain() != null) {
+                    counts.merge(share.domain(), share.pods(), Integer::sum);
+                }
+            }
+        }
+    }
+
+    private static Share share(PodInfo pod, String[] keys, String key, Matcher matcher, NodeInfo node) {
+        Map<String, String> labels = node.labels();
+        for (String k : keys) {
+            if (!labels.containsKey(k)) {
+                return new Share(null, 0);
+            }
+        }
+        String namespace = pod.namespace();
+        int n = 0;
+        List<PodInfo> pods = node.pods();
+        for (int j = 0, size = pods.size(); j < size; j++) {
+            PodInfo other = pods.get(j);
+            if (namespace.equals(other.namespace()) && matcher.matches(other.labels())
+                    && other.pod().getMetadata().getDeletionTimestamp() == null) {
+                n++;
+            }
+        }
+        return new Share(labels.get(key), n);
     }
 
     /** A selector compiled for the counting loop: plain matchLabels as arrays, else the general match. */
