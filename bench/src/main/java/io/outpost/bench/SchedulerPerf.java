@@ -47,8 +47,11 @@ import io.outpost.scheduler.framework.Status;
  * java -cp bench/target/benchmarks.jar io.outpost.bench.SchedulerPerf full TopologySpreading   # one workload
  * </pre>
  *
- * <p>Last measured: see the numbers in the scheduler branch's report (2026-11-25, 2 shared cores,
- * JDK 25); goal 1,000 pods/s.
+ * <p>Last measured (2026-11-25, 2 cores shared with other builds, load 5–8, JDK 25; goal 1,000
+ * pods/s): SchedulingBasic 5,000 nodes / 10,000 pods median 7,527 pods/s wall (rounds 1,699 to
+ * 14,345: the machine's load), 12,428 pods per CPU-second; TopologySpreading median 5,549 pods/s
+ * wall, 6,314 per CPU-second. Before PodTopologySpread kept its counts across cycles it was 379
+ * pods/s wall, 755 per CPU-second (every node visited for every pod).
  */
 public final class SchedulerPerf {
 
