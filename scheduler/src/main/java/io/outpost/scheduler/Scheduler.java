@@ -86,9 +86,41 @@ public final class Scheduler implements AutoCloseable {
 
     // ---- informer events -------------------------------------------------------------------
 
+    /**
+     * A node added or updated. Unschedulable pods are retried only if the change could make one
+     * fit: a new node, or other labels, taints, cordon, allocatable, images, link annotations or
+     * condition statuses. An agent's heartbeat (new timestamps only) retries nothing: with thousands
+     * of edge nodes reporting every few seconds, every pending pod would otherwise be retried, and
+     * its FailedScheduling written, again and again (kube filters node events likewise).
+     */
     public void onNode(Node node) {
+        Node previous = cache.node(node.getMetadata().getName());
         cache.addOrUpdateNode(node);
-        queue.moveAllToActiveOrBackoff();
+        if (previous == null || schedulingRelevantChange(previous, node)) {
+            queue.moveAllToActiveOrBackoff();
+        }
+    }
+
+    static boolean schedulingRelevantChange(Node before, Node after) {
+        var b = before.getSpec();
+        var a = after.getSpec();
+        var bs = before.getStatus();
+        var as = after.getStatus();
+        return !java.util.Objects.equals(before.getMetadata().getLabels(), after.getMetadata().getLabels())
+                || !java.util.Objects.equals(before.getMetadata().getAnnotations(), after.getMetadata().getAnnotations())
+                || !java.util.Objects.equals(b == null ? null : b.getTaints(), a == null ? null : a.getTaints())
+                || !java.util.Objects.equals(b == null ? null : b.getUnschedulable(), a == null ? null : a.getUnschedulable())
+                || !java.util.Objects.equals(bs == null ? null : bs.getAllocatable(), as == null ? null : as.getAllocatable())
+                || !java.util.Objects.equals(bs == null ? null : bs.getImages(), as == null ? null : as.getImages())
+                || !conditionStatuses(before).equals(conditionStatuses(after));
+    }
+
+    private static Map<String, String> conditionStatuses(Node node) {
+        Map<String, String> statuses = new HashMap<>();
+        if (node.getStatus() != null && node.getStatus().getConditions() != null) {
+            node.getStatus().getConditions().forEach(c -> statuses.put(c.getType(), c.getStatus()));
+        }
+        return statuses;
     }
 
     public void onNodeDelete(Node node) {

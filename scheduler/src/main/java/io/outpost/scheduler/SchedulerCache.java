@@ -142,6 +142,17 @@ public final class SchedulerCache {
         }
     }
 
+    /** The Node object last given for that name, or null. */
+    public Node node(String name) {
+        lock.lock();
+        try {
+            NodeInfo info = nodes.get(name);
+            return info == null ? null : info.node();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public void deleteNode(String name) {
         lock.lock();
         try {

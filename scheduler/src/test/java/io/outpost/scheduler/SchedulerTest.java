@@ -170,6 +170,27 @@ class SchedulerTest {
     }
 
     @Test
+    void aHeartbeatDoesNotRetryUnschedulablePodsButANewLabelDoes() {
+        scheduler.onNode(node("n1").build());
+        Pod p = pod("p").editSpec().withNodeSelector(Map.of("site", "berlin")).endSpec().build();
+        scheduler.onPod(p);
+        scheduler.scheduleNext();
+        assertThat(queue.where(p.getMetadata().getUid())).isEqualTo(Where.UNSCHEDULABLE);
+
+        var heartbeat = node("n1").editStatus().editFirstCondition().withLastHeartbeatTime("2026-01-01T00:00:10Z")
+                .endCondition().endStatus().build();
+        scheduler.onNode(heartbeat);
+        assertThat(queue.where(p.getMetadata().getUid())).isEqualTo(Where.UNSCHEDULABLE);
+
+        scheduler.onNode(node("n1").editMetadata().addToLabels("site", "berlin").endMetadata().build());
+        assertThat(queue.where(p.getMetadata().getUid())).isEqualTo(Where.BACKOFF);
+        clock.advance(Duration.ofSeconds(1));
+        queue.flushBackoffCompleted();
+        assertThat(scheduler.scheduleNext()).isTrue();
+        assertThat(bound).containsEntry("p", "n1");
+    }
+
+    @Test
     void podsForAnotherSchedulerAreLeftAlone() {
         scheduler.onNode(node("n1").build());
         scheduler.onPod(pod("p").editSpec().withSchedulerName("gpu-scheduler").endSpec().build());
