@@ -133,6 +133,28 @@ class SchedulerIntegrationTest {
     }
 
     @Test
+    void aRetriedPodsRepeatedFailureCountsOnOneEvent() {
+        client.pods().inNamespace("sched").resource(pod("giant", "32")).create();
+        await().atMost(WAIT).until(() -> failures("giant").size() == 1);
+        // A relevant node change retries the pod (after its 1 s back-off); it fails the same way.
+        client.nodes().withName("small").edit(n -> {
+            n.getMetadata().getLabels().put("retry", "1");
+            return n;
+        });
+        await().atMost(WAIT).untilAsserted(() -> {
+            var events = failures("giant");
+            assertThat(events).hasSize(1);
+            assertThat(events.get(0).getCount()).isGreaterThanOrEqualTo(2);
+        });
+    }
+
+    private static java.util.List<io.fabric8.kubernetes.api.model.Event> failures(String pod) {
+        return client.v1().events().inNamespace("sched").list().getItems().stream()
+                .filter(e -> e.getInvolvedObject().getName().equals(pod) && e.getReason().equals("FailedScheduling"))
+                .toList();
+    }
+
+    @Test
     void aPodForAnotherSchedulerIsLeftPending() throws Exception {
         Pod other = new PodBuilder(pod("elsewhere", "1")).editSpec().withSchedulerName("other-scheduler").endSpec()
                 .build();

@@ -3,6 +3,8 @@ package io.outpost.scheduler.fabric8;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,10 +24,30 @@ import io.outpost.scheduler.EventRecorder;
  * {@code kubectl describe pod} and {@code kubectl events}. Writing is handed to {@code writer} so
  * the scheduling thread never waits for the API; a failed write is logged and dropped (events
  * are best effort, as in kube).
+ *
+ * <p>Repeats are aggregated as client-go's event correlator does: the same type, reason and
+ * message about the same pod within {@value #AGGREGATE_MINUTES} minutes updates the first Event's
+ * {@code count} and {@code lastTimestamp} instead of creating another, so a pod retried for hours
+ * costs one Event, not hundreds, on a small edge store.
+ *
+ * <p>Thread model: {@link #record} may be called from any thread; everything else, including
+ * the map of recent events, runs on the single {@code writer} thread.
  */
 final class Fabric8EventRecorder implements EventRecorder {
 
     private static final Logger LOG = LoggerFactory.getLogger(Fabric8EventRecorder.class);
+    static final int AGGREGATE_MINUTES = 10;
+
+    /** An Event written, by pod uid + type + reason + message; confined to the writer thread. */
+    private record Recent(String name, int count, Instant first) {
+    }
+
+    private final Map<String, Recent> recent = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Recent> eldest) {
+            return size() > 4096;
+        }
+    };
 
     private final KubernetesClient client;
     private final ExecutorService writer;
@@ -56,10 +78,26 @@ final class Fabric8EventRecorder implements EventRecorder {
                 .withNewSource().withComponent(component).endSource()
                 .withReportingComponent(component).withReportingInstance(component)
                 .build();
+        String key = meta.getUid() + "\n" + type + "\n" + reason + "\n" + message;
         try {
             writer.execute(() -> {
                 try {
+                    Recent seen = recent.get(key);
+                    if (seen != null && seen.first().plus(AGGREGATE_MINUTES, ChronoUnit.MINUTES).isAfter(now)) {
+                        int count = seen.count() + 1;
+                        Event updated = client.v1().events().inNamespace(meta.getNamespace()).withName(seen.name())
+                                .edit(e -> {
+                                    e.setCount(count);
+                                    e.setLastTimestamp(time);
+                                    return e;
+                                });
+                        if (updated != null) {
+                            recent.put(key, new Recent(seen.name(), count, seen.first()));
+                            return;
+                        }
+                    }
                     client.v1().events().inNamespace(meta.getNamespace()).resource(event).create();
+                    recent.put(key, new Recent(event.getMetadata().getName(), 1, now));
                 } catch (RuntimeException e) {
                     LOG.debug("event {} for {}/{} not recorded: {}", reason, meta.getNamespace(), meta.getName(),
                             e.getMessage());
