@@ -63,8 +63,13 @@ public final class Workers implements AutoCloseable {
             Thread.currentThread().interrupt();
             queue.addRateLimited(key);
         } catch (Exception e) {
-            LOG.warn("{}: syncing {} failed (retry {}): {}", queue.name(), key, queue.numRequeues(key), e.toString());
-            LOG.debug("{}: syncing {} failed", queue.name(), key, e);
+            if (e instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() == 409) {
+                // A write raced another (the cache was behind): routine, as in kube; retried shortly.
+                LOG.debug("{}: syncing {} hit a conflict; retrying", queue.name(), key);
+            } else {
+                LOG.warn("{}: syncing {} failed (retry {}): {}", queue.name(), key, queue.numRequeues(key), e.getMessage());
+                LOG.debug("{}: syncing {} failed", queue.name(), key, e);
+            }
             queue.addRateLimited(key);
         } finally {
             queue.done(key);
