@@ -23,7 +23,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * everything anew).
  *
  * <p>Thread model: {@link #start} and {@link #close} on the owner's thread; leadership callbacks
- * on the elector's thread. Both take the one lifecycle lock.
+ * on the elector's thread, which hands the start (informers syncing) to a thread of its own so
+ * that renewals go on meanwhile. Starting and stopping take the one lifecycle lock.
  */
 public final class ControllerManager implements AutoCloseable {
 
@@ -47,6 +48,8 @@ public final class ControllerManager implements AutoCloseable {
 
     private final Config config;
     private final ReentrantLock lifecycle = new ReentrantLock();
+    /** Counts leadership changes, so a start that lost the race with a stop does nothing. */
+    private final java.util.concurrent.atomic.AtomicLong leadership = new java.util.concurrent.atomic.AtomicLong();
     private final List<Controller> running = new ArrayList<>(); // guarded by lifecycle
     private Informers informers; // guarded by lifecycle
     private LeaderElector elector;
@@ -61,17 +64,21 @@ public final class ControllerManager implements AutoCloseable {
             elector = new LeaderElector(config.leaderElection().get(), new LeaderElector.Callbacks() {
                 @Override
                 public void startedLeading() {
-                    startControllers();
+                    // Off the elector's thread, as client-go runs OnStartedLeading in a goroutine:
+                    // informers may take a while to sync, and the lease must keep being renewed.
+                    long epoch = leadership.incrementAndGet();
+                    Thread.ofVirtual().name("controllers-start").start(() -> startControllers(epoch));
                 }
 
                 @Override
                 public void stoppedLeading() {
+                    leadership.incrementAndGet();
                     stopControllers();
                 }
             });
             elector.start();
         } else {
-            startControllers();
+            startControllers(leadership.get());
         }
     }
 
@@ -85,10 +92,11 @@ public final class ControllerManager implements AutoCloseable {
         }
     }
 
-    private void startControllers() {
+    /** Starts everything unless leadership changed since {@code epoch} (lost before this thread ran). */
+    private void startControllers(long epoch) {
         lifecycle.lock();
         try {
-            if (closed || !running.isEmpty()) {
+            if (closed || !running.isEmpty() || leadership.get() != epoch) {
                 return;
             }
             informers = new Informers(config.client());
