@@ -99,7 +99,7 @@ final class Rollout {
                     : existing.getMetadata().getAnnotations().getOrDefault(Revisions.REVISION, newRevision);
             syncRevision(revision);
             if (Conditions.hasProgressDeadline(d) && Conditions.get(d.getStatus(), Conditions.PROGRESSING) == null) {
-                DeploymentStatus status = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
+                DeploymentStatus status = statusCopy();
                 Conditions.set(status, Conditions.condition(Conditions.PROGRESSING, "True", Conditions.FOUND_NEW_RS,
                         "Found new replica set \"" + existing.getMetadata().getName() + "\"", now));
                 writeStatus(status);
@@ -128,7 +128,7 @@ final class Rollout {
             if (e.getCode() == 409) {
                 return collided(fresh, e);
             }
-            DeploymentStatus status = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
+            DeploymentStatus status = statusCopy();
             if (Conditions.hasProgressDeadline(d)) {
                 Conditions.set(status, Conditions.condition(Conditions.PROGRESSING, "False", Conditions.FAILED_RS_CREATE,
                         "Failed to create new replica set \"" + fresh.getMetadata().getName() + "\": " + e.getMessage(), now));
@@ -144,7 +144,7 @@ final class Rollout {
         }
         syncRevision(newRevision);
         if (Conditions.hasProgressDeadline(d)) {
-            DeploymentStatus status = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
+            DeploymentStatus status = statusCopy();
             Conditions.set(status, Conditions.condition(Conditions.PROGRESSING, "True", Conditions.NEW_RS_CREATED,
                     "Created new replica set \"" + created.getMetadata().getName() + "\"", now));
             writeStatus(status);
@@ -162,7 +162,7 @@ final class Rollout {
                 && Templates.equalIgnoreHash(there.getSpec().getTemplate(), d.getSpec().getTemplate())) {
             return there;
         }
-        DeploymentStatus status = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
+        DeploymentStatus status = statusCopy();
         status.setCollisionCount(status.getCollisionCount() == null ? 1 : status.getCollisionCount() + 1);
         writeStatus(status);
         throw new KubernetesClientException("hash collision for the new replica set of " + d.getMetadata().getName()
@@ -379,6 +379,12 @@ final class Rollout {
                 }
             }
         }
+    }
+
+    /** The Deployment's status to change: a copy, so {@link #writeStatus} sees the difference. */
+    private DeploymentStatus statusCopy() {
+        return d.getStatus() == null ? new DeploymentStatus()
+                : new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder(d.getStatus()).build();
     }
 
     /** Writes {@code status} to the Deployment's status subresource, if it differs. */
