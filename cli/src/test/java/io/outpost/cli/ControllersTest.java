@@ -171,6 +171,23 @@ class ControllersTest {
     }
 
     @Test
+    void aRecreateDeploymentReplacesEveryPodThroughANewReplicaSet() {
+        var deployments = client.apps().deployments().inNamespace(NS);
+        Deployment recreate = deployment("recreate", 2, "nginx:1.27");
+        recreate.getSpec().setStrategy(new io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder()
+                .withType("Recreate").build());
+        deployments.resource(recreate).create();
+        awaitRolledOut("recreate", 2);
+
+        deployments.withName("recreate").patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx:1.28\"}]}}}}");
+        awaitRolledOut("recreate", 2);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(livePods("recreate")).hasSize(2)
+                .allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo("nginx:1.28")));
+        assertThat(replicaSets("recreate")).hasSize(2).anySatisfy(rs -> assertThat(rs.getSpec().getReplicas()).isZero());
+    }
+
+    @Test
     void aReplicaSetReplacesADeletedPodAndReleasesOneRelabelled() {
         var deployments = client.apps().deployments().inNamespace(NS);
         deployments.resource(deployment("heal", 2, "nginx:1.27")).create();
