@@ -168,6 +168,21 @@ class ControllersTest {
                     .containsEntry("deployment.kubernetes.io/revision-history", "1");
         });
         assertThat(replicaSets("web")).hasSize(2);
+
+        // What the controllers did is recorded as Events on the objects they acted on.
+        await().atMost(WAIT).untilAsserted(() -> {
+            var events = client.v1().events().inNamespace(NS).list().getItems();
+            assertThat(events).anySatisfy(e -> {
+                assertThat(e.getInvolvedObject().getKind()).isEqualTo("Deployment");
+                assertThat(e.getReason()).isEqualTo("ScalingReplicaSet");
+                assertThat(e.getSource().getComponent()).isEqualTo("deployment-controller");
+            });
+            assertThat(events).anySatisfy(e -> {
+                assertThat(e.getInvolvedObject().getKind()).isEqualTo("ReplicaSet");
+                assertThat(e.getReason()).isEqualTo("SuccessfulCreate");
+                assertThat(e.getMessage()).startsWith("Created pod: web-");
+            });
+        });
     }
 
     @Test
