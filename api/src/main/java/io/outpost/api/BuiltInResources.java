@@ -60,6 +60,11 @@ final class BuiltInResources {
         b.add(stored("rbac.authorization.k8s.io", "v1", "ClusterRole", Scope.CLUSTER).build());
         b.add(stored("rbac.authorization.k8s.io", "v1", "RoleBinding", Scope.NAMESPACED).build());
         b.add(stored("rbac.authorization.k8s.io", "v1", "Role", Scope.NAMESPACED).build());
+        // admissionregistration.k8s.io/v1 (kube-apiserver lists it after rbac)
+        b.add(stored("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicy", Scope.CLUSTER)
+                .plural("validatingadmissionpolicies").categories("api-extensions").status().build());
+        b.add(stored("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicyBinding", Scope.CLUSTER)
+                .categories("api-extensions").build());
         // coordination.k8s.io/v1
         b.add(stored("coordination.k8s.io", "v1", "Lease", Scope.NAMESPACED).build());
         // discovery.k8s.io/v1

@@ -2,6 +2,10 @@ package io.outpost.apiserver.registry;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
+
+import io.outpost.apiserver.admission.AdmissionChain;
+import io.outpost.apiserver.admission.ObjectSource;
 
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
@@ -35,12 +39,22 @@ public final class Registry implements AutoCloseable {
     private final NamespaceLifecycle namespaces;
     private final WatchCaches caches;
 
+    /** A registry with the built-in admission chain ({@link BuiltInAdmission}). */
     public Registry(RegistryConfig config) {
+        this(config, objects -> BuiltInAdmission.chain(objects, config.types()));
+    }
+
+    /**
+     * A registry whose admission chain {@code admission} builds from the registry's in-memory view
+     * of current objects.
+     */
+    public Registry(RegistryConfig config, Function<ObjectSource, AdmissionChain> admission) {
         ObjectStore store = new ObjectStore(config.store());
         this.caches = new WatchCaches(new WatchCacheConfig(config.store(), config.clock(), config.watchPollInterval(),
                 config.watchCacheEvents(), config.watcherBuffer(), FRESHNESS_WAIT));
         this.namespaces = new NamespaceLifecycle(store, config);
-        this.verbs = new Verbs(store, config, namespaces, caches);
+        AdmissionChain chain = admission.apply(new CachedObjects(caches, config.types()));
+        this.verbs = new Verbs(store, config, namespaces, caches, new Admission(chain));
     }
 
     /** Ends every watch and stops the watch caches. Idempotent. */

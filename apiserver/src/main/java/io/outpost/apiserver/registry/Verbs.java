@@ -1,5 +1,6 @@
 package io.outpost.apiserver.registry;
 
+import io.outpost.apiserver.apply.BuiltinApplySchemas;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.storage.ObjectStore;
@@ -25,21 +26,25 @@ final class Verbs {
     final Scales scales;
     final Bindings bindings;
     final Patching patching;
+    final Applies applies;
 
-    Verbs(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces, WatchCaches caches) {
+    Verbs(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces, WatchCaches caches, Admission admission) {
         this.store = store;
         this.config = config;
         this.namespaces = namespaces;
         Bodies bodies = new Bodies();
         Validation validation = new Validation(Strategies.builtIns());
-        this.creates = new Creates(store, config, namespaces, bodies, validation);
-        this.updates = new Updates(store, creates, namespaces, bodies, validation);
-        this.deletes = new Deletes(store, config, namespaces);
+        FieldTracking tracking = new FieldTracking(config.clock(),
+                type -> BuiltinApplySchemas.forKind(type.kind().group(), type.kind().kind()));
+        this.creates = new Creates(store, config, namespaces, bodies, validation, tracking, admission);
+        this.updates = new Updates(store, creates, namespaces, bodies, validation, tracking, admission);
+        this.deletes = new Deletes(store, config, namespaces, admission);
         this.lists = new Lists(store, caches);
         this.watches = new Watches(caches, config);
-        this.scales = new Scales(store, updates);
+        this.scales = new Scales(store, updates, tracking);
         this.bindings = new Bindings(updates, config);
-        this.patching = new Patching(updates, bodies);
+        this.applies = new Applies(updates, creates, namespaces, bodies, validation, tracking, admission);
+        this.patching = new Patching(updates, bodies, applies, tracking, admission);
     }
 
     ApiResponse get(Target target) {
@@ -59,6 +64,7 @@ final class Verbs {
             case "status" -> switch (method) {
                 case "GET" -> get(target);
                 case "PUT" -> updates.updateStatus(request, target);
+                case "PATCH" -> patching.patch(request, target);
                 default -> Registry.throwing(ApiException.methodNotAllowed(method + " on status"));
             };
             case "scale" -> switch (method) {
