@@ -32,8 +32,10 @@ final class Controllers implements AutoCloseable {
     static Controllers start(ServerConfig config, Clock clock) {
         KubernetesClient client;
         try {
-            client = new KubernetesClientBuilder()
-                    .withConfig(Config.fromKubeconfig(Files.readString(config.adminKubeconfig()))).build();
+            Config loopback = Config.fromKubeconfig(Files.readString(config.adminKubeconfig()));
+            // The field manager of the controllers' writes (the User-Agent up to its '/'), as kube's.
+            loopback.setUserAgent("kube-controller-manager/" + Version.outpost() + " (outpost)");
+            client = new KubernetesClientBuilder().withConfig(loopback).build();
         } catch (IOException e) {
             throw new StartupFailure("cannot read " + config.adminKubeconfig() + " for the controllers' client: "
                     + DataDir.describe(e), e);
