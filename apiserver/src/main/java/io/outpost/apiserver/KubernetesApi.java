@@ -68,7 +68,10 @@ public final class KubernetesApi implements ApiHandler {
         }
         ResourceType t = type.get();
         String namespace = info.namespace();
-        String name = info.name().isEmpty() ? null : info.name();
+        // The name in the path, not info.name(): a list or watch with fieldSelector=metadata.name=X
+        // carries X there (for authorization, as kube's RequestInfo) but still reads the collection.
+        String pathName = info.parts().size() >= 2 ? info.parts().get(1) : "";
+        String name = pathName.isEmpty() ? null : pathName;
         String subresource = info.subresource().isEmpty() ? null : info.subresource();
         if (subresource != null && t.subresource(subresource).isEmpty()) {
             return Optional.empty();

@@ -86,7 +86,9 @@ final class ApiServer implements AutoCloseable {
             throw new StartupFailure("--token-auth-file: " + e.getMessage(), e);
         }
         ResourceTypes types = ResourceTypes.builtIns();
-        Registry registry = new Registry(RegistryConfig.defaults(store, types.all()));
+        // The server runs a garbage collector (Server's controllers): deletes with Foreground or
+        // Orphan propagation leave its finalizers for it.
+        Registry registry = new Registry(RegistryConfig.defaults(store, types.all()).withGarbageCollector(true));
         registry.start();
         Authorizer authorizer = new UnionAuthorizer(List.of(new SystemMastersAuthorizer(), new BootstrapRolesAuthorizer()));
         HttpsServer https = new HttpsServer(new HttpsServerConfig(config.bindAddress(), config.port(),

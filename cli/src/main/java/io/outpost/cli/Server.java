@@ -11,8 +11,8 @@ import io.outpost.store.KvStore;
 
 /**
  * The {@code outpost server} role: every component it runs, started in order and closed in
- * reverse: the datastore, then the API server over it. Controllers and the scheduler join this
- * list as they are written.
+ * reverse: the datastore, the API server over it, then the controllers and the scheduler over
+ * the API.
  *
  * <p>Thread model: one thread (main) calls {@link #start}, {@link #awaitStopRequest} and
  * {@link #close}. {@link #requestStop} may be called from any thread (a signal handler); it only
@@ -28,6 +28,8 @@ final class Server implements AutoCloseable {
     private final ReentrantLock lifecycle = new ReentrantLock();
     private KvStore store; // guarded by lifecycle
     private ApiServer api; // guarded by lifecycle
+    private Controllers controllers; // guarded by lifecycle
+    private Scheduling scheduling; // guarded by lifecycle
     private boolean closed; // guarded by lifecycle
 
     Server(ServerConfig config) {
@@ -60,6 +62,8 @@ final class Server implements AutoCloseable {
             LOG.info("outpost {} server starting; data dir {}", Version.outpost(), config.dataDir());
             store = Datastores.open(config.datastore(), config.dataDir());
             api = ApiServer.start(config, store, Clock.systemUTC());
+            controllers = Controllers.start(config, Clock.systemUTC());
+            scheduling = Scheduling.start(config, Clock.systemUTC());
         } finally {
             lifecycle.unlock();
         }
@@ -92,6 +96,12 @@ final class Server implements AutoCloseable {
                 return;
             }
             closed = true;
+            if (scheduling != null) {
+                scheduling.close();
+            }
+            if (controllers != null) {
+                controllers.close();
+            }
             if (api != null) {
                 api.close();
             }

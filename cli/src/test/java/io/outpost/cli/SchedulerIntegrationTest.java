@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
@@ -21,11 +20,9 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.outpost.scheduler.SchedulerConfiguration;
-import io.outpost.scheduler.fabric8.Fabric8Scheduler;
 
 /**
- * The scheduler on the fabric8 client against the whole server in this JVM: informers on nodes
+ * The scheduler that `outpost server` runs (on the fabric8 client, over its loopback) against the whole server in this JVM: informers on nodes
  * and pods, binding through pods/binding, Events. A control-plane node tainted NoSchedule and
  * two workers; pods land on the worker with room, and a pod that fits nowhere gets a
  * FailedScheduling event worded as kube-scheduler's.
@@ -39,7 +36,6 @@ class SchedulerIntegrationTest {
 
     static Server server;
     static KubernetesClient client;
-    static Fabric8Scheduler scheduler;
 
     @BeforeAll
     static void start() throws Exception {
@@ -51,16 +47,10 @@ class SchedulerIntegrationTest {
         node(client, "control-plane", "4", new Taint("NoSchedule", "node-role.kubernetes.io/control-plane", null, null));
         node(client, "small", "1", null);
         node(client, "big", "4", null);
-        scheduler = new Fabric8Scheduler(new Fabric8Scheduler.Config(client,
-                SchedulerConfiguration.defaultConfiguration(), Clock.systemUTC()));
-        scheduler.start();
     }
 
     @AfterAll
     static void stop() {
-        if (scheduler != null) {
-            scheduler.close();
-        }
         if (client != null) {
             client.close();
         }

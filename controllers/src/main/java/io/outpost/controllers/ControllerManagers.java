@@ -1,0 +1,61 @@
+package io.outpost.controllers;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.outpost.controllers.deployment.DeploymentController;
+import io.outpost.controllers.garbagecollector.GarbageCollector;
+import io.outpost.controllers.replicaset.ReplicaSetController;
+import io.outpost.controllers.runtime.ApiLeaseLock;
+import io.outpost.controllers.runtime.Controller;
+import io.outpost.controllers.runtime.ControllerConfig;
+import io.outpost.controllers.runtime.ControllerContext;
+import io.outpost.controllers.runtime.ControllerManager;
+import io.outpost.controllers.runtime.LeaderElector;
+
+/**
+ * The one place that lists Outpost's controllers and how many workers each gets
+ * (kube-controller-manager's defaults: {@code --concurrent-gc-syncs=20},
+ * {@code --concurrent-replicaset-syncs=5}, {@code --concurrent-deployment-syncs=5}).
+ */
+public final class ControllerManagers {
+
+    /** The Lease the controller managers of one cluster elect their leader over. */
+    public static final String LEASE_NAMESPACE = "kube-system";
+    public static final String LEASE_NAME = "outpost-controller-manager";
+
+    private ControllerManagers() {
+    }
+
+    /** Every controller, by name, in start order. */
+    public static Map<String, Function<ControllerContext, Controller>> all(Clock clock) {
+        Map<String, Function<ControllerContext, Controller>> controllers = new LinkedHashMap<>();
+        add(controllers, GarbageCollector.NAME, c -> new GarbageCollector(c, new ControllerConfig(20, clock)));
+        add(controllers, ReplicaSetController.NAME, c -> new ReplicaSetController(c, new ControllerConfig(5, clock)));
+        add(controllers, DeploymentController.NAME, c -> new DeploymentController(c, new ControllerConfig(5, clock)));
+        return controllers;
+    }
+
+    private static void add(Map<String, Function<ControllerContext, Controller>> map, String name,
+                            Function<ControllerContext, Controller> factory) {
+        if (map.putIfAbsent(name, factory) != null) {
+            throw new IllegalStateException("controller " + name + " registered twice");
+        }
+    }
+
+    /**
+     * A manager running every controller over {@code client} once {@code identity} leads the
+     * {@code kube-system/outpost-controller-manager} Lease (kube's 15 s / 10 s / 2 s timings).
+     */
+    public static ControllerManager leaderElected(KubernetesClient client, Clock clock, String identity) {
+        LeaderElector.Config election = LeaderElector.Config.defaults(
+                new ApiLeaseLock(client, LEASE_NAMESPACE, LEASE_NAME), identity, clock);
+        return new ControllerManager(new ControllerManager.Config(client, clock, all(clock), Optional.of(election),
+                Duration.ofMinutes(1)));
+    }
+}
