@@ -64,6 +64,9 @@ final class BuiltInResources {
         b.add(stored("coordination.k8s.io", "v1", "Lease", Scope.NAMESPACED).build());
         // discovery.k8s.io/v1
         b.add(stored("discovery.k8s.io", "v1", "EndpointSlice", Scope.NAMESPACED).build());
+        // apiextensions.k8s.io/v1: the definitions of custom resources, served once established
+        b.add(stored("apiextensions.k8s.io", "v1", "CustomResourceDefinition", Scope.CLUSTER)
+                .shortNames("crd", "crds").categories("api-extensions").status().build());
         return b;
     }
 

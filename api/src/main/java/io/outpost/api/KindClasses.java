@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -89,6 +90,7 @@ public final class KindClasses {
         put(m, "rbac.authorization.k8s.io", "v1", Role.class);
         put(m, "coordination.k8s.io", "v1", Lease.class);
         put(m, "discovery.k8s.io", "v1", EndpointSlice.class);
+        put(m, "apiextensions.k8s.io", "v1", CustomResourceDefinition.class);
         return Collections.unmodifiableMap(m);
     }
 

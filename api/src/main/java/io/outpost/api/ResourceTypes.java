@@ -46,6 +46,19 @@ public final class ResourceTypes {
         return BuiltInResources.register(builder()).build();
     }
 
+    /**
+     * These resources and {@code more} after them (custom resources after the built-ins, as
+     * kube-apiserver lists CRD groups after its own).
+     *
+     * @throws IllegalArgumentException as {@link Builder#add} on a clash
+     */
+    public ResourceTypes plus(Iterable<ResourceType> more) {
+        Builder b = builder();
+        all().forEach(b::add);
+        more.forEach(b::add);
+        return b.build();
+    }
+
     public static Builder builder() {
         return new Builder();
     }

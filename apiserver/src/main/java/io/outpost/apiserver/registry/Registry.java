@@ -1,11 +1,20 @@
 package io.outpost.apiserver.registry;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
+
+import io.outpost.api.ResourceType;
+import io.outpost.api.ResourceTypes;
+import io.outpost.apiserver.catalog.CustomKind;
+import io.outpost.apiserver.catalog.ResourceCatalog;
 
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.storage.ObjectStore;
+import io.outpost.apiserver.validation.Strategies;
 import io.outpost.apiserver.watchcache.WatchCacheConfig;
 import io.outpost.apiserver.watchcache.WatchCaches;
 import io.outpost.store.StoreException;
@@ -35,12 +44,29 @@ public final class Registry implements AutoCloseable {
     private final NamespaceLifecycle namespaces;
     private final WatchCaches caches;
 
+    /** A registry of a fixed set of resources, {@code config.types()}, with the built-in strategies. */
     public Registry(RegistryConfig config) {
+        this(config, new ResourceCatalog(ResourceTypes.builder().build()), Strategies.builtIns());
+    }
+
+    /**
+     * A registry of {@code config.types()} and the resources {@code catalog} serves at each moment
+     * (custom resources); a kind without a built-in strategy gets the catalog's. The watch cache of
+     * a resource the catalog stops serving is stopped.
+     */
+    public Registry(RegistryConfig config, ResourceCatalog catalog, Strategies strategies) {
         ObjectStore store = new ObjectStore(config.store());
         this.caches = new WatchCaches(new WatchCacheConfig(config.store(), config.clock(), config.watchPollInterval(),
                 config.watchCacheEvents(), config.watcherBuffer(), FRESHNESS_WAIT));
-        this.namespaces = new NamespaceLifecycle(store, config);
-        this.verbs = new Verbs(store, config, namespaces, caches);
+        Strategies all = strategies.withMore(kind -> catalog.snapshot().custom(kind).map(CustomKind::strategy));
+        Supplier<List<ResourceType>> types = () -> {
+            List<ResourceType> served = new ArrayList<>(config.types());
+            catalog.snapshot().custom().values().forEach(k -> served.add(k.type()));
+            return served;
+        };
+        this.namespaces = new NamespaceLifecycle(store, config, types, all);
+        this.verbs = new Verbs(store, config, namespaces, caches, all, catalog);
+        catalog.onRemoved(caches::stop);
     }
 
     /** Ends every watch and stops the watch caches. Idempotent. */

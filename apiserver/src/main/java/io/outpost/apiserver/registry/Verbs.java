@@ -1,5 +1,6 @@
 package io.outpost.apiserver.registry;
 
+import io.outpost.apiserver.catalog.ResourceCatalog;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.storage.ObjectStore;
@@ -26,18 +27,19 @@ final class Verbs {
     final Bindings bindings;
     final Patching patching;
 
-    Verbs(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces, WatchCaches caches) {
+    Verbs(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces, WatchCaches caches, Strategies strategies,
+          ResourceCatalog catalog) {
         this.store = store;
         this.config = config;
         this.namespaces = namespaces;
         Bodies bodies = new Bodies();
-        Validation validation = new Validation(Strategies.builtIns());
+        Validation validation = new Validation(strategies);
         this.creates = new Creates(store, config, namespaces, bodies, validation);
         this.updates = new Updates(store, creates, namespaces, bodies, validation);
         this.deletes = new Deletes(store, config, namespaces);
         this.lists = new Lists(store, caches);
         this.watches = new Watches(caches, config);
-        this.scales = new Scales(store, updates);
+        this.scales = new Scales(store, updates, catalog);
         this.bindings = new Bindings(updates, config);
         this.patching = new Patching(updates, bodies);
     }
