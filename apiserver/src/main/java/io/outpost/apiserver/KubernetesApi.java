@@ -89,7 +89,9 @@ public final class KubernetesApi implements ApiHandler {
         }
         ResourceType t = type.get();
         String namespace = info.namespace();
-        String name = info.name().isEmpty() ? null : info.name();
+        // The name on the path; a list's fieldSelector=metadata.name=X names X only for authorization.
+        boolean namedOnPath = info.parts().size() >= 2;
+        String name = info.name().isEmpty() || !namedOnPath ? null : info.name();
         String subresource = info.subresource().isEmpty() ? null : info.subresource();
         if (subresource != null && t.subresource(subresource).isEmpty()) {
             return Optional.empty();
