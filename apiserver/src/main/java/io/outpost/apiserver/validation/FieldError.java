@@ -29,7 +29,9 @@ public record FieldError(Type type, String field, Object badValue, String detail
         NOT_SUPPORTED("FieldValueNotSupported", "Unsupported value", true),
         DUPLICATE("FieldValueDuplicate", "Duplicate value", true),
         FORBIDDEN("FieldValueForbidden", "Forbidden", false),
-        TOO_LONG("FieldValueTooLong", "Too long", false);
+        TOO_LONG("FieldValueTooLong", "Too long", false),
+        TOO_MANY("FieldValueTooMany", "Too many", true),
+        TYPE_INVALID("FieldValueTypeInvalid", "Invalid value", true);
 
         public final String reason;
         final String text;
@@ -71,6 +73,16 @@ public record FieldError(Type type, String field, Object badValue, String detail
 
     public static FieldError tooLong(String field, long max) {
         return new FieldError(Type.TOO_LONG, field, null, "may not be more than " + max + " bytes");
+    }
+
+    /** kube's {@code field.TooMany}: {@code Too many: 4: must have at most 3 items}. */
+    public static FieldError tooMany(String field, long actual, long max) {
+        return new FieldError(Type.TOO_MANY, field, actual, "must have at most " + max + " items");
+    }
+
+    /** kube's {@code field.TypeInvalid}: shown as {@code Invalid value}, reason FieldValueTypeInvalid. */
+    public static FieldError typeInvalid(String field, Object value, String detail) {
+        return new FieldError(Type.TYPE_INVALID, field, value, detail);
     }
 
     /** kube's {@code ErrorBody}: {@code Invalid value: "x": detail}. */
