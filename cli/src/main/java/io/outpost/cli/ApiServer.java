@@ -18,10 +18,10 @@ import io.outpost.api.ResourceTypes;
 import io.outpost.apiserver.KubernetesApi;
 import io.outpost.apiserver.auth.Authorizer;
 import io.outpost.apiserver.catalog.ResourceCatalog;
-import io.outpost.apiserver.crd.BasicSchemas;
 import io.outpost.apiserver.crd.CrdController;
 import io.outpost.apiserver.crd.CrdSchemas;
 import io.outpost.apiserver.crd.CrdValidation;
+import io.outpost.apiserver.crd.StructuralSchemas;
 import io.outpost.apiserver.auth.BootstrapRolesAuthorizer;
 import io.outpost.apiserver.auth.RequestAuthenticator;
 import io.outpost.apiserver.auth.SelfSubjectReviews;
@@ -96,7 +96,7 @@ final class ApiServer implements AutoCloseable {
         ResourceTypes types = ResourceTypes.builtIns();
         // Custom resources come and go with their CustomResourceDefinitions: every consumer reads the catalog.
         ResourceCatalog catalog = new ResourceCatalog(types);
-        CrdSchemas schemas = new BasicSchemas();
+        CrdSchemas schemas = new StructuralSchemas();
         Registry registry = new Registry(RegistryConfig.defaults(store, types.all()), catalog,
                 Strategies.builtIns().withMore(CrdValidation.forKind(schemas)));
         registry.start();
