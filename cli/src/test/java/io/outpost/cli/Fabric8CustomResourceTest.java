@@ -93,10 +93,10 @@ class Fabric8CustomResourceTest {
                               phase: {type: string}
                 """.formatted(GROUP), CustomResourceDefinition.class);
         client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-        await().atMost(Duration.ofSeconds(30)).until(() -> established("gadgets." + GROUP));
+        await().atMost(Duration.ofSeconds(30)).until(() -> established(client, "gadgets." + GROUP));
     }
 
-    static boolean established(String name) {
+    static boolean established(KubernetesClient client, String name) {
         CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().withName(name).get();
         return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
                 .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"));
