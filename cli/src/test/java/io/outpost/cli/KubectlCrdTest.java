@@ -126,12 +126,16 @@ class KubectlCrdTest {
         ok(version, "apply", "-f", file("crd-" + version + ".yaml", crd(group)).toString());
         ok(version, "wait", "--for", "condition=established", "--timeout=60s", "crd/widgets." + group);
 
-        ok(version, "apply", "-f", file("w1-" + version + ".yaml", """
+        Path w1 = file("w1-" + version + ".yaml", """
                 apiVersion: %s/v1
                 kind: Widget
                 metadata: {name: w1, namespace: default}
                 spec: {color: red, extra: dropped}
-                """.formatted(group)).toString());
+                """.formatted(group));
+        Run strict = kubectl(version, "apply", "-f", w1.toString());
+        assertThat(strict.exitCode()).as("kubectl validates strictly by default").isNotZero();
+        assertThat(strict.err()).contains("strict decoding error", "unknown field \"spec.extra\"");
+        ok(version, "apply", "--validate=false", "-f", w1.toString());
         Run table = ok(version, "get", "widgets." + group, "-n", "default");
         assertThat(table.out()).contains("NAME", "COLOR", "REPLICAS").containsPattern("w1\\s+red\\s+1");
 

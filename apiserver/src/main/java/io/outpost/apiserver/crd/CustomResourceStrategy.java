@@ -21,6 +21,11 @@ record CustomResourceStrategy(CrdSchemas.VersionSchema schema) implements KindSt
     }
 
     @Override
+    public List<String> unknownFields(ObjectNode object) {
+        return schema.prepareRequest(object.deepCopy());
+    }
+
+    @Override
     public List<FieldError> validate(ObjectNode object) {
         return schema.validate(object, null);
     }

@@ -32,7 +32,7 @@ final class Verbs {
         this.store = store;
         this.config = config;
         this.namespaces = namespaces;
-        Bodies bodies = new Bodies();
+        Bodies bodies = new Bodies(strategies);
         Validation validation = new Validation(strategies);
         this.creates = new Creates(store, config, namespaces, bodies, validation);
         this.updates = new Updates(store, creates, namespaces, bodies, validation);
