@@ -60,13 +60,13 @@ final class BuiltInResources {
         b.add(stored("rbac.authorization.k8s.io", "v1", "ClusterRole", Scope.CLUSTER).build());
         b.add(stored("rbac.authorization.k8s.io", "v1", "RoleBinding", Scope.NAMESPACED).build());
         b.add(stored("rbac.authorization.k8s.io", "v1", "Role", Scope.NAMESPACED).build());
+        // apiextensions.k8s.io/v1: the definitions of custom resources, served once established
+        b.add(stored("apiextensions.k8s.io", "v1", "CustomResourceDefinition", Scope.CLUSTER)
+                .shortNames("crd", "crds").categories("api-extensions").status().build());
         // coordination.k8s.io/v1
         b.add(stored("coordination.k8s.io", "v1", "Lease", Scope.NAMESPACED).build());
         // discovery.k8s.io/v1
         b.add(stored("discovery.k8s.io", "v1", "EndpointSlice", Scope.NAMESPACED).build());
-        // apiextensions.k8s.io/v1: the definitions of custom resources, served once established
-        b.add(stored("apiextensions.k8s.io", "v1", "CustomResourceDefinition", Scope.CLUSTER)
-                .shortNames("crd", "crds").categories("api-extensions").status().build());
         return b;
     }
 

@@ -74,7 +74,10 @@ public final class CrdValidation implements KindStrategy {
         }
     }
 
-    /** kube's PrepareForCreate: status starts with the storage version stored; our cleanup finalizer. */
+    /**
+     * kube's PrepareForCreate: status starts with the storage version stored. The cleanup
+     * finalizer is added when a delete begins, as kube's CRD storage does (the registry's Deletes).
+     */
     @Override
     public void prepareForCreate(ObjectNode crd) {
         ObjectNode status = crd.putObject("status");
@@ -85,16 +88,6 @@ public final class CrdValidation implements KindStrategy {
             if (v.path("storage").asBoolean(false)) {
                 stored.add(v.path("name").asString(""));
             }
-        }
-        ObjectNode meta = crd.withObjectProperty("metadata");
-        ArrayNode finalizers = meta.has("finalizers") && meta.get("finalizers").isArray()
-                ? (ArrayNode) meta.get("finalizers") : meta.putArray("finalizers");
-        boolean present = false;
-        for (JsonNode f : finalizers) {
-            present |= f.asString("").equals(CLEANUP_FINALIZER);
-        }
-        if (!present) {
-            finalizers.add(CLEANUP_FINALIZER);
         }
     }
 
