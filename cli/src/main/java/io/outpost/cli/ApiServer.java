@@ -102,7 +102,6 @@ final class ApiServer implements AutoCloseable {
         registry.start();
         CrdController crds = new CrdController(store, catalog, CrdValidation.resource(types), schemas, clock);
         crds.sync(); // established CRDs are served from the first request after a restart
-        crds.start();
         Authorizer authorizer = new UnionAuthorizer(List.of(new SystemMastersAuthorizer(), new BootstrapRolesAuthorizer()));
         HttpsServer https = new HttpsServer(new HttpsServerConfig(config.bindAddress(), config.port(),
                 pki.serving().key(), List.of(pki.serving().certificate()), List.of(pki.ca().certificate()),
@@ -118,6 +117,7 @@ final class ApiServer implements AutoCloseable {
             throw new StartupFailure("cannot listen on " + NetUtil.toAddressString(config.bindAddress()) + ":" + config.port()
                     + ": " + e.getMessage(), e);
         }
+        crds.start(); // only once listening: a failed start leaves no controller thread behind
         ApiServer api = new ApiServer(config, pki, https, registry, crds);
         api.writeKubeconfig();
         return api;

@@ -136,6 +136,8 @@ class KubectlCrdTest {
         assertThat(strict.exitCode()).as("kubectl validates strictly by default").isNotZero();
         assertThat(strict.err()).contains("strict decoding error", "unknown field \"spec.extra\"");
         ok(version, "apply", "--validate=false", "-f", w1.toString());
+        Run explain = ok(version, "explain", "widgets." + group + ".spec");
+        assertThat(explain.out()).as("kubectl explain reads the CRD's schema from OpenAPI").contains("color", "replicas");
         Run table = ok(version, "get", "widgets." + group, "-n", "default");
         assertThat(table.out()).contains("NAME", "COLOR", "REPLICAS").containsPattern("w1\\s+red\\s+1");
 
