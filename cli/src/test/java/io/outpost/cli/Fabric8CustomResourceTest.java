@@ -136,6 +136,16 @@ class Fabric8CustomResourceTest {
         assertThat(updated.getStatus().phase).isEqualTo("Ready");
         assertThat(updated.getSpec().color).isEqualTo("red");
 
+        GenericKubernetesResource badStatus = client.genericKubernetesResources(GROUP + "/v1", "Gadget").inNamespace("gadgets")
+                .withName("typed").get();
+        badStatus.setAdditionalProperty("status", Map.of("phase", 42));
+        assertThatThrownBy(() -> client.genericKubernetesResources(GROUP + "/v1", "Gadget").inNamespace("gadgets")
+                .resource(badStatus).updateStatus())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).as("a status write is checked against the schema too").isEqualTo(422);
+                    assertThat(e.getMessage()).contains("status.phase");
+                });
+
         Gadget tooSmall = gadget("small", "blue");
         tooSmall.getSpec().size = 0;
         assertThatThrownBy(() -> gadgets.resource(tooSmall).create())

@@ -25,6 +25,12 @@ record CustomResourceStrategy(CrdSchemas.VersionSchema schema) implements KindSt
         return schema.prepareRequest(object.deepCopy());
     }
 
+    /** kube's customResourceStatusStrategy validates the whole object against the schema. */
+    @Override
+    public List<FieldError> validateStatus(ObjectNode object) {
+        return schema.validate(object, null);
+    }
+
     @Override
     public List<FieldError> validate(ObjectNode object) {
         return schema.validate(object, null);

@@ -35,6 +35,15 @@ public interface KindStrategy {
         return List.of();
     }
 
+    /**
+     * The kind's checks of a status write (the whole object after the new status is copied in);
+     * built-in kinds' status rules are loose and not checked yet, a custom resource's schema
+     * applies to its status as to the rest.
+     */
+    default List<FieldError> validateStatus(ObjectNode object) {
+        return List.of();
+    }
+
     /** The kind's {@code Validate}: spec and data fields, paths from the object's root. */
     default List<FieldError> validate(ObjectNode object) {
         return List.of();
