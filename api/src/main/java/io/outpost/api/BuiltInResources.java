@@ -60,6 +60,11 @@ final class BuiltInResources {
         b.add(stored("rbac.authorization.k8s.io", "v1", "ClusterRole", Scope.CLUSTER).build());
         b.add(stored("rbac.authorization.k8s.io", "v1", "RoleBinding", Scope.NAMESPACED).build());
         b.add(stored("rbac.authorization.k8s.io", "v1", "Role", Scope.NAMESPACED).build());
+        // admissionregistration.k8s.io/v1 (kube-apiserver lists it after rbac)
+        b.add(stored("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicy", Scope.CLUSTER)
+                .plural("validatingadmissionpolicies").categories("api-extensions").status().build());
+        b.add(stored("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicyBinding", Scope.CLUSTER)
+                .categories("api-extensions").build());
         // apiextensions.k8s.io/v1: the definitions of custom resources, served once established
         b.add(stored("apiextensions.k8s.io", "v1", "CustomResourceDefinition", Scope.CLUSTER)
                 .shortNames("crd", "crds").categories("api-extensions").status().build());

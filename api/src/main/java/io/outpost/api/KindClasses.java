@@ -90,6 +90,10 @@ public final class KindClasses {
         put(m, "rbac.authorization.k8s.io", "v1", Role.class);
         put(m, "coordination.k8s.io", "v1", Lease.class);
         put(m, "discovery.k8s.io", "v1", EndpointSlice.class);
+        put(m, "admissionregistration.k8s.io", "v1",
+                io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy.class);
+        put(m, "admissionregistration.k8s.io", "v1",
+                io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding.class);
         put(m, "apiextensions.k8s.io", "v1", CustomResourceDefinition.class);
         return Collections.unmodifiableMap(m);
     }

@@ -68,6 +68,12 @@ class ResourceTypesTest {
                         List.of(), CRUD, List.of()),
                 new Row("ClusterRoleBindings are cluster-scoped", "rbac.authorization.k8s.io", "clusterrolebindings", "ClusterRoleBinding",
                         List.of(), false, List.of(), CRUD, List.of()),
+                new Row("ValidatingAdmissionPolicies are cluster-scoped in api-extensions, with a status", "admissionregistration.k8s.io",
+                        "validatingadmissionpolicies", "ValidatingAdmissionPolicy", List.of(), false, List.of("api-extensions"), CRUD,
+                        List.of("status")),
+                new Row("ValidatingAdmissionPolicyBindings are cluster-scoped in api-extensions", "admissionregistration.k8s.io",
+                        "validatingadmissionpolicybindings", "ValidatingAdmissionPolicyBinding", List.of(), false, List.of("api-extensions"),
+                        CRUD, List.of()),
                 new Row("SelfSubjectAccessReviews only take create", "authorization.k8s.io", "selfsubjectaccessreviews",
                         "SelfSubjectAccessReview", List.of(), false, List.of(), List.of("create"), List.of()),
                 new Row("SelfSubjectRulesReviews only take create", "authorization.k8s.io", "selfsubjectrulesreviews",
@@ -148,7 +154,8 @@ class ResourceTypesTest {
     void groupVersionsStartWithTheCoreGroupAndFollowKubeApiServersOrder() {
         assertThat(TYPES.groupVersions()).extracting(GroupVersion::apiVersion).containsExactly(
                 "v1", "apps/v1", "events.k8s.io/v1", "authentication.k8s.io/v1", "authorization.k8s.io/v1", "batch/v1",
-                "networking.k8s.io/v1", "rbac.authorization.k8s.io/v1", "apiextensions.k8s.io/v1", "coordination.k8s.io/v1",
+                "networking.k8s.io/v1", "rbac.authorization.k8s.io/v1", "admissionregistration.k8s.io/v1",
+                "apiextensions.k8s.io/v1", "coordination.k8s.io/v1",
                 "discovery.k8s.io/v1");
     }
 

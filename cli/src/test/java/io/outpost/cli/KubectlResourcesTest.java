@@ -3,12 +3,9 @@ package io.outpost.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -20,8 +17,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import io.outpost.testing.Prerequisites;
 
 /**
  * Real kubectl, the oldest and newest we support, against the whole server in this JVM (SQLite
@@ -37,16 +32,11 @@ class KubectlResourcesTest {
     static Path dir;
 
     static Server server;
-    static Path bin;
+    static Kubectl kubectl;
 
     @BeforeAll
     static void start() throws Exception {
-        String kubectl = Prerequisites.requireBinary("kubectl", "the gcloud SDK's kubectl component");
-        bin = Path.of(kubectl).toRealPath().getParent();
-        for (String version : List.of("1.27", "1.33")) {
-            Prerequisites.require(Files.isExecutable(bin.resolve("kubectl." + version)),
-                    "kubectl." + version + " is not next to " + bin.resolve("kubectl"));
-        }
+        kubectl = Kubectl.find(dir, dir.resolve("data/admin.kubeconfig"));
         server = new Server(new ServerConfig(dir.resolve("data"), new Datastore.Sqlite()).withPort(0));
         server.start();
     }
@@ -58,35 +48,20 @@ class KubectlResourcesTest {
         }
     }
 
-    record Run(int exitCode, String out, String err) {
-    }
-
     private static ProcessBuilder command(String version, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(bin.resolve("kubectl." + version).toString(),
-                "--kubeconfig", dir.resolve("data/admin.kubeconfig").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().remove("KUBECONFIG");
-        pb.environment().put("HOME", Files.createDirectories(dir.resolve("home-" + version)).toString());
-        return pb;
+        return kubectl.command(version, args);
     }
 
-    private static Run kubectl(String version, String... args) throws Exception {
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = command(version, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("kubectl %s ends", String.join(" ", args)).isTrue();
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    private static Kubectl.Run kubectl(String version, String... args) throws Exception {
+        return kubectl.run(version, args);
     }
 
-    private static Run ok(String version, String... args) throws Exception {
-        Run run = kubectl(version, args);
-        assertThat(run.exitCode()).as("kubectl %s: %s", String.join(" ", args), run.err()).isZero();
-        return run;
+    private static Kubectl.Run ok(String version, String... args) throws Exception {
+        return kubectl.ok(version, args);
     }
 
     private static Path file(String name, String content) throws Exception {
-        return Files.writeString(dir.resolve(name), content);
+        return kubectl.file(name, content);
     }
 
     /** From a JSON manifest; the protobuf body of `kubectl create namespace` has a test of its own. */
@@ -142,7 +117,7 @@ class KubectlResourcesTest {
                 .contains("namespace/default", "namespace/kube-system", "namespace/" + ns);
 
         assertThat(ok(version, "delete", "configmap", "settings", "-n", ns).out()).contains("configmap \"settings\" deleted");
-        Run gone = kubectl(version, "get", "configmap", "settings", "-n", ns);
+        Kubectl.Run gone = kubectl(version, "get", "configmap", "settings", "-n", ns);
         assertThat(gone.exitCode()).isOne();
         assertThat(gone.err()).contains("Error from server (NotFound): configmaps \"settings\" not found");
     }
@@ -220,16 +195,16 @@ class KubectlResourcesTest {
         createNamespace(version, ns);
         Path wrongKind = file("wrong-kind-" + version + ".json", """
                 {"apiVersion":"v1","kind":"Secret","metadata":{"name":"x"}}""");
-        Run mismatch = kubectl(version, "create", "--raw", "/api/v1/namespaces/" + ns + "/configmaps", "-f", wrongKind.toString());
+        Kubectl.Run mismatch = kubectl(version, "create", "--raw", "/api/v1/namespaces/" + ns + "/configmaps", "-f", wrongKind.toString());
         assertThat(mismatch.exitCode()).isOne();
         assertThat(mismatch.err()).contains("Error from server (BadRequest)");
 
         Path malformed = file("malformed-" + version + ".json", "{\"apiVersion\": \"v1\", \"kind\": ");
-        Run broken = kubectl(version, "create", "--raw", "/api/v1/namespaces/" + ns + "/configmaps", "-f", malformed.toString());
+        Kubectl.Run broken = kubectl(version, "create", "--raw", "/api/v1/namespaces/" + ns + "/configmaps", "-f", malformed.toString());
         assertThat(broken.exitCode()).isOne();
         assertThat(broken.err()).contains("Error from server (BadRequest)");
 
-        Run missingNamespace = kubectl(version, "create", "configmap", "c", "-n", "no-such-namespace");
+        Kubectl.Run missingNamespace = kubectl(version, "create", "configmap", "c", "-n", "no-such-namespace");
         assertThat(missingNamespace.exitCode()).isOne();
         assertThat(missingNamespace.err()).contains("namespaces \"no-such-namespace\" not found");
 
@@ -248,7 +223,7 @@ class KubectlResourcesTest {
                 metadata: {name: typo, namespace: %s}
                 dta: {mode: offline}
                 """.formatted(ns));
-        Run run = kubectl(version, "apply", "-f", typo.toString());
+        Kubectl.Run run = kubectl(version, "apply", "-f", typo.toString());
         assertThat(run.exitCode()).isOne();
         assertThat(run.err()).contains("Error from server (BadRequest)", "strict decoding error: unknown field \"dta\"");
         assertThat(ok(version, "get", "configmaps", "-n", ns, "-o", "name").out()).isBlank();
@@ -300,13 +275,13 @@ class KubectlResourcesTest {
         ok(version, "delete", "configmap", "held", "-n", ns, "--wait=false");
         assertThat(ok(version, "get", "configmap", "held", "-n", ns, "-o", "jsonpath={.metadata.deletionTimestamp}").out())
                 .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
-        Run more = kubectl(version, "patch", "configmap", "held", "-n", ns, "--type=json",
+        Kubectl.Run more = kubectl(version, "patch", "configmap", "held", "-n", ns, "--type=json",
                 "-p", "[{\"op\":\"add\",\"path\":\"/metadata/finalizers/-\",\"value\":\"example.com/more\"}]");
         assertThat(more.exitCode()).isNotZero();
         assertThat(more.err()).contains("no new finalizers can be added if the object is being deleted");
 
         ok(version, "patch", "configmap", "held", "-n", ns, "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}");
-        Run gone = kubectl(version, "get", "configmap", "held", "-n", ns);
+        Kubectl.Run gone = kubectl(version, "get", "configmap", "held", "-n", ns);
         assertThat(gone.exitCode()).isNotZero();
         assertThat(gone.err()).contains("configmaps \"held\" not found");
 

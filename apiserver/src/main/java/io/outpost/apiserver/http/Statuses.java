@@ -77,7 +77,9 @@ public final class Statuses {
             ArrayNode causes = d.putArray("causes");
             for (Cause c : details.causes()) {
                 ObjectNode cause = causes.addObject();
-                cause.put("reason", c.reason());
+                if (c.reason() != null) {
+                    cause.put("reason", c.reason());
+                }
                 cause.put("message", c.message());
                 if (c.field() != null) {
                     cause.put("field", c.field());

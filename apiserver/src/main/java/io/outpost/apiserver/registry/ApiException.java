@@ -18,12 +18,19 @@ final class ApiException extends RuntimeException {
     private final int code;
     private final String reason;
     private final Statuses.Details details;
+    private final List<String> warnings;
 
     ApiException(int code, String reason, String message, Statuses.Details details) {
+        this(code, reason, message, details, List.of());
+    }
+
+    /** @param warnings sent as {@code Warning} headers with the failure (an admission refusal's, as kube does) */
+    ApiException(int code, String reason, String message, Statuses.Details details, List<String> warnings) {
         super(message, null, false, false);
         this.code = code;
         this.reason = reason;
         this.details = details;
+        this.warnings = List.copyOf(warnings);
     }
 
     int code() {
@@ -35,7 +42,7 @@ final class ApiException extends RuntimeException {
     }
 
     ApiResponse.Full response() {
-        return Statuses.failure(code, reason, getMessage(), details);
+        return Responses.withWarnings(Statuses.failure(code, reason, getMessage(), details), warnings);
     }
 
     /** The Status object, for an ERROR watch event. */

@@ -40,6 +40,9 @@ final class Bindings {
         ResourceType bindingType = new ResourceType(pods.kind(), pods.plural() + "/binding", "binding", pods.scope(),
                 java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of());
         String expectedUid = binding.path("metadata").path("uid").asString("");
+        // kube admits a binding as a CREATE of pods/binding, with the Binding as the object.
+        updates.admission().validate(io.outpost.apiserver.admission.Operation.CREATE, request, target, target.name(), binding,
+                null, false, "CreateOptions", new java.util.ArrayList<>());
         updates.write(target, false, current -> {
             ObjectNode pod = current.object();
             if (!expectedUid.isEmpty() && !expectedUid.equals(ObjectMeta.uid(pod))) {

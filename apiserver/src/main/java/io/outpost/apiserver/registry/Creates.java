@@ -1,9 +1,11 @@
 package io.outpost.apiserver.registry;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import io.outpost.api.ResourceType;
+import io.outpost.apiserver.admission.Operation;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.storage.ObjectStore;
@@ -30,27 +32,37 @@ final class Creates {
     private final NamespaceLifecycle namespaces;
     private final Bodies bodies;
     private final Validation validation;
+    private final FieldTracking tracking;
+    private final Admission admission;
 
-    Creates(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces, Bodies bodies, Validation validation) {
+    Creates(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces, Bodies bodies, Validation validation,
+            FieldTracking tracking, Admission admission) {
+        this.tracking = tracking;
         this.store = store;
         this.config = config;
         this.namespaces = namespaces;
         this.bodies = bodies;
         this.validation = validation;
+        this.admission = admission;
     }
 
     /**
      * kube's order: decode (fieldValidation) and default, fill the system fields and the
      * generated name, validate, then store; with {@code dryRun=All} everything but the store
-     * write happens, and the answer has no resourceVersion.
+     * write happens, and the answer has no resourceVersion. Mutating admission follows
+     * defaulting; validating admission follows the kind's validation, before the store write.
      */
     ApiResponse create(ApiRequest request, Target target) {
         ResourceType type = target.type();
         WriteOptions options = WriteOptions.of(request, "CreateOptions");
+        String manager = FieldTracking.manager(request, "CreateOptions");
         Bodies.Body body = bodies.read(request, type, options.fieldValidation());
         ObjectNode object = body.object();
         checkNamespace(object, target);
         validation.applyDefaults(type, object);
+        List<String> warnings = new ArrayList<>(body.warnings());
+        admission.mutate(Operation.CREATE, request, target, ObjectMeta.name(object), object, null, options.dryRun(),
+                "CreateOptions", warnings);
         ObjectNode meta = ObjectMeta.meta(object);
         String name = meta.path("name").asString("");
         String generateName = meta.path("generateName").asString("");
@@ -65,14 +77,20 @@ final class Creates {
         }
         for (int attempt = 0; ; attempt++) {
             String chosen = name.isEmpty() ? generateName + randomSuffix() : name;
-            ObjectNode candidate = object.deepCopy();
-            ObjectMeta.meta(candidate).put("name", chosen);
+            ObjectNode named = object.deepCopy();
+            ObjectMeta.meta(named).put("name", chosen);
+            // kube records the creator's fields before PrepareForCreate: what the server sets is nobody's
+            ObjectNode candidate = tracking.update(target, null, null, named, manager);
             prepare(candidate, type);
             ApiException.throwIfInvalid(type, chosen, validation.validateCreate(type, candidate));
             String key = type.key(target.namespace(), checkName(type, chosen));
+            List<String> admitted = new ArrayList<>(warnings);
+            // As kube, the request's name stays the one asked for ("" with generateName); the object has the generated one.
+            admission.validate(Operation.CREATE, request, target, name, candidate, null, options.dryRun(),
+                    "CreateOptions", admitted);
             if (options.dryRun()) {
                 if (store.get(key).isEmpty()) {
-                    return Responses.withWarnings(Responses.object(201, candidate, type), body.warnings());
+                    return Responses.withWarnings(Responses.object(201, candidate, type), admitted);
                 }
                 if (!name.isEmpty() || attempt + 1 >= GENERATE_ATTEMPTS) {
                     throw ApiException.alreadyExists(type, chosen);
@@ -81,7 +99,7 @@ final class Creates {
             }
             try {
                 Versioned created = store.create(key, ObjectMeta.withTypeMeta(candidate, type));
-                return Responses.withWarnings(Responses.object(201, created.object(), type), body.warnings());
+                return Responses.withWarnings(Responses.object(201, created.object(), type), admitted);
             } catch (StoreException.AlreadyExists e) {
                 if (!name.isEmpty() || attempt + 1 >= GENERATE_ATTEMPTS) {
                     throw ApiException.alreadyExists(type, chosen);

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import io.outpost.api.ResourceType;
+import io.outpost.apiserver.admission.Operation;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.storage.ObjectStore;
@@ -46,11 +47,13 @@ final class Deletes {
     private final ObjectStore store;
     private final RegistryConfig config;
     private final NamespaceLifecycle namespaces;
+    private final Admission admission;
 
-    Deletes(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces) {
+    Deletes(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces, Admission admission) {
         this.store = store;
         this.config = config;
         this.namespaces = namespaces;
+        this.admission = admission;
     }
 
     /**
@@ -130,7 +133,7 @@ final class Deletes {
         if (new KindRules(target.type()).isCore("namespaces")) {
             return Responses.object(200, namespaces.delete(target, options.preconditions(), options.dryRun()).object(), target.type());
         }
-        return answer(target.type(), delete(target, options));
+        return answer(target.type(), delete(target, options, request));
     }
 
     ApiResponse deleteCollection(ApiRequest request, Target target) {
@@ -144,7 +147,7 @@ final class Deletes {
             try {
                 ObjectStore.Deletion d = new KindRules(type).isCore("namespaces")
                         ? new ObjectStore.Deletion(namespaces.delete(one, options.preconditions(), options.dryRun()), false)
-                        : delete(one, options);
+                        : delete(one, options, request);
                 items.add(ObjectMeta.withTypeMeta(d.object().object(), type));
             } catch (ApiException e) {
                 if (e.code() != 404 && e.code() != 403) {
@@ -157,11 +160,30 @@ final class Deletes {
 
     /** Deletes one object with {@code options}; storage failures in the target's words. */
     ObjectStore.Deletion delete(Target target, Options options) {
+        return delete(target, options, null);
+    }
+
+    /**
+     * As {@link #delete(Target, Options)}; a client's request (not null) also goes through
+     * admission, with the object being deleted as the old object, just before the store write.
+     */
+    private ObjectStore.Deletion delete(Target target, Options options, ApiRequest request) {
         KindRules rules = new KindRules(target.type());
+        java.util.function.UnaryOperator<ObjectNode> write = current -> {
+            if (request != null) {
+                ObjectNode old = current.deepCopy();
+                List<String> ignored = new java.util.ArrayList<>();
+                admission.mutate(Operation.DELETE, request, target, target.name(), null, old, options.dryRun(),
+                        "DeleteOptions", ignored);
+                admission.validate(Operation.DELETE, request, target, target.name(), null, old, options.dryRun(),
+                        "DeleteOptions", ignored);
+            }
+            return keepInstead(rules, current, options);
+        };
         try {
             return options.dryRun()
-                    ? store.previewDelete(target.key(), options.preconditions(), current -> keepInstead(rules, current, options))
-                    : store.delete(target.key(), options.preconditions(), current -> keepInstead(rules, current, options));
+                    ? store.previewDelete(target.key(), options.preconditions(), write)
+                    : store.delete(target.key(), options.preconditions(), write);
         } catch (StoreException | PreconditionFailed e) {
             throw StoreErrors.toApi(e, target.type(), target.name());
         }

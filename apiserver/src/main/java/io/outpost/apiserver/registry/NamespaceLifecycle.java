@@ -68,7 +68,9 @@ final class NamespaceLifecycle {
             ObjectNode ns = Responses.JSON.createObjectNode();
             ns.put("kind", "Namespace").put("apiVersion", "v1");
             ns.putObject("metadata").put("name", name);
-            new Creates(store, config, this, new Bodies(), new Validation(strategies)).prepare(ns, namespaces);
+            new Creates(store, config, this, new Bodies(strategies), new Validation(strategies),
+                    new FieldTracking(config.clock(), t -> io.outpost.apiserver.apply.ApplySchema.NONE),
+                    new Admission(io.outpost.apiserver.admission.AdmissionChain.EMPTY)).prepare(ns, namespaces);
             try {
                 store.create(namespaces.key(null, name), ObjectMeta.withTypeMeta(ns, namespaces));
             } catch (StoreException.AlreadyExists e) {

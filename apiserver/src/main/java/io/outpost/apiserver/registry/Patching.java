@@ -1,10 +1,12 @@
 package io.outpost.apiserver.registry;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.outpost.api.KindClasses;
 import io.outpost.api.ResourceType;
+import io.outpost.apiserver.admission.Operation;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.http.Statuses;
@@ -22,9 +24,12 @@ import tools.jackson.databind.node.ObjectNode;
  * concurrent write makes it re-apply to the newer object rather than fail. A
  * {@code metadata.resourceVersion} that the patch sets is a precondition (kubectl's managedFields
  * migration relies on it). The rest is an update's: system fields kept, generation bumped on a
- * spec change, the stored status kept for kinds with a status subresource.
+ * spec change, the stored status kept for kinds with a status subresource, and admission
+ * (mutating, then validating after the kind's validation) inside the update function.
  *
- * <p>Server-side apply ({@code application/apply-patch+yaml}) is issue 4's: it answers 415.
+ * <p>Server-side apply ({@code application/apply-patch+yaml}) is {@link Applies}'; {@code force}
+ * is refused on any other patch (kube's {@code ValidatePatchOptions}). Every patch records its
+ * manager's fields ({@link FieldTracking}); {@code dryRun=All} stores nothing.
  *
  * <p>Thread model: as {@link Registry}; the patch function may run more than once.
  */
@@ -32,10 +37,16 @@ final class Patching {
 
     private final Updates updates;
     private final Bodies bodies;
+    private final Applies applies;
+    private final FieldTracking tracking;
+    private final Admission admission;
 
-    Patching(Updates updates, Bodies bodies) {
+    Patching(Updates updates, Bodies bodies, Applies applies, FieldTracking tracking, Admission admission) {
         this.updates = updates;
         this.bodies = bodies;
+        this.applies = applies;
+        this.tracking = tracking;
+        this.admission = admission;
     }
 
     ApiResponse patch(ApiRequest request, Target target) {
@@ -48,11 +59,14 @@ final class Patching {
         } catch (PatchException e) {
             throw new ApiException(e.code(), e.reason(), e.getMessage(), Statuses.Details.NONE);
         }
-        if (patchType == PatchType.APPLY_PATCH_YAML) {
-            throw new ApiException(415, "UnsupportedMediaType",
-                    "server-side apply (application/apply-patch+yaml) is not served yet; use a client-side kubectl apply", Statuses.Details.NONE);
-        }
         WriteOptions options = WriteOptions.of(request, "PatchOptions");
+        if (patchType == PatchType.APPLY_PATCH_YAML) {
+            return applies.apply(request, target, options);
+        }
+        if (request.param("force").isPresent()) {
+            throw WriteOptions.invalid("PatchOptions", "force", "FieldValueForbidden", "Forbidden: may not be specified for non-apply patch");
+        }
+        String manager = FieldTracking.manager(request, "PatchOptions");
         var strategies = BuiltinPatchStrategies.forKind(type.kind().group(), type.kind().kind());
         AtomicReference<List<String>> warnings = new AtomicReference<>(List.of());
         Versioned result = updates.write(target, false, options.dryRun(), current -> {
@@ -66,7 +80,8 @@ final class Patching {
                 throw ApiException.badRequest("the patched object is not a JSON object");
             }
             Responses.checkTypeMeta(updated, type);
-            warnings.set(bodies.checkFields(updated, type, options.fieldValidation()).warnings());
+            List<String> attempt = new ArrayList<>(bodies.checkFields(updated, type, options.fieldValidation()).warnings());
+            warnings.set(attempt);
             String name = ObjectMeta.meta(updated).path("name").asString("");
             if (!name.equals(target.name())) {
                 throw ApiException.badRequest("the name of the object (" + name + ") does not match the name on the URL ("
@@ -76,6 +91,17 @@ final class Patching {
             if (!rv.isEmpty() && !rv.equals(Long.toString(current.revision()))) {
                 throw ApiException.modified(type, target.name());
             }
+            if (target.subresource() != null) {
+                // PATCH on status: kube's status strategy keeps everything but the status
+                ObjectNode stored = current.object().deepCopy();
+                Updates.copyField(updated, stored, "status");
+                admission.mutate(Operation.UPDATE, request, target, target.name(), stored, current.object(), options.dryRun(),
+                        "PatchOptions", attempt);
+                updates.validateStatus(type, stored);
+                admission.validate(Operation.UPDATE, request, target, target.name(), stored, current.object(), options.dryRun(),
+                        "PatchOptions", attempt);
+                return tracking.update(target, target.subresource(), current.object(), stored, manager);
+            }
             if (rules.hasStatus()) {
                 if (current.object().has("status")) {
                     updated.set("status", current.object().get("status").deepCopy());
@@ -84,8 +110,12 @@ final class Patching {
                 }
             }
             Updates.keepSystemFields(type, current.object(), updated);
+            admission.mutate(Operation.UPDATE, request, target, target.name(), updated, current.object(), options.dryRun(),
+                    "PatchOptions", attempt);
             updates.defaultAndValidate(type, updated, current.object());
-            return updated;
+            admission.validate(Operation.UPDATE, request, target, target.name(), updated, current.object(), options.dryRun(),
+                    "PatchOptions", attempt);
+            return tracking.update(target, null, current.object(), updated, manager);
         });
         Versioned answer = options.dryRun() ? result : updates.finishDeletion(target, result);
         return Responses.withWarnings(Responses.object(200, answer.object(), type), warnings.get());

@@ -4,10 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.outpost.api.ResourceType;
 import io.outpost.api.ResourceTypes;
+import io.outpost.apiserver.admission.AdmissionChain;
+import io.outpost.apiserver.admission.ObjectSource;
 import io.outpost.apiserver.catalog.CustomKind;
 import io.outpost.apiserver.catalog.ResourceCatalog;
 
@@ -44,9 +47,22 @@ public final class Registry implements AutoCloseable {
     private final NamespaceLifecycle namespaces;
     private final WatchCaches caches;
 
-    /** A registry of a fixed set of resources, {@code config.types()}, with the built-in strategies. */
+    /** A registry with the built-in admission chain ({@link BuiltInAdmission}). */
     public Registry(RegistryConfig config) {
-        this(config, new ResourceCatalog(ResourceTypes.builder().build()), Strategies.builtIns());
+        this(config, objects -> BuiltInAdmission.chain(objects, config.types()));
+    }
+
+    /**
+     * A registry whose admission chain {@code admission} builds from the registry's in-memory view
+     * of current objects.
+     */
+    public Registry(RegistryConfig config, Function<ObjectSource, AdmissionChain> admission) {
+        this(config, admission, new ResourceCatalog(ResourceTypes.builder().build()), Strategies.builtIns());
+    }
+
+    /** The built-in admission chain, and the custom resources of {@code catalog}: see the full constructor. */
+    public Registry(RegistryConfig config, ResourceCatalog catalog, Strategies strategies) {
+        this(config, objects -> BuiltInAdmission.chain(objects, config.types()), catalog, strategies);
     }
 
     /**
@@ -54,7 +70,8 @@ public final class Registry implements AutoCloseable {
      * (custom resources); a kind without a built-in strategy gets the catalog's. The watch cache of
      * a resource the catalog stops serving is stopped.
      */
-    public Registry(RegistryConfig config, ResourceCatalog catalog, Strategies strategies) {
+    public Registry(RegistryConfig config, Function<ObjectSource, AdmissionChain> admission, ResourceCatalog catalog,
+                    Strategies strategies) {
         ObjectStore store = new ObjectStore(config.store());
         this.caches = new WatchCaches(new WatchCacheConfig(config.store(), config.clock(), config.watchPollInterval(),
                 config.watchCacheEvents(), config.watcherBuffer(), FRESHNESS_WAIT));
@@ -65,7 +82,8 @@ public final class Registry implements AutoCloseable {
             return served;
         };
         this.namespaces = new NamespaceLifecycle(store, config, types, all);
-        this.verbs = new Verbs(store, config, namespaces, caches, all, catalog);
+        AdmissionChain chain = admission.apply(new CachedObjects(caches, config.types()));
+        this.verbs = new Verbs(store, config, namespaces, caches, new Admission(chain), all, catalog);
         catalog.onRemoved(caches::stop);
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.outpost.apiserver.admission.Operation;
 import io.outpost.apiserver.catalog.CustomKind;
 import io.outpost.apiserver.catalog.ResourceCatalog;
 import io.outpost.apiserver.http.ApiRequest;
@@ -25,11 +26,13 @@ final class Scales {
 
     private final ObjectStore store;
     private final Updates updates;
+    private final FieldTracking tracking;
     private final ResourceCatalog catalog;
 
-    Scales(ObjectStore store, Updates updates, ResourceCatalog catalog) {
+    Scales(ObjectStore store, Updates updates, FieldTracking tracking, ResourceCatalog catalog) {
         this.store = store;
         this.updates = updates;
+        this.tracking = tracking;
         this.catalog = catalog;
     }
 
@@ -44,7 +47,7 @@ final class Scales {
     }
 
     ApiResponse update(ApiRequest request, Target target) {
-        return apply(target, Responses.body(request));
+        return apply(request, target, Responses.body(request), FieldTracking.manager(request, "UpdateOptions"));
     }
 
     /** A JSON merge patch (RFC 7386) of the Scale; a strategic merge patch of these fields means the same. */
@@ -54,14 +57,19 @@ final class Scales {
             throw new ApiException(415, "UnsupportedMediaType", "the scale subresource takes application/merge-patch+json or "
                     + "application/strategic-merge-patch+json patches, not " + contentType, io.outpost.apiserver.http.Statuses.Details.NONE);
         }
+        String manager = FieldTracking.manager(request, "PatchOptions");
         Versioned parent = store.get(target.key()).orElseThrow(() -> ApiException.notFound(target.type(), target.name()));
         JsonNode patched = mergePatch(scale(parent.object(), customPaths(target)), Responses.body(request.body()));
         ObjectNode scale = (ObjectNode) patched;
         ObjectMeta.meta(scale).put("resourceVersion", Long.toString(parent.revision()));
-        return apply(target, scale);
+        return apply(request, target, scale, manager);
     }
 
-    private ApiResponse apply(Target target, ObjectNode scale) {
+    /**
+     * Sets the parent's replicas; validating admission sees the Scale being written and the one it
+     * replaces, and the write is recorded as the manager's on the {@code scale} subresource, as kube does.
+     */
+    private ApiResponse apply(ApiRequest request, Target target, ObjectNode scale, String manager) {
         JsonNode replicas = scale.path("spec").path("replicas");
         if (!replicas.isMissingNode() && !replicas.isNull() && (!replicas.canConvertToInt() || replicas.asInt() < 0)) {
             throw ApiException.invalid(target.type(), target.name(), "spec.replicas",
@@ -69,7 +77,9 @@ final class Scales {
         }
         String expectedRv = scale.path("metadata").path("resourceVersion").asString("");
         CustomKind.ScalePaths paths = customPaths(target);
+        List<String> warnings = new ArrayList<>();
         Versioned result = updates.write(target, false, current -> {
+            warnings.clear();
             if (!expectedRv.isEmpty() && !expectedRv.equals(Long.toString(current.revision()))) {
                 throw ApiException.modified(target.type(), target.name());
             }
@@ -87,9 +97,11 @@ final class Scales {
                 owner.put(at.getLast(), wanted);
             }
             Updates.keepSystemFields(target.type(), before, parent);
-            return parent;
+            updates.admission().validate(Operation.UPDATE, request, target, target.name(), scale(parent, paths), scale(before, paths), false,
+                    "UpdateOptions", warnings);
+            return tracking.update(target, "scale", before, parent, manager);
         });
-        return Responses.json(200, scale(result.object(), paths));
+        return Responses.withWarnings(Responses.json(200, scale(result.object(), paths)), warnings);
     }
 
     static ObjectNode scale(ObjectNode parent) {

@@ -1,6 +1,10 @@
 package io.outpost.apiserver.registry;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.outpost.api.ResourceType;
+import io.outpost.apiserver.admission.Operation;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.storage.ObjectStore;
@@ -36,26 +40,42 @@ final class Updates {
     private final NamespaceLifecycle namespaces;
     private final Bodies bodies;
     private final Validation validation;
+    private final FieldTracking tracking;
+    private final Admission admission;
 
-    Updates(ObjectStore store, Creates creates, NamespaceLifecycle namespaces, Bodies bodies, Validation validation) {
+    Updates(ObjectStore store, Creates creates, NamespaceLifecycle namespaces, Bodies bodies, Validation validation,
+            FieldTracking tracking, Admission admission) {
+        this.tracking = tracking;
         this.store = store;
         this.creates = creates;
         this.namespaces = namespaces;
         this.bodies = bodies;
         this.validation = validation;
+        this.admission = admission;
     }
 
-    /** Decode and default the body, then validate inside the update function against the current object. */
+    Admission admission() {
+        return admission;
+    }
+
+    /**
+     * Decode and default the body, then, inside the update function against the current object:
+     * mutating admission, the kind's validation, validating admission.
+     */
     ApiResponse update(ApiRequest request, Target target) {
         ResourceType type = target.type();
         KindRules rules = new KindRules(type);
         WriteOptions options = WriteOptions.of(request, "UpdateOptions");
+        String manager = FieldTracking.manager(request, "UpdateOptions");
         Bodies.Body decoded = bodies.read(request, type, options.fieldValidation());
         ObjectNode body = checked(decoded.object(), target);
         validation.applyDefaults(type, body);
         String expectedRv = ObjectMeta.meta(body).path("resourceVersion").asString("");
         boolean[] created = {false};
+        List<String> warnings = new ArrayList<>();
         Versioned result = write(target, rules.allowCreateOnUpdate(), options.dryRun(), current -> {
+            warnings.clear();
+            warnings.addAll(decoded.warnings());
             if (current == null) {
                 Creates.checkName(type, target.name());
                 if (type.namespaced()) {
@@ -63,37 +83,57 @@ final class Updates {
                 }
                 created[0] = true;
                 ObjectNode fresh = body.deepCopy();
+                admission.mutate(Operation.CREATE, request, target, target.name(), fresh, null, options.dryRun(),
+                        "CreateOptions", warnings);
+                fresh = tracking.update(target, null, null, fresh, manager);
                 creates.prepare(fresh, type);
                 ApiException.throwIfInvalid(type, target.name(), validation.validateCreate(type, fresh));
+                admission.validate(Operation.CREATE, request, target, target.name(), fresh, null, options.dryRun(),
+                        "CreateOptions", warnings);
                 return fresh;
             }
             created[0] = false;
             checkResourceVersion(type, target.name(), expectedRv, current);
-            ObjectNode updated = body.deepCopy();
+            ObjectNode copy = body.deepCopy();
+            admission.mutate(Operation.UPDATE, request, target, target.name(), copy, current.object(), options.dryRun(),
+                    "UpdateOptions", warnings);
             if (rules.hasStatus()) {
-                copyField(current.object(), updated, "status");
+                copyField(current.object(), copy, "status");
             }
-            keepSystemFields(type, current.object(), updated);
+            keepSystemFields(type, current.object(), copy);
+            ObjectNode updated = tracking.update(target, null, current.object(), copy, manager);
             ApiException.throwIfInvalid(type, target.name(), validation.validateUpdate(type, updated, current.object()));
+            admission.validate(Operation.UPDATE, request, target, target.name(), updated, current.object(), options.dryRun(),
+                    "UpdateOptions", warnings);
             return updated;
         });
         Versioned answer = options.dryRun() ? result : finishDeletion(target, result);
-        return Responses.withWarnings(Responses.object(created[0] ? 201 : 200, answer.object(), type), decoded.warnings());
+        return Responses.withWarnings(Responses.object(created[0] ? 201 : 200, answer.object(), type), warnings);
     }
 
     ApiResponse updateStatus(ApiRequest request, Target target) {
         WriteOptions options = WriteOptions.of(request, "UpdateOptions");
+        String manager = FieldTracking.manager(request, "UpdateOptions");
         Bodies.Body decoded = bodies.read(request, target.type(), options.fieldValidation());
         ObjectNode body = checked(decoded.object(), target);
         String expectedRv = ObjectMeta.meta(body).path("resourceVersion").asString("");
+        List<String> warnings = new ArrayList<>();
         Versioned result = write(target, false, options.dryRun(), current -> {
+            warnings.clear();
+            warnings.addAll(decoded.warnings());
             checkResourceVersion(target.type(), target.name(), expectedRv, current);
-            ObjectNode updated = current.object();
-            copyField(body, updated, "status");
+            ObjectNode old = current.object();
+            ObjectNode copy = current.object().deepCopy();
+            copyField(body, copy, "status");
+            admission.mutate(Operation.UPDATE, request, target, target.name(), copy, old, options.dryRun(),
+                    "UpdateOptions", warnings);
+            ObjectNode updated = tracking.update(target, "status", old, copy, manager);
             ApiException.throwIfInvalid(target.type(), target.name(), validation.validateStatusUpdate(target.type(), updated));
+            admission.validate(Operation.UPDATE, request, target, target.name(), updated, old, options.dryRun(),
+                    "UpdateOptions", warnings);
             return updated;
         });
-        return Responses.withWarnings(Responses.object(200, result.object(), target.type()), decoded.warnings());
+        return Responses.withWarnings(Responses.object(200, result.object(), target.type()), warnings);
     }
 
     /** A guaranteed update of the target, with storage failures in the target's words. */
@@ -147,6 +187,11 @@ final class Updates {
      * The update half of a patch: the patched object is defaulted (kube decodes it into the typed
      * object, which defaults) and validated against the current one; 422 when invalid.
      */
+    /** What a write to the status subresource must pass. */
+    void validateStatus(ResourceType type, ObjectNode updated) {
+        ApiException.throwIfInvalid(type, ObjectMeta.name(updated), validation.validateStatusUpdate(type, updated));
+    }
+
     void defaultAndValidate(ResourceType type, ObjectNode updated, ObjectNode current) {
         validation.applyDefaults(type, updated);
         ApiException.throwIfInvalid(type, ObjectMeta.name(updated), validation.validateUpdate(type, updated, current));
@@ -174,7 +219,7 @@ final class Updates {
         now.put("generation", generation);
     }
 
-    private static void copyField(ObjectNode from, ObjectNode to, String field) {
+    static void copyField(ObjectNode from, ObjectNode to, String field) {
         if (from.has(field)) {
             to.set(field, from.get(field).deepCopy());
         } else {

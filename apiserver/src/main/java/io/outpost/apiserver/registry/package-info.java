@@ -25,10 +25,18 @@
  *       resource is quiet.</li>
  *   <li>The namespace finalizer is in-process and simple: it deletes everything in the
  *       namespace at once (no grace periods, object finalizers not awaited), then the namespace.</li>
- *   <li>{@code propagationPolicy} is accepted and ignored until the garbage collector exists;
- *       {@code fieldManager}/managedFields, patches (except merge patches of
- *       scale), Table output and protobuf are not handled here. {@code dryRun=All} on create and update (not yet on
- *       delete or the scale and binding subresources).</li>
+ *   <li>{@code propagationPolicy} turns into the garbage collector's finalizers when the
+ *       registry runs with one ({@code Propagation}); {@code dryRun=All} on create, update, patch
+ *       and delete (not yet on the scale and binding subresources).</li>
+ *   <li>Every write records its field manager's fields in {@code metadata.managedFields}
+ *       ({@code FieldTracking}, over {@code io.outpost.apiserver.apply}); server-side apply is
+ *       {@code Applies}.</li>
+ *   <li>Admission ({@code io.outpost.apiserver.admission}) is called through {@code Admission}
+ *       at kube's points: mutating after decoding and defaulting, validating after the kind's
+ *       validation and before the store write (inside the guaranteed update for updates, patches
+ *       and deletes). The plugins come from {@code BuiltInAdmission} (or the chain given to
+ *       {@link io.outpost.apiserver.registry.Registry}'s second constructor) and read current
+ *       objects from the watch caches ({@code CachedObjects}).</li>
  *   <li>A watch at a resourceVersion ahead of the watch cache waits up to 3 s for it, then
  *       answers 504; a list from the store at a resourceVersion ahead of it answers 504 at once
  *       (kube waits there too).</li>

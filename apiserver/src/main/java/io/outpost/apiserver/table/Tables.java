@@ -48,6 +48,8 @@ public final class Tables {
         put(map, "batch", "CronJob", BatchConvertors.CRON_JOBS);
         put(map, "coordination.k8s.io", "Lease", OtherConvertors.LEASES);
         put(map, "discovery.k8s.io", "EndpointSlice", OtherConvertors.ENDPOINT_SLICES);
+        put(map, "admissionregistration.k8s.io", "ValidatingAdmissionPolicy", AdmissionConvertors.POLICIES);
+        put(map, "admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding", AdmissionConvertors.BINDINGS);
         put(map, "networking.k8s.io", "NetworkPolicy", OtherConvertors.NETWORK_POLICIES);
         put(map, "rbac.authorization.k8s.io", "RoleBinding", OtherConvertors.ROLE_BINDINGS);
         put(map, "rbac.authorization.k8s.io", "ClusterRoleBinding", OtherConvertors.CLUSTER_ROLE_BINDINGS);

@@ -7,18 +7,18 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /** {@code metav1.LabelSelector}: kube's {@code ValidateLabelSelector} and {@code Matches} on the JSON form. */
-final class LabelSelectors {
+public final class LabelSelectors {
 
     private static final List<String> OPERATORS = List.of("In", "NotIn", "Exists", "DoesNotExist");
 
     private LabelSelectors() {
     }
 
-    static boolean empty(JsonNode selector) {
+    public static boolean empty(JsonNode selector) {
         return selector.path("matchLabels").isEmpty() && selector.path("matchExpressions").isEmpty();
     }
 
-    static List<FieldError> validate(JsonNode selector, String path) {
+    public static List<FieldError> validate(JsonNode selector, String path) {
         List<FieldError> errs = new ArrayList<>(MetadataValidation.labels(selector.path("matchLabels"), path + ".matchLabels"));
         int i = 0;
         for (JsonNode e : selector.path("matchExpressions")) {
@@ -43,7 +43,7 @@ final class LabelSelectors {
     }
 
     /** Whether {@code labels} satisfy the selector; an empty selector matches everything. */
-    static boolean matches(JsonNode selector, Map<String, String> labels) {
+    public static boolean matches(JsonNode selector, Map<String, String> labels) {
         for (var e : selector.path("matchLabels").properties()) {
             if (!e.getValue().asString("").equals(labels.get(e.getKey()))) {
                 return false;

@@ -53,7 +53,12 @@ public final class Strategies {
         put(m, "batch", "Job", new JobValidation());
         put(m, "batch", "CronJob", new CronJobValidation());
         put(m, "coordination.k8s.io", "Lease", new LeaseValidation());
+        put(m, "admissionregistration.k8s.io", "ValidatingAdmissionPolicy",
+                new io.outpost.apiserver.admission.policy.PolicyValidation());
+        put(m, "admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding",
+                new io.outpost.apiserver.admission.policy.BindingValidation());
         return new Strategies(m, kind -> Optional.empty());
+
     }
 
     public KindStrategy forKind(GroupVersionKind kind) {

@@ -35,6 +35,19 @@ class NamespaceLifecycleTest {
     }
 
     @Test
+    void everyNamespaceIsLabelledWithItsNameAndKeepsTheLabel() {
+        assertThat(h.get(Fixtures.NAMESPACES, null, "kube-system").body().path("metadata").path("labels")
+                .path("kubernetes.io/metadata.name").asString()).isEqualTo("kube-system");
+        Harness.Answer generated = h.create(Fixtures.NAMESPACES, null, json("{'metadata':{'generateName':'site-'}}"));
+        String name = generated.body().path("metadata").path("name").asString();
+        assertThat(generated.body().path("metadata").path("labels").path("kubernetes.io/metadata.name").asString()).isEqualTo(name);
+        Harness.Answer patched = h.patch(Fixtures.NAMESPACES, null, name, "application/merge-patch+json", "",
+                json("{'metadata':{'labels':{'kubernetes.io/metadata.name':null,'tier':'edge'}}}"));
+        assertThat(patched.body().path("metadata").path("labels").path("kubernetes.io/metadata.name").asString()).isEqualTo(name);
+        assertThat(patched.body().path("metadata").path("labels").path("tier").asString()).isEqualTo("edge");
+    }
+
+    @Test
     void aDeletedNamespaceIsTerminatingThenGoneWithEverythingInIt() {
         h.create(Fixtures.NAMESPACES, null, json("{'metadata':{'name':'team'}}"));
         h.create(Fixtures.CONFIGMAPS, "team", json("{'metadata':{'name':'a'}}"));

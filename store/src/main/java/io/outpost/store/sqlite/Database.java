@@ -138,7 +138,27 @@ final class Database implements AutoCloseable {
                 s.execute("PRAGMA journal_mode = WAL");
                 s.execute("PRAGMA synchronous = FULL");
                 s.execute("PRAGMA journal_size_limit = 67108864");
+                // The Checkpointer copies the WAL in the background; a commit never does.
+                s.execute("PRAGMA wal_autocheckpoint = 0");
             }
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /**
+     * The {@link Checkpointer}'s connection: it runs checkpoints only, never a statement that
+     * writes, and syncs as the writer does so that the database file is on disk before the WAL
+     * is reused.
+     */
+    Connection connectForCheckpoints() throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(1_000);
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA synchronous = FULL");
         } catch (SQLException e) {
             c.close();
             throw e;

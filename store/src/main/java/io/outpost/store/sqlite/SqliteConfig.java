@@ -2,6 +2,7 @@ package io.outpost.store.sqlite;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 
 import io.outpost.store.CompactionPolicy;
@@ -15,8 +16,11 @@ import io.outpost.store.CompactionPolicy;
  * @param compaction  how much history to keep
  * @param readers     how many reader connections (and platform threads) serve reads
  * @param watchBuffer how many events a watcher may have waiting before it is dropped
+ * @param checkpointPeriod how often the WAL is copied into the database file, in the background
+ *                    ({@link Checkpointer}); {@link Duration#ZERO} never (tests run it by hand)
  */
-public record SqliteConfig(Path file, Clock clock, CompactionPolicy compaction, int readers, int watchBuffer) {
+public record SqliteConfig(Path file, Clock clock, CompactionPolicy compaction, int readers, int watchBuffer,
+                           Duration checkpointPeriod) {
 
     public SqliteConfig {
         Objects.requireNonNull(file, "file");
@@ -28,21 +32,28 @@ public record SqliteConfig(Path file, Clock clock, CompactionPolicy compaction, 
         if (watchBuffer < 1) {
             throw new IllegalArgumentException("watchBuffer must be at least 1");
         }
+        if (checkpointPeriod.isNegative()) {
+            throw new IllegalArgumentException("checkpointPeriod must not be negative");
+        }
     }
 
     public static SqliteConfig defaults(Path file) {
-        return new SqliteConfig(file, Clock.systemUTC(), CompactionPolicy.DEFAULT, 4, 10_000);
+        return new SqliteConfig(file, Clock.systemUTC(), CompactionPolicy.DEFAULT, 4, 10_000, Checkpointer.PERIOD);
     }
 
     public SqliteConfig withClock(Clock newClock) {
-        return new SqliteConfig(file, newClock, compaction, readers, watchBuffer);
+        return new SqliteConfig(file, newClock, compaction, readers, watchBuffer, checkpointPeriod);
     }
 
     public SqliteConfig withCompaction(CompactionPolicy newCompaction) {
-        return new SqliteConfig(file, clock, newCompaction, readers, watchBuffer);
+        return new SqliteConfig(file, clock, newCompaction, readers, watchBuffer, checkpointPeriod);
+    }
+
+    public SqliteConfig withCheckpointPeriod(Duration newPeriod) {
+        return new SqliteConfig(file, clock, compaction, readers, watchBuffer, newPeriod);
     }
 
     public SqliteConfig withWatchBuffer(int newWatchBuffer) {
-        return new SqliteConfig(file, clock, compaction, readers, newWatchBuffer);
+        return new SqliteConfig(file, clock, compaction, readers, newWatchBuffer, checkpointPeriod);
     }
 }

@@ -30,7 +30,8 @@ import io.outpost.store.watch.WatchHub;
  * <p>Parts: {@link Database} (the file, its lock and schema), {@link Writer} (the one writer
  * thread, group commit), {@link Reader} (reads on a pool of reader connections), a
  * {@link WatchHub} (watches fed by the writer after each commit, replaying history through the
- * reader), and {@link Maintenance} (ttl expiry and compaction by policy).
+ * reader), {@link Maintenance} (ttl expiry and compaction by policy) and the {@link Checkpointer}
+ * (the WAL copied into the file off the write path).
  *
  * <p>Thread model: every method may be called from any thread at once. Only this process writes
  * the file: a second {@link #open} of it, from this process or another, fails.
@@ -45,6 +46,7 @@ public final class SqliteKvStore implements KvStore {
     private final Reader reader;
     private final WatchHub hub;
     private final Maintenance maintenance;
+    private final Checkpointer checkpointer;
 
     private SqliteKvStore(SqliteConfig config, Database db, Connection writeConnection, long revision,
                           long compactRevision) throws SQLException {
@@ -56,6 +58,7 @@ public final class SqliteKvStore implements KvStore {
         this.reader = new Reader(db, writer, config.readers());
         this.hub = new WatchHub(revision, reader::history, config.watchBuffer());
         this.maintenance = new Maintenance(this, writer, reader, config.clock(), config.compaction());
+        this.checkpointer = new Checkpointer(db, writer);
     }
 
     /**
@@ -81,6 +84,7 @@ public final class SqliteKvStore implements KvStore {
             }
             SqliteKvStore store = new SqliteKvStore(config, db, c, revision, compactRevision);
             store.maintenance.start();
+            store.checkpointer.start(config.checkpointPeriod());
             LOG.debug("opened {} at revision {} (compacted to {})", config.file(), revision, compactRevision);
             return store;
         } catch (SQLException e) {
@@ -164,6 +168,15 @@ public final class SqliteKvStore implements KvStore {
         return maintenance.compactByPolicy();
     }
 
+    /** Runs one background checkpoint now; the store also does so every checkpoint period. */
+    Checkpointer.Result checkpoint() {
+        try {
+            return checkpointer.checkpoint();
+        } catch (SQLException e) {
+            throw db.failure("checkpoint", e);
+        }
+    }
+
     public SqliteConfig config() {
         return config;
     }
@@ -172,6 +185,7 @@ public final class SqliteKvStore implements KvStore {
     @Override
     public void close() {
         maintenance.close();
+        checkpointer.close();
         writer.close();
         hub.close();
         reader.close();

@@ -48,6 +48,7 @@ final class Writer implements AutoCloseable {
     private volatile long compactRevision;
     private final ReentrantLock submitLock = new ReentrantLock();
     private boolean closing;
+    private volatile boolean walCopied;
 
     Writer(Database db, Connection connection, long revision, long compactRevision, Consumer<List<Event>> onCommit)
             throws SQLException {
@@ -110,6 +111,7 @@ final class Writer implements AutoCloseable {
             }
             queue.drainTo(batch, MAX_BATCH - 1);
             boolean stop = batch.remove(STOP);
+            restartWalIfCopied();
             apply(batch);
             batch.clear();
             if (stop) {
@@ -117,6 +119,24 @@ final class Writer implements AutoCloseable {
             }
         }
         failPending();
+    }
+
+    /** Set by the {@link Checkpointer} when a checkpoint has copied the whole WAL. */
+    void walCopied() {
+        walCopied = true;
+    }
+
+    /**
+     * The driver begins the next transaction as soon as one commits, so the writer's transaction
+     * always predates the latest checkpoint and SQLite never writes the WAL from its start again.
+     * After a complete checkpoint, the open (empty) transaction is rolled back and begun anew:
+     * its first write then restarts the WAL, which stays small.
+     */
+    private void restartWalIfCopied() {
+        if (walCopied) {
+            walCopied = false;
+            rollback();
+        }
     }
 
     private void apply(List<WriteOp> batch) {

@@ -112,4 +112,27 @@ class SqliteFileTest {
                 .hasMessageContaining("no/such/folder")
                 .hasMessageContaining("does not exist");
     }
+
+    @Test
+    void commitsLeaveTheWalToTheCheckpointerWhichCopiesItAllSoTheWalStartsAgain() {
+        SqliteConfig manual = config().withCheckpointPeriod(java.time.Duration.ZERO);
+        try (SqliteKvStore store = SqliteKvStore.open(manual)) {
+            byte[] value = new byte[4096];
+            for (int i = 0; i < 1_500; i++) { // ~1,500 pages: past SQLite's automatic checkpoint at 1,000
+                store.create("/registry/big/" + i, value);
+            }
+            Checkpointer.Result first = store.checkpoint();
+            // No commit copied the WAL on its own: all of it was still there for the checkpointer.
+            assertThat(first.walFrames()).isGreaterThan(1_500);
+            assertThat(first.copiedFrames()).isEqualTo(first.walFrames());
+            assertThat(first.busy()).isFalse();
+
+            // The writer's next transaction sees a WAL wholly copied and writes from its start again.
+            store.create("/registry/small", new byte[] {1});
+            assertThat(store.checkpoint().walFrames()).isLessThan(10);
+        }
+        try (SqliteKvStore store = SqliteKvStore.open(manual)) {
+            assertThat(store.count("/registry/big/")).isEqualTo(1_500);
+        }
+    }
 }

@@ -117,6 +117,8 @@ final class Rules {
         List<Rule> out = new ArrayList<>();
         CelTypes types = new CelTypes();
         CelType selfType = resourceRoot ? types.rootType(s) : types.typeOf(s, typeName);
+        // one environment per oldSelf flavour: building one costs far more than compiling a rule in it
+        Map<Boolean, Cel> environments = new HashMap<>();
         for (int i = 0; i < s.validations.size(); i++) {
             JsonNode decl = s.validations.get(i);
             String at = Paths.index(base, i);
@@ -151,7 +153,8 @@ final class Rules {
                 continue;
             }
             // oldSelf is always declared; a rule that names it is a transition rule (kube's same test)
-            Cel env = environment(types, selfType, optionalOldSelf ? OptionalType.create(selfType) : selfType);
+            Cel env = environments.computeIfAbsent(optionalOldSelf,
+                    optional -> environment(types, selfType, optional ? OptionalType.create(selfType) : selfType));
             CelValidationResult compiled = env.compile(rule);
             boolean transition = false;
             CelAbstractSyntaxTree ast = null;

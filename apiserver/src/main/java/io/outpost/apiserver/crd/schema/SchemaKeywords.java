@@ -22,6 +22,26 @@ final class SchemaKeywords {
 
     private static final List<String> TYPES = List.of("array", "boolean", "integer", "number", "object", "string");
 
+    /** The JSON shape of each keyword of JSONSchemaProps, which kube's decoder enforces. */
+    private enum Shape { STRING, NUMBER, INTEGER, BOOLEAN, STRINGS, ARRAY, SCHEMAS, OBJECT, SCHEMA_MAP, OBJECTS }
+
+    private static final Map<String, Shape> SHAPES = Map.ofEntries(
+            Map.entry("type", Shape.STRING), Map.entry("format", Shape.STRING), Map.entry("title", Shape.STRING),
+            Map.entry("description", Shape.STRING), Map.entry("pattern", Shape.STRING),
+            Map.entry("x-kubernetes-list-type", Shape.STRING), Map.entry("x-kubernetes-map-type", Shape.STRING),
+            Map.entry("maximum", Shape.NUMBER), Map.entry("minimum", Shape.NUMBER), Map.entry("multipleOf", Shape.NUMBER),
+            Map.entry("maxLength", Shape.INTEGER), Map.entry("minLength", Shape.INTEGER), Map.entry("maxItems", Shape.INTEGER),
+            Map.entry("minItems", Shape.INTEGER), Map.entry("maxProperties", Shape.INTEGER), Map.entry("minProperties", Shape.INTEGER),
+            Map.entry("exclusiveMaximum", Shape.BOOLEAN), Map.entry("exclusiveMinimum", Shape.BOOLEAN),
+            Map.entry("uniqueItems", Shape.BOOLEAN), Map.entry("nullable", Shape.BOOLEAN),
+            Map.entry("x-kubernetes-preserve-unknown-fields", Shape.BOOLEAN), Map.entry("x-kubernetes-embedded-resource", Shape.BOOLEAN),
+            Map.entry("x-kubernetes-int-or-string", Shape.BOOLEAN),
+            Map.entry("required", Shape.STRINGS), Map.entry("x-kubernetes-list-map-keys", Shape.STRINGS),
+            Map.entry("enum", Shape.ARRAY),
+            Map.entry("allOf", Shape.SCHEMAS), Map.entry("anyOf", Shape.SCHEMAS), Map.entry("oneOf", Shape.SCHEMAS),
+            Map.entry("not", Shape.OBJECT), Map.entry("properties", Shape.SCHEMA_MAP),
+            Map.entry("x-kubernetes-validations", Shape.OBJECTS));
+
     private SchemaKeywords() {
     }
 
@@ -29,6 +49,11 @@ final class SchemaKeywords {
         if (!n.isObject()) {
             errs.add(FieldError.invalid(path, n, "must be a schema object"));
             return;
+        }
+        int before = errs.size();
+        shapes(n, path, errs);
+        if (errs.size() > before) {
+            return; // the other rules read keywords of the right shape only
         }
         forbid(n, "$ref", path, "$ref is not supported", errs);
         forbid(n, "$schema", path, "$schema is not supported", errs);
@@ -89,6 +114,42 @@ final class SchemaKeywords {
         }
         if (n.path("not").isObject()) {
             check(n.get("not"), Paths.child(path, "not"), errs);
+        }
+    }
+
+    /**
+     * Keywords of the wrong JSON type: kube's decoder refuses those before any rule runs
+     * ({@code cannot unmarshal string into ... of type []string}); here they are field errors.
+     */
+    private static void shapes(JsonNode n, String path, List<FieldError> errs) {
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
+            Shape shape = SHAPES.get(e.getKey());
+            JsonNode v = e.getValue();
+            if (shape == null || v.isNull()) {
+                continue;
+            }
+            String problem = switch (shape) {
+                case STRING -> v.isString() ? null : "must be a string";
+                case NUMBER -> v.isNumber() ? null : "must be a number";
+                case INTEGER -> v.isIntegralNumber() && v.longValue() >= 0 ? null : "must be a non-negative integer";
+                case BOOLEAN -> v.isBoolean() ? null : "must be a boolean";
+                case STRINGS -> v.isArray() && v.valueStream().allMatch(JsonNode::isString) ? null : "must be a list of strings";
+                case ARRAY -> v.isArray() ? null : "must be a list";
+                case SCHEMAS, OBJECTS -> v.isArray() && v.valueStream().allMatch(JsonNode::isObject) ? null : "must be a list of objects";
+                case OBJECT -> v.isObject() ? null : "must be an object";
+                case SCHEMA_MAP -> v.isObject() && v.valueStream().allMatch(JsonNode::isObject) ? null : "must be a map of schema objects";
+            };
+            if (problem != null) {
+                errs.add(FieldError.invalid(Paths.child(path, e.getKey()), v, problem));
+            }
+        }
+        JsonNode additional = n.get("additionalProperties");
+        if (additional != null && !additional.isObject() && !additional.isBoolean()) {
+            errs.add(FieldError.invalid(Paths.child(path, "additionalProperties"), additional, "must be a schema object or a boolean"));
+        }
+        JsonNode items = n.get("items");
+        if (items != null && !items.isObject() && !items.isArray()) {
+            errs.add(FieldError.invalid(Paths.child(path, "items"), items, "must be a schema object"));
         }
     }
 

@@ -293,9 +293,35 @@ final class ValueValidator {
         return e.isString() ? e.stringValue() : e.toString();
     }
 
-    /** JSON equality with numbers compared by value (1 equals 1.0), as Go's DeepEqual on decoded JSON does not but the validator's enum does. */
+    /** JSON equality with numbers compared by value (1 equals 1.0), without copying either tree. */
     static boolean same(JsonNode a, JsonNode b) {
-        return canonical(a).equals(canonical(b));
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue()) == 0;
+        }
+        if (a.isArray() && b.isArray()) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (int i = 0; i < a.size(); i++) {
+                if (!same(a.get(i), b.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a.isObject() && b.isObject()) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (Map.Entry<String, JsonNode> e : a.properties()) {
+                JsonNode other = b.get(e.getKey());
+                if (other == null || !same(e.getValue(), other)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return a.equals(b);
     }
 
     /** A copy in which every number is a BigDecimal without trailing zeros, for equality and hashing. */

@@ -11,9 +11,9 @@
  * <p>Entry point: {@link io.outpost.apiserver.crd.schema.CustomSchema}. Free of registry types: it
  * takes and returns Jackson trees and {@link io.outpost.apiserver.validation.FieldError}s.
  *
- * <p>Not yet as kube: static CEL cost estimation (a runtime bound instead, see {@code Rules}); a Go-map rendering of object values in
- * messages ({@code map[string]interface {}{...}}) is JSON here; kube's warnings for unknown formats
- * and for rules that cannot be correlated on status updates.
+ * <p>Not yet as kube: static CEL cost estimation (a runtime bound instead, see {@code Rules});
+ * object and list values in messages print as JSON, where kube prints Go's
+ * {@code map[string]interface {}{...}}; kube's warnings for unknown formats.
  *
  * <p>Patterns are compiled with RE2J, Google's Java port of RE2, because kube compiles them with Go's
  * regexp (RE2): no backreferences or lookaround (a CRD using them is rejected, as kube rejects it),

@@ -252,6 +252,31 @@ class StructuralCheckTest {
                             properties: {a: {type: string}}
                             default: {a: x, b: y}
                         """, P + ".properties[spec].default: Invalid value: {\"a\":\"x\",\"b\":\"y\"}: must not have unknown fields"),
+                bad("required must be a list of strings", """
+                        type: object
+                        required: spec
+                        """, P + ".required: Invalid value: \"spec\": must be a list of strings"),
+                bad("properties must be a map of schemas", """
+                        type: object
+                        properties: [a, b]
+                        """, P + ".properties: Invalid value: [\"a\",\"b\"]: must be a map of schema objects"),
+                bad("A property must be a schema object", """
+                        type: object
+                        properties: {a: 5}
+                        """, P + ".properties: Invalid value: {\"a\":5}: must be a map of schema objects"),
+                bad("x-kubernetes-validations must be a list of rules", """
+                        type: object
+                        x-kubernetes-validations: "self.a > 0"
+                        """, P + ".x-kubernetes-validations: Invalid value: \"self.a > 0\": must be a list of objects"),
+                bad("maxLength must be a non-negative integer", """
+                        type: object
+                        properties: {a: {type: string, maxLength: -1}}
+                        """, P + ".properties[a].maxLength: Invalid value: -1: must be a non-negative integer"),
+                bad("items must be a schema", """
+                        type: object
+                        properties: {a: {type: array, items: 5}}
+                        """, P + ".properties[a].items: Invalid value: 5: must be a schema object",
+                        P + ".properties[a].items: Required value: must be specified"),
                 ok("A default object is defaulted before it is validated", """
                         type: object
                         properties:

@@ -1,0 +1,37 @@
+package io.outpost.apiserver.registry;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.outpost.api.ResourceType;
+import io.outpost.apiserver.admission.AdmissionChain;
+import io.outpost.apiserver.admission.ObjectSource;
+import io.outpost.apiserver.admission.policy.ValidatingAdmissionPolicyPlugin;
+
+/**
+ * The admission plugins every registry runs, in kube-apiserver's order, listed in this one place:
+ * ValidatingAdmissionPolicy (when its resources are served).
+ */
+final class BuiltInAdmission {
+
+    private static final String GROUP = "admissionregistration.k8s.io";
+
+    private BuiltInAdmission() {
+    }
+
+    static AdmissionChain chain(ObjectSource objects, List<ResourceType> types) {
+        AdmissionChain chain = AdmissionChain.EMPTY;
+        Optional<ResourceType> policies = find(types, GROUP, "ValidatingAdmissionPolicy");
+        Optional<ResourceType> bindings = find(types, GROUP, "ValidatingAdmissionPolicyBinding");
+        Optional<ResourceType> namespaces = find(types, "", "Namespace");
+        if (policies.isPresent() && bindings.isPresent() && namespaces.isPresent()) {
+            chain = chain.withValidating(new ValidatingAdmissionPolicyPlugin(objects, policies.get(), bindings.get(),
+                    namespaces.get()));
+        }
+        return chain;
+    }
+
+    private static Optional<ResourceType> find(List<ResourceType> types, String group, String kind) {
+        return types.stream().filter(t -> t.kind().group().equals(group) && t.kind().kind().equals(kind)).findFirst();
+    }
+}
