@@ -65,6 +65,9 @@ final class BuiltInResources {
                 .plural("validatingadmissionpolicies").categories("api-extensions").status().build());
         b.add(stored("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicyBinding", Scope.CLUSTER)
                 .categories("api-extensions").build());
+        // apiextensions.k8s.io/v1: the definitions of custom resources, served once established
+        b.add(stored("apiextensions.k8s.io", "v1", "CustomResourceDefinition", Scope.CLUSTER)
+                .shortNames("crd", "crds").categories("api-extensions").status().build());
         // coordination.k8s.io/v1
         b.add(stored("coordination.k8s.io", "v1", "Lease", Scope.NAMESPACED).build());
         // discovery.k8s.io/v1

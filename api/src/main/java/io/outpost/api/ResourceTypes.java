@@ -46,6 +46,19 @@ public final class ResourceTypes {
         return BuiltInResources.register(builder()).build();
     }
 
+    /**
+     * These resources and {@code more} after them (custom resources after the built-ins, as
+     * kube-apiserver lists CRD groups after its own).
+     *
+     * @throws IllegalArgumentException as {@link Builder#add} on a clash
+     */
+    public ResourceTypes plus(Iterable<ResourceType> more) {
+        Builder b = builder();
+        all().forEach(b::add);
+        more.forEach(b::add);
+        return b.build();
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -138,7 +151,8 @@ public final class ResourceTypes {
          *
          * @throws IllegalArgumentException if its plural is already served in its group version,
          *                                  another resource of the group version has its kind, or
-         *                                  another resource of its group has one of its short names
+         *                                  another resource of its group (not another version of the
+         *                                  same resource) has one of its short names
          */
         public Builder add(ResourceType type) {
             Objects.requireNonNull(type, "type");
@@ -153,7 +167,7 @@ public final class ResourceTypes {
             }
             for (String shortName : type.shortNames()) {
                 ResourceType other = shortNames.get(kind.group() + "/" + shortName);
-                if (other != null) {
+                if (other != null && !other.plural().equals(type.plural())) { // versions of one resource share them
                     throw new IllegalArgumentException("short name " + shortName + " is used by both " + other.plural()
                             + " and " + type.plural() + " in group \"" + kind.group() + "\"");
                 }

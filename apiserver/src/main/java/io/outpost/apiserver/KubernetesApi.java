@@ -5,6 +5,9 @@ import java.util.Optional;
 
 import io.outpost.api.ResourceType;
 import io.outpost.api.ResourceTypes;
+import io.outpost.apiserver.catalog.CustomKind;
+import io.outpost.apiserver.catalog.PerSnapshot;
+import io.outpost.apiserver.catalog.ResourceCatalog;
 import io.outpost.apiserver.discovery.DiscoveryHandler;
 import io.outpost.apiserver.http.ApiHandler;
 import io.outpost.apiserver.http.ApiRequest;
@@ -13,6 +16,8 @@ import io.outpost.apiserver.http.RequestInfo;
 import io.outpost.apiserver.http.Router;
 import io.outpost.apiserver.registry.Registry;
 import io.outpost.apiserver.registry.Target;
+import io.outpost.apiserver.table.TableConvertor;
+import io.outpost.apiserver.table.Tables;
 
 /**
  * Everything under {@code /api} and {@code /apis}: discovery documents for the group and version
@@ -25,14 +30,20 @@ import io.outpost.apiserver.registry.Target;
  */
 public final class KubernetesApi implements ApiHandler {
 
-    private final ResourceTypes types;
-    private final DiscoveryHandler discovery;
+    private final ResourceCatalog catalog;
+    private final PerSnapshot<DiscoveryHandler> discovery;
     private final Registry registry;
     private final Presentation presentation;
 
+    /** The API of a fixed set of resources. */
     public KubernetesApi(ResourceTypes types, Registry registry, Clock clock) {
-        this.types = types;
-        this.discovery = new DiscoveryHandler(types);
+        this(new ResourceCatalog(types), registry, clock);
+    }
+
+    /** The API of the resources {@code catalog} serves at each request (custom resources come and go). */
+    public KubernetesApi(ResourceCatalog catalog, Registry registry, Clock clock) {
+        this.catalog = catalog;
+        this.discovery = new PerSnapshot<>(catalog, snapshot -> new DiscoveryHandler(snapshot.types()));
         this.registry = registry;
         this.presentation = new Presentation(clock);
     }
@@ -47,21 +58,31 @@ public final class KubernetesApi implements ApiHandler {
     public ApiResponse handle(ApiRequest request) {
         RequestInfo info = RequestInfo.parse(request.method(), request.path(), request.query());
         if (!info.resourceRequest()) {
-            return discovery.handle(request);
+            return discovery.get().handle(request);
         }
-        Optional<Target> target = target(info);
+        ResourceCatalog.Snapshot snapshot = catalog.snapshot();
+        Optional<Target> target = target(snapshot.types(), info);
         if (target.isEmpty()) {
             return Router.notFound();
         }
         ApiResponse response = registry.handle(request, target.get());
         boolean read = info.verb().equals("get") || info.verb().equals("list") || info.verb().equals("watch");
         return read && target.get().subresource() == null
-                ? presentation.present(request, target.get().type(), target.get().name() == null, response)
+                ? presentation.present(request, target.get().type(), convertor(snapshot, target.get().type()),
+                        target.get().name() == null, response)
                 : response;
+    }
+
+    private static TableConvertor convertor(ResourceCatalog.Snapshot snapshot, ResourceType type) {
+        return snapshot.custom(type.kind()).map(CustomKind::table).orElseGet(() -> Tables.forKind(type.kind()));
     }
 
     /** The stored resource a request is for, or empty if no such resource is served there. */
     Optional<Target> target(RequestInfo info) {
+        return target(catalog.types(), info);
+    }
+
+    private static Optional<Target> target(ResourceTypes types, RequestInfo info) {
         Optional<ResourceType> type = types.lookup(info.apiGroup(), info.apiVersion(), info.resource());
         if (type.isEmpty() || !type.get().stored()) {
             return Optional.empty();

@@ -17,6 +17,7 @@ import io.outpost.apiserver.table.ListMeta;
 import io.outpost.apiserver.table.OutputFormat;
 import io.outpost.apiserver.table.PartialObjectMetadata;
 import io.outpost.apiserver.table.Table;
+import io.outpost.apiserver.table.TableConvertor;
 import io.outpost.apiserver.table.TableWatch;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -44,7 +45,7 @@ final class Presentation {
         this.clock = clock;
     }
 
-    ApiResponse present(ApiRequest request, ResourceType type, boolean list, ApiResponse response) {
+    ApiResponse present(ApiRequest request, ResourceType type, TableConvertor convertor, boolean list, ApiResponse response) {
         if (response.status() != 200) {
             return response;
         }
@@ -66,7 +67,7 @@ final class Presentation {
         if (include.isEmpty()) {
             return Statuses.failure(400, "BadRequest", "unrecognized includeObject value: \"" + request.param("includeObject").orElse("") + "\"");
         }
-        Table.Request table = Table.Request.of(type.kind(), format, include.get());
+        Table.Request table = Table.Request.of(type.kind(), format, include.get(), convertor);
         return switch (response) {
             case ApiResponse.Full full -> new ApiResponse.Full(200, format.contentType(), full.headers(),
                     JSON.writeValueAsBytes(convert(format, table, (ObjectNode) JSON.readTree(full.body()), list)));

@@ -17,6 +17,11 @@ import io.netty.util.NetUtil;
 import io.outpost.api.ResourceTypes;
 import io.outpost.apiserver.KubernetesApi;
 import io.outpost.apiserver.auth.Authorizer;
+import io.outpost.apiserver.catalog.ResourceCatalog;
+import io.outpost.apiserver.crd.CrdController;
+import io.outpost.apiserver.crd.CrdSchemas;
+import io.outpost.apiserver.crd.CrdValidation;
+import io.outpost.apiserver.crd.StructuralSchemas;
 import io.outpost.apiserver.auth.BootstrapRolesAuthorizer;
 import io.outpost.apiserver.auth.RequestAuthenticator;
 import io.outpost.apiserver.auth.SelfSubjectReviews;
@@ -37,6 +42,7 @@ import io.outpost.apiserver.pki.ClusterPki;
 import io.outpost.apiserver.pki.SubjectAltName;
 import io.outpost.apiserver.registry.Registry;
 import io.outpost.apiserver.registry.RegistryConfig;
+import io.outpost.apiserver.validation.Strategies;
 import io.outpost.store.KvStore;
 
 /**
@@ -54,12 +60,14 @@ final class ApiServer implements AutoCloseable {
     private final ClusterPki pki;
     private final ServerConfig config;
     private final Registry registry;
+    private final CrdController crds;
 
-    private ApiServer(ServerConfig config, ClusterPki pki, HttpsServer https, Registry registry) {
+    private ApiServer(ServerConfig config, ClusterPki pki, HttpsServer https, Registry registry, CrdController crds) {
         this.config = config;
         this.pki = pki;
         this.https = https;
         this.registry = registry;
+        this.crds = crds;
     }
 
     /**
@@ -86,15 +94,21 @@ final class ApiServer implements AutoCloseable {
             throw new StartupFailure("--token-auth-file: " + e.getMessage(), e);
         }
         ResourceTypes types = ResourceTypes.builtIns();
+        // Custom resources come and go with their CustomResourceDefinitions: every consumer reads the catalog.
         // The server runs a garbage collector (Server's controllers): deletes with Foreground or
         // Orphan propagation leave its finalizers for it.
-        Registry registry = new Registry(RegistryConfig.defaults(store, types.all()).withGarbageCollector(true));
+        ResourceCatalog catalog = new ResourceCatalog(types);
+        CrdSchemas schemas = new StructuralSchemas();
+        Registry registry = new Registry(RegistryConfig.defaults(store, types.all()).withGarbageCollector(true), catalog,
+                Strategies.builtIns().withMore(CrdValidation.forKind(schemas)));
         registry.start();
+        CrdController crds = new CrdController(store, catalog, CrdValidation.resource(types), schemas, clock);
+        crds.sync(); // established CRDs are served from the first request after a restart
         Authorizer authorizer = new UnionAuthorizer(List.of(new SystemMastersAuthorizer(), new BootstrapRolesAuthorizer()));
         HttpsServer https = new HttpsServer(new HttpsServerConfig(config.bindAddress(), config.port(),
                 pki.serving().key(), List.of(pki.serving().certificate()), List.of(pki.ca().certificate()),
                 new RequestAuthenticator(new X509Authenticator(pki.ca().certificate(), clock), tokens),
-                authorizer, routes(store, authorizer, types, registry), HttpsServerConfig.DEFAULT_MAX_BODY_BYTES));
+                authorizer, routes(store, authorizer, catalog, registry), HttpsServerConfig.DEFAULT_MAX_BODY_BYTES));
         try {
             https.start();
         } catch (BindException e) {
@@ -105,13 +119,14 @@ final class ApiServer implements AutoCloseable {
             throw new StartupFailure("cannot listen on " + NetUtil.toAddressString(config.bindAddress()) + ":" + config.port()
                     + ": " + e.getMessage(), e);
         }
-        ApiServer api = new ApiServer(config, pki, https, registry);
+        crds.start(); // only once listening: a failed start leaves no controller thread behind
+        ApiServer api = new ApiServer(config, pki, https, registry, crds);
         api.writeKubeconfig();
         return api;
     }
 
     /** Every handler of the API, by path. */
-    private static Router routes(KvStore store, Authorizer authorizer, ResourceTypes types, Registry registry) {
+    private static Router routes(KvStore store, Authorizer authorizer, ResourceCatalog catalog, Registry registry) {
         Router.Builder routes = Router.builder();
         // kube's readiness check of etcd is a read; so is ours.
         new HealthHandler(List.of(new HealthCheck("datastore", () -> {
@@ -120,9 +135,9 @@ final class ApiServer implements AutoCloseable {
         }))).mountOn(routes);
         routes.exact("/version", new VersionHandler(Version.outpost(), "", ""));
         new SelfSubjectReviews(authorizer).mountOn(routes);
-        new KubernetesApi(types, registry, Clock.systemUTC()).mountOn(routes);
+        new KubernetesApi(catalog, registry, Clock.systemUTC()).mountOn(routes);
         // Every authenticated user may read them (BootstrapRolesAuthorizer's system:discovery).
-        new OpenApiV3Handler(types).mountOn(routes);
+        new OpenApiV3Handler(catalog).mountOn(routes);
         new OpenApiV2Handler().mountOn(routes);
         return routes.build();
     }
@@ -160,6 +175,7 @@ final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         https.close();
+        crds.close();
         registry.close(); // ends open watches and stops the watch caches' dispatchers
     }
 }

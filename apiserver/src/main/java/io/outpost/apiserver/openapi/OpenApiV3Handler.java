@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.outpost.api.ResourceTypes;
+import io.outpost.apiserver.catalog.PerSnapshot;
+import io.outpost.apiserver.catalog.ResourceCatalog;
 import io.outpost.apiserver.http.ApiHandler;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
@@ -35,8 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
  *     re-validate with the ETag).
  * </ul>
  *
- * <p>Every document is rendered once at construction (the built-in API does not change while the
- * server runs); only the bytes are kept. Immutable after construction; called concurrently on
+ * <p>Every document is rendered once per catalog snapshot (the served resources change only when
+ * a CustomResourceDefinition is established or removed); only the bytes are kept. Immutable after construction; called concurrently on
  * request virtual threads.
  */
 public final class OpenApiV3Handler implements ApiHandler {
@@ -52,11 +54,24 @@ public final class OpenApiV3Handler implements ApiHandler {
         }
     }
 
-    private final Rendered index;
-    private final Map<String, Rendered> documents = new HashMap<>();
+    /** The index and the documents of one catalog snapshot. */
+    private record Documents(Rendered index, Map<String, Rendered> documents) {
+    }
 
+    private final PerSnapshot<Documents> current;
+
+    /** The documents of a fixed set of resources. */
     public OpenApiV3Handler(ResourceTypes types) {
-        Map<String, ObjectNode> trees = OpenApiDocuments.v3(types);
+        this(new ResourceCatalog(types));
+    }
+
+    /** The documents of what {@code catalog} serves, rebuilt on the first request after it changes. */
+    public OpenApiV3Handler(ResourceCatalog catalog) {
+        this.current = new PerSnapshot<>(catalog, OpenApiV3Handler::render);
+    }
+
+    private static Documents render(ResourceCatalog.Snapshot snapshot) {
+        Map<String, ObjectNode> trees = OpenApiDocuments.v3(snapshot);
         ObjectNode paths = JsonNodeFactory.instance.objectNode();
         Map<String, Rendered> rendered = new LinkedHashMap<>();
         trees.forEach((key, tree) -> {
@@ -64,10 +79,9 @@ public final class OpenApiV3Handler implements ApiHandler {
             rendered.put(PATH + "/" + key, doc);
             paths.putObject(key).put("serverRelativeURL", PATH + "/" + key + "?hash=" + doc.hash());
         });
-        documents.putAll(rendered);
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.set("paths", paths);
-        index = Rendered.of(JSON.writeValueAsBytes(root));
+        return new Documents(Rendered.of(JSON.writeValueAsBytes(root)), Map.copyOf(rendered));
     }
 
     /** Mounts the index and the documents. */
@@ -83,10 +97,11 @@ public final class OpenApiV3Handler implements ApiHandler {
         }
         String path = request.path().length() > PATH.length() && request.path().endsWith("/")
                 ? request.path().substring(0, request.path().length() - 1) : request.path();
+        Documents docs = current.get();
         if (path.equals(PATH)) {
-            return answer(request, index, Map.of());
+            return answer(request, docs.index(), Map.of());
         }
-        Rendered doc = documents.get(path);
+        Rendered doc = docs.documents().get(path);
         if (doc == null) {
             return Router.notFound();
         }
@@ -125,6 +140,6 @@ public final class OpenApiV3Handler implements ApiHandler {
 
     /** The hash of a document, by its index key ({@code apis/apps/v1}); for tests. */
     String hashOf(String key) {
-        return documents.get(PATH + "/" + key).hash();
+        return current.get().documents().get(PATH + "/" + key).hash();
     }
 }

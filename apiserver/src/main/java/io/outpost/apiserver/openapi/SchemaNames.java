@@ -50,6 +50,9 @@ final class SchemaNames {
         boolean versioned = last.matches("v\\d+((alpha|beta)\\d+)?");
         String group = versioned ? rest.substring(0, Math.max(dot, 0)) : rest;
         String version = versioned ? last : "v1";
+        if (group.equals("apiextensions")) {
+            return "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions." + version + "." + simple; // kube's name: not under io.k8s.api
+        }
         return "io.k8s.api." + group + "." + version + "." + simple;
     }
 

@@ -14,6 +14,7 @@ import io.outpost.api.MalformedBodyException;
 import io.outpost.api.ResourceType;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.protobuf.BodyFormat;
+import io.outpost.apiserver.validation.Strategies;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -33,6 +34,16 @@ final class Bodies {
     private static final Pattern SEGMENT = Pattern.compile("([^.\\[\\]]+)|\\[(\\d+)]");
 
     private final Codec codec = new Codec();
+    private final Strategies strategies;
+
+    Bodies() {
+        this(Strategies.builtIns());
+    }
+
+    /** {@code strategies} find the unknown fields of kinds without a typed model (custom resources). */
+    Bodies(Strategies strategies) {
+        this.strategies = strategies;
+    }
 
     Body read(ApiRequest request, ResourceType type, WriteOptions.FieldValidation validation) {
         byte[] bytes = request.body();
@@ -109,6 +120,8 @@ final class Bodies {
                 throw ApiException.badRequest(type.kind().kind() + " in version \"" + type.kind().apiVersion() + "\" cannot be handled as a "
                         + type.kind().kind() + ": " + e.getMessage());
             }
+        } else {
+            strategies.forKind(type.kind()).unknownFields(object).forEach(p -> problems.add(new FieldProblem(FieldProblem.Kind.UNKNOWN, p)));
         }
         if (type.kind().group().isEmpty() && type.kind().kind().equals("Secret")) {
             secretData(object, type);

@@ -208,6 +208,13 @@ final class Deletes {
                 Propagation.setFinalizers(current, finalizers);
             }
         }
+        String own = rules.deleteFinalizer();
+        if (own != null && !ObjectMeta.deleting(current)) {
+            ArrayNode finalizers = meta.path("finalizers") instanceof ArrayNode a ? a : meta.putArray("finalizers");
+            if (finalizers.valueStream().noneMatch(f -> f.asString("").equals(own))) {
+                finalizers.add(own);
+            }
+        }
         long grace = rules.gracefulDelete() ? podGrace(current, options) : 0;
         if (grace > 0) {
             Instant until = now.plusSeconds(grace);

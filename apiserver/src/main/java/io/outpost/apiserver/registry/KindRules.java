@@ -39,6 +39,15 @@ record KindRules(ResourceType type) {
         return type.subresource("status").isPresent();
     }
 
+    /**
+     * The finalizer the kind's own storage adds when a delete begins, or null: kube's CRD storage
+     * adds {@code customresourcecleanup.apiextensions.k8s.io} so that the CRD stays until its
+     * custom objects are deleted ({@code customresourcedefinition/etcd.go}).
+     */
+    String deleteFinalizer() {
+        return id().equals("apiextensions.k8s.io/customresourcedefinitions") ? "customresourcecleanup.apiextensions.k8s.io" : null;
+    }
+
     /** Pods are deleted gracefully: the kubelet removes them once their containers stop. */
     boolean gracefulDelete() {
         return isCore("pods");

@@ -2,6 +2,7 @@ package io.outpost.apiserver.registry;
 
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import io.outpost.api.ResourceType;
@@ -46,10 +47,15 @@ final class NamespaceLifecycle {
     private final ObjectStore store;
     private final RegistryConfig config;
     private final ResourceType namespaces;
+    private final Supplier<List<ResourceType>> types;
+    private final Strategies strategies;
 
-    NamespaceLifecycle(ObjectStore store, RegistryConfig config) {
+    /** {@code types}: the resources served at the moment (custom ones come and go). */
+    NamespaceLifecycle(ObjectStore store, RegistryConfig config, Supplier<List<ResourceType>> types, Strategies strategies) {
         this.store = store;
         this.config = config;
+        this.types = types;
+        this.strategies = strategies;
         this.namespaces = config.types().stream().filter(t -> new KindRules(t).isCore("namespaces")).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the registry's types must include core/v1 namespaces"));
     }
@@ -62,7 +68,7 @@ final class NamespaceLifecycle {
             ObjectNode ns = Responses.JSON.createObjectNode();
             ns.put("kind", "Namespace").put("apiVersion", "v1");
             ns.putObject("metadata").put("name", name);
-            new Creates(store, config, this, new Bodies(), new Validation(Strategies.builtIns()),
+            new Creates(store, config, this, new Bodies(strategies), new Validation(strategies),
                     new FieldTracking(config.clock(), t -> io.outpost.apiserver.apply.ApplySchema.NONE),
                     new Admission(io.outpost.apiserver.admission.AdmissionChain.EMPTY)).prepare(ns, namespaces);
             try {
@@ -123,7 +129,7 @@ final class NamespaceLifecycle {
     void finalizeNamespace(String name) {
         for (int pass = 0; pass < FINALIZE_PASSES; pass++) {
             boolean found = false;
-            for (ResourceType type : config.types()) {
+            for (ResourceType type : types.get()) {
                 if (!type.namespaced()) {
                     continue;
                 }

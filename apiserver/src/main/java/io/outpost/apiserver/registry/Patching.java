@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.outpost.api.KindClasses;
 import io.outpost.api.ResourceType;
 import io.outpost.apiserver.admission.Operation;
 import io.outpost.apiserver.http.ApiRequest;
@@ -53,7 +54,8 @@ final class Patching {
         KindRules rules = new KindRules(type);
         PatchType patchType;
         try {
-            patchType = PatchType.ofContentType(request.header("content-type").orElse(""), true);
+            // Strategic merge needs Go struct tags: kube refuses it (415) for custom resources, which have none.
+            patchType = PatchType.ofContentType(request.header("content-type").orElse(""), KindClasses.of(type.kind()).isPresent());
         } catch (PatchException e) {
             throw new ApiException(e.code(), e.reason(), e.getMessage(), Statuses.Details.NONE);
         }

@@ -1,15 +1,23 @@
 package io.outpost.apiserver.registry;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
+import io.outpost.api.ResourceType;
+import io.outpost.api.ResourceTypes;
 import io.outpost.apiserver.admission.AdmissionChain;
 import io.outpost.apiserver.admission.ObjectSource;
+import io.outpost.apiserver.catalog.CustomKind;
+import io.outpost.apiserver.catalog.ResourceCatalog;
 
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.storage.ObjectStore;
+import io.outpost.apiserver.validation.Strategies;
 import io.outpost.apiserver.watchcache.WatchCacheConfig;
 import io.outpost.apiserver.watchcache.WatchCaches;
 import io.outpost.store.StoreException;
@@ -49,12 +57,34 @@ public final class Registry implements AutoCloseable {
      * of current objects.
      */
     public Registry(RegistryConfig config, Function<ObjectSource, AdmissionChain> admission) {
+        this(config, admission, new ResourceCatalog(ResourceTypes.builder().build()), Strategies.builtIns());
+    }
+
+    /** The built-in admission chain, and the custom resources of {@code catalog}: see the full constructor. */
+    public Registry(RegistryConfig config, ResourceCatalog catalog, Strategies strategies) {
+        this(config, objects -> BuiltInAdmission.chain(objects, config.types()), catalog, strategies);
+    }
+
+    /**
+     * A registry of {@code config.types()} and the resources {@code catalog} serves at each moment
+     * (custom resources); a kind without a built-in strategy gets the catalog's. The watch cache of
+     * a resource the catalog stops serving is stopped.
+     */
+    public Registry(RegistryConfig config, Function<ObjectSource, AdmissionChain> admission, ResourceCatalog catalog,
+                    Strategies strategies) {
         ObjectStore store = new ObjectStore(config.store());
         this.caches = new WatchCaches(new WatchCacheConfig(config.store(), config.clock(), config.watchPollInterval(),
                 config.watchCacheEvents(), config.watcherBuffer(), FRESHNESS_WAIT));
-        this.namespaces = new NamespaceLifecycle(store, config);
+        Strategies all = strategies.withMore(kind -> catalog.snapshot().custom(kind).map(CustomKind::strategy));
+        Supplier<List<ResourceType>> types = () -> {
+            List<ResourceType> served = new ArrayList<>(config.types());
+            catalog.snapshot().custom().values().forEach(k -> served.add(k.type()));
+            return served;
+        };
+        this.namespaces = new NamespaceLifecycle(store, config, types, all);
         AdmissionChain chain = admission.apply(new CachedObjects(caches, config.types()));
-        this.verbs = new Verbs(store, config, namespaces, caches, new Admission(chain));
+        this.verbs = new Verbs(store, config, namespaces, caches, new Admission(chain), all, catalog);
+        catalog.onRemoved(caches::stop);
     }
 
     /** Ends every watch and stops the watch caches. Idempotent. */

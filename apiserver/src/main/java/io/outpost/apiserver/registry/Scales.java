@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.outpost.apiserver.admission.Operation;
+import io.outpost.apiserver.catalog.CustomKind;
+import io.outpost.apiserver.catalog.ResourceCatalog;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.storage.ObjectStore;
@@ -25,16 +27,23 @@ final class Scales {
     private final ObjectStore store;
     private final Updates updates;
     private final FieldTracking tracking;
+    private final ResourceCatalog catalog;
 
-    Scales(ObjectStore store, Updates updates, FieldTracking tracking) {
+    Scales(ObjectStore store, Updates updates, FieldTracking tracking, ResourceCatalog catalog) {
         this.store = store;
         this.updates = updates;
         this.tracking = tracking;
+        this.catalog = catalog;
+    }
+
+    /** A custom resource's scale paths (its CRD's {@code subresources.scale}), or null for a built-in. */
+    private CustomKind.ScalePaths customPaths(Target target) {
+        return catalog.snapshot().custom(target.type().kind()).map(CustomKind::scale).orElse(null);
     }
 
     ApiResponse get(Target target) {
         Versioned parent = store.get(target.key()).orElseThrow(() -> ApiException.notFound(target.type(), target.name()));
-        return Responses.json(200, scale(parent.object()));
+        return Responses.json(200, scale(parent.object(), customPaths(target)));
     }
 
     ApiResponse update(ApiRequest request, Target target) {
@@ -50,7 +59,7 @@ final class Scales {
         }
         String manager = FieldTracking.manager(request, "PatchOptions");
         Versioned parent = store.get(target.key()).orElseThrow(() -> ApiException.notFound(target.type(), target.name()));
-        JsonNode patched = mergePatch(scale(parent.object()), Responses.body(request.body()));
+        JsonNode patched = mergePatch(scale(parent.object(), customPaths(target)), Responses.body(request.body()));
         ObjectNode scale = (ObjectNode) patched;
         ObjectMeta.meta(scale).put("resourceVersion", Long.toString(parent.revision()));
         return apply(request, target, scale, manager);
@@ -67,6 +76,7 @@ final class Scales {
                     "Invalid value: " + replicas + ": must be greater than or equal to 0");
         }
         String expectedRv = scale.path("metadata").path("resourceVersion").asString("");
+        CustomKind.ScalePaths paths = customPaths(target);
         List<String> warnings = new ArrayList<>();
         Versioned result = updates.write(target, false, current -> {
             warnings.clear();
@@ -75,16 +85,47 @@ final class Scales {
             }
             ObjectNode parent = current.object();
             ObjectNode before = parent.deepCopy();
-            parent.withObjectProperty("spec").put("replicas", replicas.isMissingNode() || replicas.isNull() ? 0 : replicas.asInt());
+            int wanted = replicas.isMissingNode() || replicas.isNull() ? 0 : replicas.asInt();
+            if (paths == null) {
+                parent.withObjectProperty("spec").put("replicas", wanted);
+            } else {
+                List<String> at = fields(paths.specReplicasPath());
+                ObjectNode owner = parent;
+                for (String f : at.subList(0, at.size() - 1)) {
+                    owner = owner.withObjectProperty(f);
+                }
+                owner.put(at.getLast(), wanted);
+            }
             Updates.keepSystemFields(target.type(), before, parent);
-            updates.admission().validate(Operation.UPDATE, request, target, target.name(), scale(parent), scale(before), false,
+            updates.admission().validate(Operation.UPDATE, request, target, target.name(), scale(parent, paths), scale(before, paths), false,
                     "UpdateOptions", warnings);
             return tracking.update(target, "scale", before, parent, manager);
         });
-        return Responses.withWarnings(Responses.json(200, scale(result.object())), warnings);
+        return Responses.withWarnings(Responses.json(200, scale(result.object(), paths)), warnings);
     }
 
     static ObjectNode scale(ObjectNode parent) {
+        return scale(parent, null);
+    }
+
+    /**
+     * The Scale of an object; for a custom resource ({@code paths} not null) kube's
+     * {@code scaleFromCustomResource}: replicas at the CRD's paths (0 where absent), the selector
+     * the string at {@code labelSelectorPath}.
+     */
+    static ObjectNode scale(ObjectNode parent, CustomKind.ScalePaths paths) {
+        if (paths != null) {
+            ObjectNode scale = scale(parent);
+            scale.withObjectProperty("spec").put("replicas", at(parent, paths.specReplicasPath()).asInt(0));
+            ObjectNode status = scale.withObjectProperty("status");
+            status.put("replicas", at(parent, paths.statusReplicasPath()).asInt(0));
+            status.remove("selector");
+            JsonNode selector = paths.labelSelectorPath() == null ? null : at(parent, paths.labelSelectorPath());
+            if (selector != null && selector.isString()) {
+                status.put("selector", selector.asString());
+            }
+            return scale;
+        }
         ObjectNode scale = Responses.JSON.createObjectNode();
         scale.put("kind", "Scale");
         scale.put("apiVersion", "autoscaling/v1");
@@ -102,6 +143,19 @@ final class Scales {
             status.put("selector", selector);
         }
         return scale;
+    }
+
+    /** The field names of a simple JSON path ({@code .spec.replicas}), as a CRD's scale paths are. */
+    static List<String> fields(String path) {
+        return List.of((path.startsWith(".") ? path.substring(1) : path).split("\\."));
+    }
+
+    private static JsonNode at(ObjectNode object, String path) {
+        JsonNode node = object;
+        for (String f : fields(path)) {
+            node = node.path(f);
+        }
+        return node;
     }
 
     /** A {@code metav1.LabelSelector} as a selector string, requirements sorted by key as kube's {@code String()} does. */

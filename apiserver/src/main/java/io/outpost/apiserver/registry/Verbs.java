@@ -1,6 +1,9 @@
 package io.outpost.apiserver.registry;
 
+import io.outpost.apiserver.apply.ApplySchema;
 import io.outpost.apiserver.apply.BuiltinApplySchemas;
+import io.outpost.apiserver.apply.StructuralApplySchema;
+import io.outpost.apiserver.catalog.ResourceCatalog;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.storage.ObjectStore;
@@ -28,20 +31,23 @@ final class Verbs {
     final Patching patching;
     final Applies applies;
 
-    Verbs(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces, WatchCaches caches, Admission admission) {
+    Verbs(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces, WatchCaches caches, Admission admission,
+          Strategies strategies, ResourceCatalog catalog) {
         this.store = store;
         this.config = config;
         this.namespaces = namespaces;
-        Bodies bodies = new Bodies();
-        Validation validation = new Validation(Strategies.builtIns());
-        FieldTracking tracking = new FieldTracking(config.clock(),
-                type -> BuiltinApplySchemas.forKind(type.kind().group(), type.kind().kind()));
+        Bodies bodies = new Bodies(strategies);
+        Validation validation = new Validation(strategies);
+        // A custom resource's apply schema comes from its CRD version's openAPIV3Schema.
+        FieldTracking tracking = new FieldTracking(config.clock(), type -> catalog.snapshot().custom(type.kind())
+                .map(k -> k.schema() == null ? ApplySchema.NONE : (ApplySchema) StructuralApplySchema.of(k.schema()))
+                .orElseGet(() -> BuiltinApplySchemas.forKind(type.kind().group(), type.kind().kind())));
         this.creates = new Creates(store, config, namespaces, bodies, validation, tracking, admission);
         this.updates = new Updates(store, creates, namespaces, bodies, validation, tracking, admission);
         this.deletes = new Deletes(store, config, namespaces, admission);
         this.lists = new Lists(store, caches);
         this.watches = new Watches(caches, config);
-        this.scales = new Scales(store, updates, tracking);
+        this.scales = new Scales(store, updates, tracking, catalog);
         this.bindings = new Bindings(updates, config);
         this.applies = new Applies(updates, creates, namespaces, bodies, validation, tracking, admission);
         this.patching = new Patching(updates, bodies, applies, tracking, admission);

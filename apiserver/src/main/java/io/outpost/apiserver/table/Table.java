@@ -27,21 +27,32 @@ public final class Table {
      * the {@code kind}/{@code apiVersion} of an included object), the Table's version
      * ({@code v1} or {@code v1beta1}) and what each row carries.
      */
-    public record Request(GroupVersionKind kind, String version, IncludeObject include) {
+    public record Request(GroupVersionKind kind, String version, IncludeObject include, TableConvertor convertor) {
         public Request {
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(include, "include");
+            Objects.requireNonNull(convertor, "convertor");
             if (!version.equals("v1") && !version.equals("v1beta1")) {
                 throw new IllegalArgumentException("Table versions are v1 and v1beta1, not " + version);
             }
         }
 
+        /** A request for a built-in kind: its printer from {@link Tables}. */
+        public Request(GroupVersionKind kind, String version, IncludeObject include) {
+            this(kind, version, include, Tables.forKind(kind));
+        }
+
         /** The Table request an {@link OutputFormat} of kind TABLE stands for. */
         public static Request of(GroupVersionKind kind, OutputFormat format, IncludeObject include) {
+            return of(kind, format, include, Tables.forKind(kind));
+        }
+
+        /** The same with the kind's printer given (a custom resource's printer columns). */
+        public static Request of(GroupVersionKind kind, OutputFormat format, IncludeObject include, TableConvertor convertor) {
             if (format.kind() != OutputFormat.Kind.TABLE) {
                 throw new IllegalArgumentException("not a Table format: " + format);
             }
-            return new Request(kind, format.version(), include);
+            return new Request(kind, format.version(), include, convertor);
         }
     }
 
@@ -71,7 +82,7 @@ public final class Table {
 
     private static ObjectNode build(Request request, List<ObjectNode> items, ObjectNode meta, boolean headers,
             Instant now) {
-        TableConvertor convertor = Tables.forKind(request.kind());
+        TableConvertor convertor = request.convertor();
         ObjectNode table = NODES.objectNode();
         table.put("kind", "Table");
         table.put("apiVersion", OutputFormat.GROUP + "/" + request.version());
@@ -97,10 +108,12 @@ public final class Table {
         ArrayNode cells = out.putArray("cells");
         for (Object cell : row.cells()) {
             switch (cell) {
+                case null -> cells.addNull();
                 case String s -> cells.add(s);
+                case Double d -> cells.add(d);
                 case Long l -> cells.add(l);
                 case Boolean b -> cells.add(b);
-                default -> throw new IllegalStateException("a cell is a String, Long or Boolean, not " + cell.getClass());
+                default -> throw new IllegalStateException("a cell is a String, Long, Double, Boolean or null, not " + cell.getClass());
             }
         }
         if (!row.conditions().isEmpty()) {

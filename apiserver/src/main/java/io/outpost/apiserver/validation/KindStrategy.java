@@ -26,6 +26,24 @@ public interface KindStrategy {
     default void prepareForCreate(ObjectNode object) {
     }
 
+    /**
+     * The paths of fields ({@code spec.foo}) of a request body that the kind's schema does not
+     * know, for {@code fieldValidation}. Built-in kinds leave this to the decoder, which knows
+     * their types; a custom resource answers what its schema's pruning would drop.
+     */
+    default List<String> unknownFields(ObjectNode object) {
+        return List.of();
+    }
+
+    /**
+     * The kind's checks of a status write (the whole object after the new status is copied in);
+     * built-in kinds' status rules are loose and not checked yet, a custom resource's schema
+     * applies to its status as to the rest.
+     */
+    default List<FieldError> validateStatus(ObjectNode object) {
+        return List.of();
+    }
+
     /** The kind's {@code Validate}: spec and data fields, paths from the object's root. */
     default List<FieldError> validate(ObjectNode object) {
         return List.of();

@@ -3,6 +3,8 @@ package io.outpost.apiserver.validation;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 import io.outpost.api.GroupVersionKind;
 
@@ -19,9 +21,19 @@ public final class Strategies {
     };
 
     private final Map<GroupVersionKind, KindStrategy> byKind;
+    private final Function<GroupVersionKind, Optional<KindStrategy>> more;
 
-    private Strategies(Map<GroupVersionKind, KindStrategy> byKind) {
+    private Strategies(Map<GroupVersionKind, KindStrategy> byKind, Function<GroupVersionKind, Optional<KindStrategy>> more) {
         this.byKind = Collections.unmodifiableMap(byKind);
+        this.more = more;
+    }
+
+    /**
+     * These strategies, then {@code more} for a kind without one: the kinds that come and go
+     * at run time (custom resources) and those built by another package (CustomResourceDefinition).
+     */
+    public Strategies withMore(Function<GroupVersionKind, Optional<KindStrategy>> more) {
+        return new Strategies(byKind, kind -> this.more.apply(kind).or(() -> more.apply(kind)));
     }
 
     /** The built-in kinds' strategies. */
@@ -45,11 +57,13 @@ public final class Strategies {
                 new io.outpost.apiserver.admission.policy.PolicyValidation());
         put(m, "admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding",
                 new io.outpost.apiserver.admission.policy.BindingValidation());
-        return new Strategies(m);
+        return new Strategies(m, kind -> Optional.empty());
+
     }
 
     public KindStrategy forKind(GroupVersionKind kind) {
-        return byKind.getOrDefault(kind, METADATA_ONLY);
+        KindStrategy strategy = byKind.get(kind);
+        return strategy != null ? strategy : more.apply(kind).orElse(METADATA_ONLY);
     }
 
     private static void put(Map<GroupVersionKind, KindStrategy> m, String group, String kind, KindStrategy strategy) {

@@ -55,6 +55,8 @@ public final class Validation {
                 strategies.forKind(type.kind()).nameRule()));
         if (!Trees.absent(object, "status") && !object.path("status").isObject()) {
             errs.add(FieldError.invalid("status", object.get("status"), "must be an object"));
+        } else {
+            errs.addAll(strategies.forKind(type.kind()).validateStatus(object));
         }
         return errs;
     }

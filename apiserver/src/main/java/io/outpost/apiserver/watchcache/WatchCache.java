@@ -80,6 +80,8 @@ public final class WatchCache implements AutoCloseable {
     private EventRing ring;
     private long revision;
     private boolean ready;
+    /** The store revision when the cache last (re)started: snapshots wait until the cache has replayed to it. */
+    private long startedAt;
     private volatile boolean closed;
     /** The dispatcher's; null while (re)starting. */
     private Watch storeWatch;
@@ -133,7 +135,9 @@ public final class WatchCache implements AutoCloseable {
     public java.util.Optional<Snapshot> snapshot(String keyPrefix, long atLeast) throws InterruptedException {
         lock.lock();
         try {
-            if (!awaitLocked(atLeast)) {
+            // A new cache lists at an older revision (for its ring) and replays to the present: a
+            // snapshot waits for the present it started at, or a list right after a create would miss it.
+            if (!awaitLocked(Math.max(atLeast, startedAt))) {
                 return java.util.Optional.empty();
             }
             var items = new ArrayList<>(state.subMap(keyPrefix, true, keyPrefix + Character.MAX_VALUE, false).values());
@@ -260,6 +264,7 @@ public final class WatchCache implements AutoCloseable {
                 return;
             }
             storeWatch = watch;
+            startedAt = current;
             state.clear();
             state.putAll(listed);
             ring = new EventRing(config.ringCapacity(), listRevision);

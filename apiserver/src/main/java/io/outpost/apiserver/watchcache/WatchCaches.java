@@ -46,6 +46,23 @@ public final class WatchCaches implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the cache of a resource that is no longer served (its CRD was deleted): its watchers
+     * end, as kube ends the watches of a removed custom resource. A later {@link #of} opens a new one.
+     */
+    public void stop(ResourceType type) {
+        WatchCache cache;
+        lock.lock();
+        try {
+            cache = caches.remove(type.keyPrefix());
+        } finally {
+            lock.unlock();
+        }
+        if (cache != null) {
+            cache.close();
+        }
+    }
+
     /** Closes every cache: their watchers end and their dispatchers stop. Idempotent. */
     @Override
     public void close() {
