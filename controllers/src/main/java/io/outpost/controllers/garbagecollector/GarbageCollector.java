@@ -69,7 +69,7 @@ public final class GarbageCollector implements Controller {
         this.workers = new Workers(queue, this::sync);
         for (ResourceDefinitionContext resource : Discovery.deletableResources(client)) {
             byKind.put(resource.getGroup() + "/" + resource.getKind(), resource);
-            context.informers().of(resource).addEventHandler(new ResourceEventHandler<GenericKubernetesResource>() {
+            context.informers().ofMetadata(resource).addEventHandler(new ResourceEventHandler<GenericKubernetesResource>() {
                 @Override
                 public void onAdd(GenericKubernetesResource obj) {
                     enqueue(graph.observe(node(resource, obj)));

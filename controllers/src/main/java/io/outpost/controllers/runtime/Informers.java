@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 
 /**
  * The informers controllers share: one list+watch cache per resource over all namespaces, so the
@@ -52,16 +53,26 @@ public final class Informers implements AutoCloseable {
         }
     }
 
-    /** The shared informer of any resource, by its definition (the garbage collector's). */
-    public SharedIndexInformer<GenericKubernetesResource> of(ResourceDefinitionContext resource) {
+    /**
+     * The shared informer of any resource, by its definition, whose cache keeps only the metadata
+     * the garbage collector reads: uid, owner references, finalizers and the deletion timestamp
+     * (kube's collector watches metadata only for the same reason). A cache of whole objects of
+     * every resource would hold a second copy of the cluster in the server's heap: with 35,000
+     * ConfigMaps of 2 KB in ApiBench it took the live heap from 214 to 489 MB.
+     */
+    public SharedIndexInformer<GenericKubernetesResource> ofMetadata(ResourceDefinitionContext resource) {
         lock.lock();
         try {
             String key = resource.getGroup() + "/" + resource.getVersion() + "/" + resource.getPlural();
             @SuppressWarnings("unchecked")
-            var informer = (SharedIndexInformer<GenericKubernetesResource>) informers.computeIfAbsent(key,
-                    k -> resource.isNamespaceScoped()
-                            ? client.genericKubernetesResources(resource).inAnyNamespace().runnableInformer(0)
-                            : client.genericKubernetesResources(resource).runnableInformer(0));
+            var informer = (SharedIndexInformer<GenericKubernetesResource>) informers.computeIfAbsent(key, k -> {
+                var created = resource.isNamespaceScoped()
+                        ? client.genericKubernetesResources(resource).inAnyNamespace().runnableInformer(0)
+                        : client.genericKubernetesResources(resource).runnableInformer(0);
+                return created.itemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE,
+                        GenericKubernetesResource.class, client.getKubernetesSerialization(),
+                        "metadata.uid", "metadata.ownerReferences", "metadata.finalizers", "metadata.deletionTimestamp"));
+            });
             return informer;
         } finally {
             lock.unlock();
