@@ -34,7 +34,7 @@ class KubectlRolloutsTest {
     @TempDir
     static Path dir;
 
-    static Server server;
+    static ServerFixture server;
     static Kubectl kubectl;
     static KubernetesClient client;
     static volatile boolean stopping;
@@ -43,9 +43,8 @@ class KubectlRolloutsTest {
     @BeforeAll
     static void start() throws Exception {
         kubectl = Kubectl.find(dir, dir.resolve("data/admin.kubeconfig"));
-        server = new Server(new ServerConfig(dir.resolve("data"), new Datastore.Sqlite()).withPort(0));
-        server.start();
-        client = Fabric8ClientTest.fabric8(dir.resolve("data"));
+        server = ServerFixture.start(dir);
+        client = server.client();
         kubelet = Thread.ofVirtual().name("fake-kubelet").start(KubectlRolloutsTest::markPodsReady);
     }
 
@@ -54,9 +53,6 @@ class KubectlRolloutsTest {
         stopping = true;
         if (kubelet != null) {
             kubelet.join();
-        }
-        if (client != null) {
-            client.close();
         }
         if (server != null) {
             server.close();

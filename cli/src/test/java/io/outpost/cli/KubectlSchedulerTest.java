@@ -30,16 +30,15 @@ class KubectlSchedulerTest {
     @TempDir
     static Path dir;
 
-    static Server server;
+    static ServerFixture server;
     static Kubectl kubectl;
     static KubernetesClient client;
 
     @BeforeAll
     static void start() throws Exception {
         kubectl = Kubectl.find(dir, dir.resolve("data/admin.kubeconfig"));
-        server = new Server(new ServerConfig(dir.resolve("data"), new Datastore.Sqlite()).withPort(0));
-        server.start();
-        client = Fabric8ClientTest.fabric8(dir.resolve("data"));
+        server = ServerFixture.start(dir);
+        client = server.client();
         SchedulerIntegrationTest.node(client, "control-plane", "4",
                 new Taint("NoSchedule", "node-role.kubernetes.io/control-plane", null, null));
         SchedulerIntegrationTest.node(client, "small", "1", null);
@@ -48,9 +47,6 @@ class KubectlSchedulerTest {
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
         if (server != null) {
             server.close();
         }

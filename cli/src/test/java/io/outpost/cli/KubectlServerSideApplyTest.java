@@ -23,14 +23,13 @@ class KubectlServerSideApplyTest {
     @TempDir
     static Path dir;
 
-    static Server server;
+    static ServerFixture server;
     static Kubectl kubectl;
 
     @BeforeAll
     static void start() throws Exception {
         kubectl = Kubectl.find(dir, dir.resolve("data/admin.kubeconfig"));
-        server = new Server(new ServerConfig(dir.resolve("data"), new Datastore.Sqlite()).withPort(0));
-        server.start();
+        server = ServerFixture.start(dir);
     }
 
     @AfterAll
