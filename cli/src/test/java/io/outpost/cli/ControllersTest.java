@@ -38,24 +38,20 @@ class ControllersTest {
     @TempDir
     static Path dir;
 
-    static Server server;
+    static ServerFixture server;
     static KubernetesClient client;
     static final String NS = "rollouts";
     static final Duration WAIT = Duration.ofSeconds(60);
 
     @BeforeAll
     static void start() throws Exception {
-        server = new Server(new ServerConfig(dir.resolve("data"), new Datastore.Sqlite()).withPort(0));
-        server.start();
-        client = Fabric8ClientTest.fabric8(dir.resolve("data"));
+        server = ServerFixture.start(dir);
+        client = server.client();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
     }
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
         if (server != null) {
             server.close();
         }

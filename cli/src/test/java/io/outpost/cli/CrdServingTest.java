@@ -31,22 +31,18 @@ class CrdServingTest {
     @TempDir
     Path dir;
 
-    Server server;
+    ServerFixture server;
     KubernetesClient client;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     void startServer() throws Exception {
-        server = new Server(new ServerConfig(dir.resolve("data"), new Datastore.Sqlite()).withPort(0));
-        server.start();
-        client = Fabric8ClientTest.fabric8(dir.resolve("data"));
+        server = ServerFixture.start(dir);
+        client = server.client();
     }
 
     @AfterEach
     void stop() {
-        if (client != null) {
-            client.close();
-        }
         if (server != null) {
             server.close();
         }

@@ -33,23 +33,19 @@ class Fabric8AdmissionPolicyTest {
     @TempDir
     static Path dir;
 
-    static Server server;
+    static ServerFixture server;
     static KubernetesClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new Server(new ServerConfig(dir.resolve("data"), new Datastore.Sqlite()).withPort(0));
-        server.start();
-        client = Fabric8ClientTest.fabric8(dir.resolve("data"));
+        server = ServerFixture.start(dir);
+        client = server.client();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("policed")
                 .addToLabels("policed", "true").endMetadata().build()).create();
     }
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
         if (server != null) {
             server.close();
         }

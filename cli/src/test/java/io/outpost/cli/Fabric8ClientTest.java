@@ -3,7 +3,6 @@ package io.outpost.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -19,9 +18,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -36,32 +33,22 @@ class Fabric8ClientTest {
     @TempDir
     static Path dir;
 
-    static Server server;
+    static ServerFixture server;
     static KubernetesClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new Server(new ServerConfig(dir.resolve("data"), new Datastore.Sqlite()).withPort(0));
-        server.start();
-        client = fabric8(dir.resolve("data"));
+        server = ServerFixture.start(dir);
+        client = server.client();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("fabric8").endMetadata().build())
                 .create();
     }
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
         if (server != null) {
             server.close();
         }
-    }
-
-    /** A client configured only from the server's admin kubeconfig, as a user would. */
-    static KubernetesClient fabric8(Path dataDir) throws Exception {
-        Config config = Config.fromKubeconfig(Files.readString(dataDir.resolve("admin.kubeconfig")));
-        return new KubernetesClientBuilder().withConfig(config).build();
     }
 
     private static ConfigMap configMap(String name, Map<String, String> labels, Map<String, String> data) {

@@ -41,7 +41,7 @@ class Fabric8CustomResourceTest {
     @TempDir
     static Path dir;
 
-    static Server server;
+    static ServerFixture server;
     static KubernetesClient client;
 
     /** The typed custom resource, as an operator writes it. */
@@ -61,9 +61,8 @@ class Fabric8CustomResourceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new Server(new ServerConfig(dir.resolve("data"), new Datastore.Sqlite()).withPort(0));
-        server.start();
-        client = Fabric8ClientTest.fabric8(dir.resolve("data"));
+        server = ServerFixture.start(dir);
+        client = server.client();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("gadgets").endMetadata().build()).create();
         CustomResourceDefinition crd = client.getKubernetesSerialization().unmarshal("""
                 apiVersion: apiextensions.k8s.io/v1
@@ -104,9 +103,6 @@ class Fabric8CustomResourceTest {
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
         if (server != null) {
             server.close();
         }

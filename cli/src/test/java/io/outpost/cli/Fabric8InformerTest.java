@@ -89,7 +89,7 @@ class Fabric8InformerTest {
     void anInformerSeesAddsUpdatesAndDeletesAndKeepsWatchingAfterTheServerRestarts() throws Exception {
         startServer(0);
         int port = server.apiPort();
-        client = Fabric8ClientTest.fabric8(dir.resolve("data"));
+        client = ServerFixture.fabric8(dir.resolve("data"));
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("watched").endMetadata().build())
                 .create();
         var configMaps = client.configMaps().inNamespace("watched");

@@ -70,10 +70,10 @@ final class Kubectl {
         return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
-    /** As {@link #run}, asserting that it succeeded. */
+    /** As {@link #run}, asserting that it succeeded; a failure shows kubectl's output and errors. */
     Run ok(String version, String... args) throws Exception {
         Run run = run(version, args);
-        assertThat(run.exitCode()).as("kubectl %s: %s", String.join(" ", args), run.err()).isZero();
+        assertThat(run.exitCode()).as("kubectl %s: %s %s", String.join(" ", args), run.out(), run.err()).isZero();
         return run;
     }
 

@@ -31,14 +31,13 @@ class KubectlResourcesTest {
     @TempDir
     static Path dir;
 
-    static Server server;
+    static ServerFixture server;
     static Kubectl kubectl;
 
     @BeforeAll
     static void start() throws Exception {
         kubectl = Kubectl.find(dir, dir.resolve("data/admin.kubeconfig"));
-        server = new Server(new ServerConfig(dir.resolve("data"), new Datastore.Sqlite()).withPort(0));
-        server.start();
+        server = ServerFixture.start(dir);
     }
 
     @AfterAll
@@ -48,33 +47,17 @@ class KubectlResourcesTest {
         }
     }
 
-    private static ProcessBuilder command(String version, String... args) throws Exception {
-        return kubectl.command(version, args);
-    }
-
-    private static Kubectl.Run kubectl(String version, String... args) throws Exception {
-        return kubectl.run(version, args);
-    }
-
-    private static Kubectl.Run ok(String version, String... args) throws Exception {
-        return kubectl.ok(version, args);
-    }
-
-    private static Path file(String name, String content) throws Exception {
-        return kubectl.file(name, content);
-    }
-
     /** From a JSON manifest; the protobuf body of `kubectl create namespace` has a test of its own. */
     private static void createNamespace(String version, String name) throws Exception {
-        Path manifest = file("ns-" + name + ".json", """
+        Path manifest = kubectl.file("ns-" + name + ".json", """
                 {"apiVersion":"v1","kind":"Namespace","metadata":{"name":"%s"}}""".formatted(name));
-        ok(version, "create", "-f", manifest.toString());
+        kubectl.ok(version, "create", "-f", manifest.toString());
     }
 
     private static void createConfigMap(String version, String namespace, String name) throws Exception {
-        Path manifest = file("cm-" + namespace + "-" + name + ".json", """
+        Path manifest = kubectl.file("cm-" + namespace + "-" + name + ".json", """
                 {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"%s","namespace":"%s"}}""".formatted(name, namespace));
-        ok(version, "create", "-f", manifest.toString());
+        kubectl.ok(version, "create", "-f", manifest.toString());
     }
 
     private static String ns(String version) {
@@ -85,7 +68,7 @@ class KubectlResourcesTest {
     @ValueSource(strings = {"1.27", "1.33"})
     void theEverydayVerbsWork(String version) throws Exception {
         String ns = ns(version);
-        Path manifest = file("objects-" + version + ".yaml", """
+        Path manifest = kubectl.file("objects-" + version + ".yaml", """
                 apiVersion: v1
                 kind: Namespace
                 metadata: {name: %s}
@@ -106,18 +89,18 @@ class KubectlResourcesTest {
                   containers: [{name: app, image: busybox}]
                 """.formatted(ns, ns, ns, ns));
 
-        assertThat(ok(version, "create", "-f", manifest.toString()).out())
+        assertThat(kubectl.ok(version, "create", "-f", manifest.toString()).out())
                 .contains("namespace/" + ns + " created", "configmap/settings created", "pod/web created");
 
-        assertThat(ok(version, "get", "configmaps,pods", "-n", ns, "-l", "tier=edge", "-o", "name").out().lines())
+        assertThat(kubectl.ok(version, "get", "configmaps,pods", "-n", ns, "-l", "tier=edge", "-o", "name").out().lines())
                 .containsExactlyInAnyOrder("configmap/settings", "pod/web");
-        assertThat(ok(version, "get", "cm", "settings", "-n", ns, "-o", "jsonpath={.data.mode} {.metadata.uid}").out())
+        assertThat(kubectl.ok(version, "get", "cm", "settings", "-n", ns, "-o", "jsonpath={.data.mode} {.metadata.uid}").out())
                 .matches("offline [0-9a-f-]{36}");
-        assertThat(ok(version, "get", "namespaces", "-o", "name").out().lines())
+        assertThat(kubectl.ok(version, "get", "namespaces", "-o", "name").out().lines())
                 .contains("namespace/default", "namespace/kube-system", "namespace/" + ns);
 
-        assertThat(ok(version, "delete", "configmap", "settings", "-n", ns).out()).contains("configmap \"settings\" deleted");
-        Kubectl.Run gone = kubectl(version, "get", "configmap", "settings", "-n", ns);
+        assertThat(kubectl.ok(version, "delete", "configmap", "settings", "-n", ns).out()).contains("configmap \"settings\" deleted");
+        Kubectl.Run gone = kubectl.run(version, "get", "configmap", "settings", "-n", ns);
         assertThat(gone.exitCode()).isOne();
         assertThat(gone.err()).contains("Error from server (NotFound): configmaps \"settings\" not found");
     }
@@ -140,26 +123,26 @@ class KubectlResourcesTest {
                       containers:
                       - {name: app, image: "nginx:%s", ports: [{containerPort: 80}]}
                 %s""";
-        Path first = file("deploy-1-" + version + ".yaml", deployment.formatted(ns, 2, "1.25", "      - {name: sidecar, image: busybox}\n"));
-        Path second = file("deploy-2-" + version + ".yaml", deployment.formatted(ns, 3, "1.26", ""));
+        Path first = kubectl.file("deploy-1-" + version + ".yaml", deployment.formatted(ns, 2, "1.25", "      - {name: sidecar, image: busybox}\n"));
+        Path second = kubectl.file("deploy-2-" + version + ".yaml", deployment.formatted(ns, 3, "1.26", ""));
 
         // Validation on (the default): 1.27 reads /openapi/v2 (protobuf) and both read /openapi/v3,
         // find the fieldValidation parameter and leave validation to the server.
-        assertThat(ok(version, "apply", "-f", first.toString()).out()).contains("deployment.apps/web created");
-        assertThat(ok(version, "apply", "-f", second.toString()).out()).contains("deployment.apps/web configured");
-        assertThat(ok(version, "get", "deploy", "web", "-n", ns, "-o",
+        assertThat(kubectl.ok(version, "apply", "-f", first.toString()).out()).contains("deployment.apps/web created");
+        assertThat(kubectl.ok(version, "apply", "-f", second.toString()).out()).contains("deployment.apps/web configured");
+        assertThat(kubectl.ok(version, "get", "deploy", "web", "-n", ns, "-o",
                 "jsonpath={.spec.replicas} {.spec.template.spec.containers[*].name} {.spec.template.spec.containers[0].image} {.metadata.generation}").out())
                 .as("the strategic merge patch removed the sidecar and bumped the generation").isEqualTo("3 app nginx:1.26 2");
 
-        ok(version, "label", "deploy", "web", "-n", ns, "tier=edge");
-        ok(version, "scale", "deploy", "web", "-n", ns, "--replicas=5");
-        List<String> table = ok(version, "get", "deploy", "-n", ns, "-o", "wide", "--show-labels").out().lines().toList();
+        kubectl.ok(version, "label", "deploy", "web", "-n", ns, "tier=edge");
+        kubectl.ok(version, "scale", "deploy", "web", "-n", ns, "--replicas=5");
+        List<String> table = kubectl.ok(version, "get", "deploy", "-n", ns, "-o", "wide", "--show-labels").out().lines().toList();
         assertThat(table.getFirst()).matches("NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE\\s+CONTAINERS\\s+IMAGES\\s+SELECTOR\\s+LABELS");
         // The deployment controller is creating pods meanwhile (UP-TO-DATE moves); no kubelet makes one ready.
         assertThat(table.get(1)).matches("web\\s+0/5\\s+\\d\\s+0\\s+\\S+\\s+app\\s+nginx:1.26\\s+app=web\\s+tier=edge");
 
-        ok(version, "label", "deploy", "web", "-n", ns, "tier-");
-        assertThat(ok(version, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.metadata.labels}").out()).isEmpty();
+        kubectl.ok(version, "label", "deploy", "web", "-n", ns, "tier-");
+        assertThat(kubectl.ok(version, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.metadata.labels}").out()).isEmpty();
     }
 
     @ParameterizedTest(name = "kubectl {0} get -w lists, then sees a configmap created after the list")
@@ -168,7 +151,7 @@ class KubectlResourcesTest {
         String ns = "watch-" + version.replace('.', '-');
         createNamespace(version, ns);
         createConfigMap(version, ns, "seed");
-        Process watch = command(version, "get", "configmaps", "-n", ns, "-w", "-o", "name")
+        Process watch = kubectl.command(version, "get", "configmaps", "-n", ns, "-w", "-o", "name")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -194,23 +177,23 @@ class KubectlResourcesTest {
     void badInputGetsAStatusAndStoresNothing(String version) throws Exception {
         String ns = "bad-" + version.replace('.', '-');
         createNamespace(version, ns);
-        Path wrongKind = file("wrong-kind-" + version + ".json", """
+        Path wrongKind = kubectl.file("wrong-kind-" + version + ".json", """
                 {"apiVersion":"v1","kind":"Secret","metadata":{"name":"x"}}""");
-        Kubectl.Run mismatch = kubectl(version, "create", "--raw", "/api/v1/namespaces/" + ns + "/configmaps", "-f", wrongKind.toString());
+        Kubectl.Run mismatch = kubectl.run(version, "create", "--raw", "/api/v1/namespaces/" + ns + "/configmaps", "-f", wrongKind.toString());
         assertThat(mismatch.exitCode()).isOne();
         assertThat(mismatch.err()).contains("Error from server (BadRequest)");
 
-        Path malformed = file("malformed-" + version + ".json", "{\"apiVersion\": \"v1\", \"kind\": ");
-        Kubectl.Run broken = kubectl(version, "create", "--raw", "/api/v1/namespaces/" + ns + "/configmaps", "-f", malformed.toString());
+        Path malformed = kubectl.file("malformed-" + version + ".json", "{\"apiVersion\": \"v1\", \"kind\": ");
+        Kubectl.Run broken = kubectl.run(version, "create", "--raw", "/api/v1/namespaces/" + ns + "/configmaps", "-f", malformed.toString());
         assertThat(broken.exitCode()).isOne();
         assertThat(broken.err()).contains("Error from server (BadRequest)");
 
-        Kubectl.Run missingNamespace = kubectl(version, "create", "configmap", "c", "-n", "no-such-namespace");
+        Kubectl.Run missingNamespace = kubectl.run(version, "create", "configmap", "c", "-n", "no-such-namespace");
         assertThat(missingNamespace.exitCode()).isOne();
         assertThat(missingNamespace.err()).contains("namespaces \"no-such-namespace\" not found");
 
-        assertThat(ok(version, "get", "configmaps", "-n", ns, "-o", "name").out()).isBlank();
-        assertThat(ok(version, "get", "--raw", "/readyz").out()).isEqualTo("ok");
+        assertThat(kubectl.ok(version, "get", "configmaps", "-n", ns, "-o", "name").out()).isBlank();
+        assertThat(kubectl.ok(version, "get", "--raw", "/readyz").out()).isEqualTo("ok");
     }
 
     @ParameterizedTest(name = "kubectl {0} apply of an object with an unknown field fails with kube's strict decoding error")
@@ -218,43 +201,43 @@ class KubectlResourcesTest {
     void applyRejectsAnUnknownField(String version) throws Exception {
         String ns = "strict-" + version.replace('.', '-');
         createNamespace(version, ns);
-        Path typo = file("typo-" + version + ".yaml", """
+        Path typo = kubectl.file("typo-" + version + ".yaml", """
                 apiVersion: v1
                 kind: ConfigMap
                 metadata: {name: typo, namespace: %s}
                 dta: {mode: offline}
                 """.formatted(ns));
-        Kubectl.Run run = kubectl(version, "apply", "-f", typo.toString());
+        Kubectl.Run run = kubectl.run(version, "apply", "-f", typo.toString());
         assertThat(run.exitCode()).isOne();
         assertThat(run.err()).contains("Error from server (BadRequest)", "strict decoding error: unknown field \"dta\"");
-        assertThat(ok(version, "get", "configmaps", "-n", ns, "-o", "name").out()).isBlank();
+        assertThat(kubectl.ok(version, "get", "configmaps", "-n", ns, "-o", "name").out()).isBlank();
     }
 
     /** 1.27 reads the definitions of /openapi/v2 (protobuf), 1.33 the per group-version v3 documents. */
     @ParameterizedTest(name = "kubectl {0} explain finds a deployment's fields in the OpenAPI documents")
     @ValueSource(strings = {"1.27", "1.33"})
     void explainDescribesAField(String version) throws Exception {
-        String out = ok(version, "explain", "deployment.spec.replicas").out();
+        String out = kubectl.ok(version, "explain", "deployment.spec.replicas").out();
         assertThat(out).contains("GROUP:", "apps", "KIND:", "Deployment", "VERSION:", "v1", "FIELD: replicas <integer>");
-        assertThat(ok(version, "explain", "pods.spec").out()).contains("containers\t<[]Container>");
+        assertThat(kubectl.ok(version, "explain", "pods.spec").out()).contains("containers\t<[]Container>");
     }
 
     @ParameterizedTest(name = "kubectl {0} create generators (protobuf bodies from 1.32 on) store what they say")
     @ValueSource(strings = {"1.27", "1.33"})
     void createGeneratorsStoreTheirObjects(String version) throws Exception {
         String ns = "gen-" + version.replace('.', '-');
-        assertThat(ok(version, "create", "namespace", ns).out()).contains("namespace/" + ns + " created");
-        ok(version, "create", "configmap", "c", "--from-literal=a=b", "-n", ns);
-        ok(version, "create", "secret", "generic", "s", "--from-literal=k=v", "-n", ns);
-        ok(version, "create", "deployment", "d", "--image=busybox", "-n", ns);
+        assertThat(kubectl.ok(version, "create", "namespace", ns).out()).contains("namespace/" + ns + " created");
+        kubectl.ok(version, "create", "configmap", "c", "--from-literal=a=b", "-n", ns);
+        kubectl.ok(version, "create", "secret", "generic", "s", "--from-literal=k=v", "-n", ns);
+        kubectl.ok(version, "create", "deployment", "d", "--image=busybox", "-n", ns);
 
-        assertThat(ok(version, "get", "namespace", ns, "-o", "jsonpath={.status.phase}").out()).isEqualTo("Active");
-        assertThat(ok(version, "get", "configmap", "c", "-n", ns, "-o", "jsonpath={.data.a}").out()).isEqualTo("b");
-        assertThat(ok(version, "get", "secret", "s", "-n", ns, "-o", "jsonpath={.type} {.data.k}").out()).isEqualTo("Opaque dg==");
-        assertThat(ok(version, "get", "deployment", "d", "-n", ns,
+        assertThat(kubectl.ok(version, "get", "namespace", ns, "-o", "jsonpath={.status.phase}").out()).isEqualTo("Active");
+        assertThat(kubectl.ok(version, "get", "configmap", "c", "-n", ns, "-o", "jsonpath={.data.a}").out()).isEqualTo("b");
+        assertThat(kubectl.ok(version, "get", "secret", "s", "-n", ns, "-o", "jsonpath={.type} {.data.k}").out()).isEqualTo("Opaque dg==");
+        assertThat(kubectl.ok(version, "get", "deployment", "d", "-n", ns,
                 "-o", "jsonpath={.spec.replicas} {.spec.selector.matchLabels.app} {.spec.template.spec.containers[0].image}").out())
                 .isEqualTo("1 d busybox");
-        assertThat(ok(version, "get", "configmap", "c", "-n", ns, "-o", "jsonpath={.metadata.creationTimestamp}").out())
+        assertThat(kubectl.ok(version, "get", "configmap", "c", "-n", ns, "-o", "jsonpath={.metadata.creationTimestamp}").out())
                 .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
     }
 
@@ -263,32 +246,32 @@ class KubectlResourcesTest {
     void aFinalizerHoldsADeletionUntilRemoved(String version) throws Exception {
         String ns = "fin-" + version.replace('.', '-');
         createNamespace(version, ns);
-        Path manifest = file("held-" + version + ".yaml", """
+        Path manifest = kubectl.file("held-" + version + ".yaml", """
                 apiVersion: v1
                 kind: ConfigMap
                 metadata: {name: held, namespace: %s, finalizers: [example.com/keep]}
                 """.formatted(ns));
-        ok(version, "create", "-f", manifest.toString());
+        kubectl.ok(version, "create", "-f", manifest.toString());
 
-        assertThat(ok(version, "delete", "configmap", "held", "-n", ns, "--dry-run=server").out()).contains("(server dry run)");
-        assertThat(ok(version, "get", "configmap", "held", "-n", ns, "-o", "jsonpath={.metadata.deletionTimestamp}").out()).isEmpty();
+        assertThat(kubectl.ok(version, "delete", "configmap", "held", "-n", ns, "--dry-run=server").out()).contains("(server dry run)");
+        assertThat(kubectl.ok(version, "get", "configmap", "held", "-n", ns, "-o", "jsonpath={.metadata.deletionTimestamp}").out()).isEmpty();
 
-        ok(version, "delete", "configmap", "held", "-n", ns, "--wait=false");
-        assertThat(ok(version, "get", "configmap", "held", "-n", ns, "-o", "jsonpath={.metadata.deletionTimestamp}").out())
+        kubectl.ok(version, "delete", "configmap", "held", "-n", ns, "--wait=false");
+        assertThat(kubectl.ok(version, "get", "configmap", "held", "-n", ns, "-o", "jsonpath={.metadata.deletionTimestamp}").out())
                 .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
-        Kubectl.Run more = kubectl(version, "patch", "configmap", "held", "-n", ns, "--type=json",
+        Kubectl.Run more = kubectl.run(version, "patch", "configmap", "held", "-n", ns, "--type=json",
                 "-p", "[{\"op\":\"add\",\"path\":\"/metadata/finalizers/-\",\"value\":\"example.com/more\"}]");
         assertThat(more.exitCode()).isNotZero();
         assertThat(more.err()).contains("no new finalizers can be added if the object is being deleted");
 
-        ok(version, "patch", "configmap", "held", "-n", ns, "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}");
-        Kubectl.Run gone = kubectl(version, "get", "configmap", "held", "-n", ns);
+        kubectl.ok(version, "patch", "configmap", "held", "-n", ns, "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}");
+        Kubectl.Run gone = kubectl.run(version, "get", "configmap", "held", "-n", ns);
         assertThat(gone.exitCode()).isNotZero();
         assertThat(gone.err()).contains("configmaps \"held\" not found");
 
         // Without a garbage collector in this server, a cascade policy is accepted and the object goes at once.
         createConfigMap(version, ns, "orphaned");
-        assertThat(ok(version, "delete", "configmap", "orphaned", "-n", ns, "--cascade=orphan").out()).contains("deleted");
-        assertThat(kubectl(version, "get", "configmap", "orphaned", "-n", ns).exitCode()).isNotZero();
+        assertThat(kubectl.ok(version, "delete", "configmap", "orphaned", "-n", ns, "--cascade=orphan").out()).contains("deleted");
+        assertThat(kubectl.run(version, "get", "configmap", "orphaned", "-n", ns).exitCode()).isNotZero();
     }
 }

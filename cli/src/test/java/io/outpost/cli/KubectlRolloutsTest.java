@@ -3,14 +3,10 @@ package io.outpost.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +21,6 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.outpost.testing.Prerequisites;
 
 /**
  * Real kubectl 1.27 and 1.33 driving Deployments through the controllers of the whole server:
@@ -39,23 +34,17 @@ class KubectlRolloutsTest {
     @TempDir
     static Path dir;
 
-    static Server server;
-    static Path bin;
+    static ServerFixture server;
+    static Kubectl kubectl;
     static KubernetesClient client;
     static volatile boolean stopping;
     static Thread kubelet;
 
     @BeforeAll
     static void start() throws Exception {
-        String kubectl = Prerequisites.requireBinary("kubectl", "the gcloud SDK's kubectl component");
-        bin = Path.of(kubectl).toRealPath().getParent();
-        for (String version : List.of("1.27", "1.33")) {
-            Prerequisites.require(Files.isExecutable(bin.resolve("kubectl." + version)),
-                    "kubectl." + version + " is not next to " + bin.resolve("kubectl"));
-        }
-        server = new Server(new ServerConfig(dir.resolve("data"), new Datastore.Sqlite()).withPort(0));
-        server.start();
-        client = Fabric8ClientTest.fabric8(dir.resolve("data"));
+        kubectl = Kubectl.find(dir, dir.resolve("data/admin.kubeconfig"));
+        server = ServerFixture.start(dir);
+        client = server.client();
         kubelet = Thread.ofVirtual().name("fake-kubelet").start(KubectlRolloutsTest::markPodsReady);
     }
 
@@ -64,9 +53,6 @@ class KubectlRolloutsTest {
         stopping = true;
         if (kubelet != null) {
             kubelet.join();
-        }
-        if (client != null) {
-            client.close();
         }
         if (server != null) {
             server.close();
@@ -98,46 +84,23 @@ class KubectlRolloutsTest {
         }
     }
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run kubectl(String version, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(bin.resolve("kubectl." + version).toString(),
-                "--kubeconfig", dir.resolve("data/admin.kubeconfig").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().remove("KUBECONFIG");
-        pb.environment().put("HOME", Files.createDirectories(dir.resolve("home-" + version)).toString());
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("kubectl %s ends", String.join(" ", args)).isTrue();
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
-    }
-
-    private static Run ok(String version, String... args) throws Exception {
-        Run run = kubectl(version, args);
-        assertThat(run.exitCode()).as("kubectl %s: %s %s", String.join(" ", args), run.out(), run.err()).isZero();
-        return run;
-    }
-
     /** kubectl rollout status; on a time-out, the Deployment, its ReplicaSets and pods as they stand. */
-    private static Run rolledOut(String version, String ns, String deployment) throws Exception {
-        Run run = kubectl(version, "rollout", "status", deployment, "-n", ns, "--timeout=60s");
+    private static Kubectl.Run rolledOut(String version, String ns, String deployment) throws Exception {
+        Kubectl.Run run = kubectl.run(version, "rollout", "status", deployment, "-n", ns, "--timeout=60s");
         if (run.exitCode() != 0) {
-            Run state = kubectl(version, "get", "deployments,replicasets,pods", "-n", ns, "-o", "yaml");
+            Kubectl.Run state = kubectl.run(version, "get", "deployments,replicasets,pods", "-n", ns, "-o", "yaml");
             throw new AssertionError("kubectl rollout status " + deployment + ": " + run.err() + "\n" + state.out());
         }
         return run;
     }
 
     private static String image(String version, String ns) throws Exception {
-        return ok(version, "get", "deployment", "web", "-n", ns, "-o",
+        return kubectl.ok(version, "get", "deployment", "web", "-n", ns, "-o",
                 "jsonpath={.spec.template.spec.containers[0].image}").out();
     }
 
     private static List<String> podImages(String version, String ns) throws Exception {
-        return ok(version, "get", "pods", "-n", ns, "-l", "app=web", "-o",
+        return kubectl.ok(version, "get", "pods", "-n", ns, "-l", "app=web", "-o",
                 "jsonpath={range .items[*]}{.spec.containers[0].image}{\"\\n\"}{end}").out().lines().toList();
     }
 
@@ -146,42 +109,42 @@ class KubectlRolloutsTest {
     void aDeploymentIsRolledOutAndBack(String version) throws Exception {
         String ns = "rollout-" + version.replace('.', '-');
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-        ok(version, "create", "deployment", "web", "-n", ns, "--image=nginx:1.27", "--replicas=3");
+        kubectl.ok(version, "create", "deployment", "web", "-n", ns, "--image=nginx:1.27", "--replicas=3");
         assertThat(rolledOut(version, ns, "deployment/web").out())
                 .contains("successfully rolled out");
         assertThat(podImages(version, ns)).hasSize(3).containsOnly("nginx:1.27");
 
-        ok(version, "set", "image", "deployment/web", "-n", ns, "nginx=nginx:1.28");
+        kubectl.ok(version, "set", "image", "deployment/web", "-n", ns, "nginx=nginx:1.28");
         assertThat(rolledOut(version, ns, "deployment/web").out())
                 .contains("successfully rolled out");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(podImages(version, ns)).hasSize(3)
                 .containsOnly("nginx:1.28"));
-        assertThat(ok(version, "rollout", "history", "deployment/web", "-n", ns).out()).containsPattern("(?m)^1\\s")
+        assertThat(kubectl.ok(version, "rollout", "history", "deployment/web", "-n", ns).out()).containsPattern("(?m)^1\\s")
                 .containsPattern("(?m)^2\\s");
 
-        ok(version, "rollout", "undo", "deployment/web", "-n", ns);
+        kubectl.ok(version, "rollout", "undo", "deployment/web", "-n", ns);
         assertThat(image(version, ns)).isEqualTo("nginx:1.27");
         rolledOut(version, ns, "deployment/web");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(podImages(version, ns)).hasSize(3)
                 .containsOnly("nginx:1.27"));
-        assertThat(ok(version, "rollout", "history", "deployment/web", "-n", ns).out()).containsPattern("(?m)^2\\s")
+        assertThat(kubectl.ok(version, "rollout", "history", "deployment/web", "-n", ns).out()).containsPattern("(?m)^2\\s")
                 .containsPattern("(?m)^3\\s");
 
-        ok(version, "rollout", "pause", "deployment/web", "-n", ns);
-        ok(version, "set", "image", "deployment/web", "-n", ns, "nginx=nginx:1.29");
-        ok(version, "scale", "deployment/web", "-n", ns, "--replicas=4");
+        kubectl.ok(version, "rollout", "pause", "deployment/web", "-n", ns);
+        kubectl.ok(version, "set", "image", "deployment/web", "-n", ns, "nginx=nginx:1.29");
+        kubectl.ok(version, "scale", "deployment/web", "-n", ns, "--replicas=4");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(podImages(version, ns)).hasSize(4)
                 .as("paused: scaled, not rolled").containsOnly("nginx:1.27"));
-        assertThat(ok(version, "get", "deployment", "web", "-n", ns, "-o",
+        assertThat(kubectl.ok(version, "get", "deployment", "web", "-n", ns, "-o",
                 "jsonpath={.status.conditions[?(@.type==\"Progressing\")].reason}").out()).isEqualTo("DeploymentPaused");
-        ok(version, "rollout", "resume", "deployment/web", "-n", ns);
+        kubectl.ok(version, "rollout", "resume", "deployment/web", "-n", ns);
         rolledOut(version, ns, "deployment/web");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(podImages(version, ns)).hasSize(4)
                 .containsOnly("nginx:1.29"));
 
-        ok(version, "rollout", "restart", "deployment/web", "-n", ns);
+        kubectl.ok(version, "rollout", "restart", "deployment/web", "-n", ns);
         rolledOut(version, ns, "deployment/web");
-        assertThat(ok(version, "get", "rs", "-n", ns, "-o", "name").out().lines()).hasSize(4);
+        assertThat(kubectl.ok(version, "get", "rs", "-n", ns, "-o", "name").out().lines()).hasSize(4);
     }
 
     @ParameterizedTest(name = "kubectl {0}: delete --cascade=background, foreground and orphan")
@@ -190,26 +153,26 @@ class KubectlRolloutsTest {
         String ns = "cascade-" + version.replace('.', '-');
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
         for (String name : List.of("bg", "fg", "orphan")) {
-            ok(version, "create", "deployment", name, "-n", ns, "--image=nginx:1.27", "--replicas=2");
+            kubectl.ok(version, "create", "deployment", name, "-n", ns, "--image=nginx:1.27", "--replicas=2");
         }
         for (String name : List.of("bg", "fg", "orphan")) {
             rolledOut(version, ns, "deployment/" + name);
         }
 
-        ok(version, "delete", "deployment", "bg", "-n", ns, "--cascade=background");
+        kubectl.ok(version, "delete", "deployment", "bg", "-n", ns, "--cascade=background");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
-                ok(version, "get", "rs,pods", "-n", ns, "-l", "app=bg", "-o", "name").out()).isBlank());
+                kubectl.ok(version, "get", "rs,pods", "-n", ns, "-l", "app=bg", "-o", "name").out()).isBlank());
 
         // --wait (the default) returns only once the Deployment is gone, after its dependents.
-        ok(version, "delete", "deployment", "fg", "-n", ns, "--cascade=foreground");
-        assertThat(ok(version, "get", "rs", "-n", ns, "-l", "app=fg", "-o", "name").out()).isBlank();
+        kubectl.ok(version, "delete", "deployment", "fg", "-n", ns, "--cascade=foreground");
+        assertThat(kubectl.ok(version, "get", "rs", "-n", ns, "-l", "app=fg", "-o", "name").out()).isBlank();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
-                ok(version, "get", "pods", "-n", ns, "-l", "app=fg", "-o", "name").out()).isBlank());
+                kubectl.ok(version, "get", "pods", "-n", ns, "-l", "app=fg", "-o", "name").out()).isBlank());
 
-        ok(version, "delete", "deployment", "orphan", "-n", ns, "--cascade=orphan");
-        assertThat(kubectl(version, "get", "deployment", "orphan", "-n", ns).exitCode()).isNotZero();
-        assertThat(ok(version, "get", "rs", "-n", ns, "-l", "app=orphan", "-o", "jsonpath={.items[*].metadata.ownerReferences}")
+        kubectl.ok(version, "delete", "deployment", "orphan", "-n", ns, "--cascade=orphan");
+        assertThat(kubectl.run(version, "get", "deployment", "orphan", "-n", ns).exitCode()).isNotZero();
+        assertThat(kubectl.ok(version, "get", "rs", "-n", ns, "-l", "app=orphan", "-o", "jsonpath={.items[*].metadata.ownerReferences}")
                 .out()).isBlank();
-        assertThat(ok(version, "get", "pods", "-n", ns, "-l", "app=orphan", "-o", "name").out().lines()).hasSize(2);
+        assertThat(kubectl.ok(version, "get", "pods", "-n", ns, "-l", "app=orphan", "-o", "name").out().lines()).hasSize(2);
     }
 }

@@ -23,14 +23,13 @@ class KubectlServerSideApplyTest {
     @TempDir
     static Path dir;
 
-    static Server server;
+    static ServerFixture server;
     static Kubectl kubectl;
 
     @BeforeAll
     static void start() throws Exception {
         kubectl = Kubectl.find(dir, dir.resolve("data/admin.kubeconfig"));
-        server = new Server(new ServerConfig(dir.resolve("data"), new Datastore.Sqlite()).withPort(0));
-        server.start();
+        server = ServerFixture.start(dir);
     }
 
     @AfterAll
@@ -40,20 +39,8 @@ class KubectlServerSideApplyTest {
         }
     }
 
-    private static Kubectl.Run kubectl(String version, String... args) throws Exception {
-        return kubectl.run(version, args);
-    }
-
-    private static Kubectl.Run ok(String version, String... args) throws Exception {
-        return kubectl.ok(version, args);
-    }
-
-    private static Path file(String name, String content) throws Exception {
-        return kubectl.file(name, content);
-    }
-
     private static Path deployment(String name, String ns, int replicas, String image) throws Exception {
-        return file(name + "-" + ns + "-" + replicas + "-" + image.replace(':', '_') + ".yaml", """
+        return kubectl.file(name + "-" + ns + "-" + replicas + "-" + image.replace(':', '_') + ".yaml", """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata: {name: %s, namespace: %s}
@@ -69,12 +56,12 @@ class KubectlServerSideApplyTest {
     }
 
     private static void namespace(String version, String ns) throws Exception {
-        ok(version, "create", "-f", file("ns-" + ns + ".json", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + ns + "\"}}").toString());
+        kubectl.ok(version, "create", "-f", kubectl.file("ns-" + ns + ".json", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + ns + "\"}}").toString());
     }
 
     /** The managers of the Deployment but the deployment controller's own (status, revision), as in kube. */
     private static String managers(String version, String ns, String name) throws Exception {
-        String all = ok(version, "get", "deploy", name, "-n", ns, "--show-managed-fields", "-o",
+        String all = kubectl.ok(version, "get", "deploy", name, "-n", ns, "--show-managed-fields", "-o",
                 "jsonpath={range .metadata.managedFields[*]}{.manager}/{.operation} {end}").out().trim();
         return String.join(" ", java.util.Arrays.stream(all.split(" "))
                 .filter(m -> !m.startsWith("kube-controller-manager/")).toList());
@@ -85,26 +72,26 @@ class KubectlServerSideApplyTest {
     void twoManagersConflictUntilForced(String version) throws Exception {
         String ns = "ssa-" + version.replace('.', '-');
         namespace(version, ns);
-        assertThat(ok(version, "apply", "--server-side", "-f", deployment("web", ns, 2, "nginx:1.25").toString()).out())
+        assertThat(kubectl.ok(version, "apply", "--server-side", "-f", deployment("web", ns, 2, "nginx:1.25").toString()).out())
                 .contains("deployment.apps/web serverside-applied");
-        assertThat(ok(version, "apply", "--server-side", "-f", deployment("web", ns, 2, "nginx:1.25").toString()).out())
+        assertThat(kubectl.ok(version, "apply", "--server-side", "-f", deployment("web", ns, 2, "nginx:1.25").toString()).out())
                 .as("applying the same configuration again is fine").contains("deployment.apps/web serverside-applied");
         assertThat(managers(version, ns, "web")).isEqualTo("kubectl/Apply");
 
         Path scaled = deployment("web", ns, 4, "nginx:1.25");
-        Kubectl.Run conflict = kubectl(version, "apply", "--server-side", "--field-manager=ops", "-f", scaled.toString());
+        Kubectl.Run conflict = kubectl.run(version, "apply", "--server-side", "--field-manager=ops", "-f", scaled.toString());
         assertThat(conflict.exitCode()).isNotZero();
         assertThat(conflict.err()).contains("Apply failed with 1 conflict: conflict with \"kubectl\": .spec.replicas");
-        assertThat(ok(version, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("2");
+        assertThat(kubectl.ok(version, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("2");
 
-        ok(version, "apply", "--server-side", "--field-manager=ops", "--force-conflicts", "-f", scaled.toString());
-        assertThat(ok(version, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("4");
+        kubectl.ok(version, "apply", "--server-side", "--field-manager=ops", "--force-conflicts", "-f", scaled.toString());
+        assertThat(kubectl.ok(version, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("4");
         assertThat(managers(version, ns, "web")).contains("kubectl/Apply", "ops/Apply");
 
-        Kubectl.Run dryRun = ok(version, "apply", "--server-side", "--dry-run=server", "--force-conflicts", "-f",
+        Kubectl.Run dryRun = kubectl.ok(version, "apply", "--server-side", "--dry-run=server", "--force-conflicts", "-f",
                 deployment("web", ns, 7, "nginx:1.26").toString());
         assertThat(dryRun.out()).contains("serverside-applied (server dry run)");
-        assertThat(ok(version, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("4");
+        assertThat(kubectl.ok(version, "get", "deploy", "web", "-n", ns, "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("4");
     }
 
     @ParameterizedTest(name = "kubectl {0}: a client-side apply is taken over by apply --server-side, then client-side apply still works")
@@ -112,7 +99,7 @@ class KubectlServerSideApplyTest {
     void clientSideThenServerSide(String version) throws Exception {
         String ns = "migrate-" + version.replace('.', '-');
         namespace(version, ns);
-        Path withSidecar = file("api-sidecar-" + version + ".yaml", """
+        Path withSidecar = kubectl.file("api-sidecar-" + version + ".yaml", """
                 apiVersion: apps/v1
                 kind: Deployment
                 metadata: {name: api, namespace: %s}
@@ -126,22 +113,22 @@ class KubectlServerSideApplyTest {
                       - {name: app, image: "nginx:1.25"}
                       - {name: sidecar, image: busybox}
                 """.formatted(ns));
-        assertThat(ok(version, "apply", "-f", withSidecar.toString()).out()).contains("deployment.apps/api created");
+        assertThat(kubectl.ok(version, "apply", "-f", withSidecar.toString()).out()).contains("deployment.apps/api created");
         assertThat(managers(version, ns, "api")).isEqualTo("kubectl-client-side-apply/Update");
 
-        Kubectl.Run taken = ok(version, "apply", "--server-side", "-f", deployment("api", ns, 3, "nginx:1.26").toString());
+        Kubectl.Run taken = kubectl.ok(version, "apply", "--server-side", "-f", deployment("api", ns, 3, "nginx:1.26").toString());
         assertThat(taken.out()).contains("deployment.apps/api serverside-applied");
-        assertThat(ok(version, "get", "deploy", "api", "-n", ns, "-o",
+        assertThat(kubectl.ok(version, "get", "deploy", "api", "-n", ns, "-o",
                 "jsonpath={.spec.replicas} {.spec.template.spec.containers[*].name} {.spec.template.spec.containers[0].image}").out())
                 .as("once kubectl owns the client-side fields, the sidecar it no longer applies goes").isEqualTo("3 app nginx:1.26");
         assertThat(managers(version, ns, "api")).as("kubectl moved the client-side fields to its Apply entry")
                 .contains("kubectl/Apply").doesNotContain("kubectl-client-side-apply");
-        assertThat(ok(version, "get", "deploy", "api", "-n", ns, "-o",
+        assertThat(kubectl.ok(version, "get", "deploy", "api", "-n", ns, "-o",
                 "jsonpath={.metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration}").out())
                 .as("the last-applied annotation follows the server-side apply").contains("\"replicas\":3");
 
-        assertThat(ok(version, "apply", "-f", deployment("api", ns, 2, "nginx:1.27").toString()).out()).contains("deployment.apps/api configured");
-        assertThat(ok(version, "get", "deploy", "api", "-n", ns, "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}").out())
+        assertThat(kubectl.ok(version, "apply", "-f", deployment("api", ns, 2, "nginx:1.27").toString()).out()).contains("deployment.apps/api configured");
+        assertThat(kubectl.ok(version, "get", "deploy", "api", "-n", ns, "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}").out())
                 .isEqualTo("2 nginx:1.27");
     }
 
@@ -158,15 +145,15 @@ class KubectlServerSideApplyTest {
                   selector: {app: %s}
                   ports:
                 %s""";
-        Path first = file("svc-1-" + version + ".yaml", service.formatted(ns, "one",
+        Path first = kubectl.file("svc-1-" + version + ".yaml", service.formatted(ns, "one",
                 "  - {name: http, port: 80, targetPort: 8080}\n  - {name: dns, port: 53, protocol: UDP}\n"));
-        Path second = file("svc-2-" + version + ".yaml", service.formatted(ns, "two", "  - {name: http, port: 80, targetPort: 9090}\n"));
-        ok(version, "apply", "--server-side", "-f", first.toString());
-        ok(version, "apply", "--server-side", "-f", second.toString());
-        assertThat(ok(version, "get", "svc", "edge", "-n", ns, "-o",
+        Path second = kubectl.file("svc-2-" + version + ".yaml", service.formatted(ns, "two", "  - {name: http, port: 80, targetPort: 9090}\n"));
+        kubectl.ok(version, "apply", "--server-side", "-f", first.toString());
+        kubectl.ok(version, "apply", "--server-side", "-f", second.toString());
+        assertThat(kubectl.ok(version, "get", "svc", "edge", "-n", ns, "-o",
                 "jsonpath={range .spec.ports[*]}{.port}/{.protocol}->{.targetPort} {end}{.spec.selector}").out())
                 .isEqualTo("80/TCP->9090 {\"app\":\"two\"}");
-        assertThat(ok(version, "get", "svc", "edge", "-n", ns, "--show-managed-fields", "-o",
+        assertThat(kubectl.ok(version, "get", "svc", "edge", "-n", ns, "--show-managed-fields", "-o",
                 "jsonpath={.metadata.managedFields[0].fieldsV1.f:spec.f:ports}").out())
                 .contains("k:{\\\"port\\\":80,\\\"protocol\\\":\\\"TCP\\\"}");
     }

@@ -45,14 +45,13 @@ class OfficialJavaClientTest {
     @TempDir
     static Path dir;
 
-    static Server server;
+    static ServerFixture server;
     static ApiClient client;
     static CoreV1Api core;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new Server(new ServerConfig(dir.resolve("data"), new Datastore.Sqlite()).withPort(0));
-        server.start();
+        server = ServerFixture.start(dir);
         try (Reader kubeconfig = Files.newBufferedReader(dir.resolve("data/admin.kubeconfig"))) {
             client = ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(kubeconfig)).build();
         }

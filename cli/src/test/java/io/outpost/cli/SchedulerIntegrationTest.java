@@ -34,14 +34,13 @@ class SchedulerIntegrationTest {
     @TempDir
     static Path dir;
 
-    static Server server;
+    static ServerFixture server;
     static KubernetesClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new Server(new ServerConfig(dir.resolve("data"), new Datastore.Sqlite()).withPort(0));
-        server.start();
-        client = Fabric8ClientTest.fabric8(dir.resolve("data"));
+        server = ServerFixture.start(dir);
+        client = server.client();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("sched").endMetadata().build())
                 .create();
         node(client, "control-plane", "4", new Taint("NoSchedule", "node-role.kubernetes.io/control-plane", null, null));
@@ -51,9 +50,6 @@ class SchedulerIntegrationTest {
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
         if (server != null) {
             server.close();
         }
