@@ -35,13 +35,14 @@ import javax.net.ssl.SSLContext;
  *
  * Run from the repository root (it starts {@code cli/target/outpost.jar}).
  *
- * <p>Last measured (2026-11-25, full run, 2 shared cores, JDK 25, SQLite, open loop capped at
- * {@link LoadRunner#MAX_IN_FLIGHT} requests in flight): at 500/s create p50 1.0 ms, p99 324 ms
- * (stalls to be explained), update p99 6.2 ms, get p99 0.9 ms; closed loop with 8 clients: create
- * 4,435/s, update 3,998/s, get 15,223/s; list of 1,000 (2.3 MB) p50 116 ms consistent, 11 ms with
- * resourceVersion=0, 53 ms per page of 500; one event to 1,000 watchers p50 31 ms, p99 66 ms;
- * 1,000 watchers cost 12.6 KB each of live heap; server RSS 169 MB idle, 726 MB peak at -Xmx512m.
- * Before the in-flight cap the create loop snowballed (p99 10–15 s).
+ * <p>Last measured (2026-11-25, full run, 2 cores otherwise quiet, JDK 25, SQLite, the server
+ * also running its controllers and scheduler, open loop capped at {@link LoadRunner#MAX_IN_FLIGHT}
+ * requests in flight and warmed): at 500/s create p50 0.9 ms, p99 7.2 ms, update p99 11.7 ms, get
+ * p99 1.4 ms; closed loop with 8 clients: create 3,042/s, update 2,550/s, get 12,760/s; list of
+ * 1,000 (2.5 MB) p50 100 ms consistent, 15 ms with resourceVersion=0, 48 ms per page of 500; one
+ * event to 1,000 watchers p50 32 ms, p99 83 ms; 1,000 watchers cost 13.1 KB each of live heap;
+ * server RSS 230 MB idle, 813 MB peak at -Xmx512m. Before the open loop was warmed, its first
+ * phase (creates) had a p99 of 225-324 ms; before the in-flight cap it snowballed (p99 10-15 s).
  */
 public final class ApiBench {
 
@@ -132,6 +133,10 @@ public final class ApiBench {
 
         progress("warm-up");
         load.closedLoop(i -> calls.create("bench-warm", "w-" + i), CLIENTS, warm);
+        // The open loop warms up too: without this, the first open-loop phase (creates) paid for
+        // the cold open-loop path with a p99 of 225-290 ms, where the same creates run right
+        // after it had 11 ms.
+        load.openLoop(i -> calls.create("bench-warm", "o-" + i), RATE, warm);
         for (LoadRunner.Operation op : List.of(getOp, updateOp, listOp, listCachedOp, pagesOp)) {
             load.closedLoop(op, CLIENTS, warm.dividedBy(2));
         }
