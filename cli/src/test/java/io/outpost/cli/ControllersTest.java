@@ -182,6 +182,18 @@ class ControllersTest {
     }
 
     @Test
+    void aNewNamespaceGetsItsDefaultServiceAccountBackWheneverItIsDeleted() {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("accounts").endMetadata().build()).create();
+        var defaultAccount = client.serviceAccounts().inNamespace("accounts").withName("default");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(defaultAccount.get()).isNotNull());
+        String firstUid = defaultAccount.get().getMetadata().getUid();
+
+        defaultAccount.delete();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(defaultAccount.get()).isNotNull()
+                .satisfies(sa -> assertThat(sa.getMetadata().getUid()).isNotEqualTo(firstUid)));
+    }
+
+    @Test
     void aRecreateDeploymentReplacesEveryPodThroughANewReplicaSet() {
         var deployments = client.apps().deployments().inNamespace(NS);
         Deployment recreate = deployment("recreate", 2, "nginx:1.27");

@@ -17,11 +17,13 @@ import io.outpost.controllers.runtime.ControllerConfig;
 import io.outpost.controllers.runtime.ControllerContext;
 import io.outpost.controllers.runtime.ControllerManager;
 import io.outpost.controllers.runtime.LeaderElector;
+import io.outpost.controllers.serviceaccount.ServiceAccountsController;
 
 /**
  * The one place that lists Outpost's controllers and how many workers each gets
  * (kube-controller-manager's defaults: {@code --concurrent-gc-syncs=20},
- * {@code --concurrent-replicaset-syncs=5}, {@code --concurrent-deployment-syncs=5}).
+ * {@code --concurrent-replicaset-syncs=5}, {@code --concurrent-deployment-syncs=5}; the
+ * ServiceAccount controller runs one worker, as kube starts it).
  */
 public final class ControllerManagers {
 
@@ -38,6 +40,7 @@ public final class ControllerManagers {
         add(controllers, GarbageCollector.NAME, c -> new GarbageCollector(c, new ControllerConfig(20, clock)));
         add(controllers, ReplicaSetController.NAME, c -> new ReplicaSetController(c, new ControllerConfig(5, clock)));
         add(controllers, DeploymentController.NAME, c -> new DeploymentController(c, new ControllerConfig(5, clock)));
+        add(controllers, ServiceAccountsController.NAME, c -> new ServiceAccountsController(c, new ControllerConfig(1, clock)));
         return controllers;
     }
 

@@ -85,6 +85,18 @@ final class ApiException extends RuntimeException {
     }
 
     /** A body in a media type or protobuf kind the server does not read (415), or malformed (400). */
+    /**
+     * kube's NamespaceLifecycle refusal: 403 with a {@code NamespaceTerminating} cause, by which
+     * controllers (the ServiceAccount controller) tell it from a denial worth retrying.
+     */
+    static ApiException namespaceTerminating(ResourceType type, String name, String namespace) {
+        String why = "unable to create new content in namespace " + namespace + " because it is being terminated";
+        String group = type.kind().group();
+        return new ApiException(403, "Forbidden", qualified(type) + " \"" + name + "\" is forbidden: " + why,
+                new Statuses.Details(name, group.isEmpty() ? null : group, type.plural(),
+                        List.of(new Statuses.Cause("NamespaceTerminating", why, "metadata.namespace"))));
+    }
+
     static ApiException unreadable(UnreadableBodyException e) {
         return new ApiException(e.code(), e.reason(), e.getMessage(), Statuses.Details.NONE);
     }

@@ -83,8 +83,7 @@ final class NamespaceLifecycle {
     void checkCreate(ResourceType type, String namespace, String name) {
         Versioned ns = store.get(namespaces.key(null, namespace)).orElseThrow(() -> ApiException.notFound(namespaces, namespace));
         if (terminating(ns.object())) {
-            throw ApiException.forbidden(type, name,
-                    "unable to create new content in namespace " + namespace + " because it is being terminated");
+            throw ApiException.namespaceTerminating(type, name, namespace);
         }
     }
 

@@ -64,6 +64,9 @@ class NamespaceLifecycleTest {
         assertThat(refused.reason()).isEqualTo("Forbidden");
         assertThat(refused.message()).isEqualTo(
                 "configmaps \"b\" is forbidden: unable to create new content in namespace team because it is being terminated");
+        // The cause by which controllers (the ServiceAccount controller) know not to retry.
+        assertThat(refused.body().path("details").path("causes").path(0).path("reason").asString()).isEqualTo("NamespaceTerminating");
+        assertThat(refused.body().path("details").path("causes").path(0).path("field").asString()).isEqualTo("metadata.namespace");
 
         h.runFinalizers();
         assertThat(h.get(Fixtures.NAMESPACES, null, "team").status()).isEqualTo(404);
