@@ -9,6 +9,8 @@ import java.util.function.Function;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.outpost.controllers.deployment.DeploymentController;
+import io.outpost.controllers.endpoint.EndpointsController;
+import io.outpost.controllers.endpointslice.EndpointSliceController;
 import io.outpost.controllers.garbagecollector.GarbageCollector;
 import io.outpost.controllers.replicaset.ReplicaSetController;
 import io.outpost.controllers.runtime.ApiLeaseLock;
@@ -23,7 +25,8 @@ import io.outpost.controllers.serviceaccount.ServiceAccountsController;
  * The one place that lists Outpost's controllers and how many workers each gets
  * (kube-controller-manager's defaults: {@code --concurrent-gc-syncs=20},
  * {@code --concurrent-replicaset-syncs=5}, {@code --concurrent-deployment-syncs=5}; the
- * ServiceAccount controller runs one worker, as kube starts it).
+ * ServiceAccount controller runs one worker, as kube starts it; {@code --concurrent-endpoint-syncs=5},
+ * {@code --concurrent-service-endpoint-syncs=5}).
  */
 public final class ControllerManagers {
 
@@ -41,6 +44,8 @@ public final class ControllerManagers {
         add(controllers, ReplicaSetController.NAME, c -> new ReplicaSetController(c, new ControllerConfig(5, clock)));
         add(controllers, DeploymentController.NAME, c -> new DeploymentController(c, new ControllerConfig(5, clock)));
         add(controllers, ServiceAccountsController.NAME, c -> new ServiceAccountsController(c, new ControllerConfig(1, clock)));
+        add(controllers, EndpointsController.NAME, c -> new EndpointsController(c, new ControllerConfig(5, clock)));
+        add(controllers, EndpointSliceController.NAME, c -> new EndpointSliceController(c, new ControllerConfig(5, clock)));
         return controllers;
     }
 
