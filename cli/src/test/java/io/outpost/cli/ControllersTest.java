@@ -15,10 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.EndpointSubset;
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
@@ -260,5 +264,55 @@ class ControllersTest {
                     .satisfies(rs -> assertThat(rs.getMetadata().getOwnerReferences()).isNullOrEmpty());
         });
         assertThat(livePods("orphan")).hasSize(2);
+    }
+    @Test
+    void aServicesEndpointsAndEndpointSliceFollowItsPodsReadiness() {
+        client.services().inNamespace(NS).resource(new ServiceBuilder()
+                .withNewMetadata().withName("shop").endMetadata()
+                .withNewSpec().addToSelector("app", "shop").addNewPort().withName("http").withPort(80)
+                .withNewTargetPort("http").endPort().endSpec().build()).create();
+        Pod pod = client.pods().inNamespace(NS).resource(new PodBuilder()
+                .withNewMetadata().withName("shop-1").addToLabels("app", "shop").endMetadata()
+                .withNewSpec().addNewContainer().withName("web").withImage("nginx")
+                .addNewPort().withName("http").withContainerPort(8080).endPort().endContainer().endSpec().build()).create();
+        setReady(pod, "True");
+
+        var endpoints = client.endpoints().inNamespace(NS).withName("shop");
+        await().atMost(WAIT).untilAsserted(() -> {
+            var subset = subset(endpoints.get());
+            assertThat(subset.getAddresses()).extracting(a -> a.getIp() + " " + a.getTargetRef().getName())
+                    .containsExactly("10.42.0.7 shop-1");
+            assertThat(subset.getPorts()).extracting(p -> p.getPort()).containsExactly(8080);
+        });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.discovery().v1().endpointSlices().inNamespace(NS)
+                .withLabel("kubernetes.io/service-name", "shop").list().getItems()).singleElement().satisfies(slice -> {
+                    assertThat(slice.getMetadata().getLabels())
+                            .containsEntry("endpointslice.kubernetes.io/managed-by", "endpointslice-controller.k8s.io");
+                    assertThat(slice.getMetadata().getOwnerReferences()).extracting(o -> o.getKind()).containsExactly("Service");
+                    assertThat(slice.getEndpoints()).singleElement().satisfies(e -> {
+                        assertThat(e.getAddresses()).containsExactly("10.42.0.7");
+                        assertThat(e.getConditions().getReady()).isTrue();
+                    });
+                }));
+
+        setReady(client.pods().inNamespace(NS).withName("shop-1").get(), "False");
+        await().atMost(WAIT).untilAsserted(() -> {
+            var subset = subset(endpoints.get());
+            assertThat(subset.getAddresses()).isNullOrEmpty();
+            assertThat(subset.getNotReadyAddresses()).extracting(a -> a.getIp()).containsExactly("10.42.0.7");
+        });
+    }
+
+    static EndpointSubset subset(Endpoints endpoints) {
+        assertThat(endpoints).isNotNull();
+        assertThat(endpoints.getSubsets()).hasSize(1);
+        return endpoints.getSubsets().get(0);
+    }
+
+    /** What a kubelet writes once the pod runs: its IP and whether it passes readiness. */
+    static void setReady(Pod pod, String ready) {
+        pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("10.42.0.7").withConditions(new PodConditionBuilder()
+                .withType("Ready").withStatus(ready).withLastTransitionTime(Instant.now().toString()).build()).build());
+        client.pods().inNamespace(NS).resource(pod).updateStatus();
     }
 }
