@@ -10,6 +10,7 @@ import java.util.function.Function;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.outpost.controllers.deployment.DeploymentController;
 import io.outpost.controllers.garbagecollector.GarbageCollector;
+import io.outpost.controllers.job.JobController;
 import io.outpost.controllers.replicaset.ReplicaSetController;
 import io.outpost.controllers.runtime.ApiLeaseLock;
 import io.outpost.controllers.runtime.Controller;
@@ -18,11 +19,13 @@ import io.outpost.controllers.runtime.ControllerContext;
 import io.outpost.controllers.runtime.ControllerManager;
 import io.outpost.controllers.runtime.LeaderElector;
 import io.outpost.controllers.serviceaccount.ServiceAccountsController;
+import io.outpost.controllers.ttlafterfinished.TtlAfterFinishedController;
 
 /**
  * The one place that lists Outpost's controllers and how many workers each gets
  * (kube-controller-manager's defaults: {@code --concurrent-gc-syncs=20},
- * {@code --concurrent-replicaset-syncs=5}, {@code --concurrent-deployment-syncs=5}; the
+ * {@code --concurrent-replicaset-syncs=5}, {@code --concurrent-deployment-syncs=5},
+ * {@code --concurrent-job-syncs=5}, {@code --concurrent-ttl-after-finished-syncs=5}; the
  * ServiceAccount controller runs one worker, as kube starts it).
  */
 public final class ControllerManagers {
@@ -41,6 +44,8 @@ public final class ControllerManagers {
         add(controllers, ReplicaSetController.NAME, c -> new ReplicaSetController(c, new ControllerConfig(5, clock)));
         add(controllers, DeploymentController.NAME, c -> new DeploymentController(c, new ControllerConfig(5, clock)));
         add(controllers, ServiceAccountsController.NAME, c -> new ServiceAccountsController(c, new ControllerConfig(1, clock)));
+        add(controllers, JobController.NAME, c -> new JobController(c, new ControllerConfig(5, clock)));
+        add(controllers, TtlAfterFinishedController.NAME, c -> new TtlAfterFinishedController(c, new ControllerConfig(5, clock)));
         return controllers;
     }
 
