@@ -27,6 +27,11 @@ final class Conditions {
                 .anyMatch(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus()));
     }
 
+    /** Suspended is True. */
+    static boolean suspended(List<JobCondition> conditions) {
+        return conditions != null && find(conditions, "Suspended").map(c -> "True".equals(c.getStatus())).orElse(false);
+    }
+
     static List<JobCondition> next(List<JobCondition> old, boolean suspended, Optional<Decision.Finish> finish, Instant now) {
         List<JobCondition> out = new ArrayList<>(old == null ? List.of() : old);
         Optional<JobCondition> suspendedNow = find(out, "Suspended");

@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
  * <ul>
  *   <li>it fails with {@code BackoffLimitExceeded} once more pods failed than
  *       {@code backoffLimit} (default 6), and with {@code DeadlineExceeded} once it has been
- *       started for {@code activeDeadlineSeconds}; its active pods are then deleted;</li>
+ *       started for {@code activeDeadlineSeconds} (not counting while suspended); its active pods are then deleted;</li>
  *   <li>it completes once {@code completions} pods succeeded, or, without completions (a work
  *       queue), once any pod succeeded and none is still active;</li>
  *   <li>otherwise it wants {@code min(parallelism, completions - succeeded)} active pods (no new
@@ -67,9 +67,12 @@ record Decision(Optional<Finish> finish, int create, int delete) {
         return new Decision(Optional.empty(), Math.max(0, want - active), Math.max(0, active - want));
     }
 
-    /** When an started Job with {@code activeDeadlineSeconds} fails, if it has one. */
+    /**
+     * When a started Job with {@code activeDeadlineSeconds} fails, if it has one; never while
+     * suspended (kube's {@code pastActiveDeadline}: resuming restarts the clock from a new startTime).
+     */
     static Optional<Instant> deadline(JobSpec spec, Optional<Instant> startTime) {
-        if (spec.getActiveDeadlineSeconds() == null || startTime.isEmpty()) {
+        if (spec.getActiveDeadlineSeconds() == null || startTime.isEmpty() || Boolean.TRUE.equals(spec.getSuspend())) {
             return Optional.empty();
         }
         return Optional.of(startTime.get().plus(Duration.ofSeconds(spec.getActiveDeadlineSeconds())));

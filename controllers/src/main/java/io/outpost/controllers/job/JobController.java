@@ -171,8 +171,9 @@ public final class JobController implements Controller {
         Instant now = config.clock().instant();
         boolean suspended = Boolean.TRUE.equals(job.getSpec().getSuspend());
         Optional<Instant> startTime = Optional.ofNullable(old.getStartTime()).map(Instant::parse);
-        if (startTime.isEmpty() && !suspended) {
-            startTime = Optional.of(now);
+        boolean resuming = !suspended && Conditions.suspended(old.getConditions());
+        if (!suspended && (startTime.isEmpty() || resuming)) {
+            startTime = Optional.of(now); // kube resets it on resume, restarting activeDeadlineSeconds
         }
         Decision decision = Decision.of(job.getSpec(), new Decision.Counts(active.size(), succeeded, failed), startTime, now);
         int activeAfter = active.size();

@@ -52,6 +52,8 @@ class DecisionTest {
                         spec(1, 1, 6, 30L, false), new Counts(1, 0, 0), Duration.ofSeconds(30), Finish.DEADLINE_EXCEEDED, 0, 1),
                 new Case("A Job within its deadline keeps running",
                         spec(1, 1, 6, 30L, false), new Counts(1, 0, 0), Duration.ofSeconds(29), null, 0, 0),
+                new Case("A suspended Job never passes its deadline",
+                        spec(1, 1, 6, 30L, true), new Counts(0, 0, 0), Duration.ofSeconds(60), null, 0, 0),
                 new Case("A suspended Job deletes its active pods and creates none",
                         spec(3, 3, 6, null, true), new Counts(2, 0, 0), Duration.ZERO, null, 0, 2),
                 new Case("A work queue Job creates no more pods once one succeeded",
