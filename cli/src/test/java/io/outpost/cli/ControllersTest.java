@@ -265,6 +265,7 @@ class ControllersTest {
         });
         assertThat(livePods("orphan")).hasSize(2);
     }
+
     @Test
     void aServicesEndpointsAndEndpointSliceFollowItsPodsReadiness() {
         client.services().inNamespace(NS).resource(new ServiceBuilder()
@@ -314,5 +315,79 @@ class ControllersTest {
         pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("10.42.0.7").withConditions(new PodConditionBuilder()
                 .withType("Ready").withStatus(ready).withLastTransitionTime(Instant.now().toString()).build()).build());
         client.pods().inNamespace(NS).resource(pod).updateStatus();
+    }
+
+
+    // ---- Jobs (fully qualified names keep this section self-contained) ----
+
+    static io.fabric8.kubernetes.api.model.batch.v1.Job job(String name, int completions, int backoffLimit, Integer ttl) {
+        return new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder().withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+                .withNewSpec().withCompletions(completions).withParallelism(completions).withBackoffLimit(backoffLimit)
+                .withTtlSecondsAfterFinished(ttl)
+                .withNewTemplate().withNewSpec().withRestartPolicy("Never")
+                .addNewContainer().withName("work").withImage("busybox:1.36").endContainer().endSpec()
+                .endTemplate().endSpec().build();
+    }
+
+    /** What a kubelet writes once a Job pod's container exits: phase Succeeded or Failed. */
+    static void finishJobPods(String job, String phase) {
+        for (Pod pod : client.pods().inNamespace(NS).withLabel("batch.kubernetes.io/job-name", job).list().getItems()) {
+            if (pod.getMetadata().getDeletionTimestamp() != null || pod.getStatus() != null && phase.equals(pod.getStatus().getPhase())) {
+                continue;
+            }
+            pod.setStatus(new PodStatusBuilder().withPhase(phase).build());
+            try {
+                client.pods().inNamespace(NS).resource(pod).updateStatus();
+            } catch (KubernetesClientException e) {
+                // changed or deleted meanwhile: the next round marks it
+            }
+        }
+    }
+
+    static String jobCondition(String name, String type) {
+        var job = client.batch().v1().jobs().inNamespace(NS).withName(name).get();
+        return job == null || job.getStatus() == null || job.getStatus().getConditions() == null ? null
+                : job.getStatus().getConditions().stream().filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
+                .map(io.fabric8.kubernetes.api.model.batch.v1.JobCondition::getReason).findFirst().orElse(null);
+    }
+
+    @Test
+    void aJobWhosePodsSucceedCompletesAndOneWhosePodsFailHitsItsBackoffLimit() {
+        var jobs = client.batch().v1().jobs().inNamespace(NS);
+        jobs.resource(job("ok", 2, 6, null)).create();
+        await().atMost(WAIT).untilAsserted(() -> {
+            finishJobPods("ok", "Succeeded");
+            assertThat(jobCondition("ok", "Complete")).isEqualTo("CompletionsReached");
+        });
+        var ok = jobs.withName("ok").get();
+        assertThat(ok.getStatus().getSucceeded()).isEqualTo(2);
+        assertThat(ok.getStatus().getActive()).isZero();
+        assertThat(ok.getStatus().getCompletionTime()).isNotNull();
+        assertThat(jobCondition("ok", "SuccessCriteriaMet")).isEqualTo("CompletionsReached");
+        assertThat(client.pods().inNamespace(NS).withLabel("batch.kubernetes.io/job-name", "ok").list().getItems())
+                .hasSize(2).allSatisfy(p -> {
+                    assertThat(p.getMetadata().getOwnerReferences()).singleElement()
+                            .satisfies(r -> assertThat(r.getUid()).isEqualTo(ok.getMetadata().getUid()));
+                    assertThat(p.getMetadata().getLabels()).containsEntry("batch.kubernetes.io/controller-uid", ok.getMetadata().getUid());
+                });
+
+        jobs.resource(job("bad", 1, 1, null)).create();
+        await().atMost(WAIT).untilAsserted(() -> {
+            finishJobPods("bad", "Failed");
+            assertThat(jobCondition("bad", "Failed")).isEqualTo("BackoffLimitExceeded");
+        });
+        var bad = jobs.withName("bad").get();
+        assertThat(bad.getStatus().getFailed()).isEqualTo(2);
+        assertThat(bad.getStatus().getCompletionTime()).isNull();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.v1().events().inNamespace(NS).list().getItems())
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("BackoffLimitExceeded"))
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("Completed")));
+
+        jobs.resource(job("ttl", 1, 6, 0)).create();
+        await().atMost(WAIT).untilAsserted(() -> {
+            finishJobPods("ttl", "Succeeded");
+            assertThat(jobs.withName("ttl").get()).isNull();
+            assertThat(client.pods().inNamespace(NS).withLabel("batch.kubernetes.io/job-name", "ttl").list().getItems()).isEmpty();
+        });
     }
 }

@@ -12,6 +12,7 @@ import io.outpost.controllers.deployment.DeploymentController;
 import io.outpost.controllers.endpoint.EndpointsController;
 import io.outpost.controllers.endpointslice.EndpointSliceController;
 import io.outpost.controllers.garbagecollector.GarbageCollector;
+import io.outpost.controllers.job.JobController;
 import io.outpost.controllers.replicaset.ReplicaSetController;
 import io.outpost.controllers.runtime.ApiLeaseLock;
 import io.outpost.controllers.runtime.Controller;
@@ -20,13 +21,15 @@ import io.outpost.controllers.runtime.ControllerContext;
 import io.outpost.controllers.runtime.ControllerManager;
 import io.outpost.controllers.runtime.LeaderElector;
 import io.outpost.controllers.serviceaccount.ServiceAccountsController;
+import io.outpost.controllers.ttlafterfinished.TtlAfterFinishedController;
 
 /**
  * The one place that lists Outpost's controllers and how many workers each gets
  * (kube-controller-manager's defaults: {@code --concurrent-gc-syncs=20},
- * {@code --concurrent-replicaset-syncs=5}, {@code --concurrent-deployment-syncs=5}; the
- * ServiceAccount controller runs one worker, as kube starts it; {@code --concurrent-endpoint-syncs=5},
- * {@code --concurrent-service-endpoint-syncs=5}).
+ * {@code --concurrent-replicaset-syncs=5}, {@code --concurrent-deployment-syncs=5},
+ * {@code --concurrent-endpoint-syncs=5}, {@code --concurrent-service-endpoint-syncs=5},
+ * {@code --concurrent-job-syncs=5}, {@code --concurrent-ttl-after-finished-syncs=5}; the
+ * ServiceAccount controller runs one worker, as kube starts it).
  */
 public final class ControllerManagers {
 
@@ -46,6 +49,8 @@ public final class ControllerManagers {
         add(controllers, ServiceAccountsController.NAME, c -> new ServiceAccountsController(c, new ControllerConfig(1, clock)));
         add(controllers, EndpointsController.NAME, c -> new EndpointsController(c, new ControllerConfig(5, clock)));
         add(controllers, EndpointSliceController.NAME, c -> new EndpointSliceController(c, new ControllerConfig(5, clock)));
+        add(controllers, JobController.NAME, c -> new JobController(c, new ControllerConfig(5, clock)));
+        add(controllers, TtlAfterFinishedController.NAME, c -> new TtlAfterFinishedController(c, new ControllerConfig(5, clock)));
         return controllers;
     }
 

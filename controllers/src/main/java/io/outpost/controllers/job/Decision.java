@@ -1,0 +1,80 @@
+package io.outpost.controllers.job;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
+
+/**
+ * What one sync of a NonIndexed Job should do, decided from its spec and pod counts alone (kube's
+ * {@code syncJob} and {@code manageJob}, without pod failure policies or Indexed completion):
+ * <ul>
+ *   <li>it fails with {@code BackoffLimitExceeded} once more pods failed than
+ *       {@code backoffLimit} (default 6), and with {@code DeadlineExceeded} once it has been
+ *       started for {@code activeDeadlineSeconds} (not counting while suspended); its active pods are then deleted;</li>
+ *   <li>it completes once {@code completions} pods succeeded, or, without completions (a work
+ *       queue), once any pod succeeded and none is still active;</li>
+ *   <li>otherwise it wants {@code min(parallelism, completions - succeeded)} active pods (no new
+ *       ones in a work queue once one succeeded), and none while {@code suspend}ed.</li>
+ * </ul>
+ */
+record Decision(Optional<Finish> finish, int create, int delete) {
+
+    /** Why a Job finished: its terminal condition type, reason and message (kube's wording). */
+    enum Finish {
+        COMPLETE("Complete", "CompletionsReached", "Reached expected number of succeeded pods"),
+        BACKOFF_LIMIT_EXCEEDED("Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit"),
+        DEADLINE_EXCEEDED("Failed", "DeadlineExceeded", "Job was active longer than specified deadline");
+
+        final String type;
+        final String reason;
+        final String message;
+
+        Finish(String type, String reason, String message) {
+            this.type = type;
+            this.reason = reason;
+            this.message = message;
+        }
+    }
+
+    /** Counts of the Job's pods: active (not terminated, not being deleted), succeeded, failed. */
+    record Counts(int active, int succeeded, int failed) {
+    }
+
+    static Decision of(JobSpec spec, Counts counts, Optional<Instant> startTime, Instant now) {
+        int active = counts.active();
+        int backoffLimit = spec.getBackoffLimit() == null ? 6 : spec.getBackoffLimit();
+        if (counts.failed() > backoffLimit) {
+            return new Decision(Optional.of(Finish.BACKOFF_LIMIT_EXCEEDED), 0, active);
+        }
+        if (deadline(spec, startTime).map(d -> !now.isBefore(d)).orElse(false)) {
+            return new Decision(Optional.of(Finish.DEADLINE_EXCEEDED), 0, active);
+        }
+        Integer completions = spec.getCompletions();
+        if (completions == null ? counts.succeeded() > 0 && active == 0 : counts.succeeded() >= completions) {
+            return new Decision(Optional.of(Finish.COMPLETE), 0, active);
+        }
+        int want;
+        if (Boolean.TRUE.equals(spec.getSuspend())) {
+            want = 0;
+        } else {
+            int parallelism = spec.getParallelism() == null ? 1 : spec.getParallelism();
+            want = completions == null
+                    ? (counts.succeeded() > 0 ? Math.min(active, parallelism) : parallelism)
+                    : Math.min(parallelism, completions - counts.succeeded());
+        }
+        return new Decision(Optional.empty(), Math.max(0, want - active), Math.max(0, active - want));
+    }
+
+    /**
+     * When a started Job with {@code activeDeadlineSeconds} fails, if it has one; never while
+     * suspended (kube's {@code pastActiveDeadline}: resuming restarts the clock from a new startTime).
+     */
+    static Optional<Instant> deadline(JobSpec spec, Optional<Instant> startTime) {
+        if (spec.getActiveDeadlineSeconds() == null || startTime.isEmpty() || Boolean.TRUE.equals(spec.getSuspend())) {
+            return Optional.empty();
+        }
+        return Optional.of(startTime.get().plus(Duration.ofSeconds(spec.getActiveDeadlineSeconds())));
+    }
+}
