@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * the WAL before copying and the database file before the WAL may be reused
  * ({@code synchronous = FULL} on this connection too).
  *
- * <p>Thread model: one platform thread (JNI); {@link #checkpoint} may also be called by tests,
- * serialised with it.
+ * <p>Thread model: one platform thread (JNI); {@link #checkpoint} may also be called by tests.
+ * Every checkpoint, and the writer's WAL truncation after a compaction, runs under the writer's
+ * {@link Writer#checkpointLock()}.
  */
 final class Checkpointer implements AutoCloseable {
 
@@ -62,7 +63,8 @@ final class Checkpointer implements AutoCloseable {
     }
 
     /** One passive checkpoint, now. */
-    synchronized Result checkpoint() throws SQLException {
+    Result checkpoint() throws SQLException {
+        writer.checkpointLock().lock();
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
             rs.next();
             Result result = new Result(rs.getInt(1) != 0, rs.getLong(2), rs.getLong(3));
@@ -70,6 +72,8 @@ final class Checkpointer implements AutoCloseable {
                 writer.walCopied();
             }
             return result;
+        } finally {
+            writer.checkpointLock().unlock();
         }
     }
 
@@ -89,12 +93,13 @@ final class Checkpointer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        synchronized (this) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                LOG.debug("closing the checkpoint connection of {}: {}", db.file(), e.getMessage());
-            }
+        writer.checkpointLock().lock();
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.debug("closing the checkpoint connection of {}: {}", db.file(), e.getMessage());
+        } finally {
+            writer.checkpointLock().unlock();
         }
     }
 }

@@ -49,6 +49,8 @@ final class Writer implements AutoCloseable {
     private final ReentrantLock submitLock = new ReentrantLock();
     private boolean closing;
     private volatile boolean walCopied;
+    /** Held by whoever checkpoints: the {@link Checkpointer}, or this writer truncating the WAL. */
+    private final java.util.concurrent.locks.ReentrantLock checkpointLock = new java.util.concurrent.locks.ReentrantLock();
 
     Writer(Database db, Connection connection, long revision, long compactRevision, Consumer<List<Event>> onCommit)
             throws SQLException {
@@ -119,6 +121,11 @@ final class Writer implements AutoCloseable {
             }
         }
         failPending();
+    }
+
+    /** The lock every checkpoint of this file runs under. */
+    java.util.concurrent.locks.ReentrantLock checkpointLock() {
+        return checkpointLock;
     }
 
     /** Set by the {@link Checkpointer} when a checkpoint has copied the whole WAL. */
@@ -255,11 +262,15 @@ final class Writer implements AutoCloseable {
             connection.commit();
             if (left == 0) {
                 connection.setAutoCommit(true);
+                // Not while the Checkpointer copies: the two would refuse each other (SQLITE_BUSY)
+                // and the WAL would stay at its largest until the next compaction.
+                checkpointLock.lock();
                 try (Statement s = connection.createStatement()) {
                     s.execute("PRAGMA busy_timeout = 100");
                     s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
                     s.execute("PRAGMA busy_timeout = 10000");
                 } finally {
+                    checkpointLock.unlock();
                     connection.setAutoCommit(false);
                 }
             }
