@@ -27,6 +27,7 @@ import io.outpost.controllers.runtime.Controller;
 import io.outpost.controllers.runtime.ControllerConfig;
 import io.outpost.controllers.runtime.ControllerContext;
 import io.outpost.controllers.runtime.EventRecorder;
+import io.outpost.controllers.runtime.Handlers;
 import io.outpost.controllers.runtime.WorkQueue;
 import io.outpost.controllers.runtime.Workers;
 
@@ -66,22 +67,7 @@ public final class DeploymentController implements Controller {
         this.queue = new WorkQueue<>(WorkQueue.Config.defaults(NAME, config.clock()));
         this.workers = new Workers(queue, this::sync);
         this.events = context.recorder("deployment-controller");
-        deployments.addEventHandler(new ResourceEventHandler<Deployment>() {
-            @Override
-            public void onAdd(Deployment d) {
-                queue.add(Pods.key(d));
-            }
-
-            @Override
-            public void onUpdate(Deployment old, Deployment cur) {
-                queue.add(Pods.key(cur));
-            }
-
-            @Override
-            public void onDelete(Deployment d, boolean finalStateUnknown) {
-                queue.add(Pods.key(d));
-            }
-        });
+        deployments.addEventHandler(Handlers.onEach(d -> queue.add(Pods.key(d))));
         replicaSets.addEventHandler(new ResourceEventHandler<ReplicaSet>() {
             @Override
             public void onAdd(ReplicaSet rs) {

@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.outpost.controllers.common.Pods;
@@ -23,6 +22,7 @@ import io.outpost.controllers.common.ServiceMembers;
 import io.outpost.controllers.runtime.Controller;
 import io.outpost.controllers.runtime.ControllerConfig;
 import io.outpost.controllers.runtime.ControllerContext;
+import io.outpost.controllers.runtime.Handlers;
 import io.outpost.controllers.runtime.WorkQueue;
 import io.outpost.controllers.runtime.Workers;
 
@@ -66,54 +66,11 @@ public final class EndpointsController implements Controller {
         this.endpoints = context.informers().of(Endpoints.class);
         this.queue = new WorkQueue<>(WorkQueue.Config.defaults(NAME, config.clock()));
         this.workers = new Workers(queue, this::sync);
-        services.addEventHandler(new ResourceEventHandler<Service>() {
-            @Override
-            public void onAdd(Service s) {
-                queue.add(Pods.key(s));
-            }
-
-            @Override
-            public void onUpdate(Service old, Service cur) {
-                queue.add(Pods.key(cur));
-            }
-
-            @Override
-            public void onDelete(Service s, boolean finalStateUnknown) {
-                queue.add(Pods.key(s));
-            }
-        });
-        pods.addEventHandler(new ResourceEventHandler<Pod>() {
-            @Override
-            public void onAdd(Pod pod) {
-                ServiceKeys.selecting(services, null, pod).forEach(queue::add);
-            }
-
-            @Override
-            public void onUpdate(Pod old, Pod cur) {
-                ServiceKeys.selecting(services, old, cur).forEach(queue::add);
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean finalStateUnknown) {
-                ServiceKeys.selecting(services, null, pod).forEach(queue::add);
-            }
-        });
-        endpoints.addEventHandler(new ResourceEventHandler<Endpoints>() {
-            @Override
-            public void onAdd(Endpoints e) {
-                // Ours appearing needs nothing; a user's for a selector-less service is theirs.
-            }
-
-            @Override
-            public void onUpdate(Endpoints old, Endpoints cur) {
-                // kube does not watch Endpoints updates either: the service's next sync repairs them.
-            }
-
-            @Override
-            public void onDelete(Endpoints e, boolean finalStateUnknown) {
-                queue.add(Pods.key(e));
-            }
-        });
+        services.addEventHandler(Handlers.onEach(s -> queue.add(Pods.key(s))));
+        pods.addEventHandler(Handlers.onChange((old, cur) -> ServiceKeys.selecting(services, old, cur).forEach(queue::add)));
+        // Only deletions: ours appearing needs nothing, a user's for a selector-less service is theirs,
+        // and kube does not watch Endpoints updates either (the service's next sync repairs them).
+        endpoints.addEventHandler(Handlers.onDelete(e -> queue.add(Pods.key(e))));
     }
 
     @Override

@@ -20,6 +20,7 @@ import io.outpost.controllers.common.ServiceMembers;
 import io.outpost.controllers.runtime.Controller;
 import io.outpost.controllers.runtime.ControllerConfig;
 import io.outpost.controllers.runtime.ControllerContext;
+import io.outpost.controllers.runtime.Handlers;
 import io.outpost.controllers.runtime.WorkQueue;
 import io.outpost.controllers.runtime.Workers;
 
@@ -75,38 +76,8 @@ public final class EndpointSliceController implements Controller {
                 // Its slices are owned by it: the garbage collector deletes them.
             }
         });
-        pods.addEventHandler(new ResourceEventHandler<Pod>() {
-            @Override
-            public void onAdd(Pod pod) {
-                ServiceKeys.selecting(services, null, pod).forEach(queue::add);
-            }
-
-            @Override
-            public void onUpdate(Pod old, Pod cur) {
-                ServiceKeys.selecting(services, old, cur).forEach(queue::add);
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean finalStateUnknown) {
-                ServiceKeys.selecting(services, null, pod).forEach(queue::add);
-            }
-        });
-        slices.addEventHandler(new ResourceEventHandler<EndpointSlice>() {
-            @Override
-            public void onAdd(EndpointSlice s) {
-                enqueueOwner(s);
-            }
-
-            @Override
-            public void onUpdate(EndpointSlice old, EndpointSlice cur) {
-                enqueueOwner(cur);
-            }
-
-            @Override
-            public void onDelete(EndpointSlice s, boolean finalStateUnknown) {
-                enqueueOwner(s);
-            }
-        });
+        pods.addEventHandler(Handlers.onChange((old, cur) -> ServiceKeys.selecting(services, old, cur).forEach(queue::add)));
+        slices.addEventHandler(Handlers.onEach(this::enqueueOwner));
     }
 
     /** A managed slice changed: its service re-checks it (a no-op when it was our own write). */

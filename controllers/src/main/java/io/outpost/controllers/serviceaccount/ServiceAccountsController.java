@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.outpost.controllers.runtime.Controller;
 import io.outpost.controllers.runtime.ControllerConfig;
 import io.outpost.controllers.runtime.ControllerContext;
+import io.outpost.controllers.runtime.Handlers;
 import io.outpost.controllers.runtime.WorkQueue;
 import io.outpost.controllers.runtime.Workers;
 
@@ -70,22 +71,8 @@ public final class ServiceAccountsController implements Controller {
                 // Nothing to do for a namespace that is gone.
             }
         });
-        serviceAccounts.addEventHandler(new ResourceEventHandler<ServiceAccount>() {
-            @Override
-            public void onAdd(ServiceAccount sa) {
-                // An account appearing never needs one created.
-            }
-
-            @Override
-            public void onUpdate(ServiceAccount old, ServiceAccount cur) {
-                // Its content is the user's.
-            }
-
-            @Override
-            public void onDelete(ServiceAccount sa, boolean finalStateUnknown) {
-                queue.add(sa.getMetadata().getNamespace());
-            }
-        });
+        // Only deletions: an account appearing never needs one created, and its content is the user's.
+        serviceAccounts.addEventHandler(Handlers.onDelete(sa -> queue.add(sa.getMetadata().getNamespace())));
     }
 
     @Override
