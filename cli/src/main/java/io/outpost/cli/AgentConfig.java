@@ -1,0 +1,56 @@
+package io.outpost.cli;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What {@code outpost agent} was asked to run, from its flags and their {@code OUTPOST_*} twins.
+ *
+ * @param server   the server's https URL ({@code --server})
+ * @param token    the join token ({@code --token}); needed only until the node has its certificate
+ * @param nodeName this node's name ({@code --node-name}; default: the host name)
+ * @param dataDir  absolute; holds the node's key and certificate, its local store and pod data
+ * @param runtime  how containers run ({@code --runtime})
+ * @param labels   labels the node registers with ({@code --labels}, plus {@code --pool})
+ */
+record AgentConfig(URI server, Optional<String> token, String nodeName, Path dataDir, AgentRuntime runtime,
+                   Map<String, String> labels) {
+
+    /** The node label that {@code --pool NAME} sets. */
+    static final String POOL_LABEL = "node.outpost.io/pool";
+
+    AgentConfig {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(token, "token");
+        Objects.requireNonNull(nodeName, "nodeName");
+        Objects.requireNonNull(runtime, "runtime");
+        labels = Map.copyOf(labels);
+        if (!dataDir.isAbsolute()) {
+            throw new IllegalArgumentException("dataDir must be absolute: " + dataDir);
+        }
+    }
+
+    /** The container runtimes the agent offers ({@code --runtime}); containerd follows in its own issue. */
+    enum AgentRuntime {
+        /** Each container is a host process running its command (the image is recorded, not pulled). */
+        PROCESS,
+        /** No processes: containers go through their states as if run. For scale tests only. */
+        SIMULATED;
+
+        static AgentRuntime parse(String value) {
+            return switch (value.strip()) {
+                case "process" -> PROCESS;
+                case "simulated" -> SIMULATED;
+                default -> throw new IllegalArgumentException("'" + value + "' is not a runtime; use process or simulated"
+                        + " (containerd is not supported yet)");
+            };
+        }
+
+        String flagValue() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+}
