@@ -30,7 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code usage-bootstrap-authentication: true}, is not being deleted and has not passed its
  * {@code expiration}. Any other token is unknown here (and, if no other authenticator knows it,
  * 401). The Secret is read from the registry's watch cache, not the store, so a burst of joining
- * nodes costs no database reads; a deleted token stops working once the cache has seen the delete.
+ * nodes costs no database reads; a token the cache refuses is looked up again once the cache has
+ * caught up with the store, so a token made a moment ago works at once. A deleted token stops
+ * working once the cache has seen the delete (the watch's poll interval).
  *
  * <p>Thread model: stateless apart from the cache it reads; any request thread.
  */
@@ -62,11 +64,14 @@ public final class BootstrapTokens implements TokenAuthenticator {
         }
         String id = m.group(1);
         Optional<ObjectNode> secret = objects.get(secrets, NAMESPACE, SECRET_PREFIX + id);
-        if (secret.isEmpty()) {
-            LOG.debug("bootstrap token {}: no secret {}/{}{}", id, NAMESPACE, SECRET_PREFIX, id);
-            return Optional.empty();
+        String why = secret.isEmpty() ? "no secret" : problem(secret.get(), id, m.group(2), clock.instant());
+        if (why != null) {
+            // The cache may not have seen a token made a moment ago: ask again once it has caught
+            // up with the store. Only a refused token pays this.
+            secret = objects.getFresh(secrets, NAMESPACE, SECRET_PREFIX + id);
+            why = secret.isEmpty() ? "no secret " + NAMESPACE + "/" + SECRET_PREFIX + id
+                    : problem(secret.get(), id, m.group(2), clock.instant());
         }
-        String why = problem(secret.get(), id, m.group(2), clock.instant());
         if (why != null) {
             LOG.debug("bootstrap token {} refused: {}", id, why);
             return Optional.empty();

@@ -30,8 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>kube keeps a graph of pod → node and secret → pod edges fed by informers; this looks the pods
  * up per request in the registry's watch cache (memory): a get of a pod reads that one pod, a get
- * of a Secret or ConfigMap scans the cached pods once. That is cheap at the hundreds to few
- * thousands of pods an Outpost cluster holds; a graph is the way on past that.
+ * of a Secret or ConfigMap scans the cached pods once; a refusal is checked again once the cache
+ * has caught up with the store, so a pod bound a moment ago counts. That is cheap at the hundreds
+ * to few thousands of pods an Outpost cluster holds; a graph is the way on past that.
  *
  * <p>Thread model: stateless apart from the cache it reads; any request thread.
  */
@@ -98,6 +99,10 @@ public final class NodeAuthorizer implements Authorizer {
             return noRelationship(node, a);
         }
         Optional<ObjectNode> pod = objects.get(pods, a.namespace(), a.name());
+        if (pod.isEmpty() || !node.equals(pod.get().path("spec").path("nodeName").asString(""))) {
+            // A pod bound a moment ago may not be in the cache yet: ask once it has caught up.
+            pod = objects.getFresh(pods, a.namespace(), a.name());
+        }
         return pod.isPresent() && node.equals(pod.get().path("spec").path("nodeName").asString("")) ? allow()
                 : noRelationship(node, a);
     }
@@ -107,17 +112,22 @@ public final class NodeAuthorizer implements Authorizer {
         if (!READ.contains(a.verb()) || a.name().isEmpty() || !a.subresource().isEmpty() || a.namespace().isEmpty()) {
             return noRelationship(node, a);
         }
-        for (ObjectSource.Item item : objects.list(pods).items()) {
+        return uses(node, a, secret, objects.list(pods)) || uses(node, a, secret, objects.listFresh(pods)) ? allow()
+                : noRelationship(node, a);
+    }
+
+    private static boolean uses(String node, Attributes a, boolean secret, ObjectSource.Listing listing) {
+        for (ObjectSource.Item item : listing.items()) {
             JsonNode pod = item.object();
             if (!a.namespace().equals(pod.path("metadata").path("namespace").asString(""))
                     || !node.equals(pod.path("spec").path("nodeName").asString(""))) {
                 continue;
             }
             if ((secret ? PodReferences.secrets(pod) : PodReferences.configMaps(pod)).contains(a.name())) {
-                return allow();
+                return true;
             }
         }
-        return noRelationship(node, a);
+        return false;
     }
 
     /** Whether the selector requires {@code spec.nodeName=<node>} (kube's RequiresExactMatch). */

@@ -83,7 +83,7 @@ public final class Registry implements AutoCloseable {
             return served;
         };
         this.namespaces = new NamespaceLifecycle(store, config, types, all);
-        this.objects = new CachedObjects(caches, config.types());
+        this.objects = new CachedObjects(caches, config.types(), () -> config.store().currentRevision());
         AdmissionChain chain = admission.apply(objects);
         this.verbs = new Verbs(store, config, namespaces, caches, new Admission(chain), all, catalog);
         catalog.onRemoved(caches::stop);
