@@ -68,6 +68,10 @@ final class BuiltInResources {
         // apiextensions.k8s.io/v1: the definitions of custom resources, served once established
         b.add(stored("apiextensions.k8s.io", "v1", "CustomResourceDefinition", Scope.CLUSTER)
                 .shortNames("crd", "crds").categories("api-extensions").status().build());
+        // certificates.k8s.io/v1: status (the signer's certificate) and approval (kubectl certificate approve|deny)
+        b.add(stored("certificates.k8s.io", "v1", "CertificateSigningRequest", Scope.CLUSTER).shortNames("csr").status()
+                .subresource("approval", new GroupVersionKind("certificates.k8s.io", "v1", "CertificateSigningRequest"),
+                        GET_PATCH_UPDATE).build());
         // coordination.k8s.io/v1
         b.add(stored("coordination.k8s.io", "v1", "Lease", Scope.NAMESPACED).build());
         // discovery.k8s.io/v1

@@ -42,6 +42,16 @@ final class ServerFixture implements AutoCloseable {
         return new ServerFixture(server, dataDir);
     }
 
+    /** The server's data dir ({@code DIR/data}): admin.kubeconfig, node-token, tls/. */
+    Path dataDir() {
+        return dataDir;
+    }
+
+    /** The API server's port. */
+    int port() {
+        return server.apiPort();
+    }
+
     /** This server's fabric8 client, built on the first call; {@link #close} closes it. */
     KubernetesClient client() throws IOException {
         if (client == null) {

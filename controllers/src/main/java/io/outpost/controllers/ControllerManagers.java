@@ -8,6 +8,9 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.outpost.controllers.certificates.CsrApprovingController;
+import io.outpost.controllers.certificates.CsrSigner;
+import io.outpost.controllers.certificates.CsrSigningController;
 import io.outpost.controllers.deployment.DeploymentController;
 import io.outpost.controllers.endpoint.EndpointsController;
 import io.outpost.controllers.endpointslice.EndpointSliceController;
@@ -40,8 +43,17 @@ public final class ControllerManagers {
     private ControllerManagers() {
     }
 
-    /** Every controller, by name, in start order. */
+    /** Every controller, by name, in start order, without the CSR signer (no CA key here). */
     public static Map<String, Function<ControllerContext, Controller>> all(Clock clock) {
+        return all(clock, Optional.empty());
+    }
+
+    /**
+     * Every controller, by name, in start order; the CSR approving and signing controllers (five
+     * workers each, as kube-controller-manager runs them) only with the process's {@code signer},
+     * which holds the CA key.
+     */
+    public static Map<String, Function<ControllerContext, Controller>> all(Clock clock, Optional<CsrSigner> signer) {
         Map<String, Function<ControllerContext, Controller>> controllers = new LinkedHashMap<>();
         add(controllers, GarbageCollector.NAME, c -> new GarbageCollector(c, new ControllerConfig(20, clock)));
         add(controllers, ReplicaSetController.NAME, c -> new ReplicaSetController(c, new ControllerConfig(5, clock)));
@@ -51,6 +63,10 @@ public final class ControllerManagers {
         add(controllers, EndpointSliceController.NAME, c -> new EndpointSliceController(c, new ControllerConfig(5, clock)));
         add(controllers, JobController.NAME, c -> new JobController(c, new ControllerConfig(5, clock)));
         add(controllers, TtlAfterFinishedController.NAME, c -> new TtlAfterFinishedController(c, new ControllerConfig(5, clock)));
+        if (signer.isPresent()) {
+            add(controllers, CsrApprovingController.NAME, c -> new CsrApprovingController(c, new ControllerConfig(5, clock)));
+            add(controllers, CsrSigningController.NAME, c -> new CsrSigningController(c, new ControllerConfig(5, clock), signer.get()));
+        }
         return controllers;
     }
 
@@ -66,9 +82,15 @@ public final class ControllerManagers {
      * {@code kube-system/outpost-controller-manager} Lease (kube's 15 s / 10 s / 2 s timings).
      */
     public static ControllerManager leaderElected(KubernetesClient client, Clock clock, String identity) {
+        return leaderElected(client, clock, identity, Optional.empty());
+    }
+
+    /** As {@link #leaderElected(KubernetesClient, Clock, String)}, with the CSR controllers when a signer is given. */
+    public static ControllerManager leaderElected(KubernetesClient client, Clock clock, String identity,
+                                                 Optional<CsrSigner> signer) {
         LeaderElector.Config election = LeaderElector.Config.defaults(
                 new ApiLeaseLock(client, LEASE_NAMESPACE, LEASE_NAME), identity, clock);
-        return new ControllerManager(new ControllerManager.Config(client, clock, all(clock), Optional.of(election),
+        return new ControllerManager(new ControllerManager.Config(client, clock, all(clock, signer), Optional.of(election),
                 Duration.ofMinutes(1)));
     }
 }

@@ -7,9 +7,11 @@ import io.outpost.api.ResourceType;
 import io.outpost.apiserver.admission.AdmissionChain;
 import io.outpost.apiserver.admission.ObjectSource;
 import io.outpost.apiserver.admission.policy.ValidatingAdmissionPolicyPlugin;
+import io.outpost.apiserver.certificates.CsrAdmission;
 
 /**
  * The admission plugins every registry runs, in kube-apiserver's order, listed in this one place:
+ * the CertificateSigningRequest strategies' user and status rules ({@link CsrAdmission}), then
  * ValidatingAdmissionPolicy (when its resources are served).
  */
 final class BuiltInAdmission {
@@ -21,6 +23,9 @@ final class BuiltInAdmission {
 
     static AdmissionChain chain(ObjectSource objects, List<ResourceType> types) {
         AdmissionChain chain = AdmissionChain.EMPTY;
+        if (find(types, "certificates.k8s.io", "CertificateSigningRequest").isPresent()) {
+            chain = chain.withMutating(new CsrAdmission());
+        }
         Optional<ResourceType> policies = find(types, GROUP, "ValidatingAdmissionPolicy");
         Optional<ResourceType> bindings = find(types, GROUP, "ValidatingAdmissionPolicyBinding");
         Optional<ResourceType> namespaces = find(types, "", "Namespace");

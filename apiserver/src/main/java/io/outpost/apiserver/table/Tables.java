@@ -46,6 +46,7 @@ public final class Tables {
         put(map, "apps", "StatefulSet", AppsConvertors.STATEFUL_SETS);
         put(map, "batch", "Job", BatchConvertors.JOBS);
         put(map, "batch", "CronJob", BatchConvertors.CRON_JOBS);
+        put(map, "certificates.k8s.io", "CertificateSigningRequest", OtherConvertors.CERTIFICATE_SIGNING_REQUESTS);
         put(map, "coordination.k8s.io", "Lease", OtherConvertors.LEASES);
         put(map, "discovery.k8s.io", "EndpointSlice", OtherConvertors.ENDPOINT_SLICES);
         put(map, "admissionregistration.k8s.io", "ValidatingAdmissionPolicy", AdmissionConvertors.POLICIES);

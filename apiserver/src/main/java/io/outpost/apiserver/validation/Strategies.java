@@ -52,6 +52,7 @@ public final class Strategies {
         put(m, "apps", "DaemonSet", new DaemonSetValidation());
         put(m, "batch", "Job", new JobValidation());
         put(m, "batch", "CronJob", new CronJobValidation());
+        put(m, "certificates.k8s.io", "CertificateSigningRequest", new CertificateSigningRequestValidation());
         put(m, "coordination.k8s.io", "Lease", new LeaseValidation());
         put(m, "admissionregistration.k8s.io", "ValidatingAdmissionPolicy",
                 new io.outpost.apiserver.admission.policy.PolicyValidation());
