@@ -42,6 +42,10 @@ import io.outpost.apiserver.pki.ClusterPki;
 import io.outpost.apiserver.pki.SubjectAltName;
 import io.outpost.apiserver.registry.Registry;
 import io.outpost.apiserver.registry.RegistryConfig;
+import io.outpost.apiserver.tunnel.TunnelAuthorizer;
+import io.outpost.apiserver.tunnel.TunnelConfig;
+import io.outpost.apiserver.tunnel.TunnelEndpoint;
+import io.outpost.apiserver.tunnel.TunnelMetrics;
 import io.outpost.apiserver.validation.Strategies;
 import io.outpost.store.KvStore;
 
@@ -61,13 +65,16 @@ final class ApiServer implements AutoCloseable {
     private final ServerConfig config;
     private final Registry registry;
     private final CrdController crds;
+    private final TunnelMetrics tunnelMetrics;
 
-    private ApiServer(ServerConfig config, ClusterPki pki, HttpsServer https, Registry registry, CrdController crds) {
+    private ApiServer(ServerConfig config, ClusterPki pki, HttpsServer https, Registry registry, CrdController crds,
+                      TunnelMetrics tunnelMetrics) {
         this.config = config;
         this.pki = pki;
         this.https = https;
         this.registry = registry;
         this.crds = crds;
+        this.tunnelMetrics = tunnelMetrics;
     }
 
     /**
@@ -104,11 +111,14 @@ final class ApiServer implements AutoCloseable {
         registry.start();
         CrdController crds = new CrdController(store, catalog, CrdValidation.resource(types), schemas, clock);
         crds.sync(); // established CRDs are served from the first request after a restart
-        Authorizer authorizer = new UnionAuthorizer(List.of(new SystemMastersAuthorizer(), new BootstrapRolesAuthorizer()));
+        Authorizer authorizer = new UnionAuthorizer(List.of(new SystemMastersAuthorizer(), new BootstrapRolesAuthorizer(),
+                new TunnelAuthorizer()));
+        TunnelMetrics tunnelMetrics = new TunnelMetrics();
+        TunnelEndpoint tunnel = new TunnelEndpoint(TunnelConfig.defaults(store, registry, types, tunnelMetrics));
         HttpsServer https = new HttpsServer(new HttpsServerConfig(config.bindAddress(), config.port(),
                 pki.serving().key(), List.of(pki.serving().certificate()), List.of(pki.ca().certificate()),
                 new RequestAuthenticator(new X509Authenticator(pki.ca().certificate(), clock), tokens),
-                authorizer, routes(store, authorizer, catalog, registry), HttpsServerConfig.DEFAULT_MAX_BODY_BYTES));
+                authorizer, routes(store, authorizer, catalog, registry, tunnel), HttpsServerConfig.DEFAULT_MAX_BODY_BYTES));
         try {
             https.start();
         } catch (BindException e) {
@@ -120,13 +130,14 @@ final class ApiServer implements AutoCloseable {
                     + ": " + e.getMessage(), e);
         }
         crds.start(); // only once listening: a failed start leaves no controller thread behind
-        ApiServer api = new ApiServer(config, pki, https, registry, crds);
+        ApiServer api = new ApiServer(config, pki, https, registry, crds, tunnelMetrics);
         api.writeKubeconfig();
         return api;
     }
 
     /** Every handler of the API, by path. */
-    private static Router routes(KvStore store, Authorizer authorizer, ResourceCatalog catalog, Registry registry) {
+    private static Router routes(KvStore store, Authorizer authorizer, ResourceCatalog catalog, Registry registry,
+                                 TunnelEndpoint tunnel) {
         Router.Builder routes = Router.builder();
         // kube's readiness check of etcd is a read; so is ours.
         new HealthHandler(List.of(new HealthCheck("datastore", () -> {
@@ -139,6 +150,8 @@ final class ApiServer implements AutoCloseable {
         // Every authenticated user may read them (BootstrapRolesAuthorizer's system:discovery).
         new OpenApiV3Handler(catalog).mountOn(routes);
         new OpenApiV2Handler().mountOn(routes);
+        // The edge nodes' tunnels (WebSocket, node certificates only) and their counters on /metrics.
+        tunnel.mountOn(routes);
         return routes.build();
     }
 
@@ -170,6 +183,15 @@ final class ApiServer implements AutoCloseable {
 
     int port() {
         return https.port();
+    }
+
+    /** The cluster's certificates (tests issue node certificates with its CA). */
+    ClusterPki pki() {
+        return pki;
+    }
+
+    TunnelMetrics tunnelMetrics() {
+        return tunnelMetrics;
     }
 
     @Override

@@ -103,6 +103,9 @@ final class SyncLoop implements Runnable {
                 connected = false;
                 inbox = null;
             }
+            if (stopped.getCount() == 0) {
+                return;
+            }
             Duration wait = backoff.next();
             LOG.info("tunnel to {} down; dialling again in {} ms", config.server(), wait.toMillis());
             try {
