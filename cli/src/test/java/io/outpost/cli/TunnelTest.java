@@ -66,7 +66,8 @@ class TunnelTest {
     }
 
     static Pod pod(String name, String node, String... configMaps) {
-        PodBuilder b = new PodBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata()
+        PodBuilder b = new PodBuilder().withNewMetadata().withName(name).withNamespace("default")
+                .withLabels(new java.util.HashMap<>(Map.of("app", name))).endMetadata()
                 .withNewSpec().withNodeName(node).addNewContainer().withName("c").withImage("busybox").endContainer().endSpec();
         for (String cm : configMaps) {
             b.editSpec().addNewVolume().withName("v-" + cm).withNewConfigMap().withName(cm).endConfigMap().endVolume().endSpec();

@@ -47,7 +47,7 @@ final class TunnelSession implements ApiResponse.DuplexBody {
     private final ReentrantLock sending = new ReentrantLock();
     private final LinkedBlockingQueue<Frame.Digest> digests = new LinkedBlockingQueue<>();
     private volatile ApiResponse.DuplexLink link;
-    private volatile Throwable downstreamFailure;
+    private volatile boolean ending;
 
     TunnelSession(TunnelConfig config, String node, UserInfo user) {
         this.config = config;
@@ -101,8 +101,11 @@ final class TunnelSession implements ApiResponse.DuplexBody {
                 } catch (IOException | InterruptedException e) {
                     LOG.debug("node {} downstream ended: {}", node, e.toString());
                 } catch (RuntimeException e) {
-                    downstreamFailure = e;
-                    LOG.error("node {} downstream failed; closing its tunnel", node, e);
+                    if (ending) {
+                        LOG.debug("node {} downstream ended with its connection: {}", node, e.toString());
+                    } else {
+                        LOG.error("node {} downstream failed; closing its tunnel", node, e);
+                    }
                 } finally {
                     link.close();
                 }
@@ -111,6 +114,7 @@ final class TunnelSession implements ApiResponse.DuplexBody {
         } catch (FrameCodec.MalformedFrame e) {
             LOG.warn("node {} sent a malformed frame ({}); closing its tunnel", node, e.getMessage());
         } finally {
+            ending = true;
             if (downstreamThread != null) {
                 downstreamThread.interrupt();
                 downstreamThread.join(Duration.ofSeconds(10));
