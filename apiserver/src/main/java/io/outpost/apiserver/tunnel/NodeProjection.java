@@ -61,18 +61,19 @@ final class NodeProjection {
     List<ObjectRef> pod(ObjectRef ref, JsonNode pod) {
         Set<ObjectRef> now = pod != null && boundHere(pod) ? PodReferences.of(pod) : null;
         Set<ObjectRef> before = now == null ? pods.remove(ref) : pods.put(ref, now);
+        // The new references are counted before the old ones are released, so that an object the
+        // pod keeps referencing never drops to zero and "appears" again.
+        List<ObjectRef> appeared = new java.util.ArrayList<>();
+        if (now != null) {
+            for (ObjectRef r : now) {
+                if (references.merge(r, 1, Integer::sum) == 1) {
+                    appeared.add(r);
+                }
+            }
+        }
         if (before != null) {
             for (ObjectRef r : before) {
                 references.computeIfPresent(r, (k, n) -> n == 1 ? null : n - 1);
-            }
-        }
-        if (now == null) {
-            return List.of();
-        }
-        List<ObjectRef> appeared = new java.util.ArrayList<>();
-        for (ObjectRef r : now) {
-            if (references.merge(r, 1, Integer::sum) == 1) {
-                appeared.add(r);
             }
         }
         return appeared;
