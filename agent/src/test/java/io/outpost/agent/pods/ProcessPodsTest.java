@@ -37,6 +37,7 @@ class ProcessPodsTest {
         if (agent != null) {
             for (ContainerStatus c : agent.runtime.listContainers()) {
                 agent.runtime.stopContainer(c.id(), Duration.ZERO);
+                agent.runtime.removeContainer(c.id());
             }
             agent.close();
         }
