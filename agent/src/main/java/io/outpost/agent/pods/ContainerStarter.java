@@ -1,0 +1,128 @@
+package io.outpost.agent.pods;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.outpost.agent.env.ConfigError;
+import io.outpost.agent.env.DownwardApi;
+import io.outpost.agent.env.EnvResolver;
+import io.outpost.agent.env.Expansion;
+import io.outpost.agent.runtime.ContainerConfig;
+import io.outpost.agent.runtime.Mount;
+import io.outpost.agent.runtime.Resources;
+import io.outpost.agent.runtime.RuntimeFailure;
+import io.outpost.agent.runtime.SandboxStatus;
+import io.outpost.agent.volume.VolumeError;
+
+/**
+ * Kubelet's {@code startContainer} ({@code kuberuntime_container.go}): resolve the environment,
+ * expand {@code $(VAR)} in command and args, compute mounts and limits, create and start the
+ * container, then run its postStart hook (a failing hook kills the container). A failure leaves
+ * the container waiting with kubelet's reason and records a Warning event once per message.
+ *
+ * <p>Thread model: called by the pod's worker thread only.
+ */
+final class ContainerStarter {
+
+    private final PodContext ctx;
+    private final Lifecycle lifecycle;
+    private final EnvResolver env;
+
+    ContainerStarter(PodContext ctx, Lifecycle lifecycle) {
+        this.ctx = ctx;
+        this.lifecycle = lifecycle;
+        String ip = ctx.config().hostIp();
+        this.env = new EnvResolver(ctx.config().desiredState(), new DownwardApi(ip, ip, ctx.allocatable()));
+    }
+
+    void start(Pod pod, SandboxStatus sandbox, Container c, int attempt, Map<String, Path> volumes, Map<String, Waiting> waiting) {
+        ContainerConfig config;
+        try {
+            EnvResolver.Resolved resolved = env.resolve(pod, c);
+            if (!resolved.invalidKeys().isEmpty()) {
+                ctx.events().record(pod, c.getName(), Events.WARNING, "InvalidEnvironmentVariableNames", "Start",
+                        "Keys [" + String.join(", ", resolved.invalidKeys()) + "] from the EnvFrom configMap/secret were skipped "
+                                + "since they are invalid environment variable names.");
+            }
+            Map<String, String> vars = resolved.env();
+            List<String> command = expand(c.getCommand(), vars);
+            List<String> args = expand(c.getArgs(), vars);
+            List<Mount> mounts = ctx.volumes().mounts(c, volumes);
+            Path logPath = ctx.logDirectory(pod).resolve(c.getName()).resolve(attempt + ".log");
+            config = new ContainerConfig(c.getName(), attempt, c.getImage() == null ? "" : c.getImage(), command, args,
+                    c.getWorkingDir() == null ? "" : c.getWorkingDir(), vars, mounts, resources(c), logPath,
+                    Map.of(Labels.POD_UID, pod.getMetadata().getUid(), Labels.POD_NAME, pod.getMetadata().getName(),
+                            Labels.POD_NAMESPACE, pod.getMetadata().getNamespace(), Labels.CONTAINER_NAME, c.getName()));
+        } catch (ConfigError e) {
+            fail(pod, c, waiting, new Waiting(ConfigError.REASON, e.getMessage()));
+            return;
+        } catch (VolumeError e) {
+            fail(pod, c, waiting, new Waiting(RuntimeFailure.CREATE_CONTAINER_ERROR, e.getMessage()));
+            return;
+        }
+        String id;
+        try {
+            id = ctx.runtime().createContainer(sandbox.id(), config);
+        } catch (RuntimeFailure e) {
+            fail(pod, c, waiting, new Waiting(e.reason(), e.getMessage()));
+            return;
+        }
+        try {
+            ctx.runtime().startContainer(id);
+        } catch (RuntimeFailure e) {
+            fail(pod, c, waiting, new Waiting(e.reason(), e.getMessage()));
+            return;
+        }
+        waiting.remove(c.getName());
+        ctx.events().record(pod, c.getName(), Events.NORMAL, "Started", "Start", "Started container " + c.getName());
+        if (c.getLifecycle() != null && c.getLifecycle().getPostStart() != null) {
+            String failure = lifecycle.run(c.getLifecycle().getPostStart(), c, id, ctx.config().hostIp(), Lifecycle.gracePeriod(pod));
+            if (failure != null) {
+                ctx.events().record(pod, c.getName(), Events.WARNING, "FailedPostStartHook", "Start", "PostStartHook failed: " + failure);
+                lifecycle.kill(c, id, ctx.config().hostIp(), Lifecycle.gracePeriod(pod));
+            }
+        }
+    }
+
+    private void fail(Pod pod, Container c, Map<String, Waiting> waiting, Waiting w) {
+        Waiting before = waiting.put(c.getName(), w);
+        if (!w.equals(before)) {
+            ctx.events().record(pod, c.getName(), Events.WARNING, "Failed", "Start", "Error: " + w.message());
+        }
+    }
+
+    private static List<String> expand(List<String> in, Map<String, String> vars) {
+        List<String> out = new ArrayList<>();
+        if (in != null) {
+            for (String s : in) {
+                out.add(Expansion.expand(s, vars::get));
+            }
+        }
+        return out;
+    }
+
+    /** Limits as kubelet passes them to CRI: CPU in millicores, memory in bytes. */
+    static Resources resources(Container c) {
+        if (c.getResources() == null) {
+            return Resources.NONE;
+        }
+        Map<String, Quantity> lim = c.getResources().getLimits() == null ? Map.of() : c.getResources().getLimits();
+        Map<String, Quantity> req = c.getResources().getRequests() == null ? Map.of() : c.getResources().getRequests();
+        return new Resources(millis(lim.get("cpu")), millis(req.get("cpu")), bytes(lim.get("memory")));
+    }
+
+    private static long millis(Quantity q) {
+        return q == null ? 0 : Quantity.getAmountInBytes(q).multiply(BigDecimal.valueOf(1000)).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+    }
+
+    private static long bytes(Quantity q) {
+        return q == null ? 0 : Quantity.getAmountInBytes(q).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+    }
+
+}

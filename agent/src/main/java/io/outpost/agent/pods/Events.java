@@ -1,0 +1,66 @@
+package io.outpost.agent.pods;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+
+import io.fabric8.kubernetes.api.model.MicroTime;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
+import io.outpost.agent.state.StatusSink;
+
+/**
+ * Builds the Events kubelet records about a pod's containers ({@code pkg/kubelet/events}: Created,
+ * Started, Killing, BackOff, Unhealthy, Failed, FailedMount) and hands them to the sink. The sink
+ * coalesces and sends them; here they are only built.
+ *
+ * <p>Thread model: stateless apart from the clock; any thread.
+ */
+final class Events {
+
+    static final String NORMAL = "Normal";
+    static final String WARNING = "Warning";
+
+    private final StatusSink sink;
+    private final Clock clock;
+    private final String nodeName;
+
+    Events(StatusSink sink, Clock clock, String nodeName) {
+        this.sink = sink;
+        this.clock = clock;
+        this.nodeName = nodeName;
+    }
+
+    /**
+     * An event about a pod, or one of its containers when {@code container} is not null (kubelet's
+     * field path {@code spec.containers{name}}).
+     */
+    void record(Pod pod, String container, String type, String reason, String action, String note) {
+        Instant now = clock.instant();
+        ObjectReference regarding = new ObjectReferenceBuilder()
+                .withApiVersion("v1").withKind("Pod")
+                .withNamespace(pod.getMetadata().getNamespace())
+                .withName(pod.getMetadata().getName())
+                .withUid(pod.getMetadata().getUid())
+                .withFieldPath(container == null ? null : "spec.containers{" + container + "}")
+                .build();
+        Event event = new EventBuilder()
+                .withNewMetadata()
+                .withNamespace(pod.getMetadata().getNamespace())
+                .withName(pod.getMetadata().getName() + "." + Long.toHexString(UUID.randomUUID().getMostSignificantBits()))
+                .endMetadata()
+                .withEventTime(new MicroTime(now.toString()))
+                .withReportingController("outpost.io/agent")
+                .withReportingInstance("outpost-agent-" + nodeName)
+                .withType(type)
+                .withReason(reason)
+                .withAction(action)
+                .withNote(note)
+                .withRegarding(regarding)
+                .build();
+        sink.event(event);
+    }
+}

@@ -1,0 +1,65 @@
+package io.outpost.agent.pods;
+
+import java.nio.file.Path;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.outpost.agent.env.NodeAllocatable;
+import io.outpost.agent.runtime.ContainerRuntime;
+import io.outpost.agent.state.StatusSink;
+import io.outpost.agent.volume.VolumeManager;
+
+/**
+ * What every pod worker shares: the manager's configuration and the node-wide helpers built from
+ * it. Immutable after construction; the helpers are thread-safe.
+ */
+final class PodContext {
+
+    private final PodManagerConfig config;
+    private final CrashBackOff backOff;
+    private final VolumeManager volumes;
+    private final Events events;
+    private final NodeAllocatable allocatable;
+
+    PodContext(PodManagerConfig config) {
+        this.config = config;
+        this.backOff = new CrashBackOff(config.backOff(), config.clock());
+        this.allocatable = NodeAllocatable.ofHost();
+        this.volumes = new VolumeManager(config.dataDir().resolve("pods"), config.desiredState(), config.nodeName(),
+                config.hostIp(), allocatable);
+        this.events = new Events(config.statusSink(), config.clock(), config.nodeName());
+    }
+
+    PodManagerConfig config() {
+        return config;
+    }
+
+    ContainerRuntime runtime() {
+        return config.runtime();
+    }
+
+    StatusSink sink() {
+        return config.statusSink();
+    }
+
+    CrashBackOff backOff() {
+        return backOff;
+    }
+
+    VolumeManager volumes() {
+        return volumes;
+    }
+
+    Events events() {
+        return events;
+    }
+
+    NodeAllocatable allocatable() {
+        return allocatable;
+    }
+
+    /** Kubelet's log directory of a pod: {@code /var/log/pods/<ns>_<name>_<uid>}, under the data dir. */
+    Path logDirectory(Pod pod) {
+        return config.dataDir().resolve("logs").resolve("pods").resolve(
+                pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + "_" + pod.getMetadata().getUid());
+    }
+}

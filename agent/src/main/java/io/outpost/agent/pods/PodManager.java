@@ -1,0 +1,222 @@
+package io.outpost.agent.pods;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.outpost.agent.runtime.ContainerStatus;
+import io.outpost.agent.runtime.SandboxStatus;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs this node's pods: one {@link PodWorker} per pod uid reconciles what {@link
+ * io.outpost.agent.state.DesiredState} wants against what the runtime has (kubelet's {@code
+ * pod_workers.go} and {@code HandlePodCleanups}).
+ *
+ * <p>On {@link #start()} the manager first looks at what the runtime already holds: containers of
+ * pods still desired are adopted by their workers (a running process is never restarted), dead ones
+ * are restarted by restart policy, those of pods no longer desired are killed. That is also the
+ * offline-reboot path: the desired state is the agent's local store, so no server is needed.
+ *
+ * <p>Thread model: {@link #start()} and {@link #close()} are called once, by the agent's wiring. A
+ * virtual "dispatch" thread reacts to desired-state changes (the listener only wakes it) and to a
+ * periodic resync; each worker runs on its own virtual thread. {@link #close()} stops the threads
+ * but leaves every container running, as a kubelet restart does.
+ */
+public final class PodManager implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PodManager.class);
+
+    private final PodManagerConfig config;
+    private final PodContext context;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Map<String, PodWorker> workers = new HashMap<>();
+    /** Deleted pods whose worker finished, until the server forgets them (no second teardown). */
+    private final Set<String> finished = new HashSet<>();
+    private boolean dirty = true;
+    private boolean closed;
+    private Thread dispatcher;
+
+    public PodManager(PodManagerConfig config) {
+        this.config = config;
+        this.context = new PodContext(config);
+    }
+
+    /** Starts the dispatch thread; returns at once. */
+    public void start() {
+        config.desiredState().addListener(this::wake);
+        dispatcher = Thread.ofVirtual().name("pod-dispatch").start(this::dispatchLoop);
+    }
+
+    /** Wakes the dispatcher and every worker (e.g. after the link came back). */
+    public void wake() {
+        lock.lock();
+        try {
+            dirty = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The pods this manager currently runs a worker for, by uid. */
+    public Set<String> podUids() {
+        lock.lock();
+        try {
+            return Set.copyOf(workers.keySet());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void dispatchLoop() {
+        while (true) {
+            lock.lock();
+            try {
+                while (!dirty && !closed) {
+                    if (changed.awaitNanos(config.resync().toNanos()) <= 0) {
+                        break;
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                dirty = false;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                dispatch();
+            } catch (RuntimeException e) {
+                LOG.warn("pod dispatch failed; retrying at the next resync", e);
+            }
+        }
+    }
+
+    /** Gives every desired pod its worker, and tears down what is no longer desired. */
+    private void dispatch() {
+        List<Pod> desired = config.desiredState().pods();
+        Set<String> desiredUids = new HashSet<>();
+        List<PodWorker> toStart = new ArrayList<>();
+        List<PodWorker> toWake = new ArrayList<>();
+        List<PodWorker> removed = new ArrayList<>();
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            for (Pod pod : desired) {
+                if (pod.getSpec() == null || !config.nodeName().equals(pod.getSpec().getNodeName())) {
+                    continue;
+                }
+                String uid = pod.getMetadata().getUid();
+                desiredUids.add(uid);
+                if (finished.contains(uid)) {
+                    continue;
+                }
+                PodWorker worker = workers.get(uid);
+                if (worker == null) {
+                    worker = new PodWorker(context, pod, () -> workerDone(uid));
+                    workers.put(uid, worker);
+                    toStart.add(worker);
+                } else {
+                    worker.update(pod);
+                    toWake.add(worker);
+                }
+            }
+            finished.retainAll(desiredUids);
+            for (Map.Entry<String, PodWorker> e : workers.entrySet()) {
+                if (!desiredUids.contains(e.getKey())) {
+                    removed.add(e.getValue());
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        toStart.forEach(PodWorker::start);
+        toWake.forEach(PodWorker::wake);
+        removed.forEach(PodWorker::removed);
+        cleanUpOrphans(desiredUids);
+    }
+
+    /**
+     * Kills what the runtime runs for pods that have neither a desired pod nor a worker: pods
+     * deleted while the agent was down (kubelet's {@code HandlePodCleanups}).
+     */
+    private void cleanUpOrphans(Set<String> desiredUids) {
+        Set<String> live;
+        lock.lock();
+        try {
+            live = new HashSet<>(workers.keySet());
+        } finally {
+            lock.unlock();
+        }
+        live.addAll(desiredUids);
+        for (SandboxStatus sandbox : config.runtime().listPodSandboxes()) {
+            if (live.contains(sandbox.config().uid())) {
+                continue;
+            }
+            LOG.info("pod {}/{} ({}) is no longer desired: killing what is left of it",
+                    sandbox.config().namespace(), sandbox.config().name(), sandbox.config().uid());
+            for (ContainerStatus c : config.runtime().listContainers()) {
+                if (c.sandboxId().equals(sandbox.id())) {
+                    config.runtime().stopContainer(c.id(), java.time.Duration.ZERO);
+                    config.runtime().removeContainer(c.id());
+                }
+            }
+            config.runtime().stopPodSandbox(sandbox.id());
+            config.runtime().removePodSandbox(sandbox.id());
+            context.volumes().tearDown(sandbox.config().uid());
+        }
+    }
+
+    private void workerDone(String uid) {
+        lock.lock();
+        try {
+            workers.remove(uid);
+            finished.add(uid);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops every worker and the dispatcher; containers keep running. */
+    @Override
+    public void close() {
+        List<PodWorker> all;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            changed.signalAll();
+            all = new ArrayList<>(workers.values());
+            workers.clear();
+        } finally {
+            lock.unlock();
+        }
+        all.forEach(PodWorker::stop);
+        if (dispatcher != null) {
+            try {
+                dispatcher.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (PodWorker w : all) {
+            w.join();
+        }
+    }
+}

@@ -1,0 +1,440 @@
+package io.outpost.agent.pods;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.outpost.agent.probe.ProbeManager;
+import io.outpost.agent.probe.Prober;
+import io.outpost.agent.runtime.ContainerState;
+import io.outpost.agent.runtime.ContainerStatus;
+import io.outpost.agent.runtime.RuntimeFailure;
+import io.outpost.agent.runtime.SandboxConfig;
+import io.outpost.agent.runtime.SandboxStatus;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pod's worker (kubelet's {@code podWorkers} goroutine with {@code SyncPod}, {@code
+ * SyncTerminatingPod} and {@code SyncTerminatedPod}): on every wake-up it compares the pod's spec
+ * with the runtime's containers and acts — sandbox, volumes, init containers in order, containers
+ * with restart policy and crash back-off, liveness restarts — then reports the pod's status when it
+ * changed. A pod being deleted is stopped gracefully (preStop hooks, grace period), reported
+ * terminated, and its containers, sandbox and volumes are removed.
+ *
+ * <p>Thread model: one virtual thread per worker runs every sync, so a pod's runtime calls never
+ * overlap. {@link #update}, {@link #wake}, {@link #removed} and {@link #stop} are called from the
+ * manager's dispatch thread and from probe threads; they only set fields and signal.
+ */
+final class PodWorker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PodWorker.class);
+
+    private final PodContext ctx;
+    private final String uid;
+    private final Runnable onDone;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wakeUp = lock.newCondition();
+    private final ProbeManager probes;
+    private final Lifecycle lifecycle;
+    private final ContainerStarter starter;
+    private volatile Pod pod;
+    private boolean woken = true;
+    private boolean stopped;
+    private boolean gone;
+    private Thread thread;
+    private PodStatus lastReported;
+    private Instant startTime;
+    private final Map<String, Waiting> waiting = new HashMap<>();
+
+    PodWorker(PodContext ctx, Pod pod, Runnable onDone) {
+        this.ctx = ctx;
+        this.pod = pod;
+        this.uid = pod.getMetadata().getUid();
+        this.onDone = onDone;
+        Prober prober = ctx.runtime().info().name().equals("simulated") ? new SucceedingProber(ctx.runtime()) : new Prober(ctx.runtime());
+        this.lifecycle = new Lifecycle(ctx.runtime(), prober, ctx.config().clock());
+        this.probes = new ProbeManager(prober, ctx.config().clock(), ctx.config().hostIp(), this::wake,
+                (c, kind, message) -> ctx.events().record(this.pod, c.getName(), Events.WARNING, "Unhealthy", "Probe",
+                        kind.name().charAt(0) + kind.name().substring(1).toLowerCase() + " probe failed: " + message));
+        this.starter = new ContainerStarter(ctx, lifecycle);
+        if (pod.getStatus() != null && pod.getStatus().getStartTime() != null) {
+            startTime = Instant.parse(pod.getStatus().getStartTime());
+        }
+    }
+
+    void start() {
+        thread = Thread.ofVirtual().name("pod-" + pod.getMetadata().getNamespace() + "-" + pod.getMetadata().getName()).start(this::run);
+    }
+
+    void update(Pod newer) {
+        pod = newer;
+    }
+
+    void wake() {
+        lock.lock();
+        try {
+            woken = true;
+            wakeUp.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The pod is no longer desired at all (force-deleted): stop it and clean up. */
+    void removed() {
+        lock.lock();
+        try {
+            gone = true;
+            woken = true;
+            wakeUp.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the worker thread (agent shutdown); containers keep running. */
+    void stop() {
+        lock.lock();
+        try {
+            stopped = true;
+            wakeUp.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        probes.stopAll();
+    }
+
+    void join() {
+        if (thread != null) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void run() {
+        while (true) {
+            boolean removedNow;
+            lock.lock();
+            try {
+                while (!woken && !stopped) {
+                    if (wakeUp.awaitNanos(ctx.config().resync().toNanos()) <= 0) {
+                        break;
+                    }
+                }
+                if (stopped) {
+                    return;
+                }
+                woken = false;
+                removedNow = gone;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                Pod current = pod;
+                if (removedNow || current.getMetadata().getDeletionTimestamp() != null) {
+                    terminate(current, removedNow);
+                    onDone.run();
+                    return;
+                }
+                sync(current);
+            } catch (RuntimeException e) {
+                LOG.warn("sync of pod {}/{} failed; retrying at the next resync", pod.getMetadata().getNamespace(),
+                        pod.getMetadata().getName(), e);
+            }
+        }
+    }
+
+    private List<ContainerStatus> containers() {
+        List<ContainerStatus> out = new ArrayList<>();
+        for (ContainerStatus c : ctx.runtime().listContainers()) {
+            if (uid.equals(c.config().labels().get(Labels.POD_UID))) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private SandboxStatus sandbox() {
+        return ctx.runtime().listPodSandboxes().stream()
+                .filter(s -> uid.equals(s.config().uid()))
+                .max(Comparator.comparingInt(s -> s.config().attempt())).orElse(null);
+    }
+
+    private void sync(Pod pod) {
+        if (startTime == null) {
+            startTime = ctx.config().clock().instant();
+        }
+        SandboxStatus sandbox = sandbox();
+        boolean terminal = lastReported != null && ("Succeeded".equals(lastReported.getPhase()) || "Failed".equals(lastReported.getPhase()));
+        if (terminal) {
+            // kubelet: a terminal pod's containers are not restarted; anything still running stops.
+            stopRunning(pod, containers(), Duration.ZERO);
+            probes.stopAll();
+            report(pod, sandbox, containers(), false);
+            return;
+        }
+        if (sandbox == null || !sandbox.ready()) {
+            int attempt = sandbox == null ? 0 : sandbox.config().attempt() + 1;
+            try {
+                String id = ctx.runtime().runPodSandbox(new SandboxConfig(pod.getMetadata().getName(), pod.getMetadata().getNamespace(),
+                        uid, attempt, ctx.logDirectory(pod), true, Map.of(Labels.POD_UID, uid)));
+                LOG.debug("pod {}: sandbox {} created", pod.getMetadata().getName(), id);
+                sandbox = sandbox();
+            } catch (RuntimeFailure e) {
+                ctx.events().record(pod, null, Events.WARNING, "FailedCreatePodSandBox", "CreatePodSandbox", e.getMessage());
+                report(pod, sandbox, containers(), false);
+                return;
+            }
+        }
+        List<ContainerStatus> containers = containers();
+        Map<String, Path> volumes;
+        try {
+            volumes = ctx.volumes().setUp(pod);
+        } catch (io.outpost.agent.volume.VolumeError e) {
+            noteAll(pod, new Waiting(Waiting.CONTAINER_CREATING, null), "FailedMount", "MountVolume.SetUp failed: " + e.getMessage());
+            report(pod, sandbox, containers, false);
+            return;
+        }
+        PodStatusGenerator.Input probeFree = input(pod, sandbox, containers, false);
+        if (!PodStatusGenerator.initialized(probeFree)) {
+            syncInit(pod, sandbox, containers, volumes);
+        } else {
+            for (Container c : pod.getSpec().getContainers()) {
+                syncContainer(pod, sandbox, c, containers, volumes);
+            }
+        }
+        containers = containers();
+        probeRunning(pod, containers);
+        garbageCollect(containers);
+        report(pod, sandbox, containers(), false);
+    }
+
+    /** Init containers one at a time, in order (kubelet's {@code findNextInitContainerToRun}). */
+    private void syncInit(Pod pod, SandboxStatus sandbox, List<ContainerStatus> containers, Map<String, Path> volumes) {
+        for (Container c : pod.getSpec().getInitContainers()) {
+            ContainerStatus latest = PodStatusGenerator.latest(containers, c.getName());
+            if (latest != null && latest.state() == ContainerState.EXITED && latest.exitCode() == 0) {
+                continue;
+            }
+            if (latest != null && latest.state() == ContainerState.EXITED && "Never".equals(pod.getSpec().getRestartPolicy())) {
+                return; // the pod has failed
+            }
+            syncContainer(pod, sandbox, c, containers, volumes);
+            return;
+        }
+    }
+
+    /** One container: start it, restart it by policy after back-off, or kill it when a probe says so. */
+    private void syncContainer(Pod pod, SandboxStatus sandbox, Container c, List<ContainerStatus> containers, Map<String, Path> volumes) {
+        ContainerStatus latest = PodStatusGenerator.latest(containers, c.getName());
+        String key = CrashBackOff.key(uid, c.getName());
+        if (latest == null) {
+            starter.start(pod, sandbox, c, 0, volumes, waiting);
+            return;
+        }
+        switch (latest.state()) {
+            case RUNNING -> probes.mustRestart(latest.id()).ifPresent(kind -> {
+                String why = kind == io.outpost.agent.probe.ProbeKind.LIVENESS ? "failed liveness probe" : "failed startup probe";
+                ctx.events().record(pod, c.getName(), Events.NORMAL, "Killing", "Kill",
+                        "Container " + c.getName() + " " + why + ", will be restarted");
+                lifecycle.kill(c, latest.id(), ctx.config().hostIp(), Lifecycle.gracePeriod(pod));
+                wake();
+            });
+            case EXITED -> {
+                if (!shouldRestart(pod, latest)) {
+                    waiting.remove(c.getName());
+                    return;
+                }
+                Instant finished = latest.finishedAt() == null ? ctx.config().clock().instant() : latest.finishedAt();
+                if (ctx.backOff().inBackOffSince(key, finished)) {
+                    String message = "back-off " + ctx.backOff().delay(key).toSeconds() + "s restarting failed container=" + c.getName()
+                            + " pod=" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "(" + uid + ")";
+                    Waiting w = new Waiting(Waiting.CRASH_LOOP_BACK_OFF, message);
+                    if (!w.equals(waiting.put(c.getName(), w))) {
+                        ctx.events().record(pod, c.getName(), Events.WARNING, "BackOff", "Start", "Back-off restarting failed container "
+                                + c.getName() + " in pod " + pod.getMetadata().getName());
+                    }
+                    return;
+                }
+                ctx.backOff().next(key, finished);
+                starter.start(pod, sandbox, c, latest.attempt() + 1, volumes, waiting);
+            }
+            default -> {
+                // created but never started (a failed start): replace it
+                ctx.runtime().removeContainer(latest.id());
+                starter.start(pod, sandbox, c, latest.attempt(), volumes, waiting);
+            }
+        }
+    }
+
+    /** Kubelet's {@code ShouldContainerBeRestarted}. */
+    private static boolean shouldRestart(Pod pod, ContainerStatus exited) {
+        String policy = pod.getSpec().getRestartPolicy() == null ? "Always" : pod.getSpec().getRestartPolicy();
+        boolean isInit = pod.getSpec().getInitContainers() != null
+                && pod.getSpec().getInitContainers().stream().anyMatch(c -> c.getName().equals(exited.name()));
+        if (isInit && exited.exitCode() == 0) {
+            return false;
+        }
+        return switch (policy) {
+            case "Never" -> false;
+            case "OnFailure" -> exited.exitCode() != 0;
+            default -> !isInit || exited.exitCode() != 0;
+        };
+    }
+
+    private void probeRunning(Pod pod, List<ContainerStatus> containers) {
+        List<ProbeManager.Target> targets = new ArrayList<>();
+        for (Container c : pod.getSpec().getContainers()) {
+            ContainerStatus latest = PodStatusGenerator.latest(containers, c.getName());
+            if (latest != null && latest.running()) {
+                targets.add(new ProbeManager.Target(latest.id(), c, latest.startedAt()));
+            }
+        }
+        probes.sync(targets);
+    }
+
+    /** Keeps the two newest containers of each name (the current one and its last state). */
+    private void garbageCollect(List<ContainerStatus> containers) {
+        Map<String, List<ContainerStatus>> byName = new HashMap<>();
+        containers.forEach(c -> byName.computeIfAbsent(c.name(), n -> new ArrayList<>()).add(c));
+        for (List<ContainerStatus> list : byName.values()) {
+            list.sort(Comparator.comparingInt(ContainerStatus::attempt).reversed());
+            for (int i = 2; i < list.size(); i++) {
+                if (list.get(i).state() == ContainerState.EXITED) {
+                    ctx.runtime().removeContainer(list.get(i).id());
+                }
+            }
+        }
+    }
+
+    private void noteAll(Pod pod, Waiting w, String eventReason, String message) {
+        boolean changed = false;
+        for (Container c : pod.getSpec().getContainers()) {
+            changed |= !w.equals(waiting.put(c.getName(), w));
+        }
+        if (changed || !message.equals(lastEventMessage)) {
+            ctx.events().record(pod, null, Events.WARNING, eventReason, "Mount", message);
+            lastEventMessage = message;
+        }
+    }
+
+    private String lastEventMessage;
+
+    private void stopRunning(Pod pod, List<ContainerStatus> containers, Duration grace) {
+        List<Thread> killers = new ArrayList<>();
+        for (ContainerStatus cs : containers) {
+            if (!cs.running()) {
+                continue;
+            }
+            Container spec = spec(pod, cs.name());
+            ctx.events().record(pod, cs.name(), Events.NORMAL, "Killing", "Kill", "Stopping container " + cs.name());
+            killers.add(Thread.ofVirtual().start(() -> {
+                String hookFailure = spec == null ? null : lifecycle.kill(spec, cs.id(), ctx.config().hostIp(), grace);
+                if (spec == null) {
+                    ctx.runtime().stopContainer(cs.id(), grace);
+                }
+                if (hookFailure != null) {
+                    ctx.events().record(pod, cs.name(), Events.WARNING, "FailedPreStopHook", "Kill",
+                            "PreStopHook failed: " + hookFailure);
+                }
+            }));
+        }
+        for (Thread t : killers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static Container spec(Pod pod, String name) {
+        for (Container c : pod.getSpec().getContainers()) {
+            if (c.getName().equals(name)) {
+                return c;
+            }
+        }
+        if (pod.getSpec().getInitContainers() != null) {
+            for (Container c : pod.getSpec().getInitContainers()) {
+                if (c.getName().equals(name)) {
+                    return c;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Kubelet's {@code SyncTerminatingPod} then {@code SyncTerminatedPod}: stop every container
+     * gracefully in parallel, stop the sandbox, report the final status and that the pod is
+     * terminated, then remove what is left.
+     */
+    private void terminate(Pod pod, boolean removedNow) {
+        probes.stopAll();
+        List<ContainerStatus> containers = containers();
+        stopRunning(pod, containers, Lifecycle.gracePeriod(pod));
+        SandboxStatus sandbox = sandbox();
+        if (sandbox != null) {
+            ctx.runtime().stopPodSandbox(sandbox.id());
+        }
+        waiting.clear();
+        if (!removedNow) {
+            report(pod, sandbox(), containers(), true);
+            ctx.sink().podTerminated(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), uid);
+        }
+        for (ContainerStatus c : containers()) {
+            ctx.runtime().removeContainer(c.id());
+        }
+        for (SandboxStatus s : ctx.runtime().listPodSandboxes()) {
+            if (uid.equals(s.config().uid())) {
+                ctx.runtime().removePodSandbox(s.id());
+            }
+        }
+        ctx.volumes().tearDown(uid);
+        ctx.backOff().forgetPod(uid);
+    }
+
+    private PodStatusGenerator.Input input(Pod pod, SandboxStatus sandbox, List<ContainerStatus> containers, boolean terminated) {
+        PodStatusGenerator.Readiness readiness = new PodStatusGenerator.Readiness() {
+            @Override
+            public boolean started(String containerId, Container spec) {
+                return probes.started(containerId, spec);
+            }
+
+            @Override
+            public boolean ready(String containerId, Container spec) {
+                return probes.ready(containerId, spec);
+            }
+        };
+        PodStatus previous = lastReported != null ? lastReported : pod.getStatus();
+        return new PodStatusGenerator.Input(pod, containers, sandbox, Map.copyOf(waiting), readiness, previous,
+                ctx.config().clock().instant(), ctx.config().hostIp(), startTime, ctx.runtime().info().name(), terminated);
+    }
+
+    private void report(Pod pod, SandboxStatus sandbox, List<ContainerStatus> containers, boolean terminated) {
+        PodStatus status = PodStatusGenerator.build(input(pod, sandbox, containers, terminated));
+        if (!Objects.equals(status, lastReported)) {
+            lastReported = status;
+            ctx.sink().podStatus(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), uid, status);
+        }
+    }
+}

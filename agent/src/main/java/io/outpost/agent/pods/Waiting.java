@@ -1,0 +1,9 @@
+package io.outpost.agent.pods;
+
+/** Why a container is not running, as its {@code state.waiting} shows it. */
+record Waiting(String reason, String message) {
+
+    static final String CONTAINER_CREATING = "ContainerCreating";
+    static final String POD_INITIALIZING = "PodInitializing";
+    static final String CRASH_LOOP_BACK_OFF = "CrashLoopBackOff";
+}

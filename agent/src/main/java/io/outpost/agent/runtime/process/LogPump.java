@@ -1,0 +1,118 @@
+package io.outpost.agent.runtime.process;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves a container's stdout and stderr from the named pipes its shim opened into the CRI log file.
+ * The pipes belong to the container, not to the agent (the shim opened them read-write, so a write
+ * never fails with SIGPIPE): while the agent is down the output waits in the pipe (64 KiB, then the
+ * writer blocks), and a restarted agent attaches a new pump. The pump opens the pipes read-write too,
+ * so opening never blocks, and polls what is available, so it never blocks in a read it cannot end;
+ * once the container has exited it drains the pipes and stops.
+ *
+ * <p>Thread model: one virtual thread per running container.
+ */
+final class LogPump implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogPump.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final Path stdout;
+    private final Path stderr;
+    private final CriLogWriter writer;
+    private final BooleanSupplier exited;
+    private volatile boolean stopped;
+
+    LogPump(Path stdout, Path stderr, CriLogWriter writer, BooleanSupplier exited) {
+        this.stdout = stdout;
+        this.stderr = stderr;
+        this.writer = writer;
+        this.exited = exited;
+    }
+
+    void stop() {
+        stopped = true;
+    }
+
+    @Override
+    public void run() {
+        try (RandomAccessFile out = new RandomAccessFile(stdout.toFile(), "rw");
+             RandomAccessFile err = new RandomAccessFile(stderr.toFile(), "rw")) {
+            Stream o = new Stream("stdout", new FileInputStream(out.getFD()));
+            Stream e = new Stream("stderr", new FileInputStream(err.getFD()));
+            while (!stopped) {
+                boolean done = exited.getAsBoolean();
+                int moved = o.pump() + e.pump();
+                if (done && moved == 0) {
+                    o.flush();
+                    e.flush();
+                    return;
+                }
+                if (moved == 0) {
+                    Thread.sleep(POLL);
+                }
+            }
+        } catch (IOException ex) {
+            LOG.warn("log pump of {} stopped: {}", stdout.getParent(), ex.toString());
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        } finally {
+            writer.close();
+        }
+    }
+
+    /** One pipe: splits what arrives into lines, keeping an unfinished line for the next read. */
+    private final class Stream {
+        private final String name;
+        private final FileInputStream in;
+        private final byte[] buf = new byte[CriLogWriter.MAX_LINE];
+        private int len;
+
+        Stream(String name, FileInputStream in) {
+            this.name = name;
+            this.in = in;
+        }
+
+        int pump() throws IOException {
+            int total = 0;
+            int available;
+            while ((available = in.available()) > 0) {
+                int n = in.read(buf, len, Math.min(available, buf.length - len));
+                if (n <= 0) {
+                    break;
+                }
+                total += n;
+                len += n;
+                int start = 0;
+                for (int i = 0; i < len; i++) {
+                    if (buf[i] == '\n') {
+                        writer.write(name, buf, start, i - start, false);
+                        start = i + 1;
+                    }
+                }
+                System.arraycopy(buf, start, buf, 0, len - start);
+                len -= start;
+                if (len == buf.length) {
+                    writer.write(name, buf, 0, len, true);
+                    len = 0;
+                }
+            }
+            return total;
+        }
+
+        void flush() throws IOException {
+            if (len > 0) {
+                writer.write(name, buf, 0, len, false); // the stream ended: the line is complete
+                len = 0;
+            }
+        }
+    }
+}

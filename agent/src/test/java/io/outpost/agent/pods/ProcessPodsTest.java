@@ -1,0 +1,219 @@
+package io.outpost.agent.pods;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.outpost.agent.runtime.ContainerStatus;
+import io.outpost.agent.testing.InMemoryDesiredState;
+import io.outpost.agent.testing.Pods;
+import io.outpost.testing.FakeClock;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real host processes under the process runtime, driven by a pod manager. */
+class ProcessPodsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dataDir;
+
+    private final InMemoryDesiredState desired = new InMemoryDesiredState();
+    private final FakeClock clock = new FakeClock(java.time.Instant.now());
+    private ProcessAgent agent;
+
+    @AfterEach
+    void stopEverything() {
+        if (agent != null) {
+            for (ContainerStatus c : agent.runtime.listContainers()) {
+                agent.runtime.stopContainer(c.id(), Duration.ZERO);
+                agent.runtime.removeContainer(c.id());
+            }
+            agent.close();
+        }
+    }
+
+    @Test
+    void aPodRunsItsCommandAndItsOutputGoesToTheCriLog() throws IOException {
+        agent = new ProcessAgent(dataDir, desired, clock);
+        Pod pod = Pods.shell("hello", "echo hello from $(POD); echo oops >&2; exec sleep 60")
+                .editSpec().editFirstContainer().addNewEnv().withName("POD").withNewValueFrom().withNewFieldRef()
+                .withFieldPath("metadata.name").endFieldRef().endValueFrom().endEnv().endContainer().endSpec().build();
+        desired.put(pod);
+
+        await().atMost(WAIT).until(() -> agent.sink.phase("default", "hello").equals("Running"));
+        var status = agent.sink.pod("default", "hello").orElseThrow();
+        assertThat(status.getPodIP()).isEqualTo("127.0.0.1");
+        assertThat(status.getHostIP()).isEqualTo("127.0.0.1");
+        assertThat(status.getQosClass()).isEqualTo("BestEffort");
+        assertThat(status.getStartTime()).isNotNull();
+        assertThat(agent.sink.condition("default", "hello", "Ready")).isEqualTo("True");
+        Path log = dataDir.resolve("logs/pods/default_hello_" + pod.getMetadata().getUid() + "/main/0.log");
+        await().atMost(WAIT).until(() -> Files.exists(log) && Files.readAllLines(log).size() >= 2);
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).anyMatch(l -> l.matches("\\S+Z stdout F hello from hello"));
+        assertThat(lines).anyMatch(l -> l.matches("\\S+Z stderr F oops"));
+    }
+
+    @Test
+    void aContainerWithoutCommandIsReportedAsCreateContainerErrorAndNothingCrashes() throws IOException {
+        agent = new ProcessAgent(dataDir, desired, clock);
+        Pod pod = new PodBuilder(Pods.shell("nocmd", "").build()).editSpec().editFirstContainer().withCommand().endContainer().endSpec().build();
+        desired.put(pod);
+
+        await().atMost(WAIT).until(() -> agent.sink.container("default", "nocmd", "main")
+                .map(c -> c.getState().getWaiting() != null && "CreateContainerError".equals(c.getState().getWaiting().getReason()))
+                .orElse(false));
+        assertThat(agent.sink.container("default", "nocmd", "main").orElseThrow().getState().getWaiting().getMessage())
+                .contains("has no command");
+        assertThat(agent.sink.phase("default", "nocmd")).isEqualTo("Pending");
+    }
+
+    @Test
+    void aCrashingContainerRestartsAtOnceThenWaitsInCrashLoopBackOffForTenSecondsThenTwenty() throws IOException {
+        agent = new ProcessAgent(dataDir, desired, clock);
+        desired.put(Pods.shell("crash", "echo started; exit 3").build());
+
+        await().atMost(WAIT).until(() -> waitingReason("crash").equals("CrashLoopBackOff"));
+        var main = agent.sink.container("default", "crash", "main").orElseThrow();
+        assertThat(main.getRestartCount()).isEqualTo(1);
+        assertThat(main.getLastState().getTerminated().getExitCode()).isEqualTo(3);
+        assertThat(main.getLastState().getTerminated().getReason()).isEqualTo("Error");
+        assertThat(main.getState().getWaiting().getMessage()).startsWith("back-off 10s restarting failed container=main pod=crash_default");
+        assertThat(agent.sink.phase("default", "crash")).isEqualTo("Running");
+
+        clock.advance(Duration.ofSeconds(10));
+        await().atMost(WAIT).until(() -> restartCount("crash") == 2 && waitingReason("crash").equals("CrashLoopBackOff"));
+        assertThat(agent.sink.container("default", "crash", "main").orElseThrow().getState().getWaiting().getMessage())
+                .startsWith("back-off 20s");
+
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(restartCount("crash")).isEqualTo(2);
+        clock.advance(Duration.ofSeconds(10));
+        await().atMost(WAIT).until(() -> restartCount("crash") == 3);
+        assertThat(agent.sink.eventReasons()).contains("BackOff", "Started");
+    }
+
+    @Test
+    void restartPolicyOnFailureLetsASuccessfulContainerSucceedAndNeverLetsAFailedOneFail() throws IOException {
+        agent = new ProcessAgent(dataDir, desired, clock);
+        desired.put(Pods.shell("ok", "exit 0").editSpec().withRestartPolicy("OnFailure").endSpec().build());
+        desired.put(Pods.shell("bad", "exit 7").editSpec().withRestartPolicy("Never").endSpec().build());
+
+        await().atMost(WAIT).until(() -> agent.sink.phase("default", "ok").equals("Succeeded")
+                && agent.sink.phase("default", "bad").equals("Failed"));
+        var bad = agent.sink.container("default", "bad", "main").orElseThrow();
+        assertThat(bad.getState().getTerminated().getExitCode()).isEqualTo(7);
+        assertThat(bad.getRestartCount()).isZero();
+        var ok = agent.sink.container("default", "ok", "main").orElseThrow();
+        assertThat(ok.getState().getTerminated().getReason()).isEqualTo("Completed");
+        assertThat(agent.sink.condition("default", "ok", "Ready")).isEqualTo("False");
+    }
+
+    @Test
+    void initContainersRunInOrderBeforeTheContainers() throws IOException {
+        agent = new ProcessAgent(dataDir, desired, clock);
+        Path out = Files.createDirectories(dataDir.resolve("shared"));
+        Pod pod = Pods.shell("init", "cat out/order; exec sleep 60")
+                .editSpec()
+                .addNewVolume().withName("out").withNewHostPath().withPath(out.toString()).endHostPath().endVolume()
+                .editFirstContainer().addNewVolumeMount().withName("out").withMountPath("/out").endVolumeMount().endContainer()
+                .addNewInitContainer().withName("first").withImage("busybox").withCommand("sh", "-c", "sleep 0.3; echo first >> out/order")
+                .addNewVolumeMount().withName("out").withMountPath("/out").endVolumeMount().endInitContainer()
+                .addNewInitContainer().withName("second").withImage("busybox").withCommand("sh", "-c", "echo second >> out/order")
+                .addNewVolumeMount().withName("out").withMountPath("/out").endVolumeMount().endInitContainer()
+                .endSpec().build();
+        desired.put(pod);
+
+        await().atMost(WAIT).until(() -> agent.sink.phase("default", "init").equals("Running"));
+        assertThat(Files.readAllLines(out.resolve("order"))).containsExactly("first", "second");
+        var status = agent.sink.pod("default", "init").orElseThrow();
+        assertThat(status.getInitContainerStatuses()).allMatch(s -> s.getState().getTerminated().getReason().equals("Completed"));
+        assertThat(agent.sink.condition("default", "init", "Initialized")).isEqualTo("True");
+    }
+
+    @Test
+    void aFailingLivenessProbeKillsTheContainerAndItIsRestarted() throws IOException {
+        agent = new ProcessAgent(dataDir, desired, clock);
+        desired.put(Pods.shell("sick", "exec sleep 60").editSpec().editFirstContainer()
+                .withNewLivenessProbe().withNewExec().withCommand("sh", "-c", "exit 1").endExec()
+                .withPeriodSeconds(1).withFailureThreshold(1).endLivenessProbe().endContainer().endSpec().build());
+
+        await().atMost(WAIT).until(() -> restartCount("sick") >= 1);
+        var main = agent.sink.container("default", "sick", "main").orElseThrow();
+        assertThat(main.getLastState().getTerminated().getExitCode()).isEqualTo(143);
+        assertThat(agent.sink.events()).anyMatch(e -> e.getReason().equals("Killing") && e.getNote().contains("failed liveness probe"));
+        assertThat(agent.sink.events()).anyMatch(e -> e.getReason().equals("Unhealthy") && e.getNote().startsWith("Liveness probe failed"));
+    }
+
+    @Test
+    void aReadinessProbeFlipsReady() throws IOException {
+        agent = new ProcessAgent(dataDir, desired, clock);
+        desired.put(Pods.shell("web", "exec sleep 60").editSpec().editFirstContainer()
+                .withNewReadinessProbe().withNewExec().withCommand("test", "-f", "ready").endExec()
+                .withPeriodSeconds(1).withFailureThreshold(1).endReadinessProbe().endContainer().endSpec().build());
+
+        await().atMost(WAIT).until(() -> agent.sink.phase("default", "web").equals("Running"));
+        assertThat(agent.sink.condition("default", "web", "Ready")).isEqualTo("False");
+        Path root = dataDir.resolve("runtime/process/containers").resolve(agent.runtime.listContainers().getFirst().id()).resolve("root");
+        Files.writeString(root.resolve("ready"), "");
+        await().atMost(WAIT).until(() -> agent.sink.condition("default", "web", "Ready").equals("True"));
+        assertThat(agent.sink.condition("default", "web", "ContainersReady")).isEqualTo("True");
+        Files.delete(root.resolve("ready"));
+        await().atMost(WAIT).until(() -> agent.sink.condition("default", "web", "Ready").equals("False"));
+    }
+
+    @Test
+    void deletingAPodRunsPreStopThenSigtermAndReportsItTerminated() throws IOException {
+        agent = new ProcessAgent(dataDir, desired, clock);
+        Path out = Files.createDirectories(dataDir.resolve("shared"));
+        Pod pod = Pods.shell("graceful", "trap 'echo term >> out/events; exit 0' TERM; while :; do sleep 0.1; done")
+                .editSpec()
+                .addNewVolume().withName("out").withNewHostPath().withPath(out.toString()).endHostPath().endVolume()
+                .editFirstContainer().addNewVolumeMount().withName("out").withMountPath("/out").endVolumeMount()
+                .withNewLifecycle().withNewPreStop().withNewExec().withCommand("sh", "-c", "echo prestop >> out/events").endExec()
+                .endPreStop().endLifecycle().endContainer().endSpec().build();
+        desired.put(pod);
+        await().atMost(WAIT).until(() -> agent.sink.phase("default", "graceful").equals("Running"));
+
+        desired.put(Pods.deleting(pod, 10));
+        await().atMost(WAIT).until(() -> agent.sink.terminated().contains("default/graceful/" + pod.getMetadata().getUid()));
+        assertThat(Files.readAllLines(out.resolve("events"))).containsExactly("prestop", "term");
+        assertThat(agent.sink.phase("default", "graceful")).isEqualTo("Succeeded");
+        assertThat(agent.runtime.listContainers()).isEmpty();
+        assertThat(agent.runtime.listPodSandboxes()).isEmpty();
+    }
+
+    @Test
+    void aContainerThatIgnoresSigtermIsKilledAfterTheGracePeriod() throws IOException {
+        agent = new ProcessAgent(dataDir, desired, clock);
+        Pod pod = Pods.shell("stubborn", "trap '' TERM; while :; do sleep 0.1; done").build();
+        desired.put(pod);
+        await().atMost(WAIT).until(() -> agent.sink.phase("default", "stubborn").equals("Running"));
+
+        desired.put(Pods.deleting(pod, 2));
+        await().atMost(WAIT).until(() -> agent.sink.terminated().contains("default/stubborn/" + pod.getMetadata().getUid()));
+        var main = agent.sink.container("default", "stubborn", "main").orElseThrow();
+        assertThat(main.getState().getTerminated().getExitCode()).isEqualTo(137);
+        assertThat(agent.sink.phase("default", "stubborn")).isEqualTo("Failed");
+    }
+
+    private String waitingReason(String pod) {
+        return agent.sink.container("default", pod, "main")
+                .map(c -> c.getState().getWaiting() == null ? "" : c.getState().getWaiting().getReason()).orElse("");
+    }
+
+    private int restartCount(String pod) {
+        return agent.sink.container("default", pod, "main").map(c -> c.getRestartCount()).orElse(-1);
+    }
+}

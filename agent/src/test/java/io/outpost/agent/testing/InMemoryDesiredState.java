@@ -1,0 +1,88 @@
+package io.outpost.agent.testing;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.outpost.agent.state.DesiredState;
+
+/** A {@link DesiredState} a test fills by hand; every change calls the listeners. */
+public final class InMemoryDesiredState implements DesiredState {
+
+    private final Map<String, Pod> pods = new LinkedHashMap<>();
+    private final Map<String, ConfigMap> configMaps = new LinkedHashMap<>();
+    private final Map<String, Secret> secrets = new LinkedHashMap<>();
+    private final Map<String, String> tokens = new LinkedHashMap<>();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+    public synchronized InMemoryDesiredState put(Pod pod) {
+        pods.put(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(), pod);
+        fire();
+        return this;
+    }
+
+    public synchronized InMemoryDesiredState remove(Pod pod) {
+        pods.remove(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
+        fire();
+        return this;
+    }
+
+    public synchronized InMemoryDesiredState put(ConfigMap cm) {
+        configMaps.put(cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName(), cm);
+        fire();
+        return this;
+    }
+
+    public synchronized InMemoryDesiredState put(Secret s) {
+        secrets.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s);
+        fire();
+        return this;
+    }
+
+    public synchronized InMemoryDesiredState token(String namespace, String pod, String token) {
+        tokens.put(namespace + "/" + pod, token);
+        fire();
+        return this;
+    }
+
+    private void fire() {
+        listeners.forEach(Runnable::run);
+    }
+
+    @Override
+    public synchronized List<Pod> pods() {
+        return new ArrayList<>(pods.values());
+    }
+
+    @Override
+    public synchronized Optional<ConfigMap> configMap(String namespace, String name) {
+        return Optional.ofNullable(configMaps.get(namespace + "/" + name));
+    }
+
+    @Override
+    public synchronized Optional<Secret> secret(String namespace, String name) {
+        return Optional.ofNullable(secrets.get(namespace + "/" + name));
+    }
+
+    @Override
+    public synchronized Optional<String> serviceAccountToken(String namespace, String podName) {
+        return Optional.ofNullable(tokens.get(namespace + "/" + podName));
+    }
+
+    @Override
+    public Optional<Node> node() {
+        return Optional.empty();
+    }
+
+    @Override
+    public void addListener(Runnable onChange) {
+        listeners.add(onChange);
+    }
+}
