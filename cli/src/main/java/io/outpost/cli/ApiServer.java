@@ -204,11 +204,6 @@ final class ApiServer implements AutoCloseable {
         return https.port();
     }
 
-    /** The cluster's certificates (tests issue node certificates with its CA). */
-    ClusterPki pki() {
-        return pki;
-    }
-
     TunnelMetrics tunnelMetrics() {
         return tunnelMetrics;
     }
