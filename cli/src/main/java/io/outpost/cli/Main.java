@@ -26,6 +26,7 @@ public final class Main implements Runnable {
     static CommandLine commandLine(ProcessContext context) {
         CommandLine cmd = new CommandLine(new Main())
                 .addSubcommand(new ServerCommand(context))
+                .addSubcommand(new AgentCommand(context))
                 .addSubcommand(new CommandLine(new TokenCommand())
                         .addSubcommand(new TokenCommand.Create(context, java.time.Clock.systemUTC()))
                         .addSubcommand(new TokenCommand.ListTokens(context, java.time.Clock.systemUTC()))

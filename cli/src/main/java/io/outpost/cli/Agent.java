@@ -1,0 +1,199 @@
+package io.outpost.cli;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.outpost.agent.bootstrap.Bootstrap;
+import io.outpost.agent.bootstrap.BootstrapConfig;
+import io.outpost.agent.bootstrap.BootstrapException;
+import io.outpost.agent.bootstrap.CertificateRotator;
+import io.outpost.agent.bootstrap.NodeIdentity;
+import io.outpost.agent.node.LinkQuality;
+import io.outpost.agent.node.NodeStatusReporter;
+import io.outpost.agent.node.NodeStatusReporterConfig;
+import io.outpost.agent.pods.PodManager;
+import io.outpost.agent.pods.PodManagerConfig;
+import io.outpost.agent.runtime.ContainerRuntime;
+import io.outpost.agent.runtime.Runtimes;
+import io.outpost.agent.sync.EdgeSync;
+import io.outpost.agent.sync.EdgeSyncConfig;
+
+/**
+ * The {@code outpost agent} role: every component of an edge node, started in order and closed in
+ * reverse: the node's identity (join, or the one stored), its rotation, the sync layer (local
+ * store + tunnel), the container runtime, the pod workers and the node-status reporter.
+ *
+ * <p>Only the join needs the server, and only the first time: with an identity stored, the agent
+ * starts with no link at all and runs the pods its local store records (edge autonomy).
+ *
+ * <p>Thread model: as {@link Server}: one thread calls {@link #start}, {@link #awaitStopRequest}
+ * and {@link #close}; {@link #requestStop} from any thread; {@link #close} is idempotent. Closing
+ * the agent leaves its pods' processes running (a restarted agent adopts them), as stopping
+ * kubelet leaves its containers.
+ */
+final class Agent implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    private final AgentConfig config;
+    private final Clock clock;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final ReentrantLock lifecycle = new ReentrantLock();
+    private CertificateRotator rotator; // guarded by lifecycle
+    private EdgeSync sync; // guarded by lifecycle
+    private ContainerRuntime runtime; // guarded by lifecycle
+    private PodManager pods; // guarded by lifecycle
+    private NodeStatusReporter nodeStatus; // guarded by lifecycle
+    private boolean closed; // guarded by lifecycle
+
+    Agent(AgentConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    Agent(AgentConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Runs the agent as this process's one job: starts it, waits for SIGTERM or SIGINT, closes it. */
+    void run() throws InterruptedException {
+        StopSignals.onTermOrInt(this::requestStop);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("outpost-agent-shutdown").unstarted(this::close));
+        try {
+            start();
+            awaitStopRequest();
+            LOG.info("stopping (pods keep running)");
+        } finally {
+            close();
+        }
+    }
+
+    /**
+     * Starts every component.
+     *
+     * @throws StartupFailure naming the flag and the fix: a bad or refused token, a CA that is not
+     *                        the token's, no server reachable for a first join, an unusable data dir
+     */
+    void start() throws InterruptedException {
+        lifecycle.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the agent was closed");
+            }
+            LOG.info("outpost {} agent starting: node {}, server {}, data dir {}, runtime {}", Version.outpost(),
+                    config.nodeName(), config.server(), config.dataDir(), config.runtime().flagValue());
+            BootstrapConfig join = BootstrapConfig.of(config.server(), config.token().orElse(""), config.nodeName(),
+                    config.dataDir()).withClock(clock);
+            NodeIdentity identity;
+            try {
+                identity = Bootstrap.join(join);
+            } catch (BootstrapException e) {
+                throw new StartupFailure(e.getMessage(), e);
+            }
+            LOG.info("node identity {} valid until {}", identity.certificate().getSubjectX500Principal().getName(),
+                    identity.notAfter());
+            rotator = new CertificateRotator(identity, join, new SplittableRandom());
+            rotator.start();
+            String hostIp = hostIpTowards(config.server());
+            try {
+                sync = EdgeSync.start(EdgeSyncConfig.defaults(config.server(), config.nodeName(), rotator::sslContext,
+                        config.dataDir().resolve("sync")));
+                runtime = Runtimes.create(config.runtime().flagValue(), config.dataDir(), clock, hostIp);
+            } catch (IOException e) {
+                throw new StartupFailure("--data-dir " + config.dataDir() + ": " + DataDir.describe(e), e);
+            }
+            pods = new PodManager(PodManagerConfig.of(config.nodeName(), config.dataDir(), runtime,
+                    sync.desiredState(), sync.statusSink(), clock, hostIp));
+            pods.start();
+            nodeStatus = new NodeStatusReporter(NodeStatusReporterConfig.of(config.nodeName(), config.dataDir(),
+                    runtime.info(), sync.statusSink(), clock, () -> LinkQuality.UNKNOWN, Version.outpost(), hostIp));
+            nodeStatus.start();
+        } finally {
+            lifecycle.unlock();
+        }
+        LOG.info("ready (node {}; {} pods in the local store; stop with Ctrl-C or SIGTERM)", config.nodeName(),
+                sync.desiredState().pods().size());
+    }
+
+    /**
+     * The address this host reaches the server from: the node's InternalIP. A UDP socket
+     * "connected" to the server sends nothing but makes the kernel choose the route and source
+     * address; with no route (cut off at start), the host's own address.
+     */
+    static String hostIpTowards(URI server) {
+        try (DatagramSocket probe = new DatagramSocket()) {
+            probe.connect(new InetSocketAddress(server.getHost(), server.getPort() < 0 ? 443 : server.getPort()));
+            InetAddress local = probe.getLocalAddress();
+            if (local != null && !local.isAnyLocalAddress()) {
+                return local.getHostAddress();
+            }
+        } catch (SocketException | IllegalArgumentException | SecurityException e) {
+            // below
+        }
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (UnknownHostException e) {
+            return InetAddress.getLoopbackAddress().getHostAddress();
+        }
+    }
+
+    /** The sync layer, once started (tests look at its link and revision). */
+    EdgeSync sync() {
+        lifecycle.lock();
+        try {
+            return sync;
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    void awaitStopRequest() throws InterruptedException {
+        stopRequested.await();
+    }
+
+    void requestStop() {
+        stopRequested.countDown();
+    }
+
+    @Override
+    public void close() {
+        lifecycle.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (nodeStatus != null) {
+                nodeStatus.close();
+            }
+            if (pods != null) {
+                pods.close();
+            }
+            if (runtime != null) {
+                runtime.close();
+            }
+            if (sync != null) {
+                sync.close();
+            }
+            if (rotator != null) {
+                rotator.close();
+            }
+            LOG.info("agent stopped");
+        } finally {
+            lifecycle.unlock();
+            stopRequested.countDown();
+        }
+    }
+}
