@@ -31,8 +31,13 @@ final class ServerFixture implements AutoCloseable {
 
     /** Starts a server on a free port with its data in {@code dir/data}. */
     static ServerFixture start(Path dir) {
+        return start(dir, 0);
+    }
+
+    /** Starts a server on {@code port} (0: a free one) with its data in {@code dir/data}: a restart keeps both. */
+    static ServerFixture start(Path dir, int port) {
         Path dataDir = dir.resolve("data");
-        Server server = new Server(new ServerConfig(dataDir, new Datastore.Sqlite()).withPort(0));
+        Server server = new Server(new ServerConfig(dataDir, new Datastore.Sqlite()).withPort(port));
         try {
             server.start();
         } catch (RuntimeException | Error e) {
