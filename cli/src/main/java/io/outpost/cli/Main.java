@@ -20,6 +20,7 @@ public final class Main implements Runnable {
     private CommandSpec spec;
 
     public static void main(String[] args) {
+        Logging.chooseProvider(args);
         System.exit(commandLine(ProcessContext.current()).execute(args));
     }
 
