@@ -24,6 +24,7 @@ final class Server implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
 
     private final ServerConfig config;
+    private final Clock controllerClock;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final ReentrantLock lifecycle = new ReentrantLock();
     private KvStore store; // guarded by lifecycle
@@ -33,7 +34,16 @@ final class Server implements AutoCloseable {
     private boolean closed; // guarded by lifecycle
 
     Server(ServerConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    /**
+     * A server whose controllers read {@code controllerClock} (tests drive CronJob schedules,
+     * deadlines and TTLs with it); the API server and scheduler keep the system clock.
+     */
+    Server(ServerConfig config, Clock controllerClock) {
         this.config = config;
+        this.controllerClock = controllerClock;
     }
 
     /**
@@ -62,7 +72,7 @@ final class Server implements AutoCloseable {
             LOG.info("outpost {} server starting; data dir {}", Version.outpost(), config.dataDir());
             store = Datastores.open(config.datastore(), config.dataDir());
             api = ApiServer.start(config, store, Clock.systemUTC());
-            controllers = Controllers.start(config, Clock.systemUTC());
+            controllers = Controllers.start(config, controllerClock);
             scheduling = Scheduling.start(config, Clock.systemUTC());
         } finally {
             lifecycle.unlock();

@@ -31,8 +31,13 @@ final class ServerFixture implements AutoCloseable {
 
     /** Starts a server on a free port with its data in {@code dir/data}. */
     static ServerFixture start(Path dir) {
+        return start(dir, java.time.Clock.systemUTC());
+    }
+
+    /** As {@link #start(Path)}, with the controllers on {@code controllerClock}. */
+    static ServerFixture start(Path dir, java.time.Clock controllerClock) {
         Path dataDir = dir.resolve("data");
-        Server server = new Server(new ServerConfig(dataDir, new Datastore.Sqlite()).withPort(0));
+        Server server = new Server(new ServerConfig(dataDir, new Datastore.Sqlite()).withPort(0), controllerClock);
         try {
             server.start();
         } catch (RuntimeException | Error e) {
