@@ -29,7 +29,9 @@ final class BuiltInResources {
     /** Adds every built-in resource, core group first, then the groups in kube-apiserver's order. */
     static ResourceTypes.Builder register(ResourceTypes.Builder b) {
         // core/v1
-        b.add(stored("", "v1", "Namespace", Scope.CLUSTER).shortNames("ns").verbs(CRUD_NO_COLLECTION).build());
+        // namespaces/finalize: the namespace controller removes its "kubernetes" finalizer there.
+        b.add(stored("", "v1", "Namespace", Scope.CLUSTER).shortNames("ns").verbs(CRUD_NO_COLLECTION).status()
+                .subresource("finalize", new GroupVersionKind("", "v1", "Namespace"), List.of("update")).build());
         b.add(stored("", "v1", "Pod", Scope.NAMESPACED).shortNames("po").categories("all").status()
                 .subresource("binding", BINDING, CREATE).build());
         b.add(stored("", "v1", "Node", Scope.CLUSTER).shortNames("no").status().build());
