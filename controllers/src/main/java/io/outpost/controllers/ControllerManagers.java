@@ -14,6 +14,7 @@ import io.outpost.controllers.endpoint.EndpointsController;
 import io.outpost.controllers.endpointslice.EndpointSliceController;
 import io.outpost.controllers.garbagecollector.GarbageCollector;
 import io.outpost.controllers.job.JobController;
+import io.outpost.controllers.namespace.NamespaceController;
 import io.outpost.controllers.replicaset.ReplicaSetController;
 import io.outpost.controllers.runtime.ApiLeaseLock;
 import io.outpost.controllers.runtime.Controller;
@@ -30,7 +31,7 @@ import io.outpost.controllers.ttlafterfinished.TtlAfterFinishedController;
  * {@code --concurrent-replicaset-syncs=5}, {@code --concurrent-deployment-syncs=5},
  * {@code --concurrent-endpoint-syncs=5}, {@code --concurrent-service-endpoint-syncs=5},
  * {@code --concurrent-job-syncs=5}, {@code --concurrent-ttl-after-finished-syncs=5},
- * {@code --concurrent-cron-job-syncs=5}; the
+ * {@code --concurrent-cron-job-syncs=5}, {@code --concurrent-namespace-syncs=10}; the
  * ServiceAccount controller runs one worker, as kube starts it).
  */
 public final class ControllerManagers {
@@ -48,6 +49,7 @@ public final class ControllerManagers {
         add(controllers, GarbageCollector.NAME, c -> new GarbageCollector(c, new ControllerConfig(20, clock)));
         add(controllers, ReplicaSetController.NAME, c -> new ReplicaSetController(c, new ControllerConfig(5, clock)));
         add(controllers, DeploymentController.NAME, c -> new DeploymentController(c, new ControllerConfig(5, clock)));
+        add(controllers, NamespaceController.NAME, c -> new NamespaceController(c, new ControllerConfig(10, clock)));
         add(controllers, ServiceAccountsController.NAME, c -> new ServiceAccountsController(c, new ControllerConfig(1, clock)));
         add(controllers, EndpointsController.NAME, c -> new EndpointsController(c, new ControllerConfig(5, clock)));
         add(controllers, EndpointSliceController.NAME, c -> new EndpointSliceController(c, new ControllerConfig(5, clock)));
