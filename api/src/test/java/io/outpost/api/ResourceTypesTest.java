@@ -28,8 +28,9 @@ class ResourceTypesTest {
 
     static Stream<Row> kubectlApiResources() {
         return Stream.of(
-                new Row("Namespaces are cluster-scoped and have no deletecollection", "", "namespaces", "Namespace", List.of("ns"), false,
-                        List.of(), List.of("create", "delete", "get", "list", "patch", "update", "watch"), List.of()),
+                new Row("Namespaces are cluster-scoped, have no deletecollection, and have status and finalize", "", "namespaces",
+                        "Namespace", List.of("ns"), false, List.of(), List.of("create", "delete", "get", "list", "patch", "update", "watch"),
+                        List.of("status", "finalize")),
                 new Row("Pods are in the all category, with status and binding", "", "pods", "Pod", List.of("po"), true,
                         List.of("all"), CRUD, List.of("status", "binding")),
                 new Row("Nodes are cluster-scoped with a status", "", "nodes", "Node", List.of("no"), false,
