@@ -70,7 +70,7 @@ class IndexedJobsTest {
     }
 
     static boolean running(Pod pod) {
-        return pod.getMetadata().getDeletionTimestamp() == null
+        return pod != null && pod.getMetadata().getDeletionTimestamp() == null
                 && (pod.getStatus() == null || pod.getStatus().getPhase() == null || pod.getStatus().getPhase().equals("Pending"));
     }
 
@@ -101,9 +101,16 @@ class IndexedJobsTest {
         });
 
         // Index 1 fails once and is retried; index 0 succeeds.
-        for (Pod pod : podsOf("render")) {
-            exit(pod, pod.getMetadata().getAnnotations().get(INDEX).equals("0") ? 0 : 1);
-        }
+        List<String> firstPods = podsOf("render").stream().map(p -> p.getMetadata().getName()).toList();
+        await().atMost(WAIT).untilAsserted(() -> {
+            for (String name : firstPods) {
+                Pod pod = client.pods().inNamespace(NS).withName(name).get();
+                if (pod != null && running(pod)) {
+                    exit(pod, pod.getMetadata().getAnnotations().get(INDEX).equals("0") ? 0 : 1);
+                }
+            }
+            assertThat(firstPods).allSatisfy(name -> assertThat(running(client.pods().inNamespace(NS).withName(name).get())).isFalse());
+        });
         await().atMost(WAIT).untilAsserted(() -> {
             Job j = client.batch().v1().jobs().inNamespace(NS).withName("render").get();
             assertThat(j.getStatus().getCompletedIndexes()).isEqualTo("0");
@@ -131,7 +138,13 @@ class IndexedJobsTest {
         client.batch().v1().jobs().inNamespace(NS).resource(job).create();
         await().atMost(WAIT).untilAsserted(() -> assertThat(podsOf("policy")).hasSize(2));
         Pod first = podsOf("policy").stream().filter(p -> p.getMetadata().getAnnotations().get(INDEX).equals("0")).findFirst().orElseThrow();
-        exit(first, 137);
+        await().atMost(WAIT).untilAsserted(() -> {
+            Pod fresh = client.pods().inNamespace(NS).withName(first.getMetadata().getName()).get();
+            if (running(fresh)) {
+                exit(fresh, 137);
+            }
+            assertThat(running(client.pods().inNamespace(NS).withName(first.getMetadata().getName()).get())).isFalse();
+        });
         // Ignored: not counted against backoffLimit 0, and index 0 runs again.
         await().atMost(WAIT).untilAsserted(() -> assertThat(podsOf("policy").stream().filter(IndexedJobsTest::running)
                 .map(p -> p.getMetadata().getAnnotations().get(INDEX))).containsExactlyInAnyOrder("0", "1"));
@@ -140,8 +153,13 @@ class IndexedJobsTest {
 
         Pod second = podsOf("policy").stream().filter(IndexedJobsTest::running)
                 .filter(p -> p.getMetadata().getAnnotations().get(INDEX).equals("1")).findFirst().orElseThrow();
-        exit(second, 42);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(condition("policy", "Failed")).isEqualTo("PodFailurePolicy"));
+        await().atMost(WAIT).untilAsserted(() -> {
+            Pod fresh = client.pods().inNamespace(NS).withName(second.getMetadata().getName()).get();
+            if (running(fresh)) {
+                exit(fresh, 42);
+            }
+            assertThat(condition("policy", "Failed")).isEqualTo("PodFailurePolicy");
+        });
         Job failed = client.batch().v1().jobs().inNamespace(NS).withName("policy").get();
         assertThat(failed.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Failed")).singleElement()
                 .satisfies(c -> assertThat(c.getMessage()).isEqualTo("Container work for pod " + NS + "/" + second.getMetadata().getName()

@@ -38,8 +38,8 @@ import io.outpost.controllers.runtime.Workers;
  * finds the Job (AlreadyExists) and only records it.
  *
  * <p>Thread model: informer threads only enqueue CronJob keys; {@code config.workers()} workers
- * sync them, never one key in two workers. A sync reads the caches, writes through the API, and
- * writes the status once at its end.
+ * sync them, never one key in two workers. A sync reads the CronJob afresh and its Jobs from the
+ * cache, writes through the API, and writes the status once at its end.
  */
 public final class CronJobController implements Controller {
 
@@ -93,7 +93,16 @@ public final class CronJobController implements Controller {
     }
 
     void sync(String key) {
-        CronJob cronJob = cronJobs.getStore().getByKey(key);
+        CronJob cached = cronJobs.getStore().getByKey(key);
+        if (cached == null) {
+            return;
+        }
+        // Read afresh: a sync requeued for the next minute can run before the informer has
+        // delivered this controller's own last status write, and deciding from that stale status
+        // would start the same minute's Job again or miss the one to replace. One read per
+        // scheduled run is cheap.
+        CronJob cronJob = client.batch().v1().cronjobs().inNamespace(cached.getMetadata().getNamespace())
+                .withName(cached.getMetadata().getName()).get();
         if (cronJob == null) {
             return;
         }
@@ -149,9 +158,7 @@ public final class CronJobController implements Controller {
             String jobUid = job.getMetadata().getUid();
             boolean listed = active.stream().anyMatch(r -> jobUid.equals(r.getUid()));
             Optional<String> finished = Jobs.finished(job);
-            if (!listed && finished.isEmpty() && listedByFreshRead(cronJob, job)) {
-                active.add(reference(job)); // the cache had not seen our last status write yet
-            } else if (!listed && finished.isEmpty()) {
+            if (!listed && finished.isEmpty()) {
                 events.event(cronJob, EventRecorder.WARNING, "UnexpectedJob",
                         "Saw a job that the controller did not create or forgot: " + job.getMetadata().getName());
             } else if (listed && finished.isPresent()) {
@@ -177,14 +184,6 @@ public final class CronJobController implements Controller {
                 active.remove(ref);
             }
         }
-    }
-
-    /** kube re-reads the CronJob before calling a Job unexpected: the cache may be behind the Job's creation. */
-    private boolean listedByFreshRead(CronJob cronJob, Job job) {
-        CronJob fresh = client.batch().v1().cronjobs().inNamespace(cronJob.getMetadata().getNamespace())
-                .withName(cronJob.getMetadata().getName()).get();
-        return fresh != null && fresh.getStatus() != null && fresh.getStatus().getActive() != null
-                && fresh.getStatus().getActive().stream().anyMatch(r -> job.getMetadata().getUid().equals(r.getUid()));
     }
 
     private static ObjectReference reference(Job job) {
