@@ -17,7 +17,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
  *       started for {@code activeDeadlineSeconds} (not counting while suspended); its active pods are then deleted;</li>
  *   <li>it completes once {@code completions} pods succeeded, or, without completions (a work
  *       queue), once any pod succeeded and none is still active;</li>
- *   <li>otherwise it wants {@code min(parallelism, completions - succeeded)} active pods (no new
+ *   <li>otherwise it wants {@code min(parallelism, completions - succeeded)} active pods, counting
+ *       terminating ones too when only failed pods are replaced (no new
  *       ones in a work queue once one succeeded), and none while {@code suspend}ed.</li>
  * </ul>
  */
@@ -43,10 +44,19 @@ record Decision(Optional<Finish> finish, int create, int delete) {
      * Indexed Job, succeeded indexes), failed (not ignored by the pod failure policy), and the
      * indexes failed for good (with {@code backoffLimitPerIndex}), which are never run again.
      */
-    record Counts(int active, int succeeded, int failed, int failedIndexes) {
+    record Counts(int active, int succeeded, int failed, int failedIndexes, int terminating) {
         Counts(int active, int succeeded, int failed) {
-            this(active, succeeded, failed, 0);
+            this(active, succeeded, failed, 0, 0);
         }
+    }
+
+    /**
+     * kube's {@code onlyReplaceFailedPods}: with {@code podReplacementPolicy: Failed} (the default
+     * with a pod failure policy) a pod being deleted is replaced only once it has terminated, so
+     * terminating pods hold back creations.
+     */
+    static boolean onlyReplaceFailedPods(JobSpec spec) {
+        return "Failed".equals(spec.getPodReplacementPolicy()) || spec.getPodFailurePolicy() != null;
     }
 
     static Decision of(JobSpec spec, Counts counts, Optional<Instant> startTime, Instant now) {
@@ -87,7 +97,8 @@ record Decision(Optional<Finish> finish, int create, int delete) {
                     ? (counts.succeeded() > 0 ? Math.min(active, parallelism) : parallelism)
                     : Math.min(parallelism, completions - counts.succeeded() - counts.failedIndexes());
         }
-        return new Decision(Optional.empty(), Math.max(0, want - active), Math.max(0, active - want));
+        int terminating = onlyReplaceFailedPods(spec) ? counts.terminating() : 0;
+        return new Decision(Optional.empty(), Math.max(0, want - active - terminating), Math.max(0, active - want));
     }
 
     /**

@@ -169,6 +169,10 @@ public final class JobController implements Controller {
         List<Pod> candidates = new ArrayList<>(pods.getIndexer().byIndex(Cache.NAMESPACE_INDEX, job.getMetadata().getNamespace()));
         List<Pod> owned = ControllerRefs.claim(client, job, job.getSpec().getSelector(), candidates, Pod.class, () -> canAdopt(job));
         List<Pod> active = owned.stream().filter(Pods::isActive).toList();
+        // kube's terminating pods: being deleted, not yet Succeeded or Failed.
+        List<Pod> terminating = owned.stream().filter(p -> p.getMetadata().getDeletionTimestamp() != null
+                && (p.getStatus() == null || !"Succeeded".equals(p.getStatus().getPhase()) && !"Failed".equals(p.getStatus().getPhase())))
+                .toList();
         JobStatus old = job.getStatus() == null ? new JobStatus() : job.getStatus();
         Failures failures = Failures.of(job, owned, old);
         boolean indexed = Indexed.isIndexed(job.getSpec());
@@ -183,11 +187,17 @@ public final class JobController implements Controller {
         }
         Set<Integer> done = new TreeSet<>(failures.succeededIndexes());
         done.addAll(failures.failedIndexes());
+        // An index whose pod is still terminating gets no new pod while only failed pods are replaced.
+        Set<Integer> busy = new TreeSet<>(done);
+        if (Decision.onlyReplaceFailedPods(job.getSpec()) && indexed) {
+            busy.addAll(Indexed.indexesOf(terminating, job.getSpec().getCompletions()));
+        }
         Indexed.Partition partition = indexed ? Indexed.partition(active, done, job.getSpec().getCompletions())
                 : new Indexed.Partition(java.util.Map.of(), List.of());
         List<Pod> valid = indexed ? List.copyOf(partition.kept().values()) : active;
         Decision decision = Decision.of(job.getSpec(),
-                new Decision.Counts(valid.size(), succeeded, failed, failures.failedIndexes().size()), startTime, now,
+                new Decision.Counts(valid.size(), succeeded, failed, failures.failedIndexes().size(), terminating.size()),
+                startTime, now,
                 failures.failJob(), failures.indexFinish(succeeded));
         int activeAfter = active.size();
         KubernetesClientException manageError = null;
@@ -197,7 +207,7 @@ public final class JobController implements Controller {
                     List<Pod> victims = new ArrayList<>(partition.surplus());
                     victims.addAll(decision.finish().isPresent() ? valid : Indexed.toScaleDown(partition, decision.delete()));
                     activeAfter -= delete(job, key, victims, victims.size());
-                    List<Integer> indexes = Indexed.toCreate(partition, done, job.getSpec().getCompletions(), decision.create());
+                    List<Integer> indexes = Indexed.toCreate(partition, busy, job.getSpec().getCompletions(), decision.create());
                     if (!indexes.isEmpty()) {
                         activeAfter += create(job, key, indexes.stream().map(OptionalInt::of).toList());
                     }
@@ -213,7 +223,7 @@ public final class JobController implements Controller {
         }
         JobStatusBuilder status = new JobStatusBuilder(old).withActive(activeAfter)
                 .withReady((int) active.stream().filter(Pods::isReady).count())
-                .withSucceeded(succeeded).withFailed(failed)
+                .withSucceeded(succeeded).withFailed(failed).withTerminating(terminating.size())
                 .withStartTime(startTime.map(Instant::toString).orElse(null))
                 .withConditions(Conditions.next(old.getConditions(), suspended, decision.finish(), now));
         if (indexed) {

@@ -85,11 +85,20 @@ class DecisionTest {
         Decision backoff = Decision.of(spec(3, 3, 0, null, false), new Counts(0, 0, 1), Optional.of(START), START,
                 Optional.empty(), Optional.of(Finish.FAILED_INDEXES));
         assertThat(backoff.finish()).contains(Finish.BACKOFF_LIMIT_EXCEEDED);
-        Decision indexes = Decision.of(spec(4, 4, Integer.MAX_VALUE, null, false), new Counts(0, 3, 1, 1), Optional.of(START), START,
+        Decision indexes = Decision.of(spec(4, 4, Integer.MAX_VALUE, null, false), new Counts(0, 3, 1, 1, 0), Optional.of(START), START,
                 Optional.empty(), Optional.of(Finish.FAILED_INDEXES));
         assertThat(indexes.finish()).contains(Finish.FAILED_INDEXES);
-        Decision running = Decision.of(spec(4, 4, Integer.MAX_VALUE, null, false), new Counts(1, 1, 1, 1), Optional.of(START), START,
+        Decision running = Decision.of(spec(4, 4, Integer.MAX_VALUE, null, false), new Counts(1, 1, 1, 1, 0), Optional.of(START), START,
                 Optional.empty(), Optional.empty());
         assertThat(running.create()).as("a failed index is not run again").isEqualTo(1);
+    }
+
+    @org.junit.jupiter.api.Test
+    void terminatingPodsHoldBackReplacementsOnlyWhenOnlyFailedPodsAreReplaced() {
+        JobSpec replaceTerminating = spec(3, 3, 6, null, false);
+        JobSpec onlyFailed = new JobSpecBuilder(replaceTerminating).withPodReplacementPolicy("Failed").build();
+        Counts counts = new Counts(1, 0, 0, 0, 2);
+        assertThat(Decision.of(replaceTerminating, counts, Optional.of(START), START).create()).isEqualTo(2);
+        assertThat(Decision.of(onlyFailed, counts, Optional.of(START), START).create()).isZero();
     }
 }
