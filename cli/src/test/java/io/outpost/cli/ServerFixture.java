@@ -3,6 +3,7 @@ package io.outpost.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,8 +32,13 @@ final class ServerFixture implements AutoCloseable {
 
     /** Starts a server on a free port with its data in {@code dir/data}. */
     static ServerFixture start(Path dir) {
+        return start(dir, c -> c);
+    }
+
+    /** The same, with settings changed by {@code customize} (a shorter grace period, a scheduler config). */
+    static ServerFixture start(Path dir, UnaryOperator<ServerConfig> customize) {
         Path dataDir = dir.resolve("data");
-        Server server = new Server(new ServerConfig(dataDir, new Datastore.Sqlite()).withPort(0));
+        Server server = new Server(customize.apply(new ServerConfig(dataDir, new Datastore.Sqlite()).withPort(0)));
         try {
             server.start();
         } catch (RuntimeException | Error e) {
@@ -54,6 +60,14 @@ final class ServerFixture implements AutoCloseable {
     static KubernetesClient fabric8(Path dataDir) throws IOException {
         Config config = Config.fromKubeconfig(Files.readString(dataDir.resolve("admin.kubeconfig")));
         return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    Server server() {
+        return server;
+    }
+
+    Path dataDir() {
+        return dataDir;
     }
 
     /** Closes the client, if there is one, then the server. */

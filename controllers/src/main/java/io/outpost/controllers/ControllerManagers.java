@@ -16,14 +16,14 @@ import io.outpost.controllers.job.JobController;
 import io.outpost.controllers.nodelifecycle.NodeLifecycleController;
 import io.outpost.controllers.nodelifecycle.Timings;
 import io.outpost.controllers.replicaset.ReplicaSetController;
-import io.outpost.controllers.runtime.ApiLeaseLock;
 import io.outpost.controllers.runtime.Controller;
 import io.outpost.controllers.runtime.ControllerConfig;
 import io.outpost.controllers.runtime.ControllerContext;
 import io.outpost.controllers.runtime.ControllerManager;
-import io.outpost.controllers.runtime.LeaderElector;
 import io.outpost.controllers.serviceaccount.ServiceAccountsController;
 import io.outpost.controllers.ttlafterfinished.TtlAfterFinishedController;
+import io.outpost.leaderelection.ApiLeaseLock;
+import io.outpost.leaderelection.LeaderElector;
 
 /**
  * The one place that lists Outpost's controllers and how many workers each gets

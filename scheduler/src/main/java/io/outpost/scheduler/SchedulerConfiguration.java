@@ -146,14 +146,24 @@ public record SchedulerConfiguration(int percentageOfNodesToScore, Duration podI
     /** Builds each profile's framework; throws {@link IllegalArgumentException} naming the field. */
     public List<Framework> frameworks(PluginRegistry registry, Clock clock, Binder binder) {
         List<Framework> frameworks = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < profiles.size(); i++) {
-            frameworks.add(framework("profiles[" + i + "]", profiles.get(i), registry, clock, binder));
+            Framework f = framework("profiles[" + i + "]", profiles.get(i), registry, clock, binder);
+            // kube's ValidateKubeSchedulerConfiguration: each profile serves its own schedulerName.
+            if (!names.add(f.schedulerName())) {
+                throw new IllegalArgumentException("profiles[" + i + "].schedulerName: Duplicate value: \""
+                        + f.schedulerName() + "\"");
+            }
+            frameworks.add(f);
         }
         return frameworks;
     }
 
     private Framework framework(String path, JsonNode profile, PluginRegistry registry, Clock clock, Binder binder) {
         String schedulerName = profile.path("schedulerName").asString("default-scheduler");
+        if (schedulerName.isBlank()) {
+            throw new IllegalArgumentException(path + ".schedulerName: Required value");
+        }
         Map<String, JsonNode> args = new LinkedHashMap<>();
         JsonNode pluginConfig = profile.path("pluginConfig");
         for (int j = 0; j < pluginConfig.size(); j++) {

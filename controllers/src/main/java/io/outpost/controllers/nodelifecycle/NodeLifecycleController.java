@@ -121,8 +121,8 @@ public final class NodeLifecycleController implements Controller {
         Duration grace = NodeHealth.ready(node).isPresent() ? timings.nodeMonitorGracePeriod()
                 : timings.nodeStartupGracePeriod();
         boolean unreachable = current.expired(now, grace);
-        boolean wasUnreachable = previous != null && previous.expired(now, grace)
-                || NodeHealth.ready(node).map(c -> NodeConditions.STOPPED.equals(c.getReason())).orElse(false);
+        // kube records NodeNotReady when the Ready condition it observed was True and is no longer.
+        boolean wasReady = NodeHealth.ready(node).map(c -> "True".equals(c.getStatus())).orElse(false);
         EvictionTimeout eviction = evictionOf(node);
 
         if (unreachable) {
@@ -132,7 +132,7 @@ public final class NodeLifecycleController implements Controller {
                 Node copy = copy(node);
                 copy.getStatus().setConditions(conditions.get());
                 node = client.nodes().resource(copy).updateStatus();
-                if (!wasUnreachable) {
+                if (wasReady) {
                     events.event(node, EventRecorder.NORMAL, "NodeNotReady", "Node " + name
                             + " status is now: NodeNotReady (" + NodeConditions.message(eviction) + ")");
                 }
