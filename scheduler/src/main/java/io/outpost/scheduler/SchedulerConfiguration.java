@@ -74,6 +74,7 @@ public record SchedulerConfiguration(int percentageOfNodesToScore, Duration podI
         m.put("NodeAffinity", 2);
         m.put("NodePorts", 1);
         m.put("NodeResourcesFit", 1);
+        m.put("NodeResourcesBalancedAllocation", 1);
         m.put("PodTopologySpread", 2);
         m.put("InterPodAffinity", 2);
         m.put("ImageLocality", 1);

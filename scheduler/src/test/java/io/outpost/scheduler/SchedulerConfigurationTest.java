@@ -34,7 +34,7 @@ class SchedulerConfigurationTest {
                 "TaintToleration", "NodeReachability", "Architecture", "NodeAffinity", "NodePorts",
                 "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity");
         assertThat(f.plugins().score()).extracting(s -> s.plugin().name() + "=" + s.weight()).containsExactly(
-                "TaintToleration=3", "NodeAffinity=2", "NodeResourcesFit=1", "PodTopologySpread=2",
+                "TaintToleration=3", "NodeAffinity=2", "NodeResourcesFit=1", "NodeResourcesBalancedAllocation=1", "PodTopologySpread=2",
                 "InterPodAffinity=2", "ImageLocality=1", "LinkQuality=1", "SitePlacement=1");
         assertThat(f.plugins().postFilter()).extracting(Plugin::name).containsExactly("DefaultPreemption");
         assertThat(f.plugins().bind()).extracting(Plugin::name).containsExactly("DefaultBinder");
