@@ -62,7 +62,7 @@ public final class PluginRegistry {
                 .register(ImageLocality.NAME, c -> new ImageLocality())
                 .register(LinkQuality.NAME, c -> new LinkQuality())
                 .register(SitePlacement.NAME, c -> new SitePlacement())
-                .register(DefaultPreemption.NAME, c -> new DefaultPreemption())
+                .register(DefaultPreemption.NAME, c -> new DefaultPreemption(c.evicter()))
                 .register(DefaultBinder.NAME, c -> new DefaultBinder(c.binder()));
     }
 }

@@ -18,6 +18,7 @@ import io.outpost.scheduler.framework.Framework;
 import io.outpost.scheduler.framework.Plugin;
 import io.outpost.scheduler.framework.PluginContext;
 import io.outpost.scheduler.framework.PluginFactory;
+import io.outpost.scheduler.framework.PodEvicter;
 import io.outpost.scheduler.framework.PostFilterPlugin;
 import io.outpost.scheduler.framework.PreFilterPlugin;
 import io.outpost.scheduler.framework.PreScorePlugin;
@@ -146,10 +147,15 @@ public record SchedulerConfiguration(int percentageOfNodesToScore, Duration podI
 
     /** Builds each profile's framework; throws {@link IllegalArgumentException} naming the field. */
     public List<Framework> frameworks(PluginRegistry registry, Clock clock, Binder binder) {
+        return frameworks(registry, clock, binder, PodEvicter.NONE);
+    }
+
+    /** The same, with the evicter preemption deletes victims through. */
+    public List<Framework> frameworks(PluginRegistry registry, Clock clock, Binder binder, PodEvicter evicter) {
         List<Framework> frameworks = new ArrayList<>();
         java.util.Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < profiles.size(); i++) {
-            Framework f = framework("profiles[" + i + "]", profiles.get(i), registry, clock, binder);
+            Framework f = framework("profiles[" + i + "]", profiles.get(i), registry, clock, binder, evicter);
             // kube's ValidateKubeSchedulerConfiguration: each profile serves its own schedulerName.
             if (!names.add(f.schedulerName())) {
                 throw new IllegalArgumentException("profiles[" + i + "].schedulerName: Duplicate value: \""
@@ -160,7 +166,8 @@ public record SchedulerConfiguration(int percentageOfNodesToScore, Duration podI
         return frameworks;
     }
 
-    private Framework framework(String path, JsonNode profile, PluginRegistry registry, Clock clock, Binder binder) {
+    private Framework framework(String path, JsonNode profile, PluginRegistry registry, Clock clock, Binder binder,
+                                PodEvicter evicter) {
         String schedulerName = profile.path("schedulerName").asString("default-scheduler");
         if (schedulerName.isBlank()) {
             throw new IllegalArgumentException(path + ".schedulerName: Required value");
@@ -183,7 +190,7 @@ public record SchedulerConfiguration(int percentageOfNodesToScore, Duration podI
             JsonNode a = args.getOrDefault(n, JsonNodeFactory.instance.objectNode());
             try {
                 return f.create(new PluginContext(a.isMissingNode() ? JsonNodeFactory.instance.objectNode() : a,
-                        clock, binder));
+                        clock, binder, evicter));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(path + ".pluginConfig[" + n + "].args." + e.getMessage(), e);
             }
