@@ -37,7 +37,7 @@ class PreemptionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerFixture.start(dir);
+        server = ServerFixture.start(dir, ServerFixture::nodesWithoutAgents);
         client = server.client();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
         for (String[] c : new String[][] {{"low", "10"}, {"high", "1000"}}) {

@@ -47,7 +47,7 @@ class SchedulerConfigTest {
     @BeforeAll
     static void start() throws Exception {
         Path file = Files.writeString(dir.resolve("scheduler.yaml"), CONFIG);
-        server = ServerFixture.start(dir, c -> c.withSchedulerConfig(file));
+        server = ServerFixture.start(dir, c -> ServerFixture.nodesWithoutAgents(c).withSchedulerConfig(file));
         client = server.client();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("sched").endMetadata().build()).create();
         SchedulerIntegrationTest.node(client, "worker", "4", null);

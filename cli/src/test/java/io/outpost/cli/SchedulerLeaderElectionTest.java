@@ -33,7 +33,7 @@ class SchedulerLeaderElectionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerFixture.start(dir);
+        server = ServerFixture.start(dir, ServerFixture::nodesWithoutAgents);
         client = server.client();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("le").endMetadata().build()).create();
         SchedulerIntegrationTest.node(client, "worker", "4", null);

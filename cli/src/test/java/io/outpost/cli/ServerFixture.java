@@ -3,11 +3,14 @@ package io.outpost.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.outpost.controllers.ControllerManagers;
+import io.outpost.controllers.nodelifecycle.Timings;
 
 /**
  * The whole server in this JVM, as the system tests start it: SQLite under {@code DIR/data}, on a
@@ -46,6 +49,15 @@ final class ServerFixture implements AutoCloseable {
             throw e;
         }
         return new ServerFixture(server, dataDir);
+    }
+
+    /**
+     * For tests that register Nodes with no agent behind them: a grace period of an hour, so the
+     * node lifecycle controller does not mark them unreachable (and taint them) after kube's 40 s
+     * while the test runs.
+     */
+    static ServerConfig nodesWithoutAgents(ServerConfig config) {
+        return config.withControllers(new ControllerManagers.Settings(new Timings(Duration.ofHours(1), Duration.ofHours(1))));
     }
 
     /** This server's fabric8 client, built on the first call; {@link #close} closes it. */

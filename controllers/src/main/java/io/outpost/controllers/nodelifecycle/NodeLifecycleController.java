@@ -204,7 +204,8 @@ public final class NodeLifecycleController implements Controller {
             if (!Pods.isActive(pod)) {
                 continue; // finished or already terminating: deleting it again frees nothing
             }
-            Optional<Instant> deadline = PodEvictions.deadline(pod, node.getSpec().getTaints(), timeout, now);
+            Optional<Instant> deadline = PodEvictions.deadline(pod, node.getSpec() == null ? null
+                    : node.getSpec().getTaints(), timeout, now);
             if (deadline.isEmpty()) {
                 continue;
             }

@@ -33,6 +33,7 @@ public final class LeaderElectedScheduler implements AutoCloseable {
     /** The Lease the schedulers of one cluster elect their leader over (kube-scheduler's). */
     public static final String LEASE_NAMESPACE = "kube-system";
     public static final String LEASE_NAME = "kube-scheduler";
+    private static final java.time.Duration RETRY = java.time.Duration.ofSeconds(5);
 
     /**
      * @param scheduler what to run while leading
@@ -87,25 +88,38 @@ public final class LeaderElectedScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the scheduler unless leadership changed since {@code epoch}; if it cannot start (the
+     * API unreachable while its informers list), tries again every {@link #RETRY} while still
+     * leading, where kube-scheduler would exit and be restarted by its supervisor.
+     */
     private void startScheduling(long epoch) {
-        lifecycle.lock();
-        try {
-            if (closed || running != null || leadership.get() != epoch) {
-                return;
-            }
-            Fabric8Scheduler scheduler = new Fabric8Scheduler(config.scheduler());
+        while (true) {
+            lifecycle.lock();
             try {
-                scheduler.start();
-            } catch (RuntimeException e) {
-                // Leadership stays; kube-scheduler would exit here. The next win tries again.
-                LOG.error("the scheduler did not start while leading {}/{}", LEASE_NAMESPACE, LEASE_NAME, e);
-                scheduler.close();
+                if (closed || running != null || leadership.get() != epoch) {
+                    return;
+                }
+                Fabric8Scheduler scheduler = new Fabric8Scheduler(config.scheduler());
+                try {
+                    scheduler.start();
+                    running = scheduler;
+                    LOG.info("{} schedules pods (leads {}/{})", config.election().identity(), LEASE_NAMESPACE, LEASE_NAME);
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.error("the scheduler did not start while leading {}/{}; retrying in {}", LEASE_NAMESPACE, LEASE_NAME,
+                            RETRY, e);
+                    scheduler.close();
+                }
+            } finally {
+                lifecycle.unlock();
+            }
+            try {
+                Thread.sleep(RETRY);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
             }
-            running = scheduler;
-            LOG.info("{} schedules pods (leads {}/{})", config.election().identity(), LEASE_NAMESPACE, LEASE_NAME);
-        } finally {
-            lifecycle.unlock();
         }
     }
 
