@@ -76,6 +76,7 @@ class SchedulerConfigTest {
                 .anySatisfy(e -> {
                     assertThat(e.getReason()).isEqualTo("Scheduled");
                     assertThat(e.getInvolvedObject().getName()).isEqualTo("edge-app");
+                    assertThat(e.getSource().getComponent()).as("the profile reports its events").isEqualTo("edge-scheduler");
                 }));
     }
 

@@ -37,7 +37,9 @@ import io.outpost.controllers.runtime.Workers;
  *       loses its pods after the timeout or their {@code tolerationSeconds} ({@link PodEvictions}).</li>
  * </ul>
  * When the lease is renewed the owned taints go; the conditions are left for the agent to report.
- * Not done (kube's, optional here): eviction rate limits and the zone disruption states.
+ * As kube in full disruption, nothing is evicted while every node is unreachable (the control
+ * plane's own link is then the likelier fault). Not done (kube's, optional here): eviction rate
+ * limits and the per-zone partial disruption states.
  *
  * <p>Thread model: informer threads only enqueue node names (a Lease, or a pod bound to a node,
  * enqueues its node). Workers sync one node at a time (the queue never gives a name to two
@@ -47,6 +49,8 @@ import io.outpost.controllers.runtime.Workers;
  * sync, which is re-queued with back-off and reads the cache again.
  */
 public final class NodeLifecycleController implements Controller {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeLifecycleController.class);
 
     public static final String NAME = "node-lifecycle";
     static final String LEASE_NAMESPACE = "kube-node-lease";
@@ -156,12 +160,32 @@ public final class NodeLifecycleController implements Controller {
         }
         Optional<Instant> next = Optional.empty();
         if (eviction instanceof EvictionTimeout.After after) {
-            next = evict(node, onNode, after.timeout(), now);
+            if (allNodesUnreachable(now)) {
+                // kube's full disruption: every node silent at once means the control plane's own
+                // link is the likelier fault; it evicts nothing until some node is heard again.
+                LOG.warn("every node is unreachable; not evicting pods from {} until one is heard from", name);
+                next = Optional.of(now.plus(timings.nodeMonitorGracePeriod()));
+            } else {
+                next = evict(node, onNode, after.timeout(), now);
+            }
         }
         if (!unreachable) {
             next = earliest(next, current.expiry(grace).plusMillis(1));
         }
         next.ifPresent(at -> queue.addAfter(name, Duration.between(now, at)));
+    }
+
+    /** Whether every node this controller knows has expired (none heard within its grace period). */
+    private boolean allNodesUnreachable(Instant now) {
+        for (Node n : nodes.getStore().list()) {
+            NodeHealth h = health.get(n.getMetadata().getName());
+            Duration grace = NodeHealth.ready(n).isPresent() ? timings.nodeMonitorGracePeriod()
+                    : timings.nodeStartupGracePeriod();
+            if (h == null || !h.expired(now, grace)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private EvictionTimeout evictionOf(Node node) {
