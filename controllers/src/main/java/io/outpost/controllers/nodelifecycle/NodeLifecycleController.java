@@ -7,7 +7,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.NodeSpec;
+import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -50,7 +56,7 @@ import io.outpost.controllers.runtime.Workers;
  */
 public final class NodeLifecycleController implements Controller {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeLifecycleController.class);
+    private static final Logger LOG = LoggerFactory.getLogger(NodeLifecycleController.class);
 
     public static final String NAME = "node-lifecycle";
     static final String LEASE_NAMESPACE = "kube-node-lease";
@@ -130,10 +136,12 @@ public final class NodeLifecycleController implements Controller {
         EvictionTimeout eviction = evictionOf(node);
 
         if (unreachable) {
-            Optional<List<io.fabric8.kubernetes.api.model.NodeCondition>> conditions =
-                    NodeConditions.markUnknown(node, now, NodeConditions.message(eviction));
+            Optional<List<NodeCondition>> conditions = NodeConditions.markUnknown(node, now, NodeConditions.message(eviction));
             if (conditions.isPresent()) {
                 Node copy = copy(node);
+                if (copy.getStatus() == null) {
+                    copy.setStatus(new NodeStatus());
+                }
                 copy.getStatus().setConditions(conditions.get());
                 node = client.nodes().resource(copy).updateStatus();
                 if (wasReady) {
@@ -149,7 +157,7 @@ public final class NodeLifecycleController implements Controller {
         if (taints.isPresent()) {
             Node copy = copy(node);
             if (copy.getSpec() == null) {
-                copy.setSpec(new io.fabric8.kubernetes.api.model.NodeSpec());
+                copy.setSpec(new NodeSpec());
             }
             copy.getSpec().setTaints(taints.get());
             node = client.nodes().resource(copy).update();
