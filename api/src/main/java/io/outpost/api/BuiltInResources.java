@@ -70,6 +70,9 @@ final class BuiltInResources {
         // apiextensions.k8s.io/v1: the definitions of custom resources, served once established
         b.add(stored("apiextensions.k8s.io", "v1", "CustomResourceDefinition", Scope.CLUSTER)
                 .shortNames("crd", "crds").categories("api-extensions").status().build());
+        // scheduling.k8s.io/v1 (kube-apiserver lists it before coordination)
+        b.add(stored("scheduling.k8s.io", "v1", "PriorityClass", Scope.CLUSTER).plural("priorityclasses")
+                .shortNames("pc").build());
         // coordination.k8s.io/v1
         b.add(stored("coordination.k8s.io", "v1", "Lease", Scope.NAMESPACED).build());
         // discovery.k8s.io/v1

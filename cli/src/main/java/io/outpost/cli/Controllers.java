@@ -32,7 +32,7 @@ final class Controllers implements AutoCloseable {
     static Controllers start(ServerConfig config, Clock clock) {
         KubernetesClient client = loopbackClient(config, "kube-controller-manager", "the controllers");
         String identity = ApiServer.urlHost(config.bindAddress()) + "_" + UUID.randomUUID();
-        ControllerManager manager = ControllerManagers.leaderElected(client, clock, identity);
+        ControllerManager manager = ControllerManagers.leaderElected(client, clock, identity, config.controllers());
         manager.start();
         return new Controllers(client, manager);
     }

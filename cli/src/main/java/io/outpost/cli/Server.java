@@ -90,6 +90,16 @@ final class Server implements AutoCloseable {
         }
     }
 
+    /** The scheduler's leader-elected runner, once started (tests stop it to see another take over). */
+    Scheduling scheduling() {
+        lifecycle.lock();
+        try {
+            return scheduling;
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
     void awaitStopRequest() throws InterruptedException {
         stopRequested.await();
     }

@@ -15,15 +15,17 @@ import io.outpost.controllers.endpointslice.EndpointSliceController;
 import io.outpost.controllers.garbagecollector.GarbageCollector;
 import io.outpost.controllers.job.JobController;
 import io.outpost.controllers.namespace.NamespaceController;
+import io.outpost.controllers.nodelifecycle.NodeLifecycleController;
+import io.outpost.controllers.nodelifecycle.Timings;
 import io.outpost.controllers.replicaset.ReplicaSetController;
-import io.outpost.controllers.runtime.ApiLeaseLock;
 import io.outpost.controllers.runtime.Controller;
 import io.outpost.controllers.runtime.ControllerConfig;
 import io.outpost.controllers.runtime.ControllerContext;
 import io.outpost.controllers.runtime.ControllerManager;
-import io.outpost.controllers.runtime.LeaderElector;
 import io.outpost.controllers.serviceaccount.ServiceAccountsController;
 import io.outpost.controllers.ttlafterfinished.TtlAfterFinishedController;
+import io.outpost.leaderelection.ApiLeaseLock;
+import io.outpost.leaderelection.LeaderElector;
 
 /**
  * The one place that lists Outpost's controllers and how many workers each gets
@@ -32,7 +34,8 @@ import io.outpost.controllers.ttlafterfinished.TtlAfterFinishedController;
  * {@code --concurrent-endpoint-syncs=5}, {@code --concurrent-service-endpoint-syncs=5},
  * {@code --concurrent-job-syncs=5}, {@code --concurrent-ttl-after-finished-syncs=5},
  * {@code --concurrent-cron-job-syncs=5}, {@code --concurrent-namespace-syncs=10}; the
- * ServiceAccount controller runs one worker, as kube starts it).
+ * ServiceAccount controller runs one worker, as kube starts it; the node lifecycle controller,
+ * a single loop in kube, gets 5 so that a site losing its link is marked quickly).
  */
 public final class ControllerManagers {
 
@@ -43,8 +46,25 @@ public final class ControllerManagers {
     private ControllerManagers() {
     }
 
-    /** Every controller, by name, in start order. */
+    /**
+     * What individual controllers take beyond workers and the clock.
+     *
+     * @param nodeLifecycle the node lifecycle controller's grace periods
+     */
+    public record Settings(Timings nodeLifecycle) {
+        /** kube-controller-manager's defaults. */
+        public static Settings defaults() {
+            return new Settings(Timings.defaults());
+        }
+    }
+
+    /** Every controller, by name, in start order, with the default settings. */
     public static Map<String, Function<ControllerContext, Controller>> all(Clock clock) {
+        return all(clock, Settings.defaults());
+    }
+
+    /** Every controller, by name, in start order. */
+    public static Map<String, Function<ControllerContext, Controller>> all(Clock clock, Settings settings) {
         Map<String, Function<ControllerContext, Controller>> controllers = new LinkedHashMap<>();
         add(controllers, GarbageCollector.NAME, c -> new GarbageCollector(c, new ControllerConfig(20, clock)));
         add(controllers, ReplicaSetController.NAME, c -> new ReplicaSetController(c, new ControllerConfig(5, clock)));
@@ -56,6 +76,8 @@ public final class ControllerManagers {
         add(controllers, JobController.NAME, c -> new JobController(c, new ControllerConfig(5, clock)));
         add(controllers, CronJobController.NAME, c -> new CronJobController(c, new ControllerConfig(5, clock)));
         add(controllers, TtlAfterFinishedController.NAME, c -> new TtlAfterFinishedController(c, new ControllerConfig(5, clock)));
+        add(controllers, NodeLifecycleController.NAME, c -> new NodeLifecycleController(c, new ControllerConfig(5, clock),
+                settings.nodeLifecycle()));
         return controllers;
     }
 
@@ -71,9 +93,15 @@ public final class ControllerManagers {
      * {@code kube-system/outpost-controller-manager} Lease (kube's 15 s / 10 s / 2 s timings).
      */
     public static ControllerManager leaderElected(KubernetesClient client, Clock clock, String identity) {
+        return leaderElected(client, clock, identity, Settings.defaults());
+    }
+
+    /** The same with {@code settings} for the controllers that take some. */
+    public static ControllerManager leaderElected(KubernetesClient client, Clock clock, String identity,
+                                                  Settings settings) {
         LeaderElector.Config election = LeaderElector.Config.defaults(
                 new ApiLeaseLock(client, LEASE_NAMESPACE, LEASE_NAME), identity, clock);
-        return new ControllerManager(new ControllerManager.Config(client, clock, all(clock), Optional.of(election),
+        return new ControllerManager(new ControllerManager.Config(client, clock, all(clock, settings), Optional.of(election),
                 Duration.ofMinutes(1)));
     }
 }

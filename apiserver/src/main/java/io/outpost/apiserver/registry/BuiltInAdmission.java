@@ -7,10 +7,12 @@ import io.outpost.api.ResourceType;
 import io.outpost.apiserver.admission.AdmissionChain;
 import io.outpost.apiserver.admission.ObjectSource;
 import io.outpost.apiserver.admission.policy.ValidatingAdmissionPolicyPlugin;
+import io.outpost.apiserver.admission.priority.PriorityAdmission;
 
 /**
  * The admission plugins every registry runs, in kube-apiserver's order, listed in this one place:
- * ValidatingAdmissionPolicy (when its resources are served).
+ * Priority (when PriorityClasses are served), then ValidatingAdmissionPolicy (when its resources
+ * are served).
  */
 final class BuiltInAdmission {
 
@@ -21,6 +23,11 @@ final class BuiltInAdmission {
 
     static AdmissionChain chain(ObjectSource objects, List<ResourceType> types) {
         AdmissionChain chain = AdmissionChain.EMPTY;
+        Optional<ResourceType> priorityClasses = find(types, "scheduling.k8s.io", "PriorityClass");
+        if (priorityClasses.isPresent()) {
+            PriorityAdmission priority = new PriorityAdmission(objects, priorityClasses.get());
+            chain = chain.withMutating(priority).withValidating(priority);
+        }
         Optional<ResourceType> policies = find(types, GROUP, "ValidatingAdmissionPolicy");
         Optional<ResourceType> bindings = find(types, GROUP, "ValidatingAdmissionPolicyBinding");
         Optional<ResourceType> namespaces = find(types, "", "Namespace");

@@ -47,6 +47,7 @@ public final class Tables {
         put(map, "batch", "Job", BatchConvertors.JOBS);
         put(map, "batch", "CronJob", BatchConvertors.CRON_JOBS);
         put(map, "coordination.k8s.io", "Lease", OtherConvertors.LEASES);
+        put(map, "scheduling.k8s.io", "PriorityClass", OtherConvertors.PRIORITY_CLASSES);
         put(map, "discovery.k8s.io", "EndpointSlice", OtherConvertors.ENDPOINT_SLICES);
         put(map, "admissionregistration.k8s.io", "ValidatingAdmissionPolicy", AdmissionConvertors.POLICIES);
         put(map, "admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding", AdmissionConvertors.BINDINGS);

@@ -56,6 +56,9 @@ class WorkloadConvertorTest {
                         "{" + META + ",'spec':{'completions':1},'status':{'conditions':[{'type':'Suspended',"
                                 + "'status':'True'}]}}",
                         List.of("w", "Suspended", "0/1", "", "60m", "", "", "<none>")),
+                new Case("A priority class shows its value, whether it is the default, and its policy",
+                        OtherConvertors.PRIORITY_CLASSES, "{" + META + ",'value':1000,'globalDefault':true,"
+                                + "'preemptionPolicy':'Never'}", List.of("w", 1000L, true, "60m", "Never")),
                 new Case("A namespace shows its phase", CoreConvertors.NAMESPACES,
                         "{" + META + ",'status':{'phase':'Active'}}", List.of("w", "Active", "60m")),
                 new Case("A config map counts data and binaryData keys", CoreConvertors.CONFIG_MAPS,
