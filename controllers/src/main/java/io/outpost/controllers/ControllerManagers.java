@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.outpost.controllers.daemonset.DaemonSetController;
 import io.outpost.controllers.deployment.DeploymentController;
 import io.outpost.controllers.endpoint.EndpointsController;
 import io.outpost.controllers.endpointslice.EndpointSliceController;
@@ -28,7 +29,8 @@ import io.outpost.controllers.ttlafterfinished.TtlAfterFinishedController;
  * (kube-controller-manager's defaults: {@code --concurrent-gc-syncs=20},
  * {@code --concurrent-replicaset-syncs=5}, {@code --concurrent-deployment-syncs=5},
  * {@code --concurrent-endpoint-syncs=5}, {@code --concurrent-service-endpoint-syncs=5},
- * {@code --concurrent-job-syncs=5}, {@code --concurrent-ttl-after-finished-syncs=5}; the
+ * {@code --concurrent-job-syncs=5}, {@code --concurrent-ttl-after-finished-syncs=5},
+ * {@code --concurrent-daemonset-syncs=2}, {@code --concurrent-statefulset-syncs=5}; the
  * ServiceAccount controller runs one worker, as kube starts it).
  */
 public final class ControllerManagers {
@@ -50,6 +52,7 @@ public final class ControllerManagers {
         add(controllers, EndpointsController.NAME, c -> new EndpointsController(c, new ControllerConfig(5, clock)));
         add(controllers, EndpointSliceController.NAME, c -> new EndpointSliceController(c, new ControllerConfig(5, clock)));
         add(controllers, JobController.NAME, c -> new JobController(c, new ControllerConfig(5, clock)));
+        add(controllers, DaemonSetController.NAME, c -> new DaemonSetController(c, new ControllerConfig(2, clock)));
         add(controllers, TtlAfterFinishedController.NAME, c -> new TtlAfterFinishedController(c, new ControllerConfig(5, clock)));
         return controllers;
     }

@@ -1,0 +1,192 @@
+package io.outpost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * The DaemonSet controller inside the whole server, with the scheduler binding its pods, driven
+ * by the fabric8 client: Nodes are created through the API as agents register them, and a
+ * {@link FakeKubelet} makes bound pods Ready and finishes graceful deletions.
+ */
+class DaemonSetControllerTest {
+
+    @TempDir
+    static Path dir;
+
+    static ServerFixture server;
+    static KubernetesClient client;
+    static FakeKubelet kubelet;
+    static final String NS = "daemons";
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = ServerFixture.start(dir);
+        client = server.client();
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        kubelet = new FakeKubelet(client, NS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (kubelet != null) {
+            kubelet.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** A node as an agent registers it: created with its labels and taints, then its status (capacity, Ready) written. */
+    static void node(String name, Map<String, String> labels, Taint... taints) {
+        Node created = client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
+                .addToLabels("kubernetes.io/hostname", name).addToLabels(labels).endMetadata()
+                .withNewSpec().withTaints(taints).endSpec().build()).create();
+        Map<String, Quantity> capacity = Map.of("cpu", new Quantity("4"), "memory", new Quantity("8Gi"), "pods", new Quantity("110"));
+        client.nodes().resource(new NodeBuilder(created).withNewStatus().withCapacity(capacity).withAllocatable(capacity)
+                .addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady").endCondition()
+                .endStatus().build()).updateStatus();
+    }
+
+    static DaemonSet daemonSet(String name, Map<String, String> nodeSelector, String image) {
+        return new DaemonSetBuilder().withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+                .withNewSpec().withNewSelector().addToMatchLabels("app", name).endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
+                .withNewSpec().withNodeSelector(nodeSelector).addNewContainer().withName("main").withImage(image).endContainer()
+                .endSpec().endTemplate().endSpec().build();
+    }
+
+    /** Live pods of the daemon by the node they are bound to (unbound ones under ""). */
+    static Map<String, Pod> podsByNode(String app) {
+        Map<String, Pod> out = new TreeMap<>();
+        for (Pod p : client.pods().inNamespace(NS).withLabel("app", app).list().getItems()) {
+            if (p.getMetadata().getDeletionTimestamp() == null) {
+                String node = p.getSpec().getNodeName() == null ? "" : p.getSpec().getNodeName();
+                assertThat(out.put(node, p)).as("two live pods on %s", node).isNull();
+            }
+        }
+        return out;
+    }
+
+    static Map<String, String> images(Map<String, Pod> pods) {
+        Map<String, String> out = new TreeMap<>();
+        pods.forEach((node, pod) -> out.put(node, pod.getSpec().getContainers().get(0).getImage()));
+        return out;
+    }
+
+    static DaemonSet get(String name) {
+        return client.apps().daemonSets().inNamespace(NS).withName(name).get();
+    }
+
+    @Test
+    void aDaemonSetRunsOnLabelledNodesOnly() {
+        node("site-a", Map.of("logs", "ship"));
+        node("site-b", Map.of("logs", "ship"));
+        node("site-c", Map.of());
+        node("site-tainted", Map.of("logs", "ship"), new Taint("NoSchedule", "dedicated", null, "gpu"));
+        client.apps().daemonSets().inNamespace(NS).resource(daemonSet("shipper", Map.of("logs", "ship"), "fluent-bit:3.1")).create();
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(podsByNode("shipper")).containsOnlyKeys("site-a", "site-b");
+            var status = get("shipper").getStatus();
+            assertThat(status.getDesiredNumberScheduled()).isEqualTo(2);
+            assertThat(status.getCurrentNumberScheduled()).isEqualTo(2);
+            assertThat(status.getNumberReady()).isEqualTo(2);
+            assertThat(status.getNumberAvailable()).isEqualTo(2);
+            assertThat(status.getUpdatedNumberScheduled()).isEqualTo(2);
+            assertThat(status.getNumberMisscheduled()).isZero();
+        });
+        Pod pod = podsByNode("shipper").get("site-a");
+        assertThat(pod.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getKind()).isEqualTo("DaemonSet"));
+        assertThat(pod.getMetadata().getLabels()).containsKey("controller-revision-hash");
+        assertThat(pod.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms()).singleElement().satisfies(t -> {
+                    assertThat(t.getMatchFields()).singleElement().satisfies(f -> {
+                        assertThat(f.getKey()).isEqualTo("metadata.name");
+                        assertThat(f.getValues()).containsExactly("site-a");
+                    });
+                });
+        assertThat(pod.getSpec().getTolerations()).anySatisfy(t -> {
+            assertThat(t.getKey()).isEqualTo("node.kubernetes.io/unreachable");
+            assertThat(t.getEffect()).isEqualTo("NoExecute");
+        });
+
+        client.nodes().withName("site-c").edit(n -> new NodeBuilder(n).editMetadata().addToLabels("logs", "ship").endMetadata().build());
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(podsByNode("shipper")).containsOnlyKeys("site-a", "site-b", "site-c");
+            assertThat(get("shipper").getStatus().getNumberReady()).isEqualTo(3);
+        });
+
+        client.nodes().withName("site-c").edit(n -> new NodeBuilder(n).editMetadata().removeFromLabels("logs").endMetadata().build());
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(podsByNode("shipper")).containsOnlyKeys("site-a", "site-b");
+            var status = get("shipper").getStatus();
+            assertThat(status.getDesiredNumberScheduled()).isEqualTo(2);
+            assertThat(status.getNumberMisscheduled()).isZero();
+        });
+        assertThat(client.apps().controllerRevisions().inNamespace(NS).withLabel("app", "shipper").list().getItems())
+                .singleElement().satisfies(r -> assertThat(r.getRevision()).isEqualTo(1L));
+    }
+
+    @Test
+    void aDaemonSetRollsOutANewTemplateOneNodeAtATimeAndKeepsItsHistory() {
+        node("metrics-1", Map.of("metrics", "on"));
+        node("metrics-2", Map.of("metrics", "on"));
+        node("metrics-3", Map.of("metrics", "on"));
+        var daemonSets = client.apps().daemonSets().inNamespace(NS);
+        daemonSets.resource(daemonSet("exporter", Map.of("metrics", "on"), "exporter:1")).create();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(get("exporter").getStatus().getNumberAvailable()).isEqualTo(3));
+        String firstHash = podsByNode("exporter").get("metrics-1").getMetadata().getLabels().get("controller-revision-hash");
+
+        // New pods stay Pending while held: with maxUnavailable 1 (the default), only one node is replaced.
+        List.of("metrics-1", "metrics-2", "metrics-3").forEach(kubelet::hold);
+        daemonSets.withName("exporter").edit(d -> new DaemonSetBuilder(d).editSpec().editTemplate().editSpec()
+                .editFirstContainer().withImage("exporter:2").endContainer().endSpec().endTemplate().endSpec().build());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(images(podsByNode("exporter")))
+                .containsOnlyKeys("metrics-1", "metrics-2", "metrics-3").containsValue("exporter:2"));
+        await().during(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> {
+            Map<String, String> images = images(podsByNode("exporter"));
+            assertThat(images.values()).containsOnlyOnce("exporter:2");
+            assertThat(images.values().stream().filter("exporter:1"::equals)).hasSize(2);
+            assertThat(get("exporter").getStatus().getNumberUnavailable()).isEqualTo(1);
+        });
+        List.of("metrics-1", "metrics-2", "metrics-3").forEach(kubelet::release);
+        await().atMost(WAIT).untilAsserted(() -> {
+            Map<String, Pod> pods = podsByNode("exporter");
+            assertThat(pods).containsOnlyKeys("metrics-1", "metrics-2", "metrics-3");
+            assertThat(pods.values()).allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getImage()).isEqualTo("exporter:2"));
+            DaemonSet d = get("exporter");
+            assertThat(d.getStatus().getObservedGeneration()).isEqualTo(d.getMetadata().getGeneration());
+            assertThat(d.getStatus().getUpdatedNumberScheduled()).isEqualTo(3);
+            assertThat(d.getStatus().getNumberAvailable()).isEqualTo(3);
+        });
+        List<ControllerRevision> revisions = client.apps().controllerRevisions().inNamespace(NS).withLabel("app", "exporter")
+                .list().getItems();
+        assertThat(revisions).extracting(ControllerRevision::getRevision).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(revisions).filteredOn(r -> r.getRevision() == 1L).singleElement()
+                .satisfies(r -> assertThat(r.getMetadata().getLabels()).containsEntry("controller-revision-hash", firstHash));
+    }
+}

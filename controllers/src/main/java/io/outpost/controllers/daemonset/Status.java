@@ -1,0 +1,91 @@
+package io.outpost.controllers.daemonset;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
+import io.outpost.controllers.common.History;
+import io.outpost.controllers.common.Pods;
+
+/**
+ * A DaemonSet's status from its nodes and pods (kube's {@code updateDaemonSetStatus}): per node
+ * that should run the daemon, whether it has a pod (current), whether that pod is ready, available
+ * and of the current revision (updated); nodes that should not run it but do are misscheduled.
+ * The pod looked at on a node with several is the least far along, as kube sorts them, so a node
+ * counts as ready only once it has no pod that is not.
+ */
+final class Status {
+
+    private Status() {
+    }
+
+    /** Least far along first (kube's {@code ActivePods}): unscheduled, Pending, not ready, then the newest. */
+    static final Comparator<Pod> LEAST_ACTIVE_FIRST = Comparator
+            .comparing((Pod p) -> p.getSpec() != null && p.getSpec().getNodeName() != null && !p.getSpec().getNodeName().isEmpty())
+            .thenComparing(p -> phaseRank(NodePlan.phase(p)))
+            .thenComparing(Pods::isReady)
+            .thenComparing(p -> Objects.toString(p.getMetadata().getCreationTimestamp(), ""), Comparator.reverseOrder());
+
+    private static int phaseRank(String phase) {
+        if ("Pending".equals(phase)) {
+            return 0;
+        }
+        if ("Running".equals(phase)) {
+            return 2;
+        }
+        return 1;
+    }
+
+    static DaemonSetStatus calculate(DaemonSet ds, List<Node> nodes, Map<String, List<Pod>> podsByNode, String hash,
+                                     Instant now) {
+        int minReady = NodePlan.minReadySeconds(ds);
+        int desired = 0;
+        int current = 0;
+        int ready = 0;
+        int available = 0;
+        int updated = 0;
+        int misscheduled = 0;
+        for (Node node : nodes) {
+            boolean shouldRun = Eligibility.of(node, ds).shouldRun();
+            List<Pod> pods = podsByNode.getOrDefault(node.getMetadata().getName(), List.of());
+            boolean scheduled = !pods.isEmpty();
+            if (!shouldRun) {
+                if (scheduled) {
+                    misscheduled++;
+                }
+                continue;
+            }
+            desired++;
+            if (!scheduled) {
+                continue;
+            }
+            current++;
+            List<Pod> sorted = new ArrayList<>(pods);
+            sorted.sort(LEAST_ACTIVE_FIRST);
+            Pod pod = sorted.get(0);
+            if (Pods.isReady(pod)) {
+                ready++;
+                if (Pods.isAvailable(pod, minReady, now)) {
+                    available++;
+                }
+            }
+            if (hash != null && hash.equals(NodePlan.label(pod, History.HASH_LABEL))) {
+                updated++;
+            }
+        }
+        Integer collisions = ds.getStatus() == null ? null : ds.getStatus().getCollisionCount();
+        return new DaemonSetStatusBuilder().withDesiredNumberScheduled(desired).withCurrentNumberScheduled(current)
+                .withNumberReady(ready).withNumberAvailable(available).withNumberUnavailable(desired - available)
+                .withUpdatedNumberScheduled(updated).withNumberMisscheduled(misscheduled)
+                .withObservedGeneration(ds.getMetadata().getGeneration()).withCollisionCount(collisions)
+                .withConditions(ds.getStatus() == null ? null : ds.getStatus().getConditions()).build();
+    }
+}
