@@ -15,10 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -59,15 +57,8 @@ class DaemonSetControllerTest {
         }
     }
 
-    /** A node as an agent registers it: created with its labels and taints, then its status (capacity, Ready) written. */
     static void node(String name, Map<String, String> labels, Taint... taints) {
-        Node created = client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
-                .addToLabels("kubernetes.io/hostname", name).addToLabels(labels).endMetadata()
-                .withNewSpec().withTaints(taints).endSpec().build()).create();
-        Map<String, Quantity> capacity = Map.of("cpu", new Quantity("4"), "memory", new Quantity("8Gi"), "pods", new Quantity("110"));
-        client.nodes().resource(new NodeBuilder(created).withNewStatus().withCapacity(capacity).withAllocatable(capacity)
-                .addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady").endCondition()
-                .endStatus().build()).updateStatus();
+        FakeKubelet.registerNode(client, name, labels, taints);
     }
 
     static DaemonSet daemonSet(String name, Map<String, String> nodeSelector, String image) {

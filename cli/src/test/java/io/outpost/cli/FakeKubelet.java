@@ -1,12 +1,17 @@
 package io.outpost.cli;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
@@ -40,6 +45,17 @@ final class FakeKubelet implements AutoCloseable {
 
     void release(String name) {
         held.remove(name);
+    }
+
+    /** A node as an agent registers it: created with its labels and taints, then its status (capacity, Ready) written. */
+    static void registerNode(KubernetesClient client, String name, Map<String, String> labels, Taint... taints) {
+        Node created = client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
+                .addToLabels("kubernetes.io/hostname", name).addToLabels(labels).endMetadata()
+                .withNewSpec().withTaints(taints).endSpec().build()).create();
+        Map<String, Quantity> capacity = Map.of("cpu", new Quantity("4"), "memory", new Quantity("8Gi"), "pods", new Quantity("110"));
+        client.nodes().resource(new NodeBuilder(created).withNewStatus().withCapacity(capacity).withAllocatable(capacity)
+                .addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady").endCondition()
+                .endStatus().build()).updateStatus();
     }
 
     private void loop() {

@@ -22,6 +22,7 @@ import io.outpost.controllers.runtime.ControllerContext;
 import io.outpost.controllers.runtime.ControllerManager;
 import io.outpost.controllers.runtime.LeaderElector;
 import io.outpost.controllers.serviceaccount.ServiceAccountsController;
+import io.outpost.controllers.statefulset.StatefulSetController;
 import io.outpost.controllers.ttlafterfinished.TtlAfterFinishedController;
 
 /**
@@ -53,6 +54,7 @@ public final class ControllerManagers {
         add(controllers, EndpointSliceController.NAME, c -> new EndpointSliceController(c, new ControllerConfig(5, clock)));
         add(controllers, JobController.NAME, c -> new JobController(c, new ControllerConfig(5, clock)));
         add(controllers, DaemonSetController.NAME, c -> new DaemonSetController(c, new ControllerConfig(2, clock)));
+        add(controllers, StatefulSetController.NAME, c -> new StatefulSetController(c, new ControllerConfig(5, clock)));
         add(controllers, TtlAfterFinishedController.NAME, c -> new TtlAfterFinishedController(c, new ControllerConfig(5, clock)));
         return controllers;
     }
