@@ -177,13 +177,18 @@ final class Eligibility {
         return out;
     }
 
-    /** Adds an Exists toleration unless one with the same key, operator and effect is there (kube's {@code AddOrUpdateTolerationInPodSpec}). */
+    /**
+     * kube's {@code AddOrUpdateTolerationInPodSpec}: a toleration of the same key, operator, value
+     * and effect is replaced (so a template's {@code tolerationSeconds} gives way to kube's
+     * infinite one: a daemon is never evicted for its node's condition), else it is added.
+     */
     private static void add(List<Toleration> tolerations, String key, String effect) {
         Toleration t = new TolerationBuilder().withKey(key).withOperator("Exists").withEffect(effect).build();
         for (int i = 0; i < tolerations.size(); i++) {
             Toleration existing = tolerations.get(i);
             if (key.equals(existing.getKey()) && effect.equals(existing.getEffect())
-                    && "Exists".equals(existing.getOperator())) {
+                    && "Exists".equals(existing.getOperator()) && Objects.toString(existing.getValue(), "").isEmpty()) {
+                tolerations.set(i, t);
                 return;
             }
         }
