@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -87,8 +88,13 @@ class DaemonSetControllerTest {
         return out;
     }
 
+    /** The DaemonSet, with an empty status until the controller first wrote one. */
     static DaemonSet get(String name) {
-        return client.apps().daemonSets().inNamespace(NS).withName(name).get();
+        DaemonSet d = client.apps().daemonSets().inNamespace(NS).withName(name).get();
+        if (d.getStatus() == null) {
+            d.setStatus(new DaemonSetStatus());
+        }
+        return d;
     }
 
     @Test
@@ -156,8 +162,11 @@ class DaemonSetControllerTest {
         List.of("metrics-1", "metrics-2", "metrics-3").forEach(kubelet::hold);
         daemonSets.withName("exporter").edit(d -> new DaemonSetBuilder(d).editSpec().editTemplate().editSpec()
                 .editFirstContainer().withImage("exporter:2").endContainer().endSpec().endTemplate().endSpec().build());
-        await().atMost(WAIT).untilAsserted(() -> assertThat(images(podsByNode("exporter")))
-                .containsOnlyKeys("metrics-1", "metrics-2", "metrics-3").containsValue("exporter:2"));
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(images(podsByNode("exporter"))).containsOnlyKeys("metrics-1", "metrics-2", "metrics-3")
+                    .containsValue("exporter:2");
+            assertThat(get("exporter").getStatus().getNumberUnavailable()).isEqualTo(1);
+        });
         await().during(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> {
             Map<String, String> images = images(podsByNode("exporter"));
             assertThat(images.values()).containsOnlyOnce("exporter:2");

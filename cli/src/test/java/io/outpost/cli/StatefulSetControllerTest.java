@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -79,8 +80,13 @@ class StatefulSetControllerTest {
         return out;
     }
 
+    /** The StatefulSet, with an empty status until the controller first wrote one. */
     static StatefulSet get(String name) {
-        return client.apps().statefulSets().inNamespace(NS).withName(name).get();
+        StatefulSet s = client.apps().statefulSets().inNamespace(NS).withName(name).get();
+        if (s.getStatus() == null) {
+            s.setStatus(new StatefulSetStatus());
+        }
+        return s;
     }
 
     static void awaitReady(String name, int replicas) {
