@@ -215,9 +215,10 @@ public final class DaemonSetController implements Controller {
         Revisions.Split split = history.construct(ds, ownedRevisions);
         String hash = split.hash();
         Map<String, List<Pod>> byNode = NodePlan.byNode(owned);
-        if (expectations.satisfied(key)) {
-            boolean surge = "RollingUpdate".equals(strategy(ds))
-                    && RollingUpdate.limits(ds, nodeList.size()).maxSurge() > 0;
+        boolean satisfied = expectations.satisfied(key);
+        if (satisfied) {
+            // kube's AllowsSurge: maxSurge resolved against one node, so any non-zero percentage surges.
+            boolean surge = "RollingUpdate".equals(strategy(ds)) && RollingUpdate.limits(ds, 1).maxSurge() > 0;
             NodePlan.Result plan = NodePlan.plan(ds, nodeList, byNode, hash, surge, now, backoff);
             for (Pod failed : plan.failedPods()) {
                 events.event(ds, EventRecorder.WARNING, "FailedDaemonPod", "Found failed daemon pod " + Pods.key(failed)
@@ -233,7 +234,8 @@ public final class DaemonSetController implements Controller {
             }
             history.cleanup(ds, split.old(), owned);
         }
-        DaemonSetStatus status = Status.calculate(ds, nodeList, byNode, hash, now);
+        // Without acting on this generation (expectations pending), observedGeneration stays, as kube's.
+        DaemonSetStatus status = Status.calculate(ds, nodeList, byNode, hash, now, satisfied);
         updateStatus(ds, status);
         int minReady = NodePlan.minReadySeconds(ds);
         if (minReady > 0 && !Objects.equals(status.getNumberReady(), status.getNumberAvailable())) {

@@ -44,8 +44,9 @@ final class Status {
         return 1;
     }
 
+    /** @param observed whether this sync acted on the DaemonSet's generation (else the old observedGeneration stays) */
     static DaemonSetStatus calculate(DaemonSet ds, List<Node> nodes, Map<String, List<Pod>> podsByNode, String hash,
-                                     Instant now) {
+                                     Instant now, boolean observed) {
         int minReady = NodePlan.minReadySeconds(ds);
         int desired = 0;
         int current = 0;
@@ -85,7 +86,9 @@ final class Status {
         return new DaemonSetStatusBuilder().withDesiredNumberScheduled(desired).withCurrentNumberScheduled(current)
                 .withNumberReady(ready).withNumberAvailable(available).withNumberUnavailable(desired - available)
                 .withUpdatedNumberScheduled(updated).withNumberMisscheduled(misscheduled)
-                .withObservedGeneration(ds.getMetadata().getGeneration()).withCollisionCount(collisions)
+                .withObservedGeneration(observed || ds.getStatus() == null ? ds.getMetadata().getGeneration()
+                        : ds.getStatus().getObservedGeneration())
+                .withCollisionCount(collisions)
                 .withConditions(ds.getStatus() == null ? null : ds.getStatus().getConditions()).build();
     }
 }

@@ -170,6 +170,11 @@ public final class StatefulSetController implements Controller {
             events.event(set, EventRecorder.WARNING, "SelectingAll", "This statefulset is selecting all pods. A non-empty selector is required.");
             return;
         }
+        if (set.getSpec().getVolumeClaimTemplates() != null && !set.getSpec().getVolumeClaimTemplates().isEmpty()) {
+            // Said, not faked: a pod that mounts a claim's volume will be refused until claims exist.
+            events.event(set, EventRecorder.WARNING, "VolumeClaimTemplatesUnsupported", "volumeClaimTemplates are not "
+                    + "supported yet (Outpost serves no PersistentVolumeClaims): pods are created without their claims");
+        }
         String namespace = set.getMetadata().getNamespace();
         List<ControllerRevision> ownedRevisions = ControllerRefs.claim(client, set, set.getSpec().getSelector(),
                 revisions.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace), ControllerRevision.class, () -> canAdopt(set));

@@ -125,7 +125,13 @@ class DecisionTest {
                 c("OnDelete never deletes for an update", set(2, "OrderedReady").editSpec().withNewUpdateStrategy()
                         .withType("OnDelete").endUpdateStrategy().endSpec().build(), ROLLING, List.of(), List.of(), "ready", "ready"),
                 c("A parallel set still updates one pod at a time", parallel(3), ROLLING, List.of(), List.of("s-2"),
-                        "ready", "ready", "ready"));
+                        "ready", "ready", "ready"),
+                c("With minReadySeconds the next pod waits for the last to be available, not only ready",
+                        set(3, "OrderedReady").editSpec().withMinReadySeconds(3600 * 2).endSpec().build(), SETTLED,
+                        List.of(), List.of(), "ready"),
+                c("and is made once it has been ready that long",
+                        set(3, "OrderedReady").editSpec().withMinReadySeconds(30 * 60).endSpec().build(), SETTLED,
+                        List.of("s-1"), List.of(), "ready"));
     }
 
     @ParameterizedTest
