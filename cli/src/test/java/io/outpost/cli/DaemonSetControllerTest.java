@@ -23,6 +23,8 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 /**
  * The DaemonSet controller inside the whole server, with the scheduler binding its pods, driven
@@ -80,6 +82,12 @@ class DaemonSetControllerTest {
             }
         }
         return out;
+    }
+
+    /** As {@code kubectl set image}: a strategic merge patch, so a status written meanwhile is no conflict. */
+    static void setImage(String name, String image) {
+        client.apps().daemonSets().inNamespace(NS).withName(name).patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
+                "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"main\",\"image\":\"" + image + "\"}]}}}}");
     }
 
     static Map<String, String> images(Map<String, Pod> pods) {
@@ -160,8 +168,7 @@ class DaemonSetControllerTest {
 
         // New pods stay Pending while held: with maxUnavailable 1 (the default), only one node is replaced.
         List.of("metrics-1", "metrics-2", "metrics-3").forEach(kubelet::hold);
-        daemonSets.withName("exporter").edit(d -> new DaemonSetBuilder(d).editSpec().editTemplate().editSpec()
-                .editFirstContainer().withImage("exporter:2").endContainer().endSpec().endTemplate().endSpec().build());
+        setImage("exporter", "exporter:2");
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(images(podsByNode("exporter"))).containsOnlyKeys("metrics-1", "metrics-2", "metrics-3")
                     .containsValue("exporter:2");
@@ -188,5 +195,38 @@ class DaemonSetControllerTest {
         assertThat(revisions).extracting(ControllerRevision::getRevision).containsExactlyInAnyOrder(1L, 2L);
         assertThat(revisions).filteredOn(r -> r.getRevision() == 1L).singleElement()
                 .satisfies(r -> assertThat(r.getMetadata().getLabels()).containsEntry("controller-revision-hash", firstHash));
+    }
+
+    @Test
+    void aFailedDaemonPodIsReplacedOnItsNodeAndOnDeleteWaitsForAHandDeletion() {
+        node("bridge-1", Map.of("devices", "modbus"));
+        var daemonSets = client.apps().daemonSets().inNamespace(NS);
+        daemonSets.resource(new DaemonSetBuilder(daemonSet("bridge", Map.of("devices", "modbus"), "bridge:1")).editSpec()
+                .withNewUpdateStrategy().withType("OnDelete").endUpdateStrategy().endSpec().build()).create();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(get("bridge").getStatus().getNumberReady()).isEqualTo(1));
+        Pod first = podsByNode("bridge").get("bridge-1");
+
+        first.getStatus().setPhase("Failed");
+        client.pods().inNamespace(NS).resource(first).updateStatus();
+        await().atMost(WAIT).untilAsserted(() -> {
+            Pod replacement = podsByNode("bridge").get("bridge-1");
+            assertThat(replacement).isNotNull();
+            assertThat(replacement.getMetadata().getUid()).isNotEqualTo(first.getMetadata().getUid());
+        });
+        assertThat(client.v1().events().inNamespace(NS).list().getItems())
+                .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("FailedDaemonPod"));
+
+        setImage("bridge", "bridge:2");
+        await().during(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> {
+            assertThat(images(podsByNode("bridge"))).containsExactly(Map.entry("bridge-1", "bridge:1"));
+            DaemonSet d = get("bridge");
+            assertThat(d.getStatus().getObservedGeneration()).isEqualTo(d.getMetadata().getGeneration());
+            assertThat(d.getStatus().getUpdatedNumberScheduled()).isZero();
+        });
+        client.pods().inNamespace(NS).withName(podsByNode("bridge").get("bridge-1").getMetadata().getName()).delete();
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(images(podsByNode("bridge"))).containsExactly(Map.entry("bridge-1", "bridge:2"));
+            assertThat(get("bridge").getStatus().getUpdatedNumberScheduled()).isEqualTo(1);
+        });
     }
 }

@@ -23,6 +23,8 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.WatcherException;
 
 /**
@@ -154,6 +156,14 @@ class StatefulSetControllerTest {
             assertThat(s.getStatus().getCurrentReplicas()).isEqualTo(3);
             assertThat(s.getStatus().getUpdatedReplicas()).isEqualTo(3);
 
+            client.pods().inNamespace(NS).withName("db-1").delete();
+            await().atMost(WAIT).untilAsserted(() -> {
+                assertThat(pods("db").get("db-1")).as("db-1 made again under its name").isNotNull()
+                        .satisfies(p -> assertThat(p.getMetadata().getUid()).isNotEqualTo(db1.getMetadata().getUid()));
+                assertThat(get("db").getStatus().getReadyReplicas()).isEqualTo(3);
+            });
+            order.deleted.clear();
+
             client.apps().statefulSets().inNamespace(NS).withName("db").scale(1);
             awaitReady("db", 1);
             assertThat(pods("db")).containsOnlyKeys("db-0");
@@ -186,9 +196,8 @@ class StatefulSetControllerTest {
         awaitReady("web", 3);
         String first = get("web").getStatus().getCurrentRevision();
 
-        sets.withName("web").edit(s -> new StatefulSetBuilder(s).editSpec().editUpdateStrategy().editRollingUpdate()
-                .withPartition(2).endRollingUpdate().endUpdateStrategy().editTemplate().editSpec().editFirstContainer()
-                .withImage("nginx:1.28").endContainer().endSpec().endTemplate().endSpec().build());
+        sets.withName("web").patch(PatchContext.of(PatchType.STRATEGIC_MERGE), "{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":"
+                + "{\"partition\":2}},\"template\":{\"spec\":{\"containers\":[{\"name\":\"main\",\"image\":\"nginx:1.28\"}]}}}}");
         await().atMost(WAIT).untilAsserted(() -> {
             StatefulSet s = get("web");
             assertThat(s.getStatus().getObservedGeneration()).isEqualTo(s.getMetadata().getGeneration());
@@ -202,8 +211,8 @@ class StatefulSetControllerTest {
         assertThat(partitioned.getStatus().getUpdateRevision()).isNotEqualTo(first);
 
         try (Order order = new Order("web")) {
-            sets.withName("web").edit(s -> new StatefulSetBuilder(s).editSpec().editUpdateStrategy().editRollingUpdate()
-                    .withPartition(0).endRollingUpdate().endUpdateStrategy().endSpec().build());
+            sets.withName("web").patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
+                    "{\"spec\":{\"updateStrategy\":{\"rollingUpdate\":{\"partition\":0}}}}");
             await().atMost(WAIT).untilAsserted(() -> {
                 StatefulSet s = get("web");
                 assertThat(s.getStatus().getUpdatedReplicas()).isEqualTo(3);
