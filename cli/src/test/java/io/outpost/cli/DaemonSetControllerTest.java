@@ -195,6 +195,13 @@ class DaemonSetControllerTest {
         assertThat(revisions).extracting(ControllerRevision::getRevision).containsExactlyInAnyOrder(1L, 2L);
         assertThat(revisions).filteredOn(r -> r.getRevision() == 1L).singleElement()
                 .satisfies(r -> assertThat(r.getMetadata().getLabels()).containsEntry("controller-revision-hash", firstHash));
+
+        daemonSets.withName("exporter").delete();
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(podsByNode("exporter")).as("pods collected with their DaemonSet").isEmpty();
+            assertThat(client.apps().controllerRevisions().inNamespace(NS).withLabel("app", "exporter").list().getItems())
+                    .as("and its revisions").isEmpty();
+        });
     }
 
     @Test
