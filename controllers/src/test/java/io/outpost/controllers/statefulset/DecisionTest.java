@@ -184,6 +184,21 @@ class DecisionTest {
     }
 
     @Test
+    void ordinalsCountFromSpecOrdinalsStart() {
+        StatefulSet set = set(2, "OrderedReady").editSpec().withNewOrdinals(5).endSpec().build();
+        assertThat(Decision.decide(set, List.of(), SETTLED, NOW).create()).extracting(p -> p.getMetadata().getName())
+                .containsExactly("s-5");
+        // s-0 and s-1 (made before the start moved to 5) are outside the range: made anew at 5 and 6, then removed
+        List<Pod> old = pods(set, "ready", "ready");
+        assertThat(Decision.decide(set, old, SETTLED, NOW).create()).extracting(p -> p.getMetadata().getName())
+                .containsExactly("s-5");
+        List<Pod> moved = new ArrayList<>(old);
+        moved.addAll(pods(set, "-", "-", "-", "-", "-", "ready", "ready"));
+        assertThat(Decision.decide(set, moved, SETTLED, NOW).delete()).extracting(p -> p.getMetadata().getName())
+                .containsExactly("s-1");
+    }
+
+    @Test
     void podsOfOtherNamesAreNoOrdinals() {
         StatefulSet set = ordered(1);
         assertThat(Identity.ordinal(set, new PodBuilder().withNewMetadata().withName("s-12").endMetadata().build())).isEqualTo(12);
