@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -235,5 +236,46 @@ class DaemonSetControllerTest {
             assertThat(images(podsByNode("bridge"))).containsExactly(Map.entry("bridge-1", "bridge:2"));
             assertThat(get("bridge").getStatus().getUpdatedNumberScheduled()).isEqualTo(1);
         });
+    }
+
+    @Test
+    void withMaxSurgeTheNewPodStartsBesideTheOldOneWhichGoesOnceItIsAvailable() {
+        node("gw-1", Map.of("gateway", "yes"));
+        node("gw-2", Map.of("gateway", "yes"));
+        var daemonSets = client.apps().daemonSets().inNamespace(NS);
+        daemonSets.resource(new DaemonSetBuilder(daemonSet("gateway", Map.of("gateway", "yes"), "gw:1")).editSpec()
+                .withNewUpdateStrategy().withType("RollingUpdate").withNewRollingUpdate()
+                .withMaxSurge(new IntOrString(1)).withMaxUnavailable(new IntOrString(0)).endRollingUpdate()
+                .endUpdateStrategy().endSpec().build()).create();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(get("gateway").getStatus().getNumberAvailable()).isEqualTo(2));
+
+        List.of("gw-1", "gw-2").forEach(kubelet::hold);
+        setImage("gateway", "gw:2");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(liveImages("gateway").values().stream().flatMap(List::stream))
+                .containsOnlyOnce("gw:2"));
+        await().during(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> {
+            Map<String, List<String>> images = liveImages("gateway");
+            assertThat(images.values()).as("one node surges: old and new side by side, the other untouched")
+                    .containsExactlyInAnyOrder(List.of("gw:1", "gw:2"), List.of("gw:1"));
+            assertThat(get("gateway").getStatus().getNumberAvailable()).isEqualTo(2);
+        });
+        List.of("gw-1", "gw-2").forEach(kubelet::release);
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(liveImages("gateway")).containsOnly(Map.entry("gw-1", List.of("gw:2")), Map.entry("gw-2", List.of("gw:2")));
+            assertThat(get("gateway").getStatus().getUpdatedNumberScheduled()).isEqualTo(2);
+        });
+    }
+
+    /** Images of the live pods on each node, sorted: with surge a node may run two. */
+    static Map<String, List<String>> liveImages(String app) {
+        Map<String, List<String>> out = new TreeMap<>();
+        for (Pod p : client.pods().inNamespace(NS).withLabel("app", app).list().getItems()) {
+            if (p.getMetadata().getDeletionTimestamp() == null && p.getSpec().getNodeName() != null) {
+                out.computeIfAbsent(p.getSpec().getNodeName(), k -> new java.util.ArrayList<>())
+                        .add(p.getSpec().getContainers().get(0).getImage());
+            }
+        }
+        out.values().forEach(java.util.Collections::sort);
+        return out;
     }
 }

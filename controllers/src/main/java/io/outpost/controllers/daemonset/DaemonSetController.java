@@ -224,6 +224,10 @@ public final class DaemonSetController implements Controller {
                 events.event(ds, EventRecorder.WARNING, "FailedDaemonPod", "Found failed daemon pod " + Pods.key(failed)
                         + " on node " + Eligibility.targetNode(failed) + ", will try to kill it");
             }
+            for (Pod done : plan.succeededPods()) {
+                events.event(ds, EventRecorder.NORMAL, "SucceededDaemonPod", "Found succeeded daemon pod " + Pods.key(done)
+                        + " on node " + Eligibility.targetNode(done) + ", will try to delete it");
+            }
             syncNodes(ds, key, plan.podsToDelete(), plan.nodesNeedingPods(), hash);
             if (plan.retryAfter() != null) {
                 queue.addAfter(key, plan.retryAfter());
@@ -311,9 +315,18 @@ public final class DaemonSetController implements Controller {
             Pod created = client.pods().inNamespace(ds.getMetadata().getNamespace()).resource(pod).create();
             events.event(ds, EventRecorder.NORMAL, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
         } catch (KubernetesClientException e) {
+            if (namespaceTerminating(e)) {
+                return; // every later creation would fail the same way; the namespace takes the DaemonSet with it
+            }
             events.event(ds, EventRecorder.WARNING, "FailedCreate", "Error creating: " + e.getMessage());
             throw e;
         }
+    }
+
+    /** Whether a refusal carries kube's NamespaceTerminating cause. */
+    private static boolean namespaceTerminating(KubernetesClientException e) {
+        return e.getStatus() != null && e.getStatus().getDetails() != null && e.getStatus().getDetails().getCauses() != null
+                && e.getStatus().getDetails().getCauses().stream().anyMatch(c -> "NamespaceTerminating".equals(c.getReason()));
     }
 
     /** Writes the status if it changed (kube's {@code storeDaemonSetStatus}), once more on a conflict. */

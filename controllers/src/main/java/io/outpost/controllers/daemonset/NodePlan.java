@@ -39,9 +39,11 @@ final class NodePlan {
      * @param nodesNeedingPods nodes to create a pod for
      * @param podsToDelete     pods to delete
      * @param failedPods       Failed pods among {@code podsToDelete} (each worth a warning event)
+     * @param succeededPods    Succeeded pods among {@code podsToDelete} (each worth a normal event)
      * @param retryAfter       when a pod still in back-off should be looked at again, or null
      */
-    record Result(List<String> nodesNeedingPods, List<Pod> podsToDelete, List<Pod> failedPods, Duration retryAfter) {
+    record Result(List<String> nodesNeedingPods, List<Pod> podsToDelete, List<Pod> failedPods, List<Pod> succeededPods,
+                  Duration retryAfter) {
     }
 
     /** The per-node back-off of Failed daemon pods (kube's {@code failedPodsBackoff}). */
@@ -61,9 +63,12 @@ final class NodePlan {
         List<String> create = new ArrayList<>();
         List<Pod> delete = new ArrayList<>();
         List<Pod> failed = new ArrayList<>();
+        List<Pod> succeeded = new ArrayList<>();
         Duration retry = null;
         int minReady = minReadySeconds(ds);
-        String dsKey = Pods.key(ds);
+        // kube keys the back-off by uid and observed generation: a new template starts it over.
+        String dsKey = ds.getMetadata().getUid() + "/"
+                + (ds.getStatus() == null || ds.getStatus().getObservedGeneration() == null ? 0 : ds.getStatus().getObservedGeneration());
         for (Node node : nodes) {
             String name = node.getMetadata().getName();
             Eligibility.Placement placement = Eligibility.of(node, ds);
@@ -99,8 +104,9 @@ final class NodePlan {
                 }
                 if ("Succeeded".equals(phase(pod))) {
                     // A daemon (restartPolicy Always) only completes when its node stopped it for good;
-                    // it is replaced at once, as nothing on the node would start it again.
+                    // kube deletes it without back-off, as nothing on the node would start it again.
                     delete.add(pod);
+                    succeeded.add(pod);
                     continue;
                 }
                 running.add(pod);
@@ -108,6 +114,10 @@ final class NodePlan {
             running.sort(OLDEST_SCHEDULED_FIRST);
             if (!surge) {
                 delete.addAll(running.subList(Math.min(1, running.size()), running.size()));
+                continue;
+            }
+            if (running.isEmpty() && placement.shouldRun()) {
+                create.add(name); // surging keeps at least one pod not being deleted on the node
                 continue;
             }
             Pod oldestNew = null;
@@ -141,7 +151,7 @@ final class NodePlan {
                 }
             }
         }
-        return new Result(create, delete, failed, retry);
+        return new Result(create, delete, failed, succeeded, retry);
     }
 
     /** Scheduled pods first, then the oldest, then by name (kube's {@code podByCreationTimestampAndPhase}). */

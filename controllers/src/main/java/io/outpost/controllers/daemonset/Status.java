@@ -2,10 +2,8 @@ package io.outpost.controllers.daemonset;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -19,29 +17,12 @@ import io.outpost.controllers.common.Pods;
  * A DaemonSet's status from its nodes and pods (kube's {@code updateDaemonSetStatus}): per node
  * that should run the daemon, whether it has a pod (current), whether that pod is ready, available
  * and of the current revision (updated); nodes that should not run it but do are misscheduled.
- * The pod looked at on a node with several is the least far along, as kube sorts them, so a node
- * counts as ready only once it has no pod that is not.
+ * The pod looked at on a node with several is the oldest, as kube sorts them: during a surge the
+ * old pod keeps its node ready and not yet updated until it goes.
  */
 final class Status {
 
     private Status() {
-    }
-
-    /** Least far along first (kube's {@code ActivePods}): unscheduled, Pending, not ready, then the newest. */
-    static final Comparator<Pod> LEAST_ACTIVE_FIRST = Comparator
-            .comparing((Pod p) -> p.getSpec() != null && p.getSpec().getNodeName() != null && !p.getSpec().getNodeName().isEmpty())
-            .thenComparing(p -> phaseRank(NodePlan.phase(p)))
-            .thenComparing(Pods::isReady)
-            .thenComparing(p -> Objects.toString(p.getMetadata().getCreationTimestamp(), ""), Comparator.reverseOrder());
-
-    private static int phaseRank(String phase) {
-        if ("Pending".equals(phase)) {
-            return 0;
-        }
-        if ("Running".equals(phase)) {
-            return 2;
-        }
-        return 1;
     }
 
     /** @param observed whether this sync acted on the DaemonSet's generation (else the old observedGeneration stays) */
@@ -70,7 +51,7 @@ final class Status {
             }
             current++;
             List<Pod> sorted = new ArrayList<>(pods);
-            sorted.sort(LEAST_ACTIVE_FIRST);
+            sorted.sort(NodePlan.OLDEST_SCHEDULED_FIRST);
             Pod pod = sorted.get(0);
             if (Pods.isReady(pod)) {
                 ready++;

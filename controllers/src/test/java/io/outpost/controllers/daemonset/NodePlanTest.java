@@ -72,7 +72,13 @@ class NodePlanTest {
                 new Case("With surge, an old pod not ready goes beside its updated one", List.of(node("a", true)),
                         List.of(pod("a", "new", false), pod("a", "old", false)), true, List.of(), List.of("a-old")),
                 new Case("With surge, a ready old pod stays until the updated one is available", List.of(node("a", true)),
-                        List.of(pod("a", "new", false), pod("a", "old", true)), true, List.of(), List.of()));
+                        List.of(pod("a", "new", false), pod("a", "old", true)), true, List.of(), List.of()),
+                new Case("A Succeeded pod is deleted without back-off", List.of(node("a", true)),
+                        List.of(new PodBuilder(a).editStatus().withPhase("Succeeded").endStatus().build()), false,
+                        List.of(), List.of("a-new")),
+                new Case("With surge, a node whose only pod is being replaced after failing gets a new one",
+                        List.of(node("a", true)), List.of(new PodBuilder(a).editStatus().withPhase("Succeeded").endStatus().build()),
+                        true, List.of("a"), List.of("a-new")));
     }
 
     @ParameterizedTest
@@ -105,6 +111,6 @@ class NodePlanTest {
         assertThat(NodePlan.plan(DS, nodes, pods, "new", false, clock.instant(), backoff).retryAfter())
                 .as("the back-off doubled to 2 s").isEqualTo(Duration.ofMillis(500));
         clock.advance(Duration.ofMinutes(31));
-        assertThat(backoff.remaining("ns/d/a", clock.instant())).as("forgotten after twice the maximum").isNull();
+        assertThat(backoff.remaining("u/0/a", clock.instant())).as("forgotten after twice the maximum").isNull();
     }
 }

@@ -34,9 +34,13 @@ class StatusTest {
     }
 
     @Test
-    void aNodeWithAReadyAndANotReadyPodCountsAsNotReady() {
-        var pods = NodePlan.byNode(List.of(pod("a", "old", true), pod("a", "new", false)));
-        assertThat(Status.calculate(DS, List.of(node("a", true)), pods, "new", NOW, true).getNumberReady()).isZero();
+    void ofTwoPodsOnANodeTheOldestCountsSoASurgeKeepsTheNodeReadyAndNotYetUpdated() {
+        var surge = new io.fabric8.kubernetes.api.model.PodBuilder(pod("a", "new", false)).editMetadata()
+                .withCreationTimestamp("2026-11-25T11:30:00Z").endMetadata().build();
+        var pods = NodePlan.byNode(List.of(surge, pod("a", "old", true)));
+        DaemonSetStatus s = Status.calculate(DS, List.of(node("a", true)), pods, "new", NOW, true);
+        assertThat(s.getNumberReady()).isEqualTo(1);
+        assertThat(s.getUpdatedNumberScheduled()).isZero();
     }
 
     @Test
