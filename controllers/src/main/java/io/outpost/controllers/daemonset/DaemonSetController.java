@@ -212,7 +212,7 @@ public final class DaemonSetController implements Controller {
                 pods.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace), Pod.class, () -> canAdopt(ds));
         List<ControllerRevision> ownedRevisions = ControllerRefs.claim(client, ds, ds.getSpec().getSelector(),
                 revisions.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace), ControllerRevision.class, () -> canAdopt(ds));
-        Revisions.Split split = history.construct(ds, ownedRevisions);
+        Revisions.Split split = history.construct(ds, ownedRevisions, owned);
         String hash = split.hash();
         Map<String, List<Pod>> byNode = NodePlan.byNode(owned);
         boolean satisfied = expectations.satisfied(key);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import io.fabric8.kubernetes.api.model.Pod;
@@ -13,6 +14,8 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.outpost.controllers.common.History;
 
 /**
@@ -45,7 +48,7 @@ final class Revisions {
      * @throws KubernetesClientException on a hash collision, after counting it in the DaemonSet's
      *                                   status so that the next sync hashes differently
      */
-    Split construct(DaemonSet ds, List<ControllerRevision> owned) {
+    Split construct(DaemonSet ds, List<ControllerRevision> owned, List<Pod> pods) {
         Object data = History.patchOf(ds.getSpec().getTemplate());
         List<ControllerRevision> current = new ArrayList<>();
         List<ControllerRevision> old = new ArrayList<>();
@@ -65,9 +68,20 @@ final class Revisions {
         if (current.isEmpty()) {
             cur = snapshot(ds, data, next);
         } else {
-            // Several equal revisions (a lost race): keep the highest, drop the rest.
+            // Several equal revisions (a lost race): keep the highest, relabel the pods of the
+            // others to its hash, then drop them (kube's dedupCurHistories).
             List<ControllerRevision> sorted = History.sorted(current);
             cur = sorted.get(sorted.size() - 1);
+            if (sorted.size() > 1) {
+                String keep = cur.getMetadata().getLabels().get(History.HASH_LABEL);
+                for (Pod pod : pods) {
+                    if (!keep.equals(NodePlan.label(pod, History.HASH_LABEL))) {
+                        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                                .patch(PatchContext.of(PatchType.JSON_MERGE),
+                                        "{\"metadata\":{\"labels\":{\"" + History.HASH_LABEL + "\":\"" + keep + "\"}}}");
+                    }
+                }
+            }
             for (ControllerRevision dup : sorted.subList(0, sorted.size() - 1)) {
                 History.delete(client, dup);
             }
@@ -97,15 +111,19 @@ final class Revisions {
                 .anyMatch(o -> ds.getMetadata().getUid().equals(o.getUid()))) {
             return existing;
         }
-        // Another object holds the name: count the collision so the next hash differs (kube does the same).
-        int next = collisions == null ? 1 : collisions + 1;
+        // Another object holds the name: count the collision so the next hash differs (kube does the
+        // same), unless the count this hash used was stale already: then the next sync hashes anew.
         DaemonSet fresh = client.apps().daemonSets().inNamespace(ds.getMetadata().getNamespace())
                 .withName(ds.getMetadata().getName()).get();
-        if (fresh != null) {
-            DaemonSet bumped = new DaemonSetBuilder(fresh).editOrNewStatus().withCollisionCount(next).endStatus().build();
-            client.apps().daemonSets().inNamespace(ds.getMetadata().getNamespace()).resource(bumped).updateStatus();
+        Integer freshCount = fresh == null || fresh.getStatus() == null ? null : fresh.getStatus().getCollisionCount();
+        if (fresh == null || !Objects.equals(freshCount, collisions)) {
+            throw new KubernetesClientException("found a stale collision count of DaemonSet " + ds.getMetadata().getName()
+                    + "; will retry until it is updated");
         }
-        throw new KubernetesClientException("found a stale or colliding ControllerRevision "
+        int next = collisions == null ? 1 : collisions + 1;
+        DaemonSet bumped = new DaemonSetBuilder(fresh).editOrNewStatus().withCollisionCount(next).endStatus().build();
+        client.apps().daemonSets().inNamespace(ds.getMetadata().getNamespace()).resource(bumped).updateStatus();
+        throw new KubernetesClientException("found a hash collision on ControllerRevision "
                 + revision.getMetadata().getName() + "; collisionCount is now " + next);
     }
 

@@ -23,7 +23,9 @@ import io.outpost.controllers.common.Pods;
  *       available daemon; an old pod that is not available anyway is replaced at once; the
  *       placement step then creates the new pod on the emptied node;</li>
  *   <li>with {@code maxSurge}, a new pod is created beside the old one on at most that many nodes
- *       at once, and the old one goes when the new one is available.</li>
+ *       at once (at once wherever the old one is not available), and the old one goes when the
+ *       new one is available; an old pod on a node that no longer wants the daemon goes only
+ *       while as many pods as desired are available elsewhere.</li>
  * </ul>
  */
 final class RollingUpdate {
@@ -41,14 +43,15 @@ final class RollingUpdate {
 
     /**
      * kube's {@code updatedDesiredNodeCounts}: percentages of the nodes that should run the daemon,
-     * rounded up; both zero would never progress, so one may then be unavailable.
+     * rounded up; both zero would never progress, so with a node to run on one may then be
+     * unavailable.
      */
     static Limits limits(DaemonSet ds, int desired) {
         RollingUpdateDaemonSet ru = ds.getSpec().getUpdateStrategy() == null ? null
                 : ds.getSpec().getUpdateStrategy().getRollingUpdate();
         int surge = scaled(ru == null ? null : ru.getMaxSurge(), desired, 0);
         int unavailable = scaled(ru == null ? null : ru.getMaxUnavailable(), desired, 1);
-        if (surge == 0 && unavailable == 0) {
+        if (desired > 0 && surge == 0 && unavailable == 0) {
             unavailable = 1;
         }
         return new Limits(surge, unavailable);
@@ -91,36 +94,53 @@ final class RollingUpdate {
             return withoutSurge(considered, hash, minReady, limits.maxUnavailable(), now);
         }
         int surging = 0;
-        List<String> create = new ArrayList<>();
+        int available = 0;
         List<Pod> delete = new ArrayList<>();
+        List<Pod> notWanted = new ArrayList<>();
+        List<String> replaceNow = new ArrayList<>();
+        List<String> candidates = new ArrayList<>();
         for (Map.Entry<String, List<Pod>> e : considered.entrySet()) {
             Pair pair = Pair.of(e.getValue(), hash);
             if (pair == null) {
                 surging++; // several pods of one kind: the placement step cleans up first
                 continue;
             }
-            if (pair.old() == null) {
-                continue;
+            Pod counted = pair.old() != null ? pair.old() : pair.updated();
+            if (counted != null && Pods.isAvailable(counted, minReady, now)) {
+                available++;
             }
+            if (pair.old() == null) {
+                continue; // updated, or empty: the placement step handles it
+            }
+            Node node = nodesByName.get(e.getKey());
+            boolean wanted = node != null && Eligibility.of(node, ds).shouldRun();
             if (pair.updated() == null) {
                 if (!Pods.isAvailable(pair.old(), minReady, now)) {
-                    create.add(e.getKey()); // nothing to keep available: replace at once
-                    continue;
+                    if (wanted) {
+                        replaceNow.add(e.getKey()); // nothing to keep available: replace at once
+                    } else {
+                        delete.add(pair.old());
+                    }
+                } else if (!wanted) {
+                    notWanted.add(pair.old());
+                } else if (surging < limits.maxSurge()) {
+                    candidates.add(e.getKey());
                 }
-                Node node = nodesByName.get(e.getKey());
-                if (node == null || !Eligibility.of(node, ds).shouldRun() || surging >= limits.maxSurge()) {
-                    continue;
-                }
-                surging++;
-                create.add(e.getKey());
                 continue;
             }
             if (!Pods.isAvailable(pair.updated(), minReady, now)) {
-                surging++;
+                surging++; // waiting for the new pod
                 continue;
             }
             delete.add(pair.old());
         }
+        // With surge the owner expects full availability: a pod on a node that no longer wants it
+        // goes only once as many pods are available elsewhere as are desired.
+        int deletable = Math.min(Math.max(0, available - desired), notWanted.size());
+        delete.addAll(notWanted.subList(0, deletable));
+        int remaining = Math.min(Math.max(0, limits.maxSurge() - surging), candidates.size());
+        List<String> create = new ArrayList<>(replaceNow);
+        create.addAll(candidates.subList(0, remaining));
         return new Step(delete, create);
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -102,7 +103,9 @@ class RollingUpdateTest {
                         pods("old+new", OLD, OLD), List.of("n1-old"), List.of("n2")),
                 new Case("An old pod that is not available gets its surge pod regardless", ds(1, 0), pods("old+new!", "old!", OLD),
                         List.of(), List.of("n2")),
-                new Case("An updated set does nothing", ds(1, 0), pods(NEW, NEW, NEW), List.of(), List.of()));
+                new Case("An updated set does nothing", ds(1, 0), pods(NEW, NEW, NEW), List.of(), List.of()),
+                new Case("A node already surging counts against maxSurge wherever it comes in the walk", ds(1, 0),
+                        pods(OLD, OLD, "old+new!"), List.of(), List.of()));
     }
 
     @ParameterizedTest
@@ -125,12 +128,27 @@ class RollingUpdateTest {
                 new Limits("kube's defaults: one unavailable, no surge", ds(null, null), 10, 0, 1),
                 new Limits("Percentages round up", ds("10%", "25%"), 10, 1, 3),
                 new Limits("Both zero would never progress, so one may be unavailable", ds(0, 0), 5, 0, 1),
-                new Limits("A percentage of no node is none", ds("50%", 0), 0, 0, 1));
+                new Limits("A percentage of no node is none", ds("50%", 0), 0, 0, 0));
     }
 
     @ParameterizedTest
     @MethodSource("limits")
     void limits(Limits c) {
         assertThat(RollingUpdate.limits(c.ds(), c.desired())).isEqualTo(new RollingUpdate.Limits(c.surge(), c.unavailable()));
+    }
+
+    @Test
+    void withSurgeAPodOnANodeNoLongerWantedGoesOnlyOnceEnoughAreAvailableElsewhere() {
+        DaemonSet ds = new DaemonSetBuilder(ds(1, 0)).editSpec().editTemplate().editSpec()
+                .withNodeSelector(Map.of("role", "edge")).endSpec().endTemplate().endSpec().build();
+        List<Node> nodes = List.of(labelled("n1"), labelled("n2"), new NodeBuilder().withNewMetadata().withName("n3").endMetadata().build());
+        assertThat(RollingUpdate.step(ds, nodes, pods(NEW, NEW, OLD), NEW, NOW).delete())
+                .extracting(p -> p.getMetadata().getName()).containsExactly("n3-old");
+        assertThat(RollingUpdate.step(ds, nodes, pods("new!", NEW, OLD), NEW, NOW).delete())
+                .as("n1 is not available yet: n3 keeps serving").isEmpty();
+    }
+
+    static Node labelled(String name) {
+        return new NodeBuilder().withNewMetadata().withName(name).addToLabels("role", "edge").endMetadata().build();
     }
 }
