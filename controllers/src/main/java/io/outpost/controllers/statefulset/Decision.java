@@ -82,7 +82,8 @@ final class Decision {
                 firstUnhealthy = replicas[i];
             }
         }
-        for (int i = 0; i < condemned.size() && firstUnhealthy == null; i++) {
+        // then the lowest condemned one (kube walks its descending list from the end)
+        for (int i = condemned.size() - 1; i >= 0 && firstUnhealthy == null; i--) {
             if (!healthy(condemned.get(i), minReady, now)) {
                 firstUnhealthy = condemned.get(i);
             }
