@@ -216,27 +216,16 @@ public final class DaemonSetController implements Controller {
         String hash = split.hash();
         Map<String, List<Pod>> byNode = NodePlan.byNode(owned);
         boolean satisfied = expectations.satisfied(key);
+        Exception failure = null;
         if (satisfied) {
-            // kube's AllowsSurge: maxSurge resolved against one node, so any non-zero percentage surges.
-            boolean surge = "RollingUpdate".equals(strategy(ds)) && RollingUpdate.limits(ds, 1).maxSurge() > 0;
-            NodePlan.Result plan = NodePlan.plan(ds, nodeList, byNode, hash, surge, now, backoff);
-            for (Pod failed : plan.failedPods()) {
-                events.event(ds, EventRecorder.WARNING, "FailedDaemonPod", "Found failed daemon pod " + Pods.key(failed)
-                        + " on node " + Eligibility.targetNode(failed) + ", will try to kill it");
+            try {
+                manage(ds, key, nodeList, byNode, hash, now);
+                history.cleanup(ds, split.old(), owned);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                failure = e; // the status is written all the same, as kube's syncDaemonSet does
             }
-            for (Pod done : plan.succeededPods()) {
-                events.event(ds, EventRecorder.NORMAL, "SucceededDaemonPod", "Found succeeded daemon pod " + Pods.key(done)
-                        + " on node " + Eligibility.targetNode(done) + ", will try to delete it");
-            }
-            syncNodes(ds, key, plan.podsToDelete(), plan.nodesNeedingPods(), hash);
-            if (plan.retryAfter() != null) {
-                queue.addAfter(key, plan.retryAfter());
-            }
-            if (expectations.satisfied(key) && "RollingUpdate".equals(strategy(ds))) {
-                RollingUpdate.Step step = RollingUpdate.step(ds, nodeList, byNode, hash, now);
-                syncNodes(ds, key, step.delete(), step.create(), hash);
-            }
-            history.cleanup(ds, split.old(), owned);
         }
         // Without acting on this generation (expectations pending), observedGeneration stays, as kube's.
         DaemonSetStatus status = Status.calculate(ds, nodeList, byNode, hash, now, satisfied);
@@ -244,6 +233,33 @@ public final class DaemonSetController implements Controller {
         int minReady = NodePlan.minReadySeconds(ds);
         if (minReady > 0 && !Objects.equals(status.getNumberReady(), status.getNumberAvailable())) {
             queue.addAfter(key, Duration.ofSeconds(minReady));
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Placement, then (once the placement's own creations and deletions are seen) one rolling-update step. */
+    private void manage(DaemonSet ds, String key, List<Node> nodeList, Map<String, List<Pod>> byNode, String hash,
+                        Instant now) throws Exception {
+        // kube's AllowsSurge: maxSurge resolved against one node, so any non-zero percentage surges.
+        boolean surge = "RollingUpdate".equals(strategy(ds)) && RollingUpdate.limits(ds, 1).maxSurge() > 0;
+        NodePlan.Result plan = NodePlan.plan(ds, nodeList, byNode, hash, surge, now, backoff);
+        for (Pod failed : plan.failedPods()) {
+            events.event(ds, EventRecorder.WARNING, "FailedDaemonPod", "Found failed daemon pod " + Pods.key(failed)
+                    + " on node " + Eligibility.targetNode(failed) + ", will try to kill it");
+        }
+        for (Pod done : plan.succeededPods()) {
+            events.event(ds, EventRecorder.NORMAL, "SucceededDaemonPod", "Found succeeded daemon pod " + Pods.key(done)
+                    + " on node " + Eligibility.targetNode(done) + ", will try to delete it");
+        }
+        syncNodes(ds, key, plan.podsToDelete(), plan.nodesNeedingPods(), hash);
+        if (plan.retryAfter() != null) {
+            queue.addAfter(key, plan.retryAfter());
+        }
+        if (expectations.satisfied(key) && "RollingUpdate".equals(strategy(ds))) {
+            RollingUpdate.Step step = RollingUpdate.step(ds, nodeList, byNode, hash, now);
+            syncNodes(ds, key, step.delete(), step.create(), hash);
         }
     }
 
