@@ -48,7 +48,7 @@ class DaemonSetControllerTest {
         server = ServerFixture.start(dir);
         client = server.client();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-        kubelet = new FakeKubelet(client, NS);
+        kubelet = new FakeKubelet(client);
     }
 
     @AfterAll
@@ -62,7 +62,7 @@ class DaemonSetControllerTest {
     }
 
     static void node(String name, Map<String, String> labels, Taint... taints) {
-        FakeKubelet.registerNode(client, name, labels, taints);
+        kubelet.registerNode(name, labels, taints);
     }
 
     static DaemonSet daemonSet(String name, Map<String, String> nodeSelector, String image) {

@@ -48,8 +48,8 @@ class StatefulSetControllerTest {
         server = ServerFixture.start(dir);
         client = server.client();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
-        FakeKubelet.registerNode(client, "edge-1", Map.of());
-        kubelet = new FakeKubelet(client, NS);
+        kubelet = new FakeKubelet(client);
+        kubelet.registerNode("edge-1", Map.of());
     }
 
     @AfterAll
