@@ -46,6 +46,8 @@ final class BuiltInResources {
         b.add(stored("apps", "v1", "ReplicaSet", Scope.NAMESPACED).shortNames("rs").categories("all").status().scale().build());
         b.add(stored("apps", "v1", "DaemonSet", Scope.NAMESPACED).shortNames("ds").categories("all").status().build());
         b.add(stored("apps", "v1", "StatefulSet", Scope.NAMESPACED).shortNames("sts").categories("all").status().scale().build());
+        // the history DaemonSets and StatefulSets keep of their templates (kubectl rollout history/undo)
+        b.add(stored("apps", "v1", "ControllerRevision", Scope.NAMESPACED).build());
         // events.k8s.io/v1: the same events as core/v1 in the newer schema
         b.add(stored("events.k8s.io", "v1", "Event", Scope.NAMESPACED).shortNames("ev").build());
         // authentication.k8s.io/v1 and authorization.k8s.io/v1: computed answers, never stored

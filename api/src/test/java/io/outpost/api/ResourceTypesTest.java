@@ -50,6 +50,8 @@ class ResourceTypesTest {
                         List.of("all"), CRUD, List.of("status")),
                 new Row("StatefulSets are sts in all, with status and scale", "apps", "statefulsets", "StatefulSet", List.of("sts"), true,
                         List.of("all"), CRUD, List.of("status", "scale")),
+                new Row("ControllerRevisions have no short name, category or subresource", "apps", "controllerrevisions",
+                        "ControllerRevision", List.of(), true, List.of(), CRUD, List.of()),
                 new Row("Jobs are in all, with a status", "batch", "jobs", "Job", List.of(), true, List.of("all"), CRUD, List.of("status")),
                 new Row("CronJobs are cj in all, with a status", "batch", "cronjobs", "CronJob", List.of("cj"), true,
                         List.of("all"), CRUD, List.of("status")),

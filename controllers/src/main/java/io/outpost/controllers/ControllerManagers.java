@@ -9,6 +9,7 @@ import java.util.function.Function;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.outpost.controllers.cronjob.CronJobController;
+import io.outpost.controllers.daemonset.DaemonSetController;
 import io.outpost.controllers.deployment.DeploymentController;
 import io.outpost.controllers.endpoint.EndpointsController;
 import io.outpost.controllers.endpointslice.EndpointSliceController;
@@ -23,6 +24,7 @@ import io.outpost.controllers.runtime.ControllerConfig;
 import io.outpost.controllers.runtime.ControllerContext;
 import io.outpost.controllers.runtime.ControllerManager;
 import io.outpost.controllers.serviceaccount.ServiceAccountsController;
+import io.outpost.controllers.statefulset.StatefulSetController;
 import io.outpost.controllers.ttlafterfinished.TtlAfterFinishedController;
 import io.outpost.leaderelection.ApiLeaseLock;
 import io.outpost.leaderelection.LeaderElector;
@@ -33,7 +35,8 @@ import io.outpost.leaderelection.LeaderElector;
  * {@code --concurrent-replicaset-syncs=5}, {@code --concurrent-deployment-syncs=5},
  * {@code --concurrent-endpoint-syncs=5}, {@code --concurrent-service-endpoint-syncs=5},
  * {@code --concurrent-job-syncs=5}, {@code --concurrent-ttl-after-finished-syncs=5},
- * {@code --concurrent-cron-job-syncs=5}, {@code --concurrent-namespace-syncs=10}; the
+ * {@code --concurrent-cron-job-syncs=5}, {@code --concurrent-namespace-syncs=10},
+ * {@code --concurrent-daemonset-syncs=2}, {@code --concurrent-statefulset-syncs=5}; the
  * ServiceAccount controller runs one worker, as kube starts it; the node lifecycle controller,
  * a single loop in kube, gets 5 so that a site losing its link is marked quickly).
  */
@@ -75,6 +78,8 @@ public final class ControllerManagers {
         add(controllers, EndpointSliceController.NAME, c -> new EndpointSliceController(c, new ControllerConfig(5, clock)));
         add(controllers, JobController.NAME, c -> new JobController(c, new ControllerConfig(5, clock)));
         add(controllers, CronJobController.NAME, c -> new CronJobController(c, new ControllerConfig(5, clock)));
+        add(controllers, DaemonSetController.NAME, c -> new DaemonSetController(c, new ControllerConfig(2, clock)));
+        add(controllers, StatefulSetController.NAME, c -> new StatefulSetController(c, new ControllerConfig(5, clock)));
         add(controllers, TtlAfterFinishedController.NAME, c -> new TtlAfterFinishedController(c, new ControllerConfig(5, clock)));
         add(controllers, NodeLifecycleController.NAME, c -> new NodeLifecycleController(c, new ControllerConfig(5, clock),
                 settings.nodeLifecycle()));

@@ -44,6 +44,7 @@ public final class Tables {
         put(map, "apps", "ReplicaSet", AppsConvertors.REPLICA_SETS);
         put(map, "apps", "DaemonSet", AppsConvertors.DAEMON_SETS);
         put(map, "apps", "StatefulSet", AppsConvertors.STATEFUL_SETS);
+        put(map, "apps", "ControllerRevision", AppsConvertors.CONTROLLER_REVISIONS);
         put(map, "batch", "Job", BatchConvertors.JOBS);
         put(map, "batch", "CronJob", BatchConvertors.CRON_JOBS);
         put(map, "coordination.k8s.io", "Lease", OtherConvertors.LEASES);

@@ -50,6 +50,7 @@ public final class Strategies {
         put(m, "apps", "ReplicaSet", new ReplicaSetValidation());
         put(m, "apps", "StatefulSet", new StatefulSetValidation());
         put(m, "apps", "DaemonSet", new DaemonSetValidation());
+        put(m, "apps", "ControllerRevision", new ControllerRevisionValidation());
         put(m, "batch", "Job", new JobValidation());
         put(m, "batch", "CronJob", new CronJobValidation());
         put(m, "coordination.k8s.io", "Lease", new LeaseValidation());

@@ -118,7 +118,13 @@ class WorkloadValidationTest {
                 new Case("A daemon set may not have zero unavailable and zero surge", Fixtures.DAEMONSETS,
                         "{'metadata':{'name':'d'},'spec':{'updateStrategy':{'rollingUpdate':{'maxUnavailable':0}}," + T + "}}",
                         "spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0",
-                        "spec.updateStrategy.rollingUpdate.maxUnavailable", "FieldValueInvalid"));
+                        "spec.updateStrategy.rollingUpdate.maxUnavailable", "FieldValueInvalid"),
+                new Case("A controller revision without data is invalid", Fixtures.CONTROLLERREVISIONS,
+                        "{'metadata':{'name':'r'},'revision':1}",
+                        "ControllerRevision.apps \"r\" is invalid: data: Required value: data is mandatory", "data", "FieldValueRequired"),
+                new Case("A controller revision's number may not be negative", Fixtures.CONTROLLERREVISIONS,
+                        "{'metadata':{'name':'r'},'data':{},'revision':-1}",
+                        "revision: Invalid value: -1: must be greater than or equal to 0", "revision", "FieldValueInvalid"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -154,6 +160,19 @@ class WorkloadValidationTest {
         assertThat(spec.path("podFailurePolicy").path("rules").path(0).path("onPodConditions").path(0).path("status").asString())
                 .isEqualTo("True");
         assertThat(spec.path("podReplacementPolicy").asString()).isEqualTo("Failed");
+    void aControllerRevisionsDataIsImmutableButItsNumberMayChange() {
+        Harness h = new Harness();
+        var created = h.create(Fixtures.CONTROLLERREVISIONS, "default",
+                json("{'metadata':{'name':'r'},'data':{'spec':{'template':{'x':1}}},'revision':1}")).body();
+        var renumbered = (tools.jackson.databind.node.ObjectNode) created.deepCopy();
+        renumbered.put("revision", 4);
+        Harness.Answer ok = h.put(Fixtures.CONTROLLERREVISIONS, "default", "r", renumbered.toString());
+        assertThat(ok.status()).as(ok.body().toString()).isEqualTo(200);
+        var changed = (tools.jackson.databind.node.ObjectNode) ok.body().deepCopy();
+        changed.putObject("data").put("other", true);
+        Harness.Answer refused = h.put(Fixtures.CONTROLLERREVISIONS, "default", "r", changed.toString());
+        assertThat(refused.status()).as(refused.body().toString()).isEqualTo(422);
+        assertThat(refused.message()).contains("data: Invalid value: ").contains("field is immutable");
     }
 
     @Test
