@@ -160,6 +160,9 @@ class WorkloadValidationTest {
         assertThat(spec.path("podFailurePolicy").path("rules").path(0).path("onPodConditions").path(0).path("status").asString())
                 .isEqualTo("True");
         assertThat(spec.path("podReplacementPolicy").asString()).isEqualTo("Failed");
+    }
+
+    @Test
     void aControllerRevisionsDataIsImmutableButItsNumberMayChange() {
         Harness h = new Harness();
         var created = h.create(Fixtures.CONTROLLERREVISIONS, "default",
