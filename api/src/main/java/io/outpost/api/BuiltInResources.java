@@ -53,6 +53,10 @@ final class BuiltInResources {
         // batch/v1
         b.add(stored("batch", "v1", "Job", Scope.NAMESPACED).categories("all").status().build());
         b.add(stored("batch", "v1", "CronJob", Scope.NAMESPACED).shortNames("cj").categories("all").status().build());
+        // certificates.k8s.io/v1: status (the signer's certificate) and approval (kubectl certificate approve|deny)
+        b.add(stored("certificates.k8s.io", "v1", "CertificateSigningRequest", Scope.CLUSTER).shortNames("csr").status()
+                .subresource("approval", new GroupVersionKind("certificates.k8s.io", "v1", "CertificateSigningRequest"),
+                        GET_PATCH_UPDATE).build());
         // networking.k8s.io/v1
         b.add(stored("networking.k8s.io", "v1", "NetworkPolicy", Scope.NAMESPACED).plural("networkpolicies").shortNames("netpol").build());
         // rbac.authorization.k8s.io/v1
@@ -68,10 +72,6 @@ final class BuiltInResources {
         // apiextensions.k8s.io/v1: the definitions of custom resources, served once established
         b.add(stored("apiextensions.k8s.io", "v1", "CustomResourceDefinition", Scope.CLUSTER)
                 .shortNames("crd", "crds").categories("api-extensions").status().build());
-        // certificates.k8s.io/v1: status (the signer's certificate) and approval (kubectl certificate approve|deny)
-        b.add(stored("certificates.k8s.io", "v1", "CertificateSigningRequest", Scope.CLUSTER).shortNames("csr").status()
-                .subresource("approval", new GroupVersionKind("certificates.k8s.io", "v1", "CertificateSigningRequest"),
-                        GET_PATCH_UPDATE).build());
         // coordination.k8s.io/v1
         b.add(stored("coordination.k8s.io", "v1", "Lease", Scope.NAMESPACED).build());
         // discovery.k8s.io/v1
