@@ -9,6 +9,7 @@ import java.util.function.Function;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.outpost.controllers.certificates.CsrApprovingController;
+import io.outpost.controllers.certificates.CsrCleanerController;
 import io.outpost.controllers.certificates.CsrSigner;
 import io.outpost.controllers.certificates.CsrSigningController;
 import io.outpost.controllers.deployment.DeploymentController;
@@ -50,8 +51,8 @@ public final class ControllerManagers {
 
     /**
      * Every controller, by name, in start order; the CSR approving and signing controllers (five
-     * workers each, as kube-controller-manager runs them) only with the process's {@code signer},
-     * which holds the CA key.
+     * workers each, as kube-controller-manager runs them) and the CSR cleaner (one) only with the
+     * process's {@code signer}, which holds the CA key.
      */
     public static Map<String, Function<ControllerContext, Controller>> all(Clock clock, Optional<CsrSigner> signer) {
         Map<String, Function<ControllerContext, Controller>> controllers = new LinkedHashMap<>();
@@ -66,6 +67,7 @@ public final class ControllerManagers {
         if (signer.isPresent()) {
             add(controllers, CsrApprovingController.NAME, c -> new CsrApprovingController(c, new ControllerConfig(5, clock)));
             add(controllers, CsrSigningController.NAME, c -> new CsrSigningController(c, new ControllerConfig(5, clock), signer.get()));
+            add(controllers, CsrCleanerController.NAME, c -> new CsrCleanerController(c, new ControllerConfig(1, clock)));
         }
         return controllers;
     }
