@@ -57,6 +57,10 @@ final class BuiltInResources {
         // batch/v1
         b.add(stored("batch", "v1", "Job", Scope.NAMESPACED).categories("all").status().build());
         b.add(stored("batch", "v1", "CronJob", Scope.NAMESPACED).shortNames("cj").categories("all").status().build());
+        // certificates.k8s.io/v1: status (the signer's certificate) and approval (kubectl certificate approve|deny)
+        b.add(stored("certificates.k8s.io", "v1", "CertificateSigningRequest", Scope.CLUSTER).shortNames("csr").status()
+                .subresource("approval", new GroupVersionKind("certificates.k8s.io", "v1", "CertificateSigningRequest"),
+                        GET_PATCH_UPDATE).build());
         // networking.k8s.io/v1
         b.add(stored("networking.k8s.io", "v1", "NetworkPolicy", Scope.NAMESPACED).plural("networkpolicies").shortNames("netpol").build());
         // rbac.authorization.k8s.io/v1

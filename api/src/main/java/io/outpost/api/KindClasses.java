@@ -91,6 +91,7 @@ public final class KindClasses {
         put(m, "rbac.authorization.k8s.io", "v1", RoleBinding.class);
         put(m, "rbac.authorization.k8s.io", "v1", Role.class);
         put(m, "scheduling.k8s.io", "v1", io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass.class);
+        put(m, "certificates.k8s.io", "v1", io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest.class);
         put(m, "coordination.k8s.io", "v1", Lease.class);
         put(m, "discovery.k8s.io", "v1", EndpointSlice.class);
         put(m, "admissionregistration.k8s.io", "v1",

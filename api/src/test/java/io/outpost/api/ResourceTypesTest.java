@@ -60,6 +60,9 @@ class ResourceTypesTest {
                         CRUD, List.of("status")),
                 new Row("PriorityClasses are pc, cluster-scoped", "scheduling.k8s.io", "priorityclasses", "PriorityClass",
                         List.of("pc"), false, List.of(), CRUD, List.of()),
+                new Row("CertificateSigningRequests are csr, cluster-scoped, with status and approval", "certificates.k8s.io",
+                        "certificatesigningrequests", "CertificateSigningRequest", List.of("csr"), false, List.of(), CRUD,
+                        List.of("status", "approval")),
                 new Row("Leases have no short name", "coordination.k8s.io", "leases", "Lease", List.of(), true, List.of(), CRUD, List.of()),
                 new Row("events.k8s.io events are ev too", "events.k8s.io", "events", "Event", List.of("ev"), true, List.of(), CRUD, List.of()),
                 new Row("EndpointSlices have no short name", "discovery.k8s.io", "endpointslices", "EndpointSlice", List.of(), true,
@@ -159,7 +162,7 @@ class ResourceTypesTest {
     void groupVersionsStartWithTheCoreGroupAndFollowKubeApiServersOrder() {
         assertThat(TYPES.groupVersions()).extracting(GroupVersion::apiVersion).containsExactly(
                 "v1", "apps/v1", "events.k8s.io/v1", "authentication.k8s.io/v1", "authorization.k8s.io/v1", "batch/v1",
-                "networking.k8s.io/v1", "rbac.authorization.k8s.io/v1", "admissionregistration.k8s.io/v1",
+                "certificates.k8s.io/v1", "networking.k8s.io/v1", "rbac.authorization.k8s.io/v1", "admissionregistration.k8s.io/v1",
                 "apiextensions.k8s.io/v1", "scheduling.k8s.io/v1", "coordination.k8s.io/v1",
                 "discovery.k8s.io/v1");
     }

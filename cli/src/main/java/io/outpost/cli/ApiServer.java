@@ -23,6 +23,11 @@ import io.outpost.apiserver.crd.CrdSchemas;
 import io.outpost.apiserver.crd.CrdValidation;
 import io.outpost.apiserver.crd.StructuralSchemas;
 import io.outpost.apiserver.auth.BootstrapRolesAuthorizer;
+import io.outpost.apiserver.auth.BootstrapTokens;
+import io.outpost.apiserver.auth.BootstrapperAuthorizer;
+import io.outpost.apiserver.auth.NodeAuthorizer;
+import io.outpost.apiserver.certificates.CaCertsHandler;
+import io.outpost.apiserver.pki.Pem;
 import io.outpost.apiserver.auth.RequestAuthenticator;
 import io.outpost.apiserver.auth.SelfSubjectReviews;
 import io.outpost.apiserver.auth.SystemMastersAuthorizer;
@@ -105,11 +110,16 @@ final class ApiServer implements AutoCloseable {
         registry.start();
         CrdController crds = new CrdController(store, catalog, CrdValidation.resource(types), schemas, clock);
         crds.sync(); // established CRDs are served from the first request after a restart
-        Authorizer authorizer = new UnionAuthorizer(List.of(new SystemMastersAuthorizer(), new BootstrapRolesAuthorizer()));
+        // Nodes (system:node:<name>) get the node authorizer's rules and join tokens the
+        // node-bootstrapper role's; both read the registry's watch caches, never the store, per request.
+        Authorizer authorizer = new UnionAuthorizer(List.of(new SystemMastersAuthorizer(),
+                new NodeAuthorizer(registry.objects(), types.lookup("", "v1", "pods").orElseThrow()),
+                new BootstrapperAuthorizer(), new BootstrapRolesAuthorizer()));
+        BootstrapTokens bootstrapTokens = new BootstrapTokens(registry.objects(), types.lookup("", "v1", "secrets").orElseThrow(), clock);
         HttpsServer https = new HttpsServer(new HttpsServerConfig(config.bindAddress(), config.port(),
                 pki.serving().key(), List.of(pki.serving().certificate()), List.of(pki.ca().certificate()),
-                new RequestAuthenticator(new X509Authenticator(pki.ca().certificate(), clock), tokens),
-                authorizer, routes(store, authorizer, catalog, registry), HttpsServerConfig.DEFAULT_MAX_BODY_BYTES));
+                new RequestAuthenticator(new X509Authenticator(pki.ca().certificate(), clock), List.of(tokens, bootstrapTokens)),
+                authorizer, routes(store, authorizer, catalog, registry, caBundle(pki)), HttpsServerConfig.DEFAULT_MAX_BODY_BYTES));
         try {
             https.start();
         } catch (BindException e) {
@@ -127,8 +137,10 @@ final class ApiServer implements AutoCloseable {
     }
 
     /** Every handler of the API, by path. */
-    private static Router routes(KvStore store, Authorizer authorizer, ResourceCatalog catalog, Registry registry) {
+    private static Router routes(KvStore store, Authorizer authorizer, ResourceCatalog catalog, Registry registry,
+                                 String caBundle) {
         Router.Builder routes = Router.builder();
+        routes.exact(CaCertsHandler.PATH, new CaCertsHandler(caBundle));
         // kube's readiness check of etcd is a read; so is ours.
         new HealthHandler(List.of(new HealthCheck("datastore", () -> {
             store.get("/registry/health");
@@ -141,6 +153,15 @@ final class ApiServer implements AutoCloseable {
         new OpenApiV3Handler(catalog).mountOn(routes);
         new OpenApiV2Handler().mountOn(routes);
         return routes.build();
+    }
+
+    /** The CA bundle {@code /cacerts} answers and join tokens pin by hash: the CA certificate's PEM. */
+    static String caBundle(ClusterPki pki) {
+        return Pem.of(pki.ca().certificate());
+    }
+
+    ClusterPki pki() {
+        return pki;
     }
 
     private void writeKubeconfig() {

@@ -3,12 +3,14 @@ package io.outpost.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.UUID;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.outpost.controllers.ControllerManagers;
+import io.outpost.controllers.certificates.CsrSigner;
 import io.outpost.controllers.runtime.ControllerManager;
 
 /**
@@ -29,10 +31,12 @@ final class Controllers implements AutoCloseable {
         this.manager = manager;
     }
 
-    static Controllers start(ServerConfig config, Clock clock) {
+    /** @param signer the cluster CA, for the CSR signing controller (the CA key stays in this process) */
+    static Controllers start(ServerConfig config, Clock clock, CsrSigner signer) {
         KubernetesClient client = loopbackClient(config, "kube-controller-manager", "the controllers");
         String identity = ApiServer.urlHost(config.bindAddress()) + "_" + UUID.randomUUID();
-        ControllerManager manager = ControllerManagers.leaderElected(client, clock, identity, config.controllers());
+        ControllerManager manager = ControllerManagers.leaderElected(client, clock, identity, config.controllers(),
+                Optional.of(signer));
         manager.start();
         return new Controllers(client, manager);
     }

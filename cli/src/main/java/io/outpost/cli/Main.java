@@ -7,8 +7,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code outpost}: one command with a subcommand per role. Only roles that work are listed; the
- * others (agent, token, ...) are added as they are written.
+ * {@code outpost}: one command with a subcommand per role, and {@code token} to manage join
+ * tokens. Only roles that work are listed; the others (agent, ...) are added as they are written.
  */
 @Command(name = "outpost", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Outpost: a lightweight Kubernetes for the edge.", ""},
@@ -26,6 +26,10 @@ public final class Main implements Runnable {
     static CommandLine commandLine(ProcessContext context) {
         CommandLine cmd = new CommandLine(new Main())
                 .addSubcommand(new ServerCommand(context))
+                .addSubcommand(new CommandLine(new TokenCommand())
+                        .addSubcommand(new TokenCommand.Create(context, java.time.Clock.systemUTC()))
+                        .addSubcommand(new TokenCommand.ListTokens(context, java.time.Clock.systemUTC()))
+                        .addSubcommand(new TokenCommand.Delete(context)))
                 .addSubcommand(new CommandLine.HelpCommand());
         cmd.setDefaultValueProvider(new EnvDefaults(context.env()));
         cmd.setParameterExceptionHandler(new CliErrors.BadInput(new EnvDefaults(context.env())));

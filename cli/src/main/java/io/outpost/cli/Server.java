@@ -7,12 +7,14 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.outpost.store.KvStore;
 
 /**
  * The {@code outpost server} role: every component it runs, started in order and closed in
- * reverse: the datastore, the API server over it, then the controllers and the scheduler over
- * the API.
+ * reverse: the datastore, the API server over it, the join token ({@code DATA/node-token} and its
+ * bootstrap-token Secret), then the controllers (with the CSR signer, which holds the CA key) and
+ * the scheduler over the API.
  *
  * <p>Thread model: one thread (main) calls {@link #start}, {@link #awaitStopRequest} and
  * {@link #close}. {@link #requestStop} may be called from any thread (a signal handler); it only
@@ -72,7 +74,10 @@ final class Server implements AutoCloseable {
             LOG.info("outpost {} server starting; data dir {}", Version.outpost(), config.dataDir());
             store = Datastores.open(config.datastore(), config.dataDir());
             api = ApiServer.start(config, store, Clock.systemUTC());
-            controllers = Controllers.start(config, controllerClock);
+            try (KubernetesClient loopback = Controllers.loopbackClient(config, "outpost-server", "the join token")) {
+                NodeToken.ensure(loopback, config.dataDir(), ApiServer.caBundle(api.pki()));
+            }
+            controllers = Controllers.start(config, controllerClock, new ClusterCsrSigner(api.pki().ca()));
             scheduling = Scheduling.start(config, Clock.systemUTC());
         } finally {
             lifecycle.unlock();

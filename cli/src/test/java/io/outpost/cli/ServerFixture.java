@@ -70,6 +70,16 @@ final class ServerFixture implements AutoCloseable {
         return config.withControllers(new ControllerManagers.Settings(new Timings(Duration.ofHours(1), Duration.ofHours(1))));
     }
 
+    /** The server's data dir ({@code DIR/data}): admin.kubeconfig, node-token, tls/. */
+    Path dataDir() {
+        return dataDir;
+    }
+
+    /** The API server's port. */
+    int port() {
+        return server.apiPort();
+    }
+
     /** This server's fabric8 client, built on the first call; {@link #close} closes it. */
     KubernetesClient client() throws IOException {
         if (client == null) {
@@ -86,10 +96,6 @@ final class ServerFixture implements AutoCloseable {
 
     Server server() {
         return server;
-    }
-
-    Path dataDir() {
-        return dataDir;
     }
 
     /** Closes the client, if there is one, then the server. */

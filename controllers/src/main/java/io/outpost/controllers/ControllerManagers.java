@@ -10,6 +10,10 @@ import java.util.function.Function;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.outpost.controllers.cronjob.CronJobController;
 import io.outpost.controllers.daemonset.DaemonSetController;
+import io.outpost.controllers.certificates.CsrApprovingController;
+import io.outpost.controllers.certificates.CsrCleanerController;
+import io.outpost.controllers.certificates.CsrSigner;
+import io.outpost.controllers.certificates.CsrSigningController;
 import io.outpost.controllers.deployment.DeploymentController;
 import io.outpost.controllers.endpoint.EndpointsController;
 import io.outpost.controllers.endpointslice.EndpointSliceController;
@@ -61,13 +65,18 @@ public final class ControllerManagers {
         }
     }
 
-    /** Every controller, by name, in start order, with the default settings. */
+    /** Every controller, by name, in start order, with the default settings and no CSR signer (no CA key here). */
     public static Map<String, Function<ControllerContext, Controller>> all(Clock clock) {
-        return all(clock, Settings.defaults());
+        return all(clock, Settings.defaults(), Optional.empty());
     }
 
-    /** Every controller, by name, in start order. */
-    public static Map<String, Function<ControllerContext, Controller>> all(Clock clock, Settings settings) {
+    /**
+     * Every controller, by name, in start order; the CSR approving and signing controllers (five
+     * workers each, as kube-controller-manager runs them) and the CSR cleaner (one) only with the
+     * process's {@code signer}, which holds the CA key.
+     */
+    public static Map<String, Function<ControllerContext, Controller>> all(Clock clock, Settings settings,
+                                                                           Optional<CsrSigner> signer) {
         Map<String, Function<ControllerContext, Controller>> controllers = new LinkedHashMap<>();
         add(controllers, GarbageCollector.NAME, c -> new GarbageCollector(c, new ControllerConfig(20, clock)));
         add(controllers, ReplicaSetController.NAME, c -> new ReplicaSetController(c, new ControllerConfig(5, clock)));
@@ -83,6 +92,11 @@ public final class ControllerManagers {
         add(controllers, TtlAfterFinishedController.NAME, c -> new TtlAfterFinishedController(c, new ControllerConfig(5, clock)));
         add(controllers, NodeLifecycleController.NAME, c -> new NodeLifecycleController(c, new ControllerConfig(5, clock),
                 settings.nodeLifecycle()));
+        if (signer.isPresent()) {
+            add(controllers, CsrApprovingController.NAME, c -> new CsrApprovingController(c, new ControllerConfig(5, clock)));
+            add(controllers, CsrSigningController.NAME, c -> new CsrSigningController(c, new ControllerConfig(5, clock), signer.get()));
+            add(controllers, CsrCleanerController.NAME, c -> new CsrCleanerController(c, new ControllerConfig(1, clock)));
+        }
         return controllers;
     }
 
@@ -98,15 +112,18 @@ public final class ControllerManagers {
      * {@code kube-system/outpost-controller-manager} Lease (kube's 15 s / 10 s / 2 s timings).
      */
     public static ControllerManager leaderElected(KubernetesClient client, Clock clock, String identity) {
-        return leaderElected(client, clock, identity, Settings.defaults());
+        return leaderElected(client, clock, identity, Settings.defaults(), Optional.empty());
     }
 
-    /** The same with {@code settings} for the controllers that take some. */
+    /**
+     * The same with {@code settings} for the controllers that take some, and the CSR controllers
+     * when a signer is given.
+     */
     public static ControllerManager leaderElected(KubernetesClient client, Clock clock, String identity,
-                                                  Settings settings) {
+                                                  Settings settings, Optional<CsrSigner> signer) {
         LeaderElector.Config election = LeaderElector.Config.defaults(
                 new ApiLeaseLock(client, LEASE_NAMESPACE, LEASE_NAME), identity, clock);
-        return new ControllerManager(new ControllerManager.Config(client, clock, all(clock, settings), Optional.of(election),
+        return new ControllerManager(new ControllerManager.Config(client, clock, all(clock, settings, signer), Optional.of(election),
                 Duration.ofMinutes(1)));
     }
 }

@@ -19,6 +19,20 @@ public interface ObjectSource {
     /** One current object. */
     Optional<ObjectNode> get(ResourceType type, String namespace, String name);
 
+    /**
+     * As {@link #list}, but once the cache has caught up with the store's current revision (kube's
+     * consistent read from cache): for a reader that must not miss a write made just before, at the
+     * price of a revision read and a short wait. Sources without a store answer {@link #list}.
+     */
+    default Listing listFresh(ResourceType type) {
+        return list(type);
+    }
+
+    /** As {@link #get}, consistent with the store as {@link #listFresh} is. */
+    default Optional<ObjectNode> getFresh(ResourceType type, String namespace, String name) {
+        return get(type, namespace, name);
+    }
+
     /** The stored resource serving {@code apiVersion} and {@code kind}, if any. */
     Optional<ResourceType> resourceOf(String apiVersion, String kind);
 

@@ -11,25 +11,41 @@ import io.outpost.apiserver.http.UserInfo;
  * {@code user}, {@code verb} and {@code path}.
  */
 public record Attributes(UserInfo user, String verb, boolean resourceRequest, String apiGroup, String apiVersion,
-                         String resource, String subresource, String namespace, String name, String path) {
+                         String resource, String subresource, String namespace, String name, String path,
+                         String fieldSelector) {
 
     public Attributes {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(verb, "verb");
+        fieldSelector = fieldSelector == null ? "" : fieldSelector;
     }
 
     public static Attributes of(UserInfo user, RequestInfo info) {
+        return of(user, info, "");
+    }
+
+    /**
+     * With the request's {@code fieldSelector} (kube 1.31+ gives authorizers the selectors too,
+     * {@code AuthorizeWithSelectors}): the node authorizer lets a node list its own pods only.
+     */
+    public static Attributes of(UserInfo user, RequestInfo info, String fieldSelector) {
         return new Attributes(user, info.verb(), info.resourceRequest(), info.apiGroup(), info.apiVersion(),
-                info.resource(), info.subresource(), info.namespace(), info.name(), info.path());
+                info.resource(), info.subresource(), info.namespace(), info.name(), info.path(), fieldSelector);
     }
 
     public static Attributes resource(UserInfo user, String verb, String group, String resource, String subresource,
                                       String namespace, String name) {
-        return new Attributes(user, verb, true, group, "", resource, subresource, namespace, name, "");
+        return new Attributes(user, verb, true, group, "", resource, subresource, namespace, name, "", "");
     }
 
     public static Attributes nonResource(UserInfo user, String verb, String path) {
-        return new Attributes(user, verb, false, "", "", "", "", "", "", path);
+        return new Attributes(user, verb, false, "", "", "", "", "", "", path, "");
+    }
+
+    /** The same request with a field selector. */
+    public Attributes withFieldSelector(String selector) {
+        return new Attributes(user, verb, resourceRequest, apiGroup, apiVersion, resource, subresource, namespace, name, path,
+                selector);
     }
 
     /**

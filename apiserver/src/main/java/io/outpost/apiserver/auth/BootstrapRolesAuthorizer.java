@@ -10,7 +10,8 @@ import io.outpost.apiserver.http.UserInfo;
  * it may do (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go):
  * <ul>
  * <li>{@code system:public-info-viewer}, bound to authenticated and unauthenticated users:
- *     get {@code /healthz}, {@code /livez}, {@code /readyz}, {@code /version};
+ *     get {@code /healthz}, {@code /livez}, {@code /readyz}, {@code /version}, and Outpost's
+ *     {@code /cacerts} (the CA bundle, public as in k3s: a joining node pins it by hash);
  * <li>{@code system:discovery}, bound to authenticated users: get {@code /api*}, {@code /apis*},
  *     {@code /openapi*} and the above;
  * <li>{@code system:basic-user}, bound to authenticated users: create the self-subject reviews.
@@ -22,7 +23,7 @@ public final class BootstrapRolesAuthorizer implements Authorizer {
     static final String UNAUTHENTICATED = "system:unauthenticated";
 
     private static final List<String> PUBLIC_INFO = List.of("/healthz", "/healthz/*", "/livez", "/livez/*", "/readyz",
-            "/readyz/*", "/version", "/version/");
+            "/readyz/*", "/version", "/version/", "/cacerts");
 
     private static final Rules PUBLIC_INFO_VIEWER = new Rules(List.of(),
             List.of(new Rules.NonResourceRule(List.of("get"), PUBLIC_INFO)), false);

@@ -15,6 +15,11 @@ public record Decision(Kind kind, String reason) {
         return new Decision(Kind.ALLOW, reason);
     }
 
+    /** No opinion, with why (kube's node authorizer says so: "no relationship found between node ..."). */
+    public static Decision noOpinion(String reason) {
+        return new Decision(Kind.NO_OPINION, reason);
+    }
+
     public static Decision deny(String reason) {
         return new Decision(Kind.DENY, reason);
     }

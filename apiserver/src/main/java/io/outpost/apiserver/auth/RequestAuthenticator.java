@@ -17,11 +17,16 @@ public final class RequestAuthenticator implements Authenticator {
     private static final Logger LOG = LoggerFactory.getLogger(RequestAuthenticator.class);
 
     private final X509Authenticator certificates;
-    private final TokenFile tokens;
+    private final java.util.List<TokenAuthenticator> tokens;
 
     public RequestAuthenticator(X509Authenticator certificates, TokenFile tokens) {
+        this(certificates, java.util.List.of(tokens));
+    }
+
+    /** Bearer tokens are tried with each of {@code tokens} in order; the first that knows one decides. */
+    public RequestAuthenticator(X509Authenticator certificates, java.util.List<TokenAuthenticator> tokens) {
         this.certificates = certificates;
-        this.tokens = tokens;
+        this.tokens = java.util.List.copyOf(tokens);
     }
 
     @Override
@@ -37,9 +42,11 @@ public final class RequestAuthenticator implements Authenticator {
             }
         }
         if (credentials.bearerToken().isPresent()) {
-            Optional<UserInfo> user = tokens.user(credentials.bearerToken().get());
-            if (user.isPresent()) {
-                return new Authentication.Authenticated(user.get());
+            for (TokenAuthenticator t : tokens) {
+                Optional<UserInfo> user = t.user(credentials.bearerToken().get());
+                if (user.isPresent()) {
+                    return new Authentication.Authenticated(user.get());
+                }
             }
             why.append(why.isEmpty() ? "" : "; ").append("invalid bearer token");
         }

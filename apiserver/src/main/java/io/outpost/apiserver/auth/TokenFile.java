@@ -24,7 +24,7 @@ import io.outpost.apiserver.http.UserInfo;
  *
  * <p>Immutable once loaded; safe for concurrent lookups.
  */
-public final class TokenFile {
+public final class TokenFile implements TokenAuthenticator {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenFile.class);
 
@@ -85,6 +85,7 @@ public final class TokenFile {
     }
 
     /** The user of {@code token}. */
+    @Override
     public Optional<UserInfo> user(String token) {
         return Optional.ofNullable(users.get(token));
     }

@@ -4,7 +4,10 @@ import java.util.List;
 
 import io.outpost.apiserver.http.UserInfo;
 
-/** Asks each authorizer in turn; the first that allows or denies decides (kube's union authorizer). */
+/**
+ * Asks each authorizer in turn; the first that allows or denies decides (kube's union authorizer).
+ * When none does, the reasons the others gave are joined, as kube joins them, for the 403.
+ */
 public final class UnionAuthorizer implements Authorizer {
 
     private final List<Authorizer> authorizers;
@@ -15,13 +18,17 @@ public final class UnionAuthorizer implements Authorizer {
 
     @Override
     public Decision authorize(Attributes attributes) {
+        StringBuilder reasons = new StringBuilder();
         for (Authorizer a : authorizers) {
             Decision d = a.authorize(attributes);
             if (d.kind() != Decision.Kind.NO_OPINION) {
                 return d;
             }
+            if (!d.reason().isEmpty()) {
+                reasons.append(reasons.isEmpty() ? "" : "\n").append(d.reason());
+            }
         }
-        return Decision.NO_OPINION;
+        return reasons.isEmpty() ? Decision.NO_OPINION : Decision.noOpinion(reasons.toString());
     }
 
     @Override

@@ -27,10 +27,10 @@ public final class RequestPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(RequestPipeline.class);
 
     /**
-     * Paths a request without credentials may reach (kube's system:public-info-viewer); every
-     * other path answers 401 to it.
+     * Paths a request without credentials may reach (kube's system:public-info-viewer, and
+     * {@code /cacerts}, the CA bundle a joining node pins by hash); every other path answers 401 to it.
      */
-    private static final Set<String> PUBLIC_ROOTS = Set.of("/healthz", "/livez", "/readyz", "/version");
+    private static final Set<String> PUBLIC_ROOTS = Set.of("/healthz", "/livez", "/readyz", "/version", "/cacerts");
 
     private final Authenticator authenticator;
     private final Authorizer authorizer;
@@ -54,7 +54,9 @@ public final class RequestPipeline {
             if (user == null) {
                 return Statuses.unauthorized();
             }
-            Attributes attributes = Attributes.of(user, RequestInfo.parse(method, path, query));
+            List<String> selector = query.get("fieldSelector");
+            Attributes attributes = Attributes.of(user, RequestInfo.parse(method, path, query),
+                    selector == null || selector.isEmpty() ? "" : selector.getFirst());
             Decision decision = authorizer.authorize(attributes);
             if (!decision.allowed()) {
                 return forbidden(attributes, decision.reason());

@@ -24,6 +24,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -102,6 +103,65 @@ public final class CertificateIssuer {
             return new KeyAndCertificate(pair.getPrivate(), sign(builder, ca.key()));
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot make a certificate for " + subject, e);
+        }
+    }
+
+    /**
+     * A certificate for a CertificateSigningRequest's subject and public key, signed by {@code ca},
+     * with the Kubernetes {@code usages} turned into key usage and extended key usage as kube's
+     * {@code keyUsagesFromStrings} does; an unknown usage is refused.
+     *
+     * @throws IllegalArgumentException naming an unknown usage
+     */
+    public static X509Certificate signRequest(KeyAndCertificate ca, X500Name subject, SubjectPublicKeyInfo publicKey,
+                                              List<String> usages, Instant notBefore, Instant notAfter) {
+        int keyUsage = 0;
+        List<KeyPurposeId> purposes = new java.util.ArrayList<>();
+        for (String usage : usages) {
+            switch (usage) {
+                case "signing", "digital signature" -> keyUsage |= KeyUsage.digitalSignature;
+                case "content commitment" -> keyUsage |= KeyUsage.nonRepudiation;
+                case "key encipherment" -> keyUsage |= KeyUsage.keyEncipherment;
+                case "key agreement" -> keyUsage |= KeyUsage.keyAgreement;
+                case "data encipherment" -> keyUsage |= KeyUsage.dataEncipherment;
+                case "cert sign" -> keyUsage |= KeyUsage.keyCertSign;
+                case "crl sign" -> keyUsage |= KeyUsage.cRLSign;
+                case "encipher only" -> keyUsage |= KeyUsage.encipherOnly;
+                case "decipher only" -> keyUsage |= KeyUsage.decipherOnly;
+                case "any" -> purposes.add(KeyPurposeId.anyExtendedKeyUsage);
+                case "server auth" -> purposes.add(KeyPurposeId.id_kp_serverAuth);
+                case "client auth" -> purposes.add(KeyPurposeId.id_kp_clientAuth);
+                case "code signing" -> purposes.add(KeyPurposeId.id_kp_codeSigning);
+                case "email protection", "s/mime" -> purposes.add(KeyPurposeId.id_kp_emailProtection);
+                case "ipsec end system" -> purposes.add(KeyPurposeId.id_kp_ipsecEndSystem);
+                case "ipsec tunnel" -> purposes.add(KeyPurposeId.id_kp_ipsecTunnel);
+                case "ipsec user" -> purposes.add(KeyPurposeId.id_kp_ipsecUser);
+                case "timestamping" -> purposes.add(KeyPurposeId.id_kp_timeStamping);
+                case "ocsp signing" -> purposes.add(KeyPurposeId.id_kp_OCSPSigning);
+                case "microsoft sgc" -> purposes.add(KeyPurposeId.getInstance(
+                        new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.4.1.311.10.3.3")));
+                case "netscape sgc" -> purposes.add(KeyPurposeId.getInstance(
+                        new org.bouncycastle.asn1.ASN1ObjectIdentifier("2.16.840.1.113730.4.1")));
+                default -> throw new IllegalArgumentException("unknown key usage: " + usage);
+            }
+        }
+        try {
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
+            BigInteger serial = new BigInteger(127, RANDOM).add(BigInteger.ONE);
+            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuer, serial, Date.from(notBefore),
+                    Date.from(notAfter), subject, publicKey)
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca.certificate()));
+            if (keyUsage != 0) {
+                builder.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsage));
+            }
+            if (!purposes.isEmpty()) {
+                builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes.toArray(KeyPurposeId[]::new)));
+            }
+            return sign(builder, ca.key());
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot sign a certificate for " + subject, e);
         }
     }
 

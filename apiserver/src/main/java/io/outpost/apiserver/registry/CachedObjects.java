@@ -21,17 +21,33 @@ final class CachedObjects implements ObjectSource {
 
     private final WatchCaches caches;
     private final List<ResourceType> types;
+    private final java.util.function.LongSupplier storeRevision;
 
-    CachedObjects(WatchCaches caches, List<ResourceType> types) {
+    CachedObjects(WatchCaches caches, List<ResourceType> types, java.util.function.LongSupplier storeRevision) {
         this.caches = caches;
         this.types = List.copyOf(types);
+        this.storeRevision = storeRevision;
     }
 
     @Override
     public Listing list(ResourceType type) {
+        return list(type, 0);
+    }
+
+    @Override
+    public Listing listFresh(ResourceType type) {
+        return list(type, storeRevision.getAsLong());
+    }
+
+    @Override
+    public Optional<ObjectNode> getFresh(ResourceType type, String namespace, String name) {
+        return get(type, namespace, name, storeRevision.getAsLong());
+    }
+
+    private Listing list(ResourceType type, long atLeast) {
         WatchCache cache = caches.of(type);
         try {
-            return cache.snapshot(type.keyPrefix(), 0)
+            return cache.snapshot(type.keyPrefix(), atLeast)
                     .map(s -> new Listing(s.items().stream().map(v -> new Item(v.object(), v.revision())).toList(), s.revision()))
                     .orElse(new Listing(List.of(), cache.revision()));
         } catch (InterruptedException e) {
@@ -42,9 +58,13 @@ final class CachedObjects implements ObjectSource {
 
     @Override
     public Optional<ObjectNode> get(ResourceType type, String namespace, String name) {
+        return get(type, namespace, name, 0);
+    }
+
+    private Optional<ObjectNode> get(ResourceType type, String namespace, String name, long atLeast) {
         String key = type.key(namespace, name);
         try {
-            return caches.of(type).snapshot(key, 0).flatMap(s -> s.items().stream()
+            return caches.of(type).snapshot(key, atLeast).flatMap(s -> s.items().stream()
                     .filter(v -> v.key().equals(key)).map(Versioned::object).findFirst());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -47,6 +47,7 @@ public final class Registry implements AutoCloseable {
     private final NamespaceLifecycle namespaces;
     private final SystemPriorityClassBootstrap priorityClasses;
     private final WatchCaches caches;
+    private final CachedObjects objects;
 
     /** A registry with the built-in admission chain ({@link BuiltInAdmission}). */
     public Registry(RegistryConfig config) {
@@ -84,9 +85,18 @@ public final class Registry implements AutoCloseable {
         };
         this.namespaces = new NamespaceLifecycle(store, config, types, all);
         this.priorityClasses = new SystemPriorityClassBootstrap(store, config, namespaces, all);
-        AdmissionChain chain = admission.apply(new CachedObjects(caches, config.types()));
+        this.objects = new CachedObjects(caches, config.types(), () -> config.store().currentRevision());
+        AdmissionChain chain = admission.apply(objects);
         this.verbs = new Verbs(store, config, namespaces, caches, new Admission(chain), all, catalog);
         catalog.onRemoved(caches::stop);
+    }
+
+    /**
+     * Current objects from the watch caches, for the server's own readers that must not read the
+     * store per request (bootstrap-token authentication, the node authorizer), as admission reads them.
+     */
+    public ObjectSource objects() {
+        return objects;
     }
 
     /** Ends every watch and stops the watch caches. Idempotent. */

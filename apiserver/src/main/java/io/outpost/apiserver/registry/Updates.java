@@ -128,7 +128,7 @@ final class Updates {
             copyField(body, copy, "status");
             admission.mutate(Operation.UPDATE, request, target, target.name(), copy, old, options.dryRun(),
                     "UpdateOptions", warnings);
-            ObjectNode updated = tracking.update(target, "status", old, copy, manager);
+            ObjectNode updated = tracking.update(target, target.subresource(), old, copy, manager);
             ApiException.throwIfInvalid(target.type(), target.name(), validation.validateStatusUpdate(target.type(), updated));
             admission.validate(Operation.UPDATE, request, target, target.name(), updated, old, options.dryRun(),
                     "UpdateOptions", warnings);

@@ -73,6 +73,14 @@ final class Verbs {
                 case "PATCH" -> patching.patch(request, target);
                 default -> Registry.throwing(ApiException.methodNotAllowed(method + " on status"));
             };
+            // certificates.k8s.io's approval: a PUT of the whole object whose status conditions are
+            // kept (CertificateSigningRequests' admission keeps the rest of the stored status).
+            case "approval" -> switch (method) {
+                case "GET" -> get(target);
+                case "PUT" -> updates.updateStatus(request, target);
+                case "PATCH" -> patching.patch(request, target);
+                default -> Registry.throwing(ApiException.methodNotAllowed(method + " on approval"));
+            };
             case "scale" -> switch (method) {
                 case "GET" -> scales.get(target);
                 case "PUT" -> scales.update(request, target);

@@ -49,6 +49,37 @@ final class OtherConvertors {
             (o, now) -> List.of(Fields.name(o), Fields.formatSelector(Fields.at(o, "spec", "podSelector")),
                     Fields.age(o, now)));
 
+    /**
+     * kube's {@code printCertificateSigningRequest}: the condition column is Approved, Denied or
+     * Failed as set (else Pending), plus Issued once a certificate is there.
+     */
+    static final TableConvertor CERTIFICATE_SIGNING_REQUESTS = new Convertor(
+            List.of(Column.NAME, Column.AGE,
+                    Column.string("SignerName", "Only use the signerName as a way to find the CSRs of a signer."),
+                    Column.string("Requestor", "Name of the user that requested the certificate."),
+                    Column.string("RequestedDuration", "The requested duration of the issued certificate."),
+                    Column.string("Condition", "The state of the request: Approved, Denied, Failed, Pending, Issued.")),
+            (o, now) -> {
+                List<String> states = new ArrayList<>();
+                for (JsonNode c : Fields.items(o, "status", "conditions")) {
+                    String type = Fields.text(c, "type");
+                    if (List.of("Approved", "Denied", "Failed").contains(type)) {
+                        states.add(type);
+                    }
+                }
+                if (states.isEmpty()) {
+                    states.add("Pending");
+                }
+                if (!Fields.text(o, "status", "certificate").isEmpty()) {
+                    states.add("Issued");
+                }
+                String signer = Fields.text(o, "spec", "signerName");
+                String duration = Fields.present(o, "spec", "expirationSeconds")
+                        ? HumanDuration.format(java.time.Duration.ofSeconds(Fields.integer(o, "spec", "expirationSeconds"))) : "<none>";
+                return List.of(Fields.name(o), Fields.age(o, now), signer.isEmpty() ? "<none>" : signer,
+                        Fields.text(o, "spec", "username"), duration, String.join(",", states));
+            });
+
     static final TableConvertor ROLE_BINDINGS = binding("roleBinding");
     static final TableConvertor CLUSTER_ROLE_BINDINGS = binding("clusterRoleBinding");
 

@@ -53,6 +53,7 @@ public final class Strategies {
         put(m, "apps", "ControllerRevision", new ControllerRevisionValidation());
         put(m, "batch", "Job", new JobValidation());
         put(m, "batch", "CronJob", new CronJobValidation());
+        put(m, "certificates.k8s.io", "CertificateSigningRequest", new CertificateSigningRequestValidation());
         put(m, "coordination.k8s.io", "Lease", new LeaseValidation());
         put(m, "scheduling.k8s.io", "PriorityClass", new PriorityClassValidation());
         put(m, "admissionregistration.k8s.io", "ValidatingAdmissionPolicy",
