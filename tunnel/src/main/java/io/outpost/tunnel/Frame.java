@@ -20,8 +20,13 @@ import java.util.Objects;
  */
 public sealed interface Frame {
 
-    /** Agent → server, first frame: the protocol version and the last revision the agent applied (0: none). */
-    record Hello(int version, long lastRevision) implements Frame {
+    /**
+     * Agent → server, first frame: the protocol version, the last revision up to which the agent
+     * has every change (0: none), and how many objects it holds (an agent that holds objects but
+     * no revision, e.g. one cut off before its first {@link Synced}, is asked for a digest rather
+     * than sent everything again).
+     */
+    record Hello(int version, long lastRevision, int held) implements Frame {
         public static final int VERSION = 1;
     }
 

@@ -62,7 +62,7 @@ public final class FrameCodec {
     public static byte[] encode(Frame frame) {
         Out out = new Out();
         switch (frame) {
-            case Frame.Hello h -> out.tag(HELLO).varint(h.version()).varint(h.lastRevision());
+            case Frame.Hello h -> out.tag(HELLO).varint(h.version()).varint(h.lastRevision()).varint(h.held());
             case Frame.DigestRequest d -> out.tag(DIGEST_REQUEST).varint(d.compactRevision());
             case Frame.Digest d -> {
                 Out inventory = new Out();
@@ -94,7 +94,7 @@ public final class FrameCodec {
         In in = new In(bytes);
         int tag = in.u8();
         Frame frame = switch (tag) {
-            case HELLO -> new Frame.Hello((int) in.varint(), in.varint());
+            case HELLO -> new Frame.Hello((int) in.varint(), in.varint(), (int) in.varint());
             case DIGEST_REQUEST -> new Frame.DigestRequest(in.varint());
             case DIGEST -> {
                 In inventory = new In(in.blob());

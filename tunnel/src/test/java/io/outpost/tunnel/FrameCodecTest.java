@@ -38,7 +38,7 @@ class FrameCodecTest {
     static Stream<Case> everyFrame() {
         ObjectRef pod = new ObjectRef(ObjectKind.POD, "default", "web-7");
         return Stream.of(
-                new Case("A hello carries the version and the last revision", new Frame.Hello(1, 123_456_789_012L)),
+                new Case("A hello carries the version and the last revision", new Frame.Hello(1, 123_456_789_012L, 100)),
                 new Case("A digest request carries the compact revision", new Frame.DigestRequest(99)),
                 new Case("A digest lists every held object with its version", new Frame.Digest(List.of(
                         new Frame.Held(ObjectRef.node("edge-1"), 5), new Frame.Held(pod, 17),

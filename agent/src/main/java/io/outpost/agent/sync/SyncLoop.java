@@ -150,7 +150,7 @@ final class SyncLoop implements Runnable {
     /** One connection's conversation, until it fails, falls silent or the agent stops. */
     private void converse(WebSocket ws, BlockingQueue<Object> queue) throws Exception {
         Liveness liveness = new Liveness(config.clock(), config.heartbeatInterval(), config.silenceTimeout());
-        send(ws, new Frame.Hello(Frame.Hello.VERSION, store.revision()));
+        send(ws, new Frame.Hello(Frame.Hello.VERSION, store.revision(), state.inventory().size()));
         long sentSeq = sendPending(ws, 0);
         while (true) {
             Object item = queue.poll(Math.max(1, liveness.untilNextAction().toMillis()), TimeUnit.MILLISECONDS);

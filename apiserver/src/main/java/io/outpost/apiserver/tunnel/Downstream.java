@@ -75,8 +75,11 @@ final class Downstream {
         return progress;
     }
 
-    /** Brings the agent (at {@code lastRevision}) up to date and streams changes until the connection ends. */
-    void run(long lastRevision) throws IOException, InterruptedException {
+    /**
+     * Brings the agent (at {@code lastRevision}, holding objects or not) up to date and streams
+     * changes until the connection ends.
+     */
+    void run(long lastRevision, boolean holds) throws IOException, InterruptedException {
         long from;
         boolean synced;
         if (lastRevision > 0 && lastRevision >= store.compactRevision() && lastRevision <= store.currentRevision()) {
@@ -87,11 +90,11 @@ final class Downstream {
                 from = lastRevision;
                 synced = false;
             } catch (StoreException.Compacted e) {
-                from = difference(lastRevision);
+                from = difference(true);
                 synced = true;
             }
         } else {
-            from = difference(lastRevision);
+            from = difference(holds);
             synced = true;
         }
         progress = from;
@@ -101,7 +104,7 @@ final class Downstream {
                 return;
             } catch (StoreException.Compacted e) {
                 // The history went between the read and the watch: fall back to the difference.
-                from = difference(progress);
+                from = difference(true);
                 synced = true;
             }
         }
@@ -180,10 +183,10 @@ final class Downstream {
      * Asks for the agent's digest (none is needed from an agent that holds nothing), and sends
      * what differs from the projection at the current revision. Returns that revision.
      */
-    private long difference(long lastRevision) throws IOException, InterruptedException {
+    private long difference(boolean askDigest) throws IOException, InterruptedException {
         projection.clear();
         Map<ObjectRef, Long> held = new HashMap<>();
-        if (lastRevision > 0) {
+        if (askDigest) {
             digests.clear();
             sender.send(new Frame.DigestRequest(store.compactRevision()));
             Frame.Digest digest = digests.poll(DIGEST_WAIT.toMillis(), TimeUnit.MILLISECONDS);

@@ -94,10 +94,10 @@ final class TunnelSession implements ApiResponse.DuplexBody {
             LOG.info("node {} connected its tunnel (it has revision {})", node, hello.lastRevision());
             upstream.renewLease();
             Downstream downstream = new Downstream(config.store(), node, this::send, digests, config.pollInterval());
-            long from = hello.lastRevision();
+            Frame.Hello greeting = hello;
             downstreamThread = Thread.ofVirtual().name("tunnel-down-" + node).start(() -> {
                 try {
-                    downstream.run(from);
+                    downstream.run(greeting.lastRevision(), greeting.held() > 0);
                 } catch (IOException | InterruptedException e) {
                     LOG.debug("node {} downstream ended: {}", node, e.toString());
                 } catch (RuntimeException e) {
