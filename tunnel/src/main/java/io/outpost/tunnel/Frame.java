@@ -82,6 +82,18 @@ public sealed interface Frame {
         }
     }
 
+    /**
+     * Server → agent: the object is now at {@code revision}, but only its status changed (most
+     * often the agent's own report coming back). The agent's pod workers own status, so the body
+     * is not sent: the agent only records the new resourceVersion, which keeps a later digest
+     * from asking for the object again.
+     */
+    record Touch(long revision, ObjectRef ref) implements Frame {
+        public Touch {
+            Objects.requireNonNull(ref, "ref");
+        }
+    }
+
     /** Server → agent: every change of the projection up to {@code revision} has been sent. */
     record Synced(long revision) implements Frame {
     }

@@ -44,6 +44,7 @@ public final class FrameCodec {
     private static final int HEARTBEAT_ACK = 8;
     private static final int REPORT_ACK = 9;
     private static final int REFUSED = 10;
+    private static final int TOUCH = 11;
     private static final int POD_STATUS = 16;
     private static final int POD_TERMINATED = 17;
     private static final int NODE_STATUS = 18;
@@ -73,6 +74,7 @@ public final class FrameCodec {
                 out.tag(DIGEST).blob(inventory.bytes());
             }
             case Frame.Change c -> out.tag(CHANGE).varint(c.revision()).ref(c.ref()).blob(c.body());
+            case Frame.Touch t -> out.tag(TOUCH).varint(t.revision()).ref(t.ref());
             case Frame.Synced s -> out.tag(SYNCED).varint(s.revision());
             case Frame.Ack a -> out.tag(ACK).varint(a.revision());
             case Frame.Heartbeat h -> out.tag(HEARTBEAT);
@@ -110,6 +112,7 @@ public final class FrameCodec {
                 yield new Frame.Digest(held);
             }
             case CHANGE -> new Frame.Change(in.varint(), in.ref(), in.blob());
+            case TOUCH -> new Frame.Touch(in.varint(), in.ref());
             case SYNCED -> new Frame.Synced(in.varint());
             case ACK -> new Frame.Ack(in.varint());
             case HEARTBEAT -> new Frame.Heartbeat();

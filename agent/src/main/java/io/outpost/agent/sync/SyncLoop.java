@@ -189,12 +189,19 @@ final class SyncLoop implements Runnable {
                 state.apply(change);
                 send(ws, new Frame.Ack(change.revision()));
             }
+            case Frame.Touch touch -> {
+                state.touch(touch);
+                send(ws, new Frame.Ack(touch.revision()));
+            }
             case Frame.DigestRequest request -> send(ws, new Frame.Digest(state.inventory()));
             case Frame.Synced synced -> {
                 store.setRevision(synced.revision());
                 backoff.reset(); // the link works end to end
             }
-            case Frame.HeartbeatAck ack -> store.setRevision(ack.revision());
+            case Frame.HeartbeatAck ack -> {
+                store.setRevision(ack.revision());
+                backoff.reset();
+            }
             case Frame.ReportAck ack -> store.acknowledged(ack.seq());
             case Frame.Refused refused -> {
                 LOG.warn("the server refused the tunnel: {}", refused.reason());

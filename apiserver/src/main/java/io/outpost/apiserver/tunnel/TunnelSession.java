@@ -153,6 +153,7 @@ final class TunnelSession implements ApiResponse.DuplexBody {
                 case Frame.Hello h -> throw new FrameCodec.MalformedFrame("a second Hello");
                 case Frame.DigestRequest f -> throw new FrameCodec.MalformedFrame("a server's frame from the agent");
                 case Frame.Change f -> throw new FrameCodec.MalformedFrame("a server's frame from the agent");
+                case Frame.Touch f -> throw new FrameCodec.MalformedFrame("a server's frame from the agent");
                 case Frame.Synced f -> throw new FrameCodec.MalformedFrame("a server's frame from the agent");
                 case Frame.HeartbeatAck f -> throw new FrameCodec.MalformedFrame("a server's frame from the agent");
                 case Frame.ReportAck f -> throw new FrameCodec.MalformedFrame("a server's frame from the agent");
