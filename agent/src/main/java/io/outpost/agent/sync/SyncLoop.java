@@ -44,6 +44,7 @@ final class SyncLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SyncLoop.class);
     private static final Duration IO_TIMEOUT = Duration.ofSeconds(30);
     private static final Object WAKE = new Object();
+    private static final Duration REVISION_WRITE_PERIOD = Duration.ofMinutes(1);
 
     /** The connection ended; why. */
     private record Closed(String reason) {
@@ -57,6 +58,7 @@ final class SyncLoop implements Runnable {
     private volatile BlockingQueue<Object> inbox;
     private volatile boolean connected;
     private final AtomicLong connections = new AtomicLong();
+    private java.time.Instant revisionWrittenAt = java.time.Instant.MIN; // the loop thread's
 
     SyncLoop(EdgeSyncConfig config, LocalStore store, DesiredStateView state) {
         this.config = config;
@@ -129,12 +131,18 @@ final class SyncLoop implements Runnable {
                 EdgeSyncConfig.connectPath(config.nodeName()), null, null);
         HttpClient client = HttpClient.newBuilder().sslContext(config.tls().get()).connectTimeout(IO_TIMEOUT).build();
         WebSocket ws;
+        java.util.concurrent.CompletableFuture<WebSocket> opening = client.newWebSocketBuilder().connectTimeout(IO_TIMEOUT)
+                .buildAsync(uri, new Listener(queue));
         try {
-            ws = client.newWebSocketBuilder().connectTimeout(IO_TIMEOUT).buildAsync(uri, new Listener(queue))
-                    .get(IO_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            ws = await(opening);
         } catch (ExecutionException e) {
             client.close();
             throw new java.io.IOException("cannot open the tunnel at " + uri + ": " + e.getCause(), e.getCause());
+        }
+        if (ws == null) { // stopping
+            opening.thenAccept(WebSocket::abort);
+            client.close();
+            return;
         }
         try {
             connected = true;
@@ -144,6 +152,24 @@ final class SyncLoop implements Runnable {
             connected = false;
             ws.abort();
             client.close();
+        }
+    }
+
+    /** The opened WebSocket, or null if the agent stops first (a close does not wait out a slow dial). */
+    private WebSocket await(java.util.concurrent.CompletableFuture<WebSocket> opening) throws Exception {
+        long deadline = System.nanoTime() + IO_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                return opening.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (stopped.getCount() == 0) {
+                    return null;
+                }
+                if (System.nanoTime() > deadline) {
+                    opening.cancel(true);
+                    throw new java.io.IOException("no answer from the server within " + IO_TIMEOUT);
+                }
+            }
         }
     }
 
@@ -199,7 +225,13 @@ final class SyncLoop implements Runnable {
                 backoff.reset(); // the link works end to end
             }
             case Frame.HeartbeatAck ack -> {
-                store.setRevision(ack.revision());
+                // Written at most once a minute: an edge disk (an SD card) should not take a write
+                // every heartbeat, and a resume point a minute old costs only a longer replay.
+                java.time.Instant now = config.clock().instant();
+                if (!now.isBefore(revisionWrittenAt.plus(REVISION_WRITE_PERIOD))) {
+                    store.setRevision(ack.revision());
+                    revisionWrittenAt = now;
+                }
                 backoff.reset();
             }
             case Frame.ReportAck ack -> store.acknowledged(ack.seq());
