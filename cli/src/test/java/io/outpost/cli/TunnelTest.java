@@ -146,6 +146,27 @@ class TunnelTest {
     }
 
     @Test
+    void theNodeAskingWithoutAWebSocketUpgradeGetsABadRequestStatus() throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(EdgeFixture.sslContext(pki,
+                EdgeFixture.identity(pki, "system:node:iso-1", List.of("system:nodes")))).build();
+        try (http) {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port
+                    + TunnelEndpoint.connectPath("iso-1"))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.body()).contains("\"kind\":\"Status\"").contains("WebSocket upgrade");
+        }
+    }
+
+    @Test
+    void theAgentSaysWhichDataDirItCannotUse() throws Exception {
+        Path data = dir.resolve("edge-locked");
+        try (EdgeSync first = EdgeFixture.start(pki, port, "locked-1", data)) {
+            assertThatThrownBy(() -> EdgeFixture.start(pki, port, "locked-1", data))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("--data-dir " + data);
+        }
+    }
+
+    @Test
     void theFirstNodeStatusRegistersTheNodeAndHeartbeatsRenewItsLease() throws Exception {
         try (EdgeSync edge = EdgeFixture.start(pki, port, "reg-1", dir.resolve("edge-reg"))) {
             edge.statusSink().nodeStatus(new NodeStatusBuilder().addNewCondition().withType("Ready").withStatus("True")
