@@ -212,7 +212,12 @@ final class SyncLoop implements Runnable {
     private boolean handle(WebSocket ws, Frame frame) throws Exception {
         switch (frame) {
             case Frame.Change change -> {
-                state.apply(change);
+                try {
+                    state.apply(change);
+                } catch (tools.jackson.core.JacksonException e) {
+                    // Refusing it would bring it back on every reconnect: skipped until its next change.
+                    LOG.warn("skipping {}: it does not decode as its kind ({})", change, e.getOriginalMessage());
+                }
                 send(ws, new Frame.Ack(change.revision()));
             }
             case Frame.Touch touch -> {

@@ -103,6 +103,10 @@ final class TunnelSession implements ApiResponse.DuplexBody {
                 } catch (RuntimeException e) {
                     if (ending) {
                         LOG.debug("node {} downstream ended with its connection: {}", node, e.toString());
+                    } else if (e instanceof io.outpost.store.StoreException.Unavailable) {
+                        // Fell behind the store's watch buffer, or the store is closing: the agent
+                        // dials again and resumes from its revision.
+                        LOG.warn("node {} downstream: {}; closing its tunnel", node, e.getMessage());
                     } else {
                         LOG.error("node {} downstream failed; closing its tunnel", node, e);
                     }
@@ -147,7 +151,12 @@ final class TunnelSession implements ApiResponse.DuplexBody {
                 }
                 case Frame.Digest d -> digests.offer(d);
                 case Frame.Report r -> {
-                    upstream.apply(r);
+                    try {
+                        upstream.apply(r);
+                    } catch (tools.jackson.core.JacksonException e) {
+                        // Acknowledged anyway: sent again, it would fail again, for ever.
+                        LOG.warn("node {}: dropping report {}: its JSON does not decode ({})", node, r.seq(), e.getOriginalMessage());
+                    }
                     send(new Frame.ReportAck(r.seq()));
                 }
                 case Frame.Hello h -> throw new FrameCodec.MalformedFrame("a second Hello");
