@@ -205,6 +205,13 @@ class TunnelTest {
             assertThat(edge.desiredState().pods().getFirst().getStatus() == null
                     || edge.desiredState().pods().getFirst().getStatus().getPhase() == null
                     || !edge.desiredState().pods().getFirst().getStatus().getPhase().equals("Running")).isTrue();
+            edge.statusSink().event(new io.fabric8.kubernetes.api.model.events.v1.EventBuilder().withReason("Started")
+                    .withNote("Started container c").withType("Normal").withReportingController("outpost-agent")
+                    .withReportingInstance("status-1").withAction("Start").withNewRegarding().withKind("Pod")
+                    .withNamespace("default").withName("web-status").withUid(held.getMetadata().getUid()).endRegarding().build());
+            await().atMost(20, TimeUnit.SECONDS).until(() -> client.v1().events().inNamespace("default").list().getItems().stream()
+                    .anyMatch(e -> "Started".equals(e.getReason()) && "web-status".equals(e.getInvolvedObject().getName())
+                            && "Started container c".equals(e.getMessage()) && "status-1".equals(e.getSource().getHost())));
             client.pods().inNamespace("default").withName("web-status").delete();
             edge.statusSink().podTerminated("default", "web-status", held.getMetadata().getUid());
             await().atMost(20, TimeUnit.SECONDS).until(() -> client.pods().inNamespace("default").withName("web-status").get() == null);

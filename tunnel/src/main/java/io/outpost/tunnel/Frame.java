@@ -13,7 +13,7 @@ import java.util.Objects;
  * server replays the node's changes since then as {@link Change}s, or, if that history is
  * compacted, asks for a {@link Digest} ({@link DigestRequest}) and sends only the difference;
  * either way it then sends {@link Synced}. The agent persists each change before it {@link Ack}s
- * it. Upstream the agent sends {@link Report}s, each with a sequence number the server
+ * it; a change of nothing but an object's status is only a {@link Touch}. Upstream the agent sends {@link Report}s, each with a sequence number the server
  * acknowledges ({@link ReportAck}) once written. {@link Heartbeat}s keep the link known alive;
  * the server's answer carries its progress, so an idle node's resume point keeps up with the
  * store without any change being sent.
