@@ -73,6 +73,7 @@ final class Presentation {
                     JSON.writeValueAsBytes(convert(format, table, (ObjectNode) JSON.readTree(full.body()), list)));
             case ApiResponse.Streaming stream -> new ApiResponse.Streaming(200, format.contentType(), stream.headers(),
                     sink -> stream.body().writeTo(new Converting(sink, format, table)));
+            case ApiResponse.Duplex duplex -> duplex;
         };
     }
 

@@ -47,6 +47,10 @@ import io.outpost.apiserver.pki.ClusterPki;
 import io.outpost.apiserver.pki.SubjectAltName;
 import io.outpost.apiserver.registry.Registry;
 import io.outpost.apiserver.registry.RegistryConfig;
+import io.outpost.apiserver.tunnel.TunnelAuthorizer;
+import io.outpost.apiserver.tunnel.TunnelConfig;
+import io.outpost.apiserver.tunnel.TunnelEndpoint;
+import io.outpost.apiserver.tunnel.TunnelMetrics;
 import io.outpost.apiserver.validation.Strategies;
 import io.outpost.store.KvStore;
 
@@ -66,13 +70,16 @@ final class ApiServer implements AutoCloseable {
     private final ServerConfig config;
     private final Registry registry;
     private final CrdController crds;
+    private final TunnelMetrics tunnelMetrics;
 
-    private ApiServer(ServerConfig config, ClusterPki pki, HttpsServer https, Registry registry, CrdController crds) {
+    private ApiServer(ServerConfig config, ClusterPki pki, HttpsServer https, Registry registry, CrdController crds,
+                      TunnelMetrics tunnelMetrics) {
         this.config = config;
         this.pki = pki;
         this.https = https;
         this.registry = registry;
         this.crds = crds;
+        this.tunnelMetrics = tunnelMetrics;
     }
 
     /**
@@ -114,12 +121,14 @@ final class ApiServer implements AutoCloseable {
         // node-bootstrapper role's; both read the registry's watch caches, never the store, per request.
         Authorizer authorizer = new UnionAuthorizer(List.of(new SystemMastersAuthorizer(),
                 new NodeAuthorizer(registry.objects(), types.lookup("", "v1", "pods").orElseThrow()),
-                new BootstrapperAuthorizer(), new BootstrapRolesAuthorizer()));
+                new BootstrapperAuthorizer(), new BootstrapRolesAuthorizer(), new TunnelAuthorizer()));
         BootstrapTokens bootstrapTokens = new BootstrapTokens(registry.objects(), types.lookup("", "v1", "secrets").orElseThrow(), clock);
+        TunnelMetrics tunnelMetrics = new TunnelMetrics();
+        TunnelEndpoint tunnel = new TunnelEndpoint(TunnelConfig.defaults(store, registry, types, tunnelMetrics));
         HttpsServer https = new HttpsServer(new HttpsServerConfig(config.bindAddress(), config.port(),
                 pki.serving().key(), List.of(pki.serving().certificate()), List.of(pki.ca().certificate()),
                 new RequestAuthenticator(new X509Authenticator(pki.ca().certificate(), clock), List.of(tokens, bootstrapTokens)),
-                authorizer, routes(store, authorizer, catalog, registry, caBundle(pki)), HttpsServerConfig.DEFAULT_MAX_BODY_BYTES));
+                authorizer, routes(store, authorizer, catalog, registry, caBundle(pki), tunnel), HttpsServerConfig.DEFAULT_MAX_BODY_BYTES));
         try {
             https.start();
         } catch (BindException e) {
@@ -131,14 +140,14 @@ final class ApiServer implements AutoCloseable {
                     + ": " + e.getMessage(), e);
         }
         crds.start(); // only once listening: a failed start leaves no controller thread behind
-        ApiServer api = new ApiServer(config, pki, https, registry, crds);
+        ApiServer api = new ApiServer(config, pki, https, registry, crds, tunnelMetrics);
         api.writeKubeconfig();
         return api;
     }
 
     /** Every handler of the API, by path. */
     private static Router routes(KvStore store, Authorizer authorizer, ResourceCatalog catalog, Registry registry,
-                                 String caBundle) {
+                                 String caBundle, TunnelEndpoint tunnel) {
         Router.Builder routes = Router.builder();
         routes.exact(CaCertsHandler.PATH, new CaCertsHandler(caBundle));
         // kube's readiness check of etcd is a read; so is ours.
@@ -152,6 +161,8 @@ final class ApiServer implements AutoCloseable {
         // Every authenticated user may read them (BootstrapRolesAuthorizer's system:discovery).
         new OpenApiV3Handler(catalog).mountOn(routes);
         new OpenApiV2Handler().mountOn(routes);
+        // The edge nodes' tunnels (WebSocket, node certificates only) and their counters on /metrics.
+        tunnel.mountOn(routes);
         return routes.build();
     }
 
@@ -192,6 +203,10 @@ final class ApiServer implements AutoCloseable {
 
     int port() {
         return https.port();
+    }
+
+    TunnelMetrics tunnelMetrics() {
+        return tunnelMetrics;
     }
 
     @Override

@@ -105,6 +105,26 @@ final class Server implements AutoCloseable {
         }
     }
 
+    /** The datastore, once started (tests compact it). */
+    KvStore store() {
+        lifecycle.lock();
+        try {
+            return store;
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /** The API server, once started (tests reach its PKI and tunnel metrics). */
+    ApiServer api() {
+        lifecycle.lock();
+        try {
+            return api;
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
     void awaitStopRequest() throws InterruptedException {
         stopRequested.await();
     }

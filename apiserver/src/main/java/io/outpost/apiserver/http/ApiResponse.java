@@ -30,6 +30,57 @@ public sealed interface ApiResponse {
         }
     }
 
+    /**
+     * A two-way WebSocket connection (the node tunnel): the transport upgrades the request (101)
+     * and calls {@link DuplexBody#run} on the request's own virtual thread; the connection ends
+     * when it returns. A request that is no WebSocket upgrade is answered 400.
+     */
+    record Duplex(Map<String, String> headers, DuplexBody body) implements ApiResponse {
+        public Duplex {
+            headers = Map.copyOf(headers);
+        }
+
+        @Override
+        public int status() {
+            return 101;
+        }
+
+        @Override
+        public String contentType() {
+            return "application/octet-stream";
+        }
+    }
+
+    @FunctionalInterface
+    interface DuplexBody {
+        void run(DuplexLink link) throws IOException, InterruptedException;
+    }
+
+    /**
+     * Both directions of an upgraded connection: {@link #write} sends one binary message (with the
+     * back-pressure of {@link StreamSink}), {@link #receive} takes the next one the client sent.
+     * The transport stops reading from the socket while unread messages pile up, so a client that
+     * sends faster than the body reads is slowed by TCP, never buffered without bound.
+     */
+    interface DuplexLink extends StreamSink {
+        /**
+         * The next message, or null if none came within {@code timeout}.
+         *
+         * @throws IOException once the client has closed the connection (or it failed) and
+         *                     every message before that has been taken
+         */
+        byte[] receive(java.time.Duration timeout) throws IOException, InterruptedException;
+
+        /** Bytes read from the client's TCP connection so far: TLS records, handshake included. */
+        long wireBytesRead();
+
+        /** Bytes written to the client's TCP connection so far: TLS records, handshake included. */
+        long wireBytesWritten();
+
+        /** Closes the connection (a normal WebSocket close); idempotent, any thread. */
+        void close();
+    }
+
     @FunctionalInterface
     interface StreamBody {
         void writeTo(StreamSink sink) throws IOException, InterruptedException;

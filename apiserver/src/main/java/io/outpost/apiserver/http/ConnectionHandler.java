@@ -100,6 +100,10 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpReques
         ApiResponse response = pipeline.serve(request.method(), uri.path(), uri.parameters(), request.headers(),
                 request.body(), request.credentials());
         boolean head = request.method().equals("HEAD");
+        if (response instanceof ApiResponse.Duplex duplex) {
+            duplex(ctx, request, duplex);
+            return;
+        }
         if (request.webSocket() && response instanceof ApiResponse.Streaming streaming
                 && RequestInfo.parse(request.method(), uri.path(), uri.parameters()).verb().equals("watch")) {
             upgrade(ctx, request, streaming);
@@ -111,6 +115,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpReques
         switch (response) {
             case ApiResponse.Full full -> writeFull(ctx, full, request.keepAlive(), head);
             case ApiResponse.Streaming streaming -> writeStream(ctx, streaming, request.keepAlive());
+            case ApiResponse.Duplex duplex -> throw new AssertionError("served above");
         }
     }
 
@@ -161,6 +166,27 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<FullHttpReques
         setHeaders(headers, streaming);
         try {
             WebSocketStream.serve(ctx, request.uri(), request.headers(), headers, streaming, s -> sink = s);
+        } finally {
+            sink = null;
+        }
+    }
+
+    /** A two-way WebSocket (the node tunnel): the connection is the body's until it returns, then closed. */
+    private void duplex(ChannelHandlerContext ctx, Request request, ApiResponse.Duplex duplex) {
+        if (!request.webSocket()) {
+            writeFull(ctx, Statuses.failure(400, "BadRequest", "this endpoint needs a WebSocket upgrade"
+                    + " (Connection: Upgrade, Upgrade: websocket)"), false, false);
+            return;
+        }
+        Optional<ApiResponse.Full> rejection = WebSocketStream.rejection(request.headers());
+        if (rejection.isPresent()) {
+            writeFull(ctx, rejection.get(), false, false);
+            return;
+        }
+        HttpHeaders headers = new DefaultHttpHeaders();
+        duplex.headers().forEach(headers::set);
+        try {
+            WebSocketDuplex.serve(ctx, request.uri(), request.headers(), headers, duplex, s -> sink = s);
         } finally {
             sink = null;
         }

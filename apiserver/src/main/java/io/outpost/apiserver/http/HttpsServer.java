@@ -98,7 +98,8 @@ public final class HttpsServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             open.add(ch);
-                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()))
+                            ch.pipeline().addLast("wire", new WireCounter())
+                                    .addLast("tls", tls.newHandler(ch.alloc()))
                                     .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                                             .setMaxInitialLineLength(MAX_INITIAL_LINE).setMaxHeaderSize(MAX_HEADER_SIZE)))
                                     .addLast("body", new BodyLimitAggregator(config.maxBodyBytes()))

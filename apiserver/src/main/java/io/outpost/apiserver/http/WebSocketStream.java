@@ -161,7 +161,7 @@ final class WebSocketStream {
      * for as long as the client likes: it is closed at once instead, which the client sees as an
      * abnormal close (1006) and answers as any ended watch, by watching again.
      */
-    private static void closeWith(Channel channel, CloseWebSocketFrame frame) {
+    static void closeWith(Channel channel, CloseWebSocketFrame frame) {
         if (channel.isWritable()) {
             channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
         } else {

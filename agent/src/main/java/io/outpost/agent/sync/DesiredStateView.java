@@ -1,0 +1,194 @@
+package io.outpost.agent.sync;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.outpost.agent.state.DesiredState;
+import io.outpost.api.Codec;
+import io.outpost.tunnel.Frame;
+import io.outpost.tunnel.ObjectKind;
+import io.outpost.tunnel.ObjectRef;
+import io.outpost.tunnel.PodReferences;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The node's desired state: the objects of the {@link LocalStore}, kept decoded in memory for the
+ * pod workers, and the one place downstream {@link Frame.Change}s are applied.
+ *
+ * <p>Applying is idempotent by resourceVersion: a change at or below the version held is
+ * skipped, so a change delivered twice (at-least-once: the agent died between persisting and
+ * acknowledging, or a replay overlaps) changes nothing. After a pod changes, the ConfigMaps and
+ * Secrets no pod references any more are dropped here: the server stops sending their changes
+ * but never says so.
+ *
+ * <p>Thread model: {@link #apply} is called by the sync loop's thread only; the
+ * {@link DesiredState} reads from any thread (the maps are concurrent and their values
+ * immutable snapshots). Listeners run on the sync loop's thread after the change is persisted.
+ */
+final class DesiredStateView implements DesiredState {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DesiredStateView.class);
+    private static final Codec CODEC = new Codec();
+
+    /** An object held: its version, the JSON as received, and the typed object for readers. */
+    private record Held(long resourceVersion, byte[] json, HasMetadata object) {
+    }
+
+    private final LocalStore store;
+    private final Map<ObjectRef, Held> held = new ConcurrentHashMap<>();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+    /** Loads what the store holds: the state the agent runs after a restart with no link. */
+    DesiredStateView(LocalStore store) {
+        this.store = store;
+        for (LocalStore.Stored s : store.objects()) {
+            try {
+                held.put(s.ref(), new Held(s.resourceVersion(), s.json(), decode(s.ref().kind(), s.json(), s.resourceVersion())));
+            } catch (RuntimeException e) {
+                LOG.warn("dropping {} from the local store: it does not decode ({})", s.ref(), e.getMessage());
+                store.deleteObject(s.ref());
+            }
+        }
+    }
+
+    /**
+     * Persists {@code change} unless the version held is the same or newer.
+     *
+     * @return whether anything changed
+     */
+    boolean apply(Frame.Change change) {
+        ObjectRef ref = change.ref();
+        Held current = held.get(ref);
+        if (change.deletion()) {
+            if (current == null || current.resourceVersion() > change.revision()) {
+                return false;
+            }
+            store.deleteObject(ref);
+            held.remove(ref);
+        } else {
+            if (current != null && current.resourceVersion() >= change.revision()) {
+                return false;
+            }
+            HasMetadata object = decode(ref.kind(), change.body(), change.revision());
+            store.putObject(ref, change.revision(), change.body());
+            held.put(ref, new Held(change.revision(), change.body(), object));
+        }
+        if (ref.kind() == ObjectKind.POD) {
+            dropUnreferenced();
+        }
+        listeners.forEach(DesiredStateView::runQuietly);
+        return true;
+    }
+
+    /**
+     * Records that an object is now at {@code touch.revision()} with only its status changed
+     * (the body held stays: status is the pod workers' to observe, not the server's to tell).
+     * Listeners are not called: nothing the pod workers act on changed.
+     */
+    void touch(Frame.Touch touch) {
+        Held current = held.get(touch.ref());
+        if (current == null || current.resourceVersion() >= touch.revision()) {
+            return;
+        }
+        store.putObject(touch.ref(), touch.revision(), current.json());
+        held.put(touch.ref(), new Held(touch.revision(), current.json(), decode(touch.ref().kind(), current.json(), touch.revision())));
+    }
+
+    /** What the agent holds, for a digest. */
+    List<Frame.Held> inventory() {
+        List<Frame.Held> out = new ArrayList<>();
+        held.forEach((ref, h) -> out.add(new Frame.Held(ref, h.resourceVersion())));
+        out.sort((a, b) -> a.ref().compareTo(b.ref()));
+        return out;
+    }
+
+    private void dropUnreferenced() {
+        Set<ObjectRef> referenced = new HashSet<>();
+        held.forEach((ref, h) -> {
+            if (ref.kind() == ObjectKind.POD) {
+                referenced.addAll(PodReferences.of(CODEC.json().readTree(h.json())));
+            }
+        });
+        for (ObjectRef ref : List.copyOf(held.keySet())) {
+            if ((ref.kind() == ObjectKind.CONFIG_MAP || ref.kind() == ObjectKind.SECRET) && !referenced.contains(ref)) {
+                store.deleteObject(ref);
+                held.remove(ref);
+            }
+        }
+    }
+
+    private static HasMetadata decode(ObjectKind kind, byte[] json, long resourceVersion) {
+        JsonNode tree = CODEC.json().readTree(json);
+        if (tree instanceof ObjectNode o) {
+            o.withObject("metadata").put("resourceVersion", Long.toString(resourceVersion));
+        }
+        Class<? extends HasMetadata> type = switch (kind) {
+            case NODE -> Node.class;
+            case POD -> Pod.class;
+            case CONFIG_MAP -> ConfigMap.class;
+            case SECRET -> Secret.class;
+        };
+        return CODEC.json().treeToValue(tree, type);
+    }
+
+    private static void runQuietly(Runnable listener) {
+        try {
+            listener.run();
+        } catch (RuntimeException e) {
+            LOG.warn("a desired-state listener failed", e);
+        }
+    }
+
+    @Override
+    public List<Pod> pods() {
+        List<Pod> pods = new ArrayList<>();
+        held.forEach((ref, h) -> {
+            if (ref.kind() == ObjectKind.POD) {
+                pods.add((Pod) h.object());
+            }
+        });
+        return pods;
+    }
+
+    @Override
+    public Optional<ConfigMap> configMap(String namespace, String name) {
+        return Optional.ofNullable(held.get(new ObjectRef(ObjectKind.CONFIG_MAP, namespace, name))).map(h -> (ConfigMap) h.object());
+    }
+
+    @Override
+    public Optional<Secret> secret(String namespace, String name) {
+        return Optional.ofNullable(held.get(new ObjectRef(ObjectKind.SECRET, namespace, name))).map(h -> (Secret) h.object());
+    }
+
+    /** Always empty: the server has no TokenRequest yet, so the tunnel carries no service-account tokens. */
+    @Override
+    public Optional<String> serviceAccountToken(String namespace, String podName) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<Node> node() {
+        return held.entrySet().stream().filter(e -> e.getKey().kind() == ObjectKind.NODE).findFirst()
+                .map(e -> (Node) e.getValue().object());
+    }
+
+    @Override
+    public void addListener(Runnable onChange) {
+        listeners.add(onChange);
+    }
+}

@@ -1,0 +1,84 @@
+package io.outpost.agent.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.outpost.tunnel.Frame;
+import io.outpost.tunnel.ObjectKind;
+import io.outpost.tunnel.ObjectRef;
+
+class DesiredStateViewTest {
+
+    static final ObjectRef POD = new ObjectRef(ObjectKind.POD, "ns", "web");
+    static final ObjectRef CM = new ObjectRef(ObjectKind.CONFIG_MAP, "ns", "cfg");
+
+    @TempDir
+    Path dir;
+
+    static byte[] pod(String image, boolean withConfigMap) {
+        String volumes = withConfigMap ? ",\"volumes\":[{\"name\":\"v\",\"configMap\":{\"name\":\"cfg\"}}]" : "";
+        return ("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"web\",\"namespace\":\"ns\",\"uid\":\"u1\"},"
+                + "\"spec\":{\"nodeName\":\"n1\",\"containers\":[{\"name\":\"c\",\"image\":\"" + image + "\"}]" + volumes + "}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] configMap() {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cfg\",\"namespace\":\"ns\"},\"data\":{\"k\":\"v\"}}"
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aChangeDeliveredTwiceOrAnOlderOneChangesNothing() throws Exception {
+        try (LocalStore store = LocalStore.open(dir)) {
+            DesiredStateView view = new DesiredStateView(store);
+            AtomicInteger notified = new AtomicInteger();
+            view.addListener(notified::incrementAndGet);
+            assertThat(view.apply(new Frame.Change(10, POD, pod("nginx:1", false)))).isTrue();
+            assertThat(view.apply(new Frame.Change(10, POD, pod("nginx:1", false)))).isFalse();
+            assertThat(view.apply(new Frame.Change(9, POD, pod("nginx:0", false)))).isFalse();
+            assertThat(view.apply(new Frame.Change(11, POD, pod("nginx:2", false)))).isTrue();
+            assertThat(view.pods()).singleElement().satisfies(p -> {
+                assertThat(p.getSpec().getContainers().getFirst().getImage()).isEqualTo("nginx:2");
+                assertThat(p.getMetadata().getResourceVersion()).isEqualTo("11");
+            });
+            assertThat(notified).hasValue(2);
+            assertThat(view.apply(Frame.Change.delete(12, POD))).isTrue();
+            assertThat(view.apply(Frame.Change.delete(12, POD))).isFalse();
+            assertThat(view.pods()).isEmpty();
+        }
+    }
+
+    @Test
+    void aConfigMapNoPodReferencesAnyMoreIsDropped() throws Exception {
+        try (LocalStore store = LocalStore.open(dir)) {
+            DesiredStateView view = new DesiredStateView(store);
+            view.apply(new Frame.Change(10, POD, pod("nginx:1", true)));
+            view.apply(new Frame.Change(9, CM, configMap()));
+            assertThat(view.configMap("ns", "cfg")).isPresent();
+            view.apply(new Frame.Change(11, POD, pod("nginx:1", false)));
+            assertThat(view.configMap("ns", "cfg")).isEmpty();
+            assertThat(store.objects()).extracting(LocalStore.Stored::ref).containsExactly(POD);
+        }
+    }
+
+    @Test
+    void whatWasAppliedIsWhatAnAgentRestartedOfflineRuns() throws Exception {
+        try (LocalStore store = LocalStore.open(dir)) {
+            DesiredStateView view = new DesiredStateView(store);
+            view.apply(new Frame.Change(10, POD, pod("nginx:1", true)));
+            view.apply(new Frame.Change(9, CM, configMap()));
+        }
+        try (LocalStore store = LocalStore.open(dir)) {
+            DesiredStateView view = new DesiredStateView(store);
+            assertThat(view.pods()).hasSize(1);
+            assertThat(view.configMap("ns", "cfg")).isPresent();
+            assertThat(view.inventory()).containsExactly(new Frame.Held(POD, 10), new Frame.Held(CM, 9));
+        }
+    }
+}
