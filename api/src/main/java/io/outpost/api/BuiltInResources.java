@@ -29,7 +29,9 @@ final class BuiltInResources {
     /** Adds every built-in resource, core group first, then the groups in kube-apiserver's order. */
     static ResourceTypes.Builder register(ResourceTypes.Builder b) {
         // core/v1
-        b.add(stored("", "v1", "Namespace", Scope.CLUSTER).shortNames("ns").verbs(CRUD_NO_COLLECTION).build());
+        // namespaces/finalize: the namespace controller removes its "kubernetes" finalizer there.
+        b.add(stored("", "v1", "Namespace", Scope.CLUSTER).shortNames("ns").verbs(CRUD_NO_COLLECTION).status()
+                .subresource("finalize", new GroupVersionKind("", "v1", "Namespace"), List.of("update")).build());
         b.add(stored("", "v1", "Pod", Scope.NAMESPACED).shortNames("po").categories("all").status()
                 .subresource("binding", BINDING, CREATE).build());
         b.add(stored("", "v1", "Node", Scope.CLUSTER).shortNames("no").status().build());
@@ -44,6 +46,8 @@ final class BuiltInResources {
         b.add(stored("apps", "v1", "ReplicaSet", Scope.NAMESPACED).shortNames("rs").categories("all").status().scale().build());
         b.add(stored("apps", "v1", "DaemonSet", Scope.NAMESPACED).shortNames("ds").categories("all").status().build());
         b.add(stored("apps", "v1", "StatefulSet", Scope.NAMESPACED).shortNames("sts").categories("all").status().scale().build());
+        // the history DaemonSets and StatefulSets keep of their templates (kubectl rollout history/undo)
+        b.add(stored("apps", "v1", "ControllerRevision", Scope.NAMESPACED).build());
         // events.k8s.io/v1: the same events as core/v1 in the newer schema
         b.add(stored("events.k8s.io", "v1", "Event", Scope.NAMESPACED).shortNames("ev").build());
         // authentication.k8s.io/v1 and authorization.k8s.io/v1: computed answers, never stored
@@ -53,6 +57,10 @@ final class BuiltInResources {
         // batch/v1
         b.add(stored("batch", "v1", "Job", Scope.NAMESPACED).categories("all").status().build());
         b.add(stored("batch", "v1", "CronJob", Scope.NAMESPACED).shortNames("cj").categories("all").status().build());
+        // certificates.k8s.io/v1: status (the signer's certificate) and approval (kubectl certificate approve|deny)
+        b.add(stored("certificates.k8s.io", "v1", "CertificateSigningRequest", Scope.CLUSTER).shortNames("csr").status()
+                .subresource("approval", new GroupVersionKind("certificates.k8s.io", "v1", "CertificateSigningRequest"),
+                        GET_PATCH_UPDATE).build());
         // networking.k8s.io/v1
         b.add(stored("networking.k8s.io", "v1", "NetworkPolicy", Scope.NAMESPACED).plural("networkpolicies").shortNames("netpol").build());
         // rbac.authorization.k8s.io/v1
@@ -68,10 +76,9 @@ final class BuiltInResources {
         // apiextensions.k8s.io/v1: the definitions of custom resources, served once established
         b.add(stored("apiextensions.k8s.io", "v1", "CustomResourceDefinition", Scope.CLUSTER)
                 .shortNames("crd", "crds").categories("api-extensions").status().build());
-        // certificates.k8s.io/v1: status (the signer's certificate) and approval (kubectl certificate approve|deny)
-        b.add(stored("certificates.k8s.io", "v1", "CertificateSigningRequest", Scope.CLUSTER).shortNames("csr").status()
-                .subresource("approval", new GroupVersionKind("certificates.k8s.io", "v1", "CertificateSigningRequest"),
-                        GET_PATCH_UPDATE).build());
+        // scheduling.k8s.io/v1 (kube-apiserver lists it before coordination)
+        b.add(stored("scheduling.k8s.io", "v1", "PriorityClass", Scope.CLUSTER).plural("priorityclasses")
+                .shortNames("pc").build());
         // coordination.k8s.io/v1
         b.add(stored("coordination.k8s.io", "v1", "Lease", Scope.NAMESPACED).build());
         // discovery.k8s.io/v1

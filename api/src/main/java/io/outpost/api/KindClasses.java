@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -76,6 +77,7 @@ public final class KindClasses {
         put(m, "apps", "v1", ReplicaSet.class);
         put(m, "apps", "v1", DaemonSet.class);
         put(m, "apps", "v1", StatefulSet.class);
+        put(m, "apps", "v1", ControllerRevision.class);
         put(m, "autoscaling", "v1", Scale.class);
         put(m, "events.k8s.io", "v1", io.fabric8.kubernetes.api.model.events.v1.Event.class);
         put(m, "authentication.k8s.io", "v1", SelfSubjectReview.class);
@@ -88,6 +90,7 @@ public final class KindClasses {
         put(m, "rbac.authorization.k8s.io", "v1", ClusterRole.class);
         put(m, "rbac.authorization.k8s.io", "v1", RoleBinding.class);
         put(m, "rbac.authorization.k8s.io", "v1", Role.class);
+        put(m, "scheduling.k8s.io", "v1", io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass.class);
         put(m, "certificates.k8s.io", "v1", io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest.class);
         put(m, "coordination.k8s.io", "v1", Lease.class);
         put(m, "discovery.k8s.io", "v1", EndpointSlice.class);

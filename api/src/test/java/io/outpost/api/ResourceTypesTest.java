@@ -28,8 +28,9 @@ class ResourceTypesTest {
 
     static Stream<Row> kubectlApiResources() {
         return Stream.of(
-                new Row("Namespaces are cluster-scoped and have no deletecollection", "", "namespaces", "Namespace", List.of("ns"), false,
-                        List.of(), List.of("create", "delete", "get", "list", "patch", "update", "watch"), List.of()),
+                new Row("Namespaces are cluster-scoped, have no deletecollection, and have status and finalize", "", "namespaces",
+                        "Namespace", List.of("ns"), false, List.of(), List.of("create", "delete", "get", "list", "patch", "update", "watch"),
+                        List.of("status", "finalize")),
                 new Row("Pods are in the all category, with status and binding", "", "pods", "Pod", List.of("po"), true,
                         List.of("all"), CRUD, List.of("status", "binding")),
                 new Row("Nodes are cluster-scoped with a status", "", "nodes", "Node", List.of("no"), false,
@@ -49,12 +50,19 @@ class ResourceTypesTest {
                         List.of("all"), CRUD, List.of("status")),
                 new Row("StatefulSets are sts in all, with status and scale", "apps", "statefulsets", "StatefulSet", List.of("sts"), true,
                         List.of("all"), CRUD, List.of("status", "scale")),
+                new Row("ControllerRevisions have no short name, category or subresource", "apps", "controllerrevisions",
+                        "ControllerRevision", List.of(), true, List.of(), CRUD, List.of()),
                 new Row("Jobs are in all, with a status", "batch", "jobs", "Job", List.of(), true, List.of("all"), CRUD, List.of("status")),
                 new Row("CronJobs are cj in all, with a status", "batch", "cronjobs", "CronJob", List.of("cj"), true,
                         List.of("all"), CRUD, List.of("status")),
                 new Row("CustomResourceDefinitions are crd and crds, cluster-scoped, with a status", "apiextensions.k8s.io",
                         "customresourcedefinitions", "CustomResourceDefinition", List.of("crd", "crds"), false, List.of("api-extensions"),
                         CRUD, List.of("status")),
+                new Row("PriorityClasses are pc, cluster-scoped", "scheduling.k8s.io", "priorityclasses", "PriorityClass",
+                        List.of("pc"), false, List.of(), CRUD, List.of()),
+                new Row("CertificateSigningRequests are csr, cluster-scoped, with status and approval", "certificates.k8s.io",
+                        "certificatesigningrequests", "CertificateSigningRequest", List.of("csr"), false, List.of(), CRUD,
+                        List.of("status", "approval")),
                 new Row("Leases have no short name", "coordination.k8s.io", "leases", "Lease", List.of(), true, List.of(), CRUD, List.of()),
                 new Row("events.k8s.io events are ev too", "events.k8s.io", "events", "Event", List.of("ev"), true, List.of(), CRUD, List.of()),
                 new Row("EndpointSlices have no short name", "discovery.k8s.io", "endpointslices", "EndpointSlice", List.of(), true,
@@ -154,8 +162,8 @@ class ResourceTypesTest {
     void groupVersionsStartWithTheCoreGroupAndFollowKubeApiServersOrder() {
         assertThat(TYPES.groupVersions()).extracting(GroupVersion::apiVersion).containsExactly(
                 "v1", "apps/v1", "events.k8s.io/v1", "authentication.k8s.io/v1", "authorization.k8s.io/v1", "batch/v1",
-                "networking.k8s.io/v1", "rbac.authorization.k8s.io/v1", "admissionregistration.k8s.io/v1",
-                "apiextensions.k8s.io/v1", "coordination.k8s.io/v1",
+                "certificates.k8s.io/v1", "networking.k8s.io/v1", "rbac.authorization.k8s.io/v1", "admissionregistration.k8s.io/v1",
+                "apiextensions.k8s.io/v1", "scheduling.k8s.io/v1", "coordination.k8s.io/v1",
                 "discovery.k8s.io/v1");
     }
 

@@ -108,10 +108,11 @@ final class ApiServer implements AutoCloseable {
         ResourceTypes types = ResourceTypes.builtIns();
         // Custom resources come and go with their CustomResourceDefinitions: every consumer reads the catalog.
         // The server runs a garbage collector (Server's controllers): deletes with Foreground or
-        // Orphan propagation leave its finalizers for it.
+        // Orphan propagation leave its finalizers for it. It runs the namespace controller too:
+        // a deleted namespace waits for it, as in kube.
         ResourceCatalog catalog = new ResourceCatalog(types);
         CrdSchemas schemas = new StructuralSchemas();
-        Registry registry = new Registry(RegistryConfig.defaults(store, types.all()).withGarbageCollector(true), catalog,
+        Registry registry = new Registry(RegistryConfig.defaults(store, types.all()).withGarbageCollector(true).withNamespaceController(true), catalog,
                 Strategies.builtIns().withMore(CrdValidation.forKind(schemas)));
         registry.start();
         CrdController crds = new CrdController(store, catalog, CrdValidation.resource(types), schemas, clock);

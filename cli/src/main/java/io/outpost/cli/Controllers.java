@@ -35,7 +35,8 @@ final class Controllers implements AutoCloseable {
     static Controllers start(ServerConfig config, Clock clock, CsrSigner signer) {
         KubernetesClient client = loopbackClient(config, "kube-controller-manager", "the controllers");
         String identity = ApiServer.urlHost(config.bindAddress()) + "_" + UUID.randomUUID();
-        ControllerManager manager = ControllerManagers.leaderElected(client, clock, identity, Optional.of(signer));
+        ControllerManager manager = ControllerManagers.leaderElected(client, clock, identity, config.controllers(),
+                Optional.of(signer));
         manager.start();
         return new Controllers(client, manager);
     }

@@ -26,6 +26,7 @@ final class Server implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
 
     private final ServerConfig config;
+    private final Clock controllerClock;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final ReentrantLock lifecycle = new ReentrantLock();
     private KvStore store; // guarded by lifecycle
@@ -35,7 +36,16 @@ final class Server implements AutoCloseable {
     private boolean closed; // guarded by lifecycle
 
     Server(ServerConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    /**
+     * A server whose controllers read {@code controllerClock} (tests drive CronJob schedules,
+     * deadlines and TTLs with it); the API server and scheduler keep the system clock.
+     */
+    Server(ServerConfig config, Clock controllerClock) {
         this.config = config;
+        this.controllerClock = controllerClock;
     }
 
     /**
@@ -67,7 +77,7 @@ final class Server implements AutoCloseable {
             try (KubernetesClient loopback = Controllers.loopbackClient(config, "outpost-server", "the join token")) {
                 NodeToken.ensure(loopback, config.dataDir(), ApiServer.caBundle(api.pki()));
             }
-            controllers = Controllers.start(config, Clock.systemUTC(), new ClusterCsrSigner(api.pki().ca()));
+            controllers = Controllers.start(config, controllerClock, new ClusterCsrSigner(api.pki().ca()));
             scheduling = Scheduling.start(config, Clock.systemUTC());
         } finally {
             lifecycle.unlock();
@@ -80,6 +90,16 @@ final class Server implements AutoCloseable {
         lifecycle.lock();
         try {
             return api == null ? -1 : api.port();
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /** The scheduler's leader-elected runner, once started (tests stop it to see another take over). */
+    Scheduling scheduling() {
+        lifecycle.lock();
+        try {
+            return scheduling;
         } finally {
             lifecycle.unlock();
         }

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import io.netty.util.NetUtil;
 import io.outpost.apiserver.auth.TokenFile;
 import io.outpost.apiserver.pki.SubjectAltName;
+import io.outpost.controllers.ControllerManagers;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -62,6 +63,12 @@ final class ServerCommand implements Callable<Integer> {
                 "Env: OUTPOST_TOKEN_AUTH_FILE."})
     private Path tokenAuthFile;
 
+    @Option(names = "--scheduler-config", paramLabel = "FILE",
+            description = {"The scheduler's KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1, YAML): profiles",
+                "by schedulerName, plugins enabled and disabled, score weights, plugin args.",
+                "Default: one profile, default-scheduler, with the default plugins. Env: OUTPOST_SCHEDULER_CONFIG."})
+    private Path schedulerConfig;
+
     private final ProcessContext context;
 
     ServerCommand(ProcessContext context) {
@@ -73,7 +80,9 @@ final class ServerCommand implements Callable<Integer> {
         Path dir = dataDir == null ? DataDir.defaultFor(context.root(), context.home())
                 : DataDir.fromFlag(dataDir, context.home());
         return new ServerConfig(dir.toAbsolutePath().normalize(), datastore, bindAddress, port, tlsSans,
-                Optional.ofNullable(tokenAuthFile).map(f -> f.toAbsolutePath().normalize()));
+                Optional.ofNullable(tokenAuthFile).map(f -> f.toAbsolutePath().normalize()),
+                Optional.ofNullable(schedulerConfig).map(f -> f.toAbsolutePath().normalize()),
+                ControllerManagers.Settings.defaults());
     }
 
     @Override
@@ -94,6 +103,16 @@ final class ServerCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--token-auth-file: " + e.getMessage()
                         + ". Fix the file, or leave the flag out to allow client certificates only",
                         spec.findOption("--token-auth-file"), config.tokenAuthFile().get().toString());
+            }
+        }
+        if (config.schedulerConfig().isPresent()) {
+            // Read now, as the token file: a mistake in it is a usage error before anything starts.
+            try {
+                Scheduling.configuration(config);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--scheduler-config: " + e.getMessage()
+                        + ". Fix the file, or leave the flag out to run default-scheduler with the default plugins",
+                        spec.findOption("--scheduler-config"), config.schedulerConfig().get().toString());
             }
         }
         new Server(config).run();

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import io.outpost.apiserver.pki.SubjectAltName;
+import io.outpost.controllers.ControllerManagers;
 
 /**
  * What {@code outpost server} was asked to run, from its flags and their {@code OUTPOST_*} twins.
@@ -17,9 +18,13 @@ import io.outpost.apiserver.pki.SubjectAltName;
  * @param port          the API server's port; 0 picks a free one ({@code --port})
  * @param tlsSans       extra names for the serving certificate ({@code --tls-san})
  * @param tokenAuthFile static bearer tokens ({@code --token-auth-file}), if any
+ * @param schedulerConfig the scheduler's KubeSchedulerConfiguration ({@code --scheduler-config}); empty:
+ *                      {@code default-scheduler} with the default plugins
+ * @param controllers   the controllers' settings (no flag: kube's defaults; tests shorten the node
+ *                      grace period rather than wait 40 s)
  */
 record ServerConfig(Path dataDir, Datastore datastore, InetAddress bindAddress, int port, List<SubjectAltName> tlsSans,
-                    Optional<Path> tokenAuthFile) {
+                    Optional<Path> tokenAuthFile, Optional<Path> schedulerConfig, ControllerManagers.Settings controllers) {
 
     static final int DEFAULT_PORT = 6443;
     static final InetAddress DEFAULT_BIND = InetAddress.getLoopbackAddress();
@@ -29,6 +34,8 @@ record ServerConfig(Path dataDir, Datastore datastore, InetAddress bindAddress, 
         Objects.requireNonNull(bindAddress, "bindAddress");
         tlsSans = List.copyOf(tlsSans);
         Objects.requireNonNull(tokenAuthFile, "tokenAuthFile");
+        Objects.requireNonNull(schedulerConfig, "schedulerConfig");
+        Objects.requireNonNull(controllers, "controllers");
         if (!dataDir.isAbsolute()) {
             throw new IllegalArgumentException("dataDir must be absolute: " + dataDir);
         }
@@ -37,17 +44,35 @@ record ServerConfig(Path dataDir, Datastore datastore, InetAddress bindAddress, 
         }
     }
 
-    /** The defaults of every API server flag. */
+    /** The API server's flags, with the defaults of the others. */
+    ServerConfig(Path dataDir, Datastore datastore, InetAddress bindAddress, int port, List<SubjectAltName> tlsSans,
+                 Optional<Path> tokenAuthFile) {
+        this(dataDir, datastore, bindAddress, port, tlsSans, tokenAuthFile, Optional.empty(),
+                ControllerManagers.Settings.defaults());
+    }
+
+    /** The defaults of every flag. */
     ServerConfig(Path dataDir, Datastore datastore) {
         this(dataDir, datastore, DEFAULT_BIND, DEFAULT_PORT, List.of(), Optional.empty());
     }
 
     ServerConfig withPort(int newPort) {
-        return new ServerConfig(dataDir, datastore, bindAddress, newPort, tlsSans, tokenAuthFile);
+        return new ServerConfig(dataDir, datastore, bindAddress, newPort, tlsSans, tokenAuthFile, schedulerConfig,
+                controllers);
     }
 
     ServerConfig withTokenAuthFile(Path file) {
-        return new ServerConfig(dataDir, datastore, bindAddress, port, tlsSans, Optional.of(file));
+        return new ServerConfig(dataDir, datastore, bindAddress, port, tlsSans, Optional.of(file), schedulerConfig,
+                controllers);
+    }
+
+    ServerConfig withSchedulerConfig(Path file) {
+        return new ServerConfig(dataDir, datastore, bindAddress, port, tlsSans, tokenAuthFile, Optional.of(file),
+                controllers);
+    }
+
+    ServerConfig withControllers(ControllerManagers.Settings settings) {
+        return new ServerConfig(dataDir, datastore, bindAddress, port, tlsSans, tokenAuthFile, schedulerConfig, settings);
     }
 
     /** The admin kubeconfig, written at each start with the port actually bound. */

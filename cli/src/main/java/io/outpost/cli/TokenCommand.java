@@ -39,7 +39,7 @@ import picocli.CommandLine.TypeConversionException;
  * of the CA in that kubeconfig, which is the bundle the server answers at {@code /cacerts}.
  */
 @Command(name = "token", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = {"Manages the tokens that edge nodes join with (outpost agent --token).", ""},
+        description = {"Manages the join tokens of edge nodes: create, list, delete.", ""},
         commandListHeading = "%nCommands:%n",
         footer = {"", "Each flag can also be set by its environment variable; a flag on the command line wins."})
 final class TokenCommand implements Runnable {

@@ -195,7 +195,7 @@ class AgentSystemIT {
         Map<String, String> uids = uidsByName("load");
 
         server.close();
-        server = ServerFixture.start(dir, port);
+        server = ServerFixture.start(dir, c -> c.withPort(port));
         client = server.client();
         awaitReady("edge-a", edgeA);
         awaitReady("edge-b", edgeB);

@@ -166,6 +166,27 @@ class JoinTest {
     }
 
     @Test
+    void aNodeCutOffPastItsCertificatesLifeJoinsAgainWithItsToken() throws Exception {
+        NodeIdentity first = Bootstrap.join(config(nodeToken(), "edge-away").withRequestedDuration(Duration.ofMinutes(10)));
+        FakeClock clock = new FakeClock(first.notAfter().plusSeconds(1));
+        // The renewal asks for longer, so that the new certificate is valid at the fake clock's time.
+        BootstrapConfig later = config(nodeToken(), "edge-away").withRequestedDuration(Duration.ofMinutes(30)).withClock(clock);
+        CertificateRotator rotator = new CertificateRotator(first, later, new Random(3));
+        assertThat(rotator.rotateIfDue()).isTrue();
+        assertThat(rotator.current().certificate().getSerialNumber()).isNotEqualTo(first.certificate().getSerialNumber());
+        assertThat(rotator.current().notAfter()).isAfter(clock.instant());
+        assertThatThrownBy(() -> new CertificateRotator(first, config("", "edge-away2").withClock(clock), new Random(3)).rotate())
+                .isInstanceOf(BootstrapException.class).hasMessageContaining("--token");
+        rotator.close();
+    }
+
+    @Test
+    void aBadNodeNameNamesTheFlag() {
+        assertThatThrownBy(() -> Bootstrap.join(config("x", "Edge_1"))).isInstanceOf(BootstrapException.class)
+                .hasMessageStartingWith("--node-name 'Edge_1': a node name is a DNS subdomain");
+    }
+
+    @Test
     void aDeletedNodeTokenSecretIsMadeAgainOnRestartAndTheFileKept() throws Exception {
         // Covered across a real restart in TokenCommandTest; here: the Secret carries what the file says.
         JoinToken token = JoinToken.parse(nodeToken());

@@ -101,6 +101,9 @@ class KubectlCertificateTest {
         });
         assertThat(kubectl.ok(version, "get", "csr", ok).out()).containsPattern(ok + ".*Approved,Issued");
         assertThat(kubectl.ok(version, "get", "csr", no).out()).containsPattern(no + ".*Denied");
+        assertThat(kubectl.ok(version, "describe", "csr", ok).out())
+                .contains("Requesting User:", "outpost-admin", "Signer:", "kubernetes.io/kube-apiserver-client", "Approved,Issued",
+                        "Common Name:", "jane", "Organization:", "dev");
         assertThat(csrs.withName(no).get().getStatus().getCertificate()).isNull();
         Kubectl.Run both = kubectl.run(version, "certificate", "approve", no);
         assertThat(both.exitCode()).as("kubectl refuses to approve a denied request").isNotZero();

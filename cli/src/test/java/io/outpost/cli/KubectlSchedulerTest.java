@@ -37,7 +37,7 @@ class KubectlSchedulerTest {
     @BeforeAll
     static void start() throws Exception {
         kubectl = Kubectl.find(dir, dir.resolve("data/admin.kubeconfig"));
-        server = ServerFixture.start(dir);
+        server = ServerFixture.start(dir, ServerFixture::nodesWithoutAgents);
         client = server.client();
         SchedulerIntegrationTest.node(client, "control-plane", "4",
                 new Taint("NoSchedule", "node-role.kubernetes.io/control-plane", null, null));

@@ -125,6 +125,27 @@ class NodeAuthorizationTest {
         }
     }
 
+    static HttpResponse<String> post(String path, String body) throws Exception {
+        return HttpClient.newBuilder().sslContext(nodeA).build().send(HttpRequest.newBuilder(url.resolve(path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aNodeCreatesOnlyItsOwnNodeAndLease() throws Exception {
+        HttpResponse<String> otherNode = post("/api/v1/nodes", "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"b\"}}");
+        assertThat(otherNode.statusCode()).isEqualTo(403);
+        assertThat(otherNode.body()).contains("node \\\"a\\\" is not allowed to modify node \\\"b\\\"");
+        String lease = "{\"apiVersion\":\"coordination.k8s.io/v1\",\"kind\":\"Lease\",\"metadata\":{\"name\":\"%s\"}}";
+        HttpResponse<String> otherLease = post("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", lease.formatted("b"));
+        assertThat(otherLease.statusCode()).isEqualTo(403);
+        assertThat(otherLease.body()).contains("can only access node lease with the same name as the requesting node");
+        assertThat(post("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases", lease.formatted("a")).statusCode())
+                .isEqualTo(201);
+        assertThat(post("/api/v1/nodes", "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"a\"}}")
+                .statusCode()).isEqualTo(201);
+    }
+
     @Test
     void aNodeGetsKubesReasonForAPodOfAnotherNode() throws Exception {
         HttpResponse<String> response = HttpClient.newBuilder().sslContext(nodeA).build().send(

@@ -39,7 +39,7 @@ class SchedulerIntegrationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerFixture.start(dir);
+        server = ServerFixture.start(dir, ServerFixture::nodesWithoutAgents);
         client = server.client();
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("sched").endMetadata().build())
                 .create();

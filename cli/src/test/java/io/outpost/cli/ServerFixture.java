@@ -3,10 +3,14 @@ package io.outpost.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.outpost.controllers.ControllerManagers;
+import io.outpost.controllers.nodelifecycle.Timings;
 
 /**
  * The whole server in this JVM, as the system tests start it: SQLite under {@code DIR/data}, on a
@@ -31,13 +35,23 @@ final class ServerFixture implements AutoCloseable {
 
     /** Starts a server on a free port with its data in {@code dir/data}. */
     static ServerFixture start(Path dir) {
-        return start(dir, 0);
+        return start(dir, java.time.Clock.systemUTC(), c -> c);
     }
 
-    /** Starts a server on {@code port} (0: a free one) with its data in {@code dir/data}: a restart keeps both. */
-    static ServerFixture start(Path dir, int port) {
+    /** As {@link #start(Path)}, with the controllers on {@code controllerClock}. */
+    static ServerFixture start(Path dir, java.time.Clock controllerClock) {
+        return start(dir, controllerClock, c -> c);
+    }
+
+    /** The same, with settings changed by {@code customize} (a shorter grace period, a scheduler config). */
+    static ServerFixture start(Path dir, UnaryOperator<ServerConfig> customize) {
+        return start(dir, java.time.Clock.systemUTC(), customize);
+    }
+
+    private static ServerFixture start(Path dir, java.time.Clock controllerClock, UnaryOperator<ServerConfig> customize) {
         Path dataDir = dir.resolve("data");
-        Server server = new Server(new ServerConfig(dataDir, new Datastore.Sqlite()).withPort(port));
+        Server server = new Server(customize.apply(new ServerConfig(dataDir, new Datastore.Sqlite()).withPort(0)),
+                controllerClock);
         try {
             server.start();
         } catch (RuntimeException | Error e) {
@@ -45,6 +59,15 @@ final class ServerFixture implements AutoCloseable {
             throw e;
         }
         return new ServerFixture(server, dataDir);
+    }
+
+    /**
+     * For tests that register Nodes with no agent behind them: a grace period of an hour, so the
+     * node lifecycle controller does not mark them unreachable (and taint them) after kube's 40 s
+     * while the test runs.
+     */
+    static ServerConfig nodesWithoutAgents(ServerConfig config) {
+        return config.withControllers(new ControllerManagers.Settings(new Timings(Duration.ofHours(1), Duration.ofHours(1))));
     }
 
     /** The server's data dir ({@code DIR/data}): admin.kubeconfig, node-token, tls/. */
@@ -69,6 +92,10 @@ final class ServerFixture implements AutoCloseable {
     static KubernetesClient fabric8(Path dataDir) throws IOException {
         Config config = Config.fromKubeconfig(Files.readString(dataDir.resolve("admin.kubeconfig")));
         return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    Server server() {
+        return server;
     }
 
     /** Closes the client, if there is one, then the server. */

@@ -73,6 +73,13 @@ class ServerFlagsTest {
                         new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite, address("::"), 0,
                                 List.of(SubjectAltName.parse("a.example"), SubjectAltName.parse("b.example")),
                                 Optional.of(Path.of("/etc/outpost/tokens.csv")))),
+                new Case("--scheduler-config names the scheduler's KubeSchedulerConfiguration",
+                        List.of("--scheduler-config", "sched.yaml"), Map.of(), false,
+                        new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite).withSchedulerConfig(CWD.resolve("sched.yaml"))),
+                new Case("OUTPOST_SCHEDULER_CONFIG does the same",
+                        List.of(), Map.of("OUTPOST_SCHEDULER_CONFIG", "/etc/outpost/scheduler.yaml"), false,
+                        new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite)
+                                .withSchedulerConfig(Path.of("/etc/outpost/scheduler.yaml"))),
                 new Case("etcd endpoints may be IPv6 literals",
                         List.of("--datastore=etcd://[::1]:2379"), Map.of(), false,
                         new ServerConfig(Cli.HOME.resolve(".outpost"), new Etcd("etcd://[::1]:2379"))));

@@ -86,6 +86,18 @@ class TokenCommandTest {
     }
 
     @Test
+    void anExpiredTokenNoLongerAuthenticates() throws Exception {
+        try (ServerFixture server = ServerFixture.start(dir)) {
+            URI url = URI.create("https://127.0.0.1:" + server.port());
+            Cli created = Cli.run(Cli.user(Map.of("OUTPOST_TTL", "2s", "OUTPOST_DATA_DIR", server.dataDir().toString())),
+                    "token", "create");
+            assertThat(created.exitCode()).as(created.err()).isZero();
+            JoinToken token = JoinToken.parse(created.out().strip());
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(bootstrapStatus(url, token.bearer())).isEqualTo(401));
+        }
+    }
+
+    @Test
     void theNodeTokenIsKeptAcrossRestartsAndItsDeletedSecretMadeAgain() throws Exception {
         String first;
         try (ServerFixture server = ServerFixture.start(dir)) {

@@ -146,6 +146,27 @@ class TunnelTest {
     }
 
     @Test
+    void theNodeAskingWithoutAWebSocketUpgradeGetsABadRequestStatus() throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(EdgeFixture.sslContext(pki,
+                EdgeFixture.identity(pki, "system:node:iso-1", List.of("system:nodes")))).build();
+        try (http) {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port
+                    + TunnelEndpoint.connectPath("iso-1"))).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(response.body()).contains("\"kind\":\"Status\"").contains("WebSocket upgrade");
+        }
+    }
+
+    @Test
+    void theAgentSaysWhichDataDirItCannotUse() throws Exception {
+        Path data = dir.resolve("edge-locked");
+        try (EdgeSync first = EdgeFixture.start(pki, port, "locked-1", data)) {
+            assertThatThrownBy(() -> EdgeFixture.start(pki, port, "locked-1", data))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("--data-dir " + data);
+        }
+    }
+
+    @Test
     void theFirstNodeStatusRegistersTheNodeAndHeartbeatsRenewItsLease() throws Exception {
         try (EdgeSync edge = EdgeFixture.start(pki, port, "reg-1", dir.resolve("edge-reg"))) {
             edge.statusSink().nodeStatus(new NodeStatusBuilder().addNewCondition().withType("Ready").withStatus("True")
@@ -175,8 +196,22 @@ class TunnelTest {
                     new PodStatusBuilder().withPhase("Running").withPodIP("10.0.0.7").build());
             await().atMost(20, TimeUnit.SECONDS).until(() -> "Running".equals(
                     client.pods().inNamespace("default").withName("web-status").get().getStatus().getPhase()));
-            assertThat(client.pods().inNamespace("default").withName("web-status").get().getMetadata().getManagedFields())
+            Pod onServer = client.pods().inNamespace("default").withName("web-status").get();
+            assertThat(onServer.getMetadata().getManagedFields())
                     .anyMatch(f -> f.getManager().equals("outpost-agent") && "status".equals(f.getSubresource()));
+            // The status coming back is only a Touch: the agent records the version, not the status it reported.
+            await().atMost(20, TimeUnit.SECONDS).until(() -> edge.desiredState().pods().getFirst().getMetadata()
+                    .getResourceVersion().equals(onServer.getMetadata().getResourceVersion()));
+            assertThat(edge.desiredState().pods().getFirst().getStatus() == null
+                    || edge.desiredState().pods().getFirst().getStatus().getPhase() == null
+                    || !edge.desiredState().pods().getFirst().getStatus().getPhase().equals("Running")).isTrue();
+            edge.statusSink().event(new io.fabric8.kubernetes.api.model.events.v1.EventBuilder().withReason("Started")
+                    .withNote("Started container c").withType("Normal").withReportingController("outpost-agent")
+                    .withReportingInstance("status-1").withAction("Start").withNewRegarding().withKind("Pod")
+                    .withNamespace("default").withName("web-status").withUid(held.getMetadata().getUid()).endRegarding().build());
+            await().atMost(20, TimeUnit.SECONDS).until(() -> client.v1().events().inNamespace("default").list().getItems().stream()
+                    .anyMatch(e -> "Started".equals(e.getReason()) && "web-status".equals(e.getInvolvedObject().getName())
+                            && "Started container c".equals(e.getMessage()) && "status-1".equals(e.getSource().getHost())));
             client.pods().inNamespace("default").withName("web-status").delete();
             edge.statusSink().podTerminated("default", "web-status", held.getMetadata().getUid());
             await().atMost(20, TimeUnit.SECONDS).until(() -> client.pods().inNamespace("default").withName("web-status").get() == null);

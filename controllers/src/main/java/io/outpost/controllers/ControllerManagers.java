@@ -8,7 +8,10 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.outpost.controllers.cronjob.CronJobController;
+import io.outpost.controllers.daemonset.DaemonSetController;
 import io.outpost.controllers.certificates.CsrApprovingController;
+import io.outpost.controllers.certificates.CsrCleanerController;
 import io.outpost.controllers.certificates.CsrSigner;
 import io.outpost.controllers.certificates.CsrSigningController;
 import io.outpost.controllers.deployment.DeploymentController;
@@ -16,23 +19,30 @@ import io.outpost.controllers.endpoint.EndpointsController;
 import io.outpost.controllers.endpointslice.EndpointSliceController;
 import io.outpost.controllers.garbagecollector.GarbageCollector;
 import io.outpost.controllers.job.JobController;
+import io.outpost.controllers.namespace.NamespaceController;
+import io.outpost.controllers.nodelifecycle.NodeLifecycleController;
+import io.outpost.controllers.nodelifecycle.Timings;
 import io.outpost.controllers.replicaset.ReplicaSetController;
-import io.outpost.controllers.runtime.ApiLeaseLock;
 import io.outpost.controllers.runtime.Controller;
 import io.outpost.controllers.runtime.ControllerConfig;
 import io.outpost.controllers.runtime.ControllerContext;
 import io.outpost.controllers.runtime.ControllerManager;
-import io.outpost.controllers.runtime.LeaderElector;
 import io.outpost.controllers.serviceaccount.ServiceAccountsController;
+import io.outpost.controllers.statefulset.StatefulSetController;
 import io.outpost.controllers.ttlafterfinished.TtlAfterFinishedController;
+import io.outpost.leaderelection.ApiLeaseLock;
+import io.outpost.leaderelection.LeaderElector;
 
 /**
  * The one place that lists Outpost's controllers and how many workers each gets
  * (kube-controller-manager's defaults: {@code --concurrent-gc-syncs=20},
  * {@code --concurrent-replicaset-syncs=5}, {@code --concurrent-deployment-syncs=5},
  * {@code --concurrent-endpoint-syncs=5}, {@code --concurrent-service-endpoint-syncs=5},
- * {@code --concurrent-job-syncs=5}, {@code --concurrent-ttl-after-finished-syncs=5}; the
- * ServiceAccount controller runs one worker, as kube starts it).
+ * {@code --concurrent-job-syncs=5}, {@code --concurrent-ttl-after-finished-syncs=5},
+ * {@code --concurrent-cron-job-syncs=5}, {@code --concurrent-namespace-syncs=10},
+ * {@code --concurrent-daemonset-syncs=2}, {@code --concurrent-statefulset-syncs=5}; the
+ * ServiceAccount controller runs one worker, as kube starts it; the node lifecycle controller,
+ * a single loop in kube, gets 5 so that a site losing its link is marked quickly).
  */
 public final class ControllerManagers {
 
@@ -43,29 +53,49 @@ public final class ControllerManagers {
     private ControllerManagers() {
     }
 
-    /** Every controller, by name, in start order, without the CSR signer (no CA key here). */
+    /**
+     * What individual controllers take beyond workers and the clock.
+     *
+     * @param nodeLifecycle the node lifecycle controller's grace periods
+     */
+    public record Settings(Timings nodeLifecycle) {
+        /** kube-controller-manager's defaults. */
+        public static Settings defaults() {
+            return new Settings(Timings.defaults());
+        }
+    }
+
+    /** Every controller, by name, in start order, with the default settings and no CSR signer (no CA key here). */
     public static Map<String, Function<ControllerContext, Controller>> all(Clock clock) {
-        return all(clock, Optional.empty());
+        return all(clock, Settings.defaults(), Optional.empty());
     }
 
     /**
      * Every controller, by name, in start order; the CSR approving and signing controllers (five
-     * workers each, as kube-controller-manager runs them) only with the process's {@code signer},
-     * which holds the CA key.
+     * workers each, as kube-controller-manager runs them) and the CSR cleaner (one) only with the
+     * process's {@code signer}, which holds the CA key.
      */
-    public static Map<String, Function<ControllerContext, Controller>> all(Clock clock, Optional<CsrSigner> signer) {
+    public static Map<String, Function<ControllerContext, Controller>> all(Clock clock, Settings settings,
+                                                                           Optional<CsrSigner> signer) {
         Map<String, Function<ControllerContext, Controller>> controllers = new LinkedHashMap<>();
         add(controllers, GarbageCollector.NAME, c -> new GarbageCollector(c, new ControllerConfig(20, clock)));
         add(controllers, ReplicaSetController.NAME, c -> new ReplicaSetController(c, new ControllerConfig(5, clock)));
         add(controllers, DeploymentController.NAME, c -> new DeploymentController(c, new ControllerConfig(5, clock)));
+        add(controllers, NamespaceController.NAME, c -> new NamespaceController(c, new ControllerConfig(10, clock)));
         add(controllers, ServiceAccountsController.NAME, c -> new ServiceAccountsController(c, new ControllerConfig(1, clock)));
         add(controllers, EndpointsController.NAME, c -> new EndpointsController(c, new ControllerConfig(5, clock)));
         add(controllers, EndpointSliceController.NAME, c -> new EndpointSliceController(c, new ControllerConfig(5, clock)));
         add(controllers, JobController.NAME, c -> new JobController(c, new ControllerConfig(5, clock)));
+        add(controllers, CronJobController.NAME, c -> new CronJobController(c, new ControllerConfig(5, clock)));
+        add(controllers, DaemonSetController.NAME, c -> new DaemonSetController(c, new ControllerConfig(2, clock)));
+        add(controllers, StatefulSetController.NAME, c -> new StatefulSetController(c, new ControllerConfig(5, clock)));
         add(controllers, TtlAfterFinishedController.NAME, c -> new TtlAfterFinishedController(c, new ControllerConfig(5, clock)));
+        add(controllers, NodeLifecycleController.NAME, c -> new NodeLifecycleController(c, new ControllerConfig(5, clock),
+                settings.nodeLifecycle()));
         if (signer.isPresent()) {
             add(controllers, CsrApprovingController.NAME, c -> new CsrApprovingController(c, new ControllerConfig(5, clock)));
             add(controllers, CsrSigningController.NAME, c -> new CsrSigningController(c, new ControllerConfig(5, clock), signer.get()));
+            add(controllers, CsrCleanerController.NAME, c -> new CsrCleanerController(c, new ControllerConfig(1, clock)));
         }
         return controllers;
     }
@@ -82,15 +112,18 @@ public final class ControllerManagers {
      * {@code kube-system/outpost-controller-manager} Lease (kube's 15 s / 10 s / 2 s timings).
      */
     public static ControllerManager leaderElected(KubernetesClient client, Clock clock, String identity) {
-        return leaderElected(client, clock, identity, Optional.empty());
+        return leaderElected(client, clock, identity, Settings.defaults(), Optional.empty());
     }
 
-    /** As {@link #leaderElected(KubernetesClient, Clock, String)}, with the CSR controllers when a signer is given. */
+    /**
+     * The same with {@code settings} for the controllers that take some, and the CSR controllers
+     * when a signer is given.
+     */
     public static ControllerManager leaderElected(KubernetesClient client, Clock clock, String identity,
-                                                 Optional<CsrSigner> signer) {
+                                                  Settings settings, Optional<CsrSigner> signer) {
         LeaderElector.Config election = LeaderElector.Config.defaults(
                 new ApiLeaseLock(client, LEASE_NAMESPACE, LEASE_NAME), identity, clock);
-        return new ControllerManager(new ControllerManager.Config(client, clock, all(clock, signer), Optional.of(election),
+        return new ControllerManager(new ControllerManager.Config(client, clock, all(clock, settings, signer), Optional.of(election),
                 Duration.ofMinutes(1)));
     }
 }

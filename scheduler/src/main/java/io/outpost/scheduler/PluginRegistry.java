@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.outpost.scheduler.framework.PluginFactory;
 import io.outpost.scheduler.plugins.architecture.Architecture;
+import io.outpost.scheduler.plugins.balancedallocation.NodeResourcesBalancedAllocation;
 import io.outpost.scheduler.plugins.defaultbinder.DefaultBinder;
 import io.outpost.scheduler.plugins.defaultpreemption.DefaultPreemption;
 import io.outpost.scheduler.plugins.imagelocality.ImageLocality;
@@ -55,12 +56,13 @@ public final class PluginRegistry {
                 .register(NodeAffinity.NAME, c -> new NodeAffinity())
                 .register(NodePorts.NAME, c -> new NodePorts())
                 .register(NodeResourcesFit.NAME, NodeResourcesFit::create)
+                .register(NodeResourcesBalancedAllocation.NAME, NodeResourcesBalancedAllocation::create)
                 .register(PodTopologySpread.NAME, c -> new PodTopologySpread())
                 .register(InterPodAffinity.NAME, c -> new InterPodAffinity())
                 .register(ImageLocality.NAME, c -> new ImageLocality())
                 .register(LinkQuality.NAME, c -> new LinkQuality())
                 .register(SitePlacement.NAME, c -> new SitePlacement())
-                .register(DefaultPreemption.NAME, c -> new DefaultPreemption())
+                .register(DefaultPreemption.NAME, c -> new DefaultPreemption(c.evicter()))
                 .register(DefaultBinder.NAME, c -> new DefaultBinder(c.binder()));
     }
 }

@@ -60,6 +60,7 @@ public final class Scheduler implements AutoCloseable {
     private final PodConditionWriter conditions;
     private final Executor bindingExecutor;
     private final SplittableRandom random = new SplittableRandom();
+    private final Nominator nominator = new Nominator();
     private int nextStartNodeIndex;
     private volatile boolean running;
     private Thread schedulingThread;
@@ -133,6 +134,7 @@ public final class Scheduler implements AutoCloseable {
                 && !pod.getSpec().getNodeName().isEmpty();
         if (assigned) {
             queue.delete(pod.getMetadata().getUid());
+            nominator.remove(pod.getMetadata().getUid());
             cache.addOrUpdatePod(pod);
             String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
             if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
@@ -140,14 +142,21 @@ public final class Scheduler implements AutoCloseable {
             }
         } else if (pod.getMetadata().getDeletionTimestamp() != null || !responsibleFor(pod)) {
             queue.delete(pod.getMetadata().getUid());
+            nominator.remove(pod.getMetadata().getUid());
         } else {
-            queue.add(PodInfo.of(pod));
+            PodInfo info = PodInfo.of(pod);
+            String nominated = pod.getStatus() == null ? null : pod.getStatus().getNominatedNodeName();
+            if (nominated != null && !nominated.isEmpty()) {
+                nominator.nominate(info, nominated);
+            }
+            queue.add(info);
         }
     }
 
     public void onPodDelete(Pod pod) {
         String uid = pod.getMetadata().getUid();
         queue.delete(uid);
+        nominator.remove(uid);
         if (pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
             cache.deletePod(uid);
             queue.moveAllToActiveOrBackoff();
@@ -213,7 +222,7 @@ public final class Scheduler implements AutoCloseable {
             int processed = 0;
             for (; processed < n && feasible.size() < want; processed++) {
                 NodeInfo node = nodes.get((nextStartNodeIndex + processed) % n);
-                Status s = framework.runFilter(state, pod, node);
+                Status s = filter(framework, state, pod, node);
                 if (s.isSuccess()) {
                     feasible.add(node);
                 } else if (s.code() == io.outpost.scheduler.framework.Code.ERROR) {
@@ -227,6 +236,9 @@ public final class Scheduler implements AutoCloseable {
         }
         if (feasible.isEmpty()) {
             PostFilterPlugin.Result post = framework.runPostFilter(state, pod, snapshot, rejected);
+            if (post.nominatedNode() != null) {
+                nominator.nominate(pod, post.nominatedNode());
+            }
             return new Decision(null, state, FitError.message(nodes.size(), rejected, post.status().message()), false);
         }
         NodeInfo chosen = feasible.get(0);
@@ -248,6 +260,24 @@ public final class Scheduler implements AutoCloseable {
                     + reserved.message(), true);
         }
         return new Decision(nodeName, state, null, false);
+    }
+
+    /**
+     * The filters on {@code node}, with the pods nominated to it that come first (kube's
+     * {@code RunFilterPluginsWithNominatedPods}): they must pass both with those pods added and
+     * without them (a nominated pod may never arrive, and some filters, like anti-affinity, can
+     * fail only without it).
+     */
+    private Status filter(Framework framework, CycleState state, PodInfo pod, NodeInfo node) {
+        List<PodInfo> ahead = nominator.ahead(node.name(), pod);
+        if (ahead.isEmpty()) {
+            return framework.runFilter(state, pod, node);
+        }
+        NodeInfo with = new NodeInfo(node.node());
+        node.pods().forEach(with::addPod);
+        ahead.forEach(with::addPod);
+        Status s = framework.runFilter(state, pod, with);
+        return s.isSuccess() ? framework.runFilter(state, pod, node) : s;
     }
 
     /** The highest score; among equals, each is equally likely (reservoir sampling, as kube). */

@@ -18,6 +18,7 @@ import io.outpost.scheduler.framework.Framework;
 import io.outpost.scheduler.framework.Plugin;
 import io.outpost.scheduler.framework.PluginContext;
 import io.outpost.scheduler.framework.PluginFactory;
+import io.outpost.scheduler.framework.PodEvicter;
 import io.outpost.scheduler.framework.PostFilterPlugin;
 import io.outpost.scheduler.framework.PreFilterPlugin;
 import io.outpost.scheduler.framework.PreScorePlugin;
@@ -74,6 +75,7 @@ public record SchedulerConfiguration(int percentageOfNodesToScore, Duration podI
         m.put("NodeAffinity", 2);
         m.put("NodePorts", 1);
         m.put("NodeResourcesFit", 1);
+        m.put("NodeResourcesBalancedAllocation", 1);
         m.put("PodTopologySpread", 2);
         m.put("InterPodAffinity", 2);
         m.put("ImageLocality", 1);
@@ -145,15 +147,31 @@ public record SchedulerConfiguration(int percentageOfNodesToScore, Duration podI
 
     /** Builds each profile's framework; throws {@link IllegalArgumentException} naming the field. */
     public List<Framework> frameworks(PluginRegistry registry, Clock clock, Binder binder) {
+        return frameworks(registry, clock, binder, PodEvicter.NONE);
+    }
+
+    /** The same, with the evicter preemption deletes victims through. */
+    public List<Framework> frameworks(PluginRegistry registry, Clock clock, Binder binder, PodEvicter evicter) {
         List<Framework> frameworks = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < profiles.size(); i++) {
-            frameworks.add(framework("profiles[" + i + "]", profiles.get(i), registry, clock, binder));
+            Framework f = framework("profiles[" + i + "]", profiles.get(i), registry, clock, binder, evicter);
+            // kube's ValidateKubeSchedulerConfiguration: each profile serves its own schedulerName.
+            if (!names.add(f.schedulerName())) {
+                throw new IllegalArgumentException("profiles[" + i + "].schedulerName: Duplicate value: \""
+                        + f.schedulerName() + "\"");
+            }
+            frameworks.add(f);
         }
         return frameworks;
     }
 
-    private Framework framework(String path, JsonNode profile, PluginRegistry registry, Clock clock, Binder binder) {
+    private Framework framework(String path, JsonNode profile, PluginRegistry registry, Clock clock, Binder binder,
+                                PodEvicter evicter) {
         String schedulerName = profile.path("schedulerName").asString("default-scheduler");
+        if (schedulerName.isBlank()) {
+            throw new IllegalArgumentException(path + ".schedulerName: Required value");
+        }
         Map<String, JsonNode> args = new LinkedHashMap<>();
         JsonNode pluginConfig = profile.path("pluginConfig");
         for (int j = 0; j < pluginConfig.size(); j++) {
@@ -172,7 +190,7 @@ public record SchedulerConfiguration(int percentageOfNodesToScore, Duration podI
             JsonNode a = args.getOrDefault(n, JsonNodeFactory.instance.objectNode());
             try {
                 return f.create(new PluginContext(a.isMissingNode() ? JsonNodeFactory.instance.objectNode() : a,
-                        clock, binder));
+                        clock, binder, evicter));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(path + ".pluginConfig[" + n + "].args." + e.getMessage(), e);
             }

@@ -34,7 +34,7 @@ class SchedulerConfigurationTest {
                 "TaintToleration", "NodeReachability", "Architecture", "NodeAffinity", "NodePorts",
                 "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity");
         assertThat(f.plugins().score()).extracting(s -> s.plugin().name() + "=" + s.weight()).containsExactly(
-                "TaintToleration=3", "NodeAffinity=2", "NodeResourcesFit=1", "PodTopologySpread=2",
+                "TaintToleration=3", "NodeAffinity=2", "NodeResourcesFit=1", "NodeResourcesBalancedAllocation=1", "PodTopologySpread=2",
                 "InterPodAffinity=2", "ImageLocality=1", "LinkQuality=1", "SitePlacement=1");
         assertThat(f.plugins().postFilter()).extracting(Plugin::name).containsExactly("DefaultPreemption");
         assertThat(f.plugins().bind()).extracting(Plugin::name).containsExactly("DefaultBinder");
@@ -122,10 +122,28 @@ class SchedulerConfigurationTest {
     }
 
     @Test
-    void twoProfilesWithOneSchedulerNameAreRefused() {
+    void twoProfilesWithOneSchedulerNameAreRefusedNamingTheSecond() {
         var config = SchedulerConfiguration.parse(HEADER + "profiles:\n- schedulerName: a\n- schedulerName: a\n");
-        var frameworks = config.frameworks(PluginRegistry.inTree(), new FakeClock(), (pod, node) -> Status.SUCCESS);
+        assertThatThrownBy(() -> config.frameworks(PluginRegistry.inTree(), new FakeClock(), (pod, node) -> Status.SUCCESS))
+                .hasMessage("profiles[1].schedulerName: Duplicate value: \"a\"");
+    }
+
+    @Test
+    void theSchedulerRefusesTwoFrameworksWithOneNameToo() {
+        var frameworks = new java.util.ArrayList<Framework>();
+        frameworks.addAll(SchedulerConfiguration.defaultConfiguration().frameworks(PluginRegistry.inTree(), new FakeClock(),
+                (pod, node) -> Status.SUCCESS));
+        frameworks.addAll(SchedulerConfiguration.defaultConfiguration().frameworks(PluginRegistry.inTree(), new FakeClock(),
+                (pod, node) -> Status.SUCCESS));
         assertThatThrownBy(() -> new Scheduler(new Scheduler.Config(frameworks, new SchedulerCache(), null, null,
-                PodConditionWriter.NONE, new FakeClock(), Runnable::run))).hasMessageContaining("two profiles have schedulerName a");
+                PodConditionWriter.NONE, new FakeClock(), Runnable::run)))
+                .hasMessageContaining("two profiles have schedulerName default-scheduler");
+    }
+
+    @Test
+    void aBlankSchedulerNameIsRequired() {
+        var config = SchedulerConfiguration.parse(HEADER + "profiles:\n- schedulerName: \"\"\n");
+        assertThatThrownBy(() -> config.frameworks(PluginRegistry.inTree(), new FakeClock(), (pod, node) -> Status.SUCCESS))
+                .hasMessage("profiles[0].schedulerName: Required value");
     }
 }

@@ -13,15 +13,20 @@ import java.util.Objects;
  * server replays the node's changes since then as {@link Change}s, or, if that history is
  * compacted, asks for a {@link Digest} ({@link DigestRequest}) and sends only the difference;
  * either way it then sends {@link Synced}. The agent persists each change before it {@link Ack}s
- * it. Upstream the agent sends {@link Report}s, each with a sequence number the server
+ * it; a change of nothing but an object's status is only a {@link Touch}. Upstream the agent sends {@link Report}s, each with a sequence number the server
  * acknowledges ({@link ReportAck}) once written. {@link Heartbeat}s keep the link known alive;
  * the server's answer carries its progress, so an idle node's resume point keeps up with the
  * store without any change being sent.
  */
 public sealed interface Frame {
 
-    /** Agent → server, first frame: the protocol version and the last revision the agent applied (0: none). */
-    record Hello(int version, long lastRevision) implements Frame {
+    /**
+     * Agent → server, first frame: the protocol version, the last revision up to which the agent
+     * has every change (0: none), and how many objects it holds (an agent that holds objects but
+     * no revision, e.g. one cut off before its first {@link Synced}, is asked for a digest rather
+     * than sent everything again).
+     */
+    record Hello(int version, long lastRevision, int held) implements Frame {
         public static final int VERSION = 1;
     }
 
@@ -74,6 +79,18 @@ public sealed interface Frame {
         @Override
         public String toString() {
             return "Change[" + revision + " " + ref + (deletion() ? " deleted" : " " + body.length + " bytes") + "]";
+        }
+    }
+
+    /**
+     * Server → agent: the object is now at {@code revision}, but only its status changed (most
+     * often the agent's own report coming back). The agent's pod workers own status, so the body
+     * is not sent: the agent only records the new resourceVersion, which keeps a later digest
+     * from asking for the object again.
+     */
+    record Touch(long revision, ObjectRef ref) implements Frame {
+        public Touch {
+            Objects.requireNonNull(ref, "ref");
         }
     }
 

@@ -44,6 +44,7 @@ public final class FrameCodec {
     private static final int HEARTBEAT_ACK = 8;
     private static final int REPORT_ACK = 9;
     private static final int REFUSED = 10;
+    private static final int TOUCH = 11;
     private static final int POD_STATUS = 16;
     private static final int POD_TERMINATED = 17;
     private static final int NODE_STATUS = 18;
@@ -62,7 +63,7 @@ public final class FrameCodec {
     public static byte[] encode(Frame frame) {
         Out out = new Out();
         switch (frame) {
-            case Frame.Hello h -> out.tag(HELLO).varint(h.version()).varint(h.lastRevision());
+            case Frame.Hello h -> out.tag(HELLO).varint(h.version()).varint(h.lastRevision()).varint(h.held());
             case Frame.DigestRequest d -> out.tag(DIGEST_REQUEST).varint(d.compactRevision());
             case Frame.Digest d -> {
                 Out inventory = new Out();
@@ -73,6 +74,7 @@ public final class FrameCodec {
                 out.tag(DIGEST).blob(inventory.bytes());
             }
             case Frame.Change c -> out.tag(CHANGE).varint(c.revision()).ref(c.ref()).blob(c.body());
+            case Frame.Touch t -> out.tag(TOUCH).varint(t.revision()).ref(t.ref());
             case Frame.Synced s -> out.tag(SYNCED).varint(s.revision());
             case Frame.Ack a -> out.tag(ACK).varint(a.revision());
             case Frame.Heartbeat h -> out.tag(HEARTBEAT);
@@ -94,7 +96,7 @@ public final class FrameCodec {
         In in = new In(bytes);
         int tag = in.u8();
         Frame frame = switch (tag) {
-            case HELLO -> new Frame.Hello((int) in.varint(), in.varint());
+            case HELLO -> new Frame.Hello((int) in.varint(), in.varint(), (int) in.varint());
             case DIGEST_REQUEST -> new Frame.DigestRequest(in.varint());
             case DIGEST -> {
                 In inventory = new In(in.blob());
@@ -110,6 +112,7 @@ public final class FrameCodec {
                 yield new Frame.Digest(held);
             }
             case CHANGE -> new Frame.Change(in.varint(), in.ref(), in.blob());
+            case TOUCH -> new Frame.Touch(in.varint(), in.ref());
             case SYNCED -> new Frame.Synced(in.varint());
             case ACK -> new Frame.Ack(in.varint());
             case HEARTBEAT -> new Frame.Heartbeat();

@@ -38,7 +38,7 @@ class FrameCodecTest {
     static Stream<Case> everyFrame() {
         ObjectRef pod = new ObjectRef(ObjectKind.POD, "default", "web-7");
         return Stream.of(
-                new Case("A hello carries the version and the last revision", new Frame.Hello(1, 123_456_789_012L)),
+                new Case("A hello carries the version and the last revision", new Frame.Hello(1, 123_456_789_012L, 100)),
                 new Case("A digest request carries the compact revision", new Frame.DigestRequest(99)),
                 new Case("A digest lists every held object with its version", new Frame.Digest(List.of(
                         new Frame.Held(ObjectRef.node("edge-1"), 5), new Frame.Held(pod, 17),
@@ -47,6 +47,7 @@ class FrameCodecTest {
                 new Case("A change carries a pod's JSON", new Frame.Change(42, pod, POD)),
                 new Case("A change with no body is a deletion", Frame.Change.delete(43, pod)),
                 new Case("A change of the node", new Frame.Change(44, ObjectRef.node("edge-1"), "{}".getBytes(StandardCharsets.UTF_8))),
+                new Case("A touch carries a revision and a ref, no body", new Frame.Touch(45, pod)),
                 new Case("Synced carries a revision", new Frame.Synced(45)),
                 new Case("An ack carries a revision", new Frame.Ack(46)),
                 new Case("A heartbeat carries nothing", new Frame.Heartbeat()),

@@ -38,6 +38,9 @@ public final class Bootstrap {
 
     private static final Logger LOG = LoggerFactory.getLogger(Bootstrap.class);
     private static final Duration CA_TIMEOUT = Duration.ofSeconds(30);
+    /** kube's node names: RFC 1123 subdomains. */
+    private static final java.util.regex.Pattern NODE_NAME =
+            java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
     private Bootstrap() {
     }
@@ -49,6 +52,10 @@ public final class Bootstrap {
      *                            whose hash is not the token's, an unreachable server, a denied CSR
      */
     public static NodeIdentity join(BootstrapConfig config) throws BootstrapException, InterruptedException {
+        if (!NODE_NAME.matcher(config.nodeName()).matches() || config.nodeName().length() > 253) {
+            throw new BootstrapException("--node-name '" + config.nodeName() + "': a node name is a DNS subdomain: lower-case"
+                    + " letters, digits, '-' and '.', starting and ending with a letter or digit (like edge-01 or gw.site-12)");
+        }
         IdentityFiles files = new IdentityFiles(config.pkiDir());
         Optional<JoinToken> token = config.token().isEmpty() ? Optional.empty() : Optional.of(parse(config.token()));
         Optional<NodeIdentity> stored = files.load(config.nodeName(), config.clock().instant());
@@ -75,8 +82,10 @@ public final class Bootstrap {
         }
         X509Certificate ca = readCa(bundle);
         KeyPair keys = NodeCertificates.newKey();
-        CsrClient csrs = new CsrClient(config, TlsContexts.trusting(ca), Optional.of(token.get().bearer()));
-        List<X509Certificate> chain = csrs.requestCertificate(keys);
+        List<X509Certificate> chain;
+        try (CsrClient csrs = new CsrClient(config, TlsContexts.trusting(ca), Optional.of(token.get().bearer()))) {
+            chain = csrs.requestCertificate(keys);
+        }
         NodeIdentity identity = new NodeIdentity(config.nodeName(), keys.getPrivate(), chain, ca);
         String problem = NodeCertificates.problem(identity, config.clock().instant());
         if (problem != null) {
@@ -121,14 +130,13 @@ public final class Bootstrap {
 
     /** The server's CA bundle, read without trusting the connection (its hash is checked next). */
     static String fetchCa(URI server) throws BootstrapException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().sslContext(TlsContexts.unverified()).connectTimeout(CA_TIMEOUT).build();
         String base = server.toString().endsWith("/") ? server.toString().substring(0, server.toString().length() - 1)
                 : server.toString();
         if (!server.getScheme().equalsIgnoreCase("https")) {
             throw new BootstrapException("--server " + server + ": must be https://HOST:PORT");
         }
         HttpResponse<byte[]> response;
-        try {
+        try (HttpClient http = HttpClient.newBuilder().sslContext(TlsContexts.unverified()).connectTimeout(CA_TIMEOUT).build()) {
             response = http.send(HttpRequest.newBuilder(URI.create(base + "/cacerts")).timeout(CA_TIMEOUT).GET().build(),
                     HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {

@@ -104,12 +104,23 @@ public final class CertificateRotator implements AutoCloseable {
         return true;
     }
 
-    /** Renews now, whatever the deadline. */
+    /**
+     * Renews now, whatever the deadline. A certificate that has already expired (a node cut off for
+     * longer than its life) cannot authenticate its own renewal: then the node joins again with
+     * its token, as kubelet falls back to its bootstrap credentials; without a token that fails,
+     * naming {@code --token}.
+     */
     public NodeIdentity rotate() throws BootstrapException, InterruptedException {
         NodeIdentity old = current.get();
+        if (NodeCertificates.problem(old, config.clock().instant()) != null) {
+            LOG.warn("node {}: the certificate expired on {}; joining again with the token", old.nodeName(), old.notAfter());
+            return swap(Bootstrap.join(config));
+        }
         KeyPair keys = NodeCertificates.newKey();
-        CsrClient csrs = new CsrClient(config, sslContext, Optional.empty());
-        List<X509Certificate> chain = csrs.requestCertificate(keys);
+        List<X509Certificate> chain;
+        try (CsrClient csrs = new CsrClient(config, sslContext, Optional.empty())) {
+            chain = csrs.requestCertificate(keys);
+        }
         NodeIdentity renewed = new NodeIdentity(old.nodeName(), keys.getPrivate(), chain, old.ca());
         String problem = NodeCertificates.problem(renewed, config.clock().instant());
         if (problem != null) {
@@ -121,6 +132,10 @@ public final class CertificateRotator implements AutoCloseable {
             throw new BootstrapException("--data-dir " + config.dataDir() + ": cannot store the renewed certificate in "
                     + config.pkiDir() + " (" + e.getMessage() + ")", e);
         }
+        return swap(renewed);
+    }
+
+    private NodeIdentity swap(NodeIdentity renewed) {
         current.set(renewed);
         deadline.set(deadlineFor(renewed));
         LOG.info("node {}: certificate renewed, valid until {}; next renewal at {}", renewed.nodeName(), renewed.notAfter(),

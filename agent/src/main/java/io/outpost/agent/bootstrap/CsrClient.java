@@ -30,7 +30,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Thread model: one caller at a time per instance (the bootstrap, or the rotator's thread);
  * blocks that thread while it waits.
  */
-final class CsrClient {
+final class CsrClient implements AutoCloseable {
 
     static final String SIGNER = "kubernetes.io/kube-apiserver-client-kubelet";
     private static final String PATH = "/apis/certificates.k8s.io/v1/certificatesigningrequests";
@@ -105,6 +105,12 @@ final class CsrClient {
             }
             Thread.sleep(config.pollInterval());
         }
+    }
+
+    /** Stops the HTTP client's threads. */
+    @Override
+    public void close() {
+        http.close();
     }
 
     private URI uri(String path) {

@@ -13,6 +13,14 @@
  * <li>{@link io.outpost.agent.bootstrap.CertificateRotator} renews it at 70–84% of its life,
  *     authenticated by the certificate itself, and new connections present the new one.
  * </ol>
+ * How {@code outpost agent} uses it:
+ * <pre>{@code
+ * BootstrapConfig config = BootstrapConfig.of(server, token, nodeName, dataDir);
+ * NodeIdentity identity = Bootstrap.join(config);          // blocks until joined, or throws
+ * CertificateRotator rotator = new CertificateRotator(identity, config, RandomGenerator.getDefault());
+ * rotator.start();                                          // renews in the background
+ * SSLContext tls = rotator.sslContext();                    // for every connection to the server
+ * }</pre>
  * The public types are {@link io.outpost.agent.bootstrap.BootstrapConfig},
  * {@link io.outpost.agent.bootstrap.Bootstrap}, {@link io.outpost.agent.bootstrap.NodeIdentity},
  * {@link io.outpost.agent.bootstrap.CertificateRotator} and

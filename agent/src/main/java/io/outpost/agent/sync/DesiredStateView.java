@@ -95,6 +95,20 @@ final class DesiredStateView implements DesiredState {
         return true;
     }
 
+    /**
+     * Records that an object is now at {@code touch.revision()} with only its status changed
+     * (the body held stays: status is the pod workers' to observe, not the server's to tell).
+     * Listeners are not called: nothing the pod workers act on changed.
+     */
+    void touch(Frame.Touch touch) {
+        Held current = held.get(touch.ref());
+        if (current == null || current.resourceVersion() >= touch.revision()) {
+            return;
+        }
+        store.putObject(touch.ref(), touch.revision(), current.json());
+        held.put(touch.ref(), new Held(touch.revision(), current.json(), decode(touch.ref().kind(), current.json(), touch.revision())));
+    }
+
     /** What the agent holds, for a digest. */
     List<Frame.Held> inventory() {
         List<Frame.Held> out = new ArrayList<>();

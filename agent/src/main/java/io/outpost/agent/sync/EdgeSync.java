@@ -19,6 +19,9 @@ import io.outpost.agent.state.StatusSink;
  *       wins), and sent again after a reconnect or restart until the server acknowledges them.
  *       The node's Lease is renewed by the server on each heartbeat; the first node status
  *       registers the Node if it does not exist.</li>
+ *   <li>A change of nothing but a pod's or the Node's status (most often this agent's own report
+ *       coming back) is not carried: the objects of {@link #desiredState()} keep the status they
+ *       had when last sent in full. Status is the pod workers' to observe.</li>
  *   <li>Service-account tokens are not carried yet (the server has no TokenRequest):
  *       {@link DesiredState#serviceAccountToken} is always empty.</li>
  * </ul>

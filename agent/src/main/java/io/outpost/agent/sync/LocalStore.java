@@ -63,9 +63,14 @@ final class LocalStore implements AutoCloseable {
         this.pendingEvents = (int) kv.count(PENDING + "event/");
     }
 
+    /** @throws IOException naming the file and the fix (another agent holds it, a read-only disk) */
     static LocalStore open(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
-        return new LocalStore(SqliteKvStore.open(SqliteConfig.defaults(dataDir.resolve("sync.db"))));
+        try {
+            return new LocalStore(SqliteKvStore.open(SqliteConfig.defaults(dataDir.resolve("sync.db"))));
+        } catch (io.outpost.store.StoreException e) {
+            throw new IOException("--data-dir " + dataDir + ": cannot open the agent's local store: " + e.getMessage(), e);
+        }
     }
 
     /** Every object held, in key order. */

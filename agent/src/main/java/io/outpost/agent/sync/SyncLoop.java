@@ -44,6 +44,7 @@ final class SyncLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SyncLoop.class);
     private static final Duration IO_TIMEOUT = Duration.ofSeconds(30);
     private static final Object WAKE = new Object();
+    private static final Duration REVISION_WRITE_PERIOD = Duration.ofMinutes(1);
 
     /** The connection ended; why. */
     private record Closed(String reason) {
@@ -57,6 +58,7 @@ final class SyncLoop implements Runnable {
     private volatile BlockingQueue<Object> inbox;
     private volatile boolean connected;
     private final AtomicLong connections = new AtomicLong();
+    private java.time.Instant revisionWrittenAt = java.time.Instant.MIN; // the loop thread's
 
     SyncLoop(EdgeSyncConfig config, LocalStore store, DesiredStateView state) {
         this.config = config;
@@ -129,12 +131,18 @@ final class SyncLoop implements Runnable {
                 EdgeSyncConfig.connectPath(config.nodeName()), null, null);
         HttpClient client = HttpClient.newBuilder().sslContext(config.tls().get()).connectTimeout(IO_TIMEOUT).build();
         WebSocket ws;
+        java.util.concurrent.CompletableFuture<WebSocket> opening = client.newWebSocketBuilder().connectTimeout(IO_TIMEOUT)
+                .buildAsync(uri, new Listener(queue));
         try {
-            ws = client.newWebSocketBuilder().connectTimeout(IO_TIMEOUT).buildAsync(uri, new Listener(queue))
-                    .get(IO_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            ws = await(opening);
         } catch (ExecutionException e) {
             client.close();
             throw new java.io.IOException("cannot open the tunnel at " + uri + ": " + e.getCause(), e.getCause());
+        }
+        if (ws == null) { // stopping
+            opening.thenAccept(WebSocket::abort);
+            client.close();
+            return;
         }
         try {
             connected = true;
@@ -147,10 +155,28 @@ final class SyncLoop implements Runnable {
         }
     }
 
+    /** The opened WebSocket, or null if the agent stops first (a close does not wait out a slow dial). */
+    private WebSocket await(java.util.concurrent.CompletableFuture<WebSocket> opening) throws Exception {
+        long deadline = System.nanoTime() + IO_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                return opening.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (stopped.getCount() == 0) {
+                    return null;
+                }
+                if (System.nanoTime() > deadline) {
+                    opening.cancel(true);
+                    throw new java.io.IOException("no answer from the server within " + IO_TIMEOUT);
+                }
+            }
+        }
+    }
+
     /** One connection's conversation, until it fails, falls silent or the agent stops. */
     private void converse(WebSocket ws, BlockingQueue<Object> queue) throws Exception {
         Liveness liveness = new Liveness(config.clock(), config.heartbeatInterval(), config.silenceTimeout());
-        send(ws, new Frame.Hello(Frame.Hello.VERSION, store.revision()));
+        send(ws, new Frame.Hello(Frame.Hello.VERSION, store.revision(), state.inventory().size()));
         long sentSeq = sendPending(ws, 0);
         while (true) {
             Object item = queue.poll(Math.max(1, liveness.untilNextAction().toMillis()), TimeUnit.MILLISECONDS);
@@ -186,15 +212,33 @@ final class SyncLoop implements Runnable {
     private boolean handle(WebSocket ws, Frame frame) throws Exception {
         switch (frame) {
             case Frame.Change change -> {
-                state.apply(change);
+                try {
+                    state.apply(change);
+                } catch (tools.jackson.core.JacksonException e) {
+                    // Refusing it would bring it back on every reconnect: skipped until its next change.
+                    LOG.warn("skipping {}: it does not decode as its kind ({})", change, e.getOriginalMessage());
+                }
                 send(ws, new Frame.Ack(change.revision()));
+            }
+            case Frame.Touch touch -> {
+                state.touch(touch);
+                send(ws, new Frame.Ack(touch.revision()));
             }
             case Frame.DigestRequest request -> send(ws, new Frame.Digest(state.inventory()));
             case Frame.Synced synced -> {
                 store.setRevision(synced.revision());
                 backoff.reset(); // the link works end to end
             }
-            case Frame.HeartbeatAck ack -> store.setRevision(ack.revision());
+            case Frame.HeartbeatAck ack -> {
+                // Written at most once a minute: an edge disk (an SD card) should not take a write
+                // every heartbeat, and a resume point a minute old costs only a longer replay.
+                java.time.Instant now = config.clock().instant();
+                if (!now.isBefore(revisionWrittenAt.plus(REVISION_WRITE_PERIOD))) {
+                    store.setRevision(ack.revision());
+                    revisionWrittenAt = now;
+                }
+                backoff.reset();
+            }
             case Frame.ReportAck ack -> store.acknowledged(ack.seq());
             case Frame.Refused refused -> {
                 LOG.warn("the server refused the tunnel: {}", refused.reason());

@@ -96,8 +96,10 @@ public final class SelfSubjectReviews implements ApiHandler {
         JsonNode nonRes = spec.path("nonResourceAttributes");
         Attributes attributes;
         if (res.isObject()) {
+            // kube 1.31+ reviews may carry the field selector (the node authorizer decides on it).
             attributes = Attributes.resource(user, text(res, "verb"), text(res, "group"), text(res, "resource"),
-                    text(res, "subresource"), text(res, "namespace"), text(res, "name"));
+                    text(res, "subresource"), text(res, "namespace"), text(res, "name"))
+                    .withFieldSelector(text(res.path("fieldSelector"), "rawSelector"));
         } else if (nonRes.isObject()) {
             attributes = Attributes.nonResource(user, text(nonRes, "verb"), text(nonRes, "path"));
         } else {

@@ -5,14 +5,17 @@ import java.util.Optional;
 
 import io.outpost.api.ResourceType;
 import io.outpost.apiserver.admission.AdmissionChain;
+import io.outpost.apiserver.admission.NodeRestriction;
 import io.outpost.apiserver.admission.ObjectSource;
 import io.outpost.apiserver.admission.policy.ValidatingAdmissionPolicyPlugin;
+import io.outpost.apiserver.admission.priority.PriorityAdmission;
 import io.outpost.apiserver.certificates.CsrAdmission;
 
 /**
  * The admission plugins every registry runs, in kube-apiserver's order, listed in this one place:
- * the CertificateSigningRequest strategies' user and status rules ({@link CsrAdmission}), then
- * ValidatingAdmissionPolicy (when its resources are served).
+ * Priority (when PriorityClasses are served), the CertificateSigningRequest strategies' user and
+ * status rules ({@link CsrAdmission}), NodeRestriction (a node writes only its own Node and
+ * Lease), then ValidatingAdmissionPolicy (when its resources are served).
  */
 final class BuiltInAdmission {
 
@@ -23,9 +26,15 @@ final class BuiltInAdmission {
 
     static AdmissionChain chain(ObjectSource objects, List<ResourceType> types) {
         AdmissionChain chain = AdmissionChain.EMPTY;
+        Optional<ResourceType> priorityClasses = find(types, "scheduling.k8s.io", "PriorityClass");
+        if (priorityClasses.isPresent()) {
+            PriorityAdmission priority = new PriorityAdmission(objects, priorityClasses.get());
+            chain = chain.withMutating(priority).withValidating(priority);
+        }
         if (find(types, "certificates.k8s.io", "CertificateSigningRequest").isPresent()) {
             chain = chain.withMutating(new CsrAdmission());
         }
+        chain = chain.withValidating(new NodeRestriction());
         Optional<ResourceType> policies = find(types, GROUP, "ValidatingAdmissionPolicy");
         Optional<ResourceType> bindings = find(types, GROUP, "ValidatingAdmissionPolicyBinding");
         Optional<ResourceType> namespaces = find(types, "", "Namespace");

@@ -27,7 +27,12 @@ import tools.jackson.databind.node.ObjectNode;
  *       being terminated}. (Like kube, a create racing the namespace's deletion can slip in; the
  *       finalizer's next pass removes it.)</li>
  *   <li>Deleting a namespace sets its deletionTimestamp and {@code status.phase: Terminating} and
- *       answers it; then the finalizer runs on {@link RegistryConfig#finalizers}: it deletes every
+ *       answers it. With a namespace controller ({@link RegistryConfig#namespaceController}), as in
+ *       kube, that is all: the controller empties it and removes the {@code kubernetes} finalizer
+ *       through {@code namespaces/{name}/finalize}, whose update removes the namespace once it has
+ *       no finalizers left ({@code Updates#finishDeletion}); deleting it again meanwhile is 409, and a
+ *       namespace without finalizers goes at once. Without one, the in-process finalizer runs on
+ *       {@link RegistryConfig#finalizers}: it deletes every
  *       object of every namespaced resource in it at once (no grace period, finalizers not
  *       waited for: a simplification of the namespace controller), repeating while objects
  *       remain, then removes the namespace. {@code default}, {@code kube-system} and
@@ -102,7 +107,17 @@ final class NamespaceLifecycle {
         if (UNDELETABLE.contains(name)) {
             throw ApiException.forbidden(namespaces, name, "this namespace may not be deleted");
         }
+        boolean controller = config.namespaceController();
         UnaryOperator<ObjectNode> terminating = current -> {
+            boolean specFinalizers = !current.path("spec").path("finalizers").isEmpty();
+            if (controller && ObjectMeta.deleting(current) && specFinalizers) {
+                // kube's namespace REST Delete, on a namespace already Terminating.
+                throw ApiException.conflict(namespaces, name, "The system is ensuring all content is removed from this namespace."
+                        + "  Upon completion, this namespace will automatically be purged by the system.");
+            }
+            if (controller && !specFinalizers && !ObjectMeta.hasFinalizers(current)) {
+                return null; // nothing to wait for: kube removes it at once
+            }
             ObjectNode meta = ObjectMeta.meta(current);
             if (!meta.hasNonNull("deletionTimestamp")) {
                 meta.put("deletionTimestamp", ObjectMeta.timestamp(config.clock().instant()));
@@ -118,7 +133,7 @@ final class NamespaceLifecycle {
         } catch (StoreException | PreconditionFailed e) {
             throw StoreErrors.toApi(e, namespaces, name);
         }
-        if (!dryRun) {
+        if (!dryRun && !controller) {
             config.finalizers().execute(() -> finalizeNamespace(name));
         }
         return marked.object();

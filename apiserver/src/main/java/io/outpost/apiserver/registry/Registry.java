@@ -45,6 +45,7 @@ public final class Registry implements AutoCloseable {
 
     private final Verbs verbs;
     private final NamespaceLifecycle namespaces;
+    private final SystemPriorityClassBootstrap priorityClasses;
     private final WatchCaches caches;
     private final CachedObjects objects;
 
@@ -83,6 +84,7 @@ public final class Registry implements AutoCloseable {
             return served;
         };
         this.namespaces = new NamespaceLifecycle(store, config, types, all);
+        this.priorityClasses = new SystemPriorityClassBootstrap(store, config, namespaces, all);
         this.objects = new CachedObjects(caches, config.types(), () -> config.store().currentRevision());
         AdmissionChain chain = admission.apply(objects);
         this.verbs = new Verbs(store, config, namespaces, caches, new Admission(chain), all, catalog);
@@ -103,9 +105,13 @@ public final class Registry implements AutoCloseable {
         caches.close();
     }
 
-    /** Creates the namespaces every cluster has (default, kube-system, kube-public, kube-node-lease) if missing. */
+    /**
+     * Creates the namespaces every cluster has (default, kube-system, kube-public, kube-node-lease)
+     * and the system PriorityClasses if missing.
+     */
     public void start() {
         namespaces.ensureSystemNamespaces();
+        priorityClasses.ensure();
     }
 
     /** Serves one request for {@code target}; never throws for bad input or a storage failure. */

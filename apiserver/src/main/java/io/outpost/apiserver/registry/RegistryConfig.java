@@ -31,11 +31,24 @@ import io.outpost.store.KvStore;
  * @param garbageCollector   whether a garbage collector runs against this registry: deletes then
  *                           leave the {@code orphan} and {@code foregroundDeletion} finalizers for
  *                           it to act on (see {@link Propagation}); without one they would never go
+ * @param namespaceController whether a namespace controller runs against this registry, as in
+ *                           kube: a deleted namespace is only marked Terminating, and goes once the
+ *                           controller has emptied it and removed its {@code kubernetes} finalizer
+ *                           through {@code namespaces/{name}/finalize}. Without one, the registry's
+ *                           in-process finalizer empties and removes it (see {@link NamespaceLifecycle})
  */
 public record RegistryConfig(KvStore store, List<ResourceType> types, Clock clock, RandomGenerator random,
                              Executor finalizers, Duration minRequestTimeout, Duration bookmarkPeriod,
                              Duration watchPollInterval, int watchCacheEvents, int watcherBuffer,
-                             boolean garbageCollector) {
+                             boolean garbageCollector, boolean namespaceController) {
+
+    /** Without a namespace controller: namespaces are emptied in-process. */
+    public RegistryConfig(KvStore store, List<ResourceType> types, Clock clock, RandomGenerator random,
+                          Executor finalizers, Duration minRequestTimeout, Duration bookmarkPeriod,
+                          Duration watchPollInterval, int watchCacheEvents, int watcherBuffer, boolean garbageCollector) {
+        this(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod, watchPollInterval,
+                watchCacheEvents, watcherBuffer, garbageCollector, false);
+    }
 
     public RegistryConfig {
         types = List.copyOf(types);
@@ -56,12 +69,18 @@ public record RegistryConfig(KvStore store, List<ResourceType> types, Clock cloc
     public static RegistryConfig defaults(KvStore store, List<ResourceType> types) {
         return new RegistryConfig(store, types, Clock.systemUTC(), new java.security.SecureRandom(),
                 Thread.ofVirtual().name("namespace-finalizer")::start,
-                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofSeconds(1), 10_000, 1_000, false);
+                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofSeconds(1), 10_000, 1_000, false, false);
     }
 
     /** This configuration with or without a garbage collector. */
     public RegistryConfig withGarbageCollector(boolean enabled) {
         return new RegistryConfig(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod,
-                watchPollInterval, watchCacheEvents, watcherBuffer, enabled);
+                watchPollInterval, watchCacheEvents, watcherBuffer, enabled, namespaceController);
+    }
+
+    /** This configuration with or without a namespace controller. */
+    public RegistryConfig withNamespaceController(boolean enabled) {
+        return new RegistryConfig(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod,
+                watchPollInterval, watchCacheEvents, watcherBuffer, garbageCollector, enabled);
     }
 }

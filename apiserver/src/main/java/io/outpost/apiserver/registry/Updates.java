@@ -11,6 +11,7 @@ import io.outpost.apiserver.storage.ObjectStore;
 import io.outpost.apiserver.storage.Preconditions;
 import io.outpost.apiserver.storage.PreconditionFailed;
 import io.outpost.apiserver.storage.Versioned;
+import io.outpost.apiserver.validation.FieldError;
 import io.outpost.apiserver.validation.Validation;
 import io.outpost.store.StoreException;
 import tools.jackson.databind.node.ObjectNode;
@@ -127,13 +128,49 @@ final class Updates {
             copyField(body, copy, "status");
             admission.mutate(Operation.UPDATE, request, target, target.name(), copy, old, options.dryRun(),
                     "UpdateOptions", warnings);
-            ObjectNode updated = tracking.update(target, "status", old, copy, manager);
+            ObjectNode updated = tracking.update(target, target.subresource(), old, copy, manager);
             ApiException.throwIfInvalid(target.type(), target.name(), validation.validateStatusUpdate(target.type(), updated));
             admission.validate(Operation.UPDATE, request, target, target.name(), updated, old, options.dryRun(),
                     "UpdateOptions", warnings);
             return updated;
         });
         return Responses.withWarnings(Responses.object(200, result.object(), target.type()), warnings);
+    }
+
+    /**
+     * PUT {@code namespaces/{name}/finalize} (kube's {@code FinalizeREST}): replaces only
+     * {@code spec.finalizers}; a Terminating namespace left with none is removed (what the namespace
+     * controller does last). Each finalizer is {@code kubernetes} or a qualified name with a '/'.
+     */
+    ApiResponse updateFinalize(ApiRequest request, Target target) {
+        WriteOptions options = WriteOptions.of(request, "UpdateOptions");
+        String manager = FieldTracking.manager(request, "UpdateOptions");
+        Bodies.Body decoded = bodies.read(request, target.type(), options.fieldValidation());
+        ObjectNode body = checked(decoded.object(), target);
+        String expectedRv = ObjectMeta.meta(body).path("resourceVersion").asString("");
+        List<FieldError> errors = new ArrayList<>();
+        var finalizers = body.path("spec").path("finalizers");
+        for (int i = 0; i < finalizers.size(); i++) {
+            String f = finalizers.get(i).asString("");
+            if (!f.equals("kubernetes") && !f.contains("/")) {
+                errors.add(FieldError.invalid("spec.finalizers[" + i + "]", f,
+                        "name is neither a standard finalizer name nor is it fully qualified"));
+            }
+        }
+        ApiException.throwIfInvalid(target.type(), target.name(), errors);
+        Versioned result = write(target, false, options.dryRun(), current -> {
+            checkResourceVersion(target.type(), target.name(), expectedRv, current);
+            ObjectNode old = current.object();
+            ObjectNode copy = old.deepCopy();
+            if (finalizers.isArray()) {
+                copy.withObjectProperty("spec").set("finalizers", finalizers.deepCopy());
+            } else {
+                copy.withObjectProperty("spec").remove("finalizers");
+            }
+            return tracking.update(target, "finalize", old, copy, manager);
+        });
+        Versioned answer = options.dryRun() ? result : finishDeletion(target, result);
+        return Responses.withWarnings(Responses.object(200, answer.object(), target.type()), decoded.warnings());
     }
 
     /** A guaranteed update of the target, with storage failures in the target's words. */
@@ -235,6 +272,10 @@ final class Updates {
         ObjectNode object = result.object();
         if (!ObjectMeta.deleting(object) || ObjectMeta.hasFinalizers(object)
                 || object.path("metadata").path("deletionGracePeriodSeconds").asLong(0) > 0) {
+            return result;
+        }
+        // kube's ShouldDeleteNamespaceDuringUpdate: a namespace also waits for its spec.finalizers.
+        if (new KindRules(target.type()).isCore("namespaces") && !object.path("spec").path("finalizers").isEmpty()) {
             return result;
         }
         try {

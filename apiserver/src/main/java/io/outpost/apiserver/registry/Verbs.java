@@ -87,6 +87,8 @@ final class Verbs {
                 case "PATCH" -> scales.patch(request, target);
                 default -> Registry.throwing(ApiException.methodNotAllowed(method + " on scale"));
             };
+            case "finalize" -> method.equals("PUT") ? updates.updateFinalize(request, target)
+                    : Registry.throwing(ApiException.methodNotAllowed(method + " on finalize"));
             case "binding" -> method.equals("POST") ? bindings.bind(request, target)
                     : Registry.throwing(ApiException.methodNotAllowed(method + " on binding"));
             default -> Registry.throwing(ApiException.notFound(target.type(), target.name() + "/" + sub));

@@ -23,8 +23,10 @@
  *       ({@code io.outpost.apiserver.watchcache}); other lists read the store (resourceVersion ""
  *       is a consistent read there). Bookmarks carry the cache's progress, which advances while a
  *       resource is quiet.</li>
- *   <li>The namespace finalizer is in-process and simple: it deletes everything in the
- *       namespace at once (no grace periods, object finalizers not awaited), then the namespace.</li>
+ *   <li>Namespaces are emptied by the namespace controller, as in kube, when the registry runs
+ *       with one ({@code RegistryConfig#namespaceController}, as {@code outpost server} does); else
+ *       an in-process finalizer deletes everything in the namespace at once (no grace periods,
+ *       object finalizers not awaited), then the namespace.</li>
  *   <li>{@code propagationPolicy} turns into the garbage collector's finalizers when the
  *       registry runs with one ({@code Propagation}); {@code dryRun=All} on create, update, patch
  *       and delete (not yet on the scale and binding subresources).</li>

@@ -7,7 +7,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The apps/v1 workloads (kubernetes {@code printDeployment}, {@code printReplicaSet},
- * {@code printDaemonSet}, {@code printStatefulSet}). Counts read as stored: {@code spec.replicas}
+ * {@code printDaemonSet}, {@code printStatefulSet}) and their history
+ * ({@code printControllerRevision}). Counts read as stored: {@code spec.replicas}
  * is defaulted to 1 on admission, so a missing one reads 0 here as it would in a Go struct.
  *
  * <p>Thread model: constants of immutable convertors.
@@ -65,6 +66,29 @@ final class AppsConvertors {
             (o, now) -> withTemplate(o, List.of(Fields.name(o),
                     Fields.integer(o, "status", "readyReplicas") + "/" + Fields.integer(o, "spec", "replicas"),
                     Fields.age(o, now)), null));
+
+    /**
+     * CONTROLLER is the controller reference as {@code kind.group/name} in lower case
+     * ({@code daemonset.apps/agent}), or "&lt;none&gt;"; REVISION is the number, typed string as kube
+     * declares the column.
+     */
+    static final TableConvertor CONTROLLER_REVISIONS = new Convertor(
+            List.of(Column.NAME, Column.string("Controller", "Controller of the object"),
+                    Column.string("Revision", "Revision indicates the revision of the state represented by Data."),
+                    Column.AGE),
+            (o, now) -> List.of(Fields.name(o), controller(o), Fields.integer(o, "revision"), Fields.age(o, now)));
+
+    private static String controller(JsonNode o) {
+        for (JsonNode ref : Fields.items(o, "metadata", "ownerReferences")) {
+            if (Fields.bool(ref, "controller")) {
+                String apiVersion = Fields.text(ref, "apiVersion");
+                String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+                String kind = Fields.text(ref, "kind").toLowerCase(java.util.Locale.ROOT);
+                return (group.isEmpty() ? kind : kind + "." + group) + "/" + Fields.text(ref, "name");
+            }
+        }
+        return "<none>";
+    }
 
     /** The cells, then CONTAINERS and IMAGES of {@code spec.template}, then the selector if any. */
     static List<Object> withTemplate(JsonNode o, List<Object> cells, String selector) {

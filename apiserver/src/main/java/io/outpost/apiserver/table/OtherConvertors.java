@@ -23,6 +23,17 @@ final class OtherConvertors {
                     + "current lease."), Column.AGE),
             (o, now) -> List.of(Fields.name(o), Fields.text(o, "spec", "holderIdentity"), Fields.age(o, now)));
 
+    /** kube's {@code printPriorityClass}. */
+    static final TableConvertor PRIORITY_CLASSES = new Convertor(
+            List.of(Column.NAME, Column.integer("Value", "value represents the integer value of this priority class."),
+                    new Column("Global-Default", "boolean", "", "globalDefault specifies whether this PriorityClass "
+                            + "should be considered as the default priority for pods that do not have any priority class.", 0),
+                    Column.AGE,
+                    Column.string("PreemptionPolicy", "preemptionPolicy is the Policy for preempting pods with lower "
+                            + "priority.")),
+            (o, now) -> List.of(Fields.name(o), Fields.integer(o, "value"), o.path("globalDefault").asBoolean(false),
+                    Fields.age(o, now), Fields.text(o, "preemptionPolicy")));
+
     static final TableConvertor ENDPOINT_SLICES = new Convertor(
             List.of(Column.NAME, Column.string("AddressType", "addressType specifies the type of address carried by "
                             + "this EndpointSlice."),

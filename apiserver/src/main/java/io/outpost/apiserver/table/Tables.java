@@ -44,10 +44,12 @@ public final class Tables {
         put(map, "apps", "ReplicaSet", AppsConvertors.REPLICA_SETS);
         put(map, "apps", "DaemonSet", AppsConvertors.DAEMON_SETS);
         put(map, "apps", "StatefulSet", AppsConvertors.STATEFUL_SETS);
+        put(map, "apps", "ControllerRevision", AppsConvertors.CONTROLLER_REVISIONS);
         put(map, "batch", "Job", BatchConvertors.JOBS);
         put(map, "batch", "CronJob", BatchConvertors.CRON_JOBS);
         put(map, "certificates.k8s.io", "CertificateSigningRequest", OtherConvertors.CERTIFICATE_SIGNING_REQUESTS);
         put(map, "coordination.k8s.io", "Lease", OtherConvertors.LEASES);
+        put(map, "scheduling.k8s.io", "PriorityClass", OtherConvertors.PRIORITY_CLASSES);
         put(map, "discovery.k8s.io", "EndpointSlice", OtherConvertors.ENDPOINT_SLICES);
         put(map, "admissionregistration.k8s.io", "ValidatingAdmissionPolicy", AdmissionConvertors.POLICIES);
         put(map, "admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding", AdmissionConvertors.BINDINGS);

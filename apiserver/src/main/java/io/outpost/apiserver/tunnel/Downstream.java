@@ -60,6 +60,8 @@ final class Downstream {
     private final Sender sender;
     private final BlockingQueue<Frame.Digest> digests;
     private final Duration pollInterval;
+    /** The shape of each object as last sent in full on this connection. */
+    private final Map<ObjectRef, Shape> sent = new HashMap<>();
     private volatile long progress;
 
     Downstream(KvStore store, String node, Sender sender, BlockingQueue<Frame.Digest> digests, Duration pollInterval) {
@@ -75,8 +77,11 @@ final class Downstream {
         return progress;
     }
 
-    /** Brings the agent (at {@code lastRevision}) up to date and streams changes until the connection ends. */
-    void run(long lastRevision) throws IOException, InterruptedException {
+    /**
+     * Brings the agent (at {@code lastRevision}, holding objects or not) up to date and streams
+     * changes until the connection ends.
+     */
+    void run(long lastRevision, boolean holds) throws IOException, InterruptedException {
         long from;
         boolean synced;
         if (lastRevision > 0 && lastRevision >= store.compactRevision() && lastRevision <= store.currentRevision()) {
@@ -87,11 +92,11 @@ final class Downstream {
                 from = lastRevision;
                 synced = false;
             } catch (StoreException.Compacted e) {
-                from = difference(lastRevision);
+                from = difference(true);
                 synced = true;
             }
         } else {
-            from = difference(lastRevision);
+            from = difference(holds);
             synced = true;
         }
         progress = from;
@@ -101,13 +106,15 @@ final class Downstream {
                 return;
             } catch (StoreException.Compacted e) {
                 // The history went between the read and the watch: fall back to the difference.
-                from = difference(progress);
+                from = difference(true);
                 synced = true;
             }
         }
     }
 
     private void stream(Watch watch, boolean synced) throws IOException, InterruptedException {
+        long settled = progress;
+        long caughtUpAt = store.currentRevision();
         while (true) {
             long before = store.currentRevision();
             List<Event> events = watch.poll(pollInterval);
@@ -116,10 +123,13 @@ final class Downstream {
                 progress = event.revision();
             }
             if (events.isEmpty()) {
-                // A poll that waited a whole interval without an event has seen every event up to
-                // the revision read before it: the node is up to date there even if nothing of it changed.
-                progress = Math.max(progress, before);
-                if (!synced) {
+                // The node is up to date as far as the store was before the previous poll: every
+                // write up to there was committed at least a whole poll interval ago, so its event
+                // has been delivered, of the node's or not. Progress moves on even if nothing of
+                // the node changes, so that the agent's resume point never falls behind compaction.
+                progress = Math.max(progress, settled);
+                settled = before;
+                if (!synced && progress >= caughtUpAt) {
                     sender.send(new Frame.Synced(progress));
                     synced = true;
                 }
@@ -143,21 +153,27 @@ final class Downstream {
                     for (ObjectRef r : appeared) {
                         sendCurrent(r, event.revision());
                     }
-                    sender.send(new Frame.Change(event.revision(), ref, body(pod)));
+                    sendPut(event.revision(), ref, pod);
                 } else if (held) {
-                    sender.send(Frame.Change.delete(event.revision(), ref));
+                    sendDelete(event.revision(), ref);
                 }
             }
             case CONFIG_MAP, SECRET -> {
                 if (projection.referenced(ref)) {
-                    sender.send(deleted ? Frame.Change.delete(event.revision(), ref)
-                            : new Frame.Change(event.revision(), ref, body(JSON.readTree(event.kv().value()))));
+                    if (deleted) {
+                        sendDelete(event.revision(), ref);
+                    } else {
+                        sendPut(event.revision(), ref, JSON.readTree(event.kv().value()));
+                    }
                 }
             }
             case NODE -> {
                 if (ref.name().equals(node)) {
-                    sender.send(deleted ? Frame.Change.delete(event.revision(), ref)
-                            : new Frame.Change(event.revision(), ref, body(JSON.readTree(event.kv().value()))));
+                    if (deleted) {
+                        sendDelete(event.revision(), ref);
+                    } else {
+                        sendPut(event.revision(), ref, JSON.readTree(event.kv().value()));
+                    }
                 }
             }
         }
@@ -172,7 +188,48 @@ final class Downstream {
             kv = store.get(StoreKeys.key(ref));
         }
         if (kv.isPresent()) {
-            sender.send(new Frame.Change(kv.get().modRevision(), ref, body(JSON.readTree(kv.get().value()))));
+            sendPut(kv.get().modRevision(), ref, JSON.readTree(kv.get().value()));
+        }
+    }
+
+    /**
+     * Sends an object's new version, or only a {@link Frame.Touch} if nothing but its status
+     * changed since the version sent on this connection (the agent's own status report coming
+     * back, or a node's heartbeat times): the pod workers own status, and these echoes would
+     * otherwise be most of an idle node's traffic.
+     */
+    private void sendPut(long revision, ObjectRef ref, JsonNode object) throws IOException, InterruptedException {
+        byte[] body = body(object);
+        Shape shape = Shape.of(object);
+        if (shape.equals(sent.get(ref))) {
+            sender.send(new Frame.Touch(revision, ref));
+        } else {
+            sent.put(ref, shape);
+            sender.send(new Frame.Change(revision, ref, body));
+        }
+    }
+
+    private void sendDelete(long revision, ObjectRef ref) throws IOException, InterruptedException {
+        sent.remove(ref);
+        sender.send(Frame.Change.delete(revision, ref));
+    }
+
+    /** A digest of an object without its status (SHA-256, first 128 bits): what the agent acts on. */
+    record Shape(long high, long low) {
+        static Shape of(JsonNode object) {
+            JsonNode withoutStatus = object;
+            if (object instanceof ObjectNode o && o.has("status")) {
+                ObjectNode copy = o.deepCopy();
+                copy.remove("status");
+                withoutStatus = copy;
+            }
+            try {
+                java.nio.ByteBuffer digest = java.nio.ByteBuffer.wrap(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsBytes(withoutStatus)));
+                return new Shape(digest.getLong(), digest.getLong());
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JDK has SHA-256", e);
+            }
         }
     }
 
@@ -180,10 +237,11 @@ final class Downstream {
      * Asks for the agent's digest (none is needed from an agent that holds nothing), and sends
      * what differs from the projection at the current revision. Returns that revision.
      */
-    private long difference(long lastRevision) throws IOException, InterruptedException {
+    private long difference(boolean askDigest) throws IOException, InterruptedException {
         projection.clear();
+        sent.clear();
         Map<ObjectRef, Long> held = new HashMap<>();
-        if (lastRevision > 0) {
+        if (askDigest) {
             digests.clear();
             sender.send(new Frame.DigestRequest(store.compactRevision()));
             Frame.Digest digest = digests.poll(DIGEST_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -206,12 +264,12 @@ final class Downstream {
         for (Map.Entry<ObjectRef, KeyValue> e : projected.entrySet()) {
             KeyValue kv = e.getValue();
             if (held.getOrDefault(e.getKey(), -1L) != kv.modRevision()) {
-                sender.send(new Frame.Change(kv.modRevision(), e.getKey(), body(JSON.readTree(kv.value()))));
+                sendPut(kv.modRevision(), e.getKey(), JSON.readTree(kv.value()));
             }
         }
         for (ObjectRef ref : held.keySet()) {
             if (!projected.containsKey(ref)) {
-                sender.send(Frame.Change.delete(revision, ref));
+                sendDelete(revision, ref);
             }
         }
         sender.send(new Frame.Synced(revision));

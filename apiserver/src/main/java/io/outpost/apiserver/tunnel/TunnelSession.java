@@ -94,15 +94,19 @@ final class TunnelSession implements ApiResponse.DuplexBody {
             LOG.info("node {} connected its tunnel (it has revision {})", node, hello.lastRevision());
             upstream.renewLease();
             Downstream downstream = new Downstream(config.store(), node, this::send, digests, config.pollInterval());
-            long from = hello.lastRevision();
+            Frame.Hello greeting = hello;
             downstreamThread = Thread.ofVirtual().name("tunnel-down-" + node).start(() -> {
                 try {
-                    downstream.run(from);
+                    downstream.run(greeting.lastRevision(), greeting.held() > 0);
                 } catch (IOException | InterruptedException e) {
                     LOG.debug("node {} downstream ended: {}", node, e.toString());
                 } catch (RuntimeException e) {
                     if (ending) {
                         LOG.debug("node {} downstream ended with its connection: {}", node, e.toString());
+                    } else if (e instanceof io.outpost.store.StoreException.Unavailable) {
+                        // Fell behind the store's watch buffer, or the store is closing: the agent
+                        // dials again and resumes from its revision.
+                        LOG.warn("node {} downstream: {}; closing its tunnel", node, e.getMessage());
                     } else {
                         LOG.error("node {} downstream failed; closing its tunnel", node, e);
                     }
@@ -147,12 +151,18 @@ final class TunnelSession implements ApiResponse.DuplexBody {
                 }
                 case Frame.Digest d -> digests.offer(d);
                 case Frame.Report r -> {
-                    upstream.apply(r);
+                    try {
+                        upstream.apply(r);
+                    } catch (tools.jackson.core.JacksonException e) {
+                        // Acknowledged anyway: sent again, it would fail again, for ever.
+                        LOG.warn("node {}: dropping report {}: its JSON does not decode ({})", node, r.seq(), e.getOriginalMessage());
+                    }
                     send(new Frame.ReportAck(r.seq()));
                 }
                 case Frame.Hello h -> throw new FrameCodec.MalformedFrame("a second Hello");
                 case Frame.DigestRequest f -> throw new FrameCodec.MalformedFrame("a server's frame from the agent");
                 case Frame.Change f -> throw new FrameCodec.MalformedFrame("a server's frame from the agent");
+                case Frame.Touch f -> throw new FrameCodec.MalformedFrame("a server's frame from the agent");
                 case Frame.Synced f -> throw new FrameCodec.MalformedFrame("a server's frame from the agent");
                 case Frame.HeartbeatAck f -> throw new FrameCodec.MalformedFrame("a server's frame from the agent");
                 case Frame.ReportAck f -> throw new FrameCodec.MalformedFrame("a server's frame from the agent");

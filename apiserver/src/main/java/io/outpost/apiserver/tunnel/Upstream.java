@@ -34,7 +34,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       {@code statusManager.syncPod} once the pod can be deleted);</li>
  *   <li>the node's status: a merge patch of {@code nodes/status}; the Node is first created if it
  *       does not exist (kubelet's {@code registerWithAPIServer}), with the well-known labels;</li>
- *   <li>an Event: created in its namespace (events.k8s.io/v1);</li>
+ *   <li>an Event: created in its namespace as the core/v1 Event {@code kubectl get events}
+ *       lists ({@link CoreEvents});</li>
  *   <li>the node's Lease {@code kube-node-lease/<node>} on each heartbeat: holderIdentity, a
  *       40 s duration and renewTime (kubelet's nodelease controller), created if missing.</li>
  * </ul>
@@ -72,7 +73,7 @@ final class Upstream {
         this.pods = types.lookup("", "v1", "pods").orElseThrow();
         this.nodes = types.lookup("", "v1", "nodes").orElseThrow();
         this.leases = types.lookup("coordination.k8s.io", "v1", "leases").orElseThrow();
-        this.events = types.lookup("events.k8s.io", "v1", "events").orElseThrow();
+        this.events = types.lookup("", "v1", "events").orElseThrow();
     }
 
     void apply(Frame.Report report) throws IOException {
@@ -129,9 +130,8 @@ final class Upstream {
     }
 
     private void event(Frame.EventReport e) throws IOException {
-        JsonNode event = JSON.readTree(e.event());
-        String namespace = event.path("metadata").path("namespace").asString("");
-        call("POST", Target.collection(events, namespace.isEmpty() ? "default" : namespace), "application/json", event);
+        ObjectNode event = CoreEvents.fromEventsV1(JSON.readTree(e.event()), node, clock.instant());
+        call("POST", Target.collection(events, event.path("metadata").path("namespace").asString()), "application/json", event);
     }
 
     /** Renews (or creates) the node's Lease. */

@@ -31,7 +31,9 @@ public record FieldError(Type type, String field, Object badValue, String detail
         FORBIDDEN("FieldValueForbidden", "Forbidden", false),
         TOO_LONG("FieldValueTooLong", "Too long", false),
         TOO_MANY("FieldValueTooMany", "Too many", true),
-        TYPE_INVALID("FieldValueTypeInvalid", "Invalid value", true);
+        TYPE_INVALID("FieldValueTypeInvalid", "Invalid value", true),
+        /** kube's {@code field.Invalid} with {@code field.OmitValueType{}}: the value is not shown. */
+        INVALID_OMIT_VALUE("FieldValueInvalid", "Invalid value", false);
 
         public final String reason;
         final String text;
@@ -61,6 +63,11 @@ public record FieldError(Type type, String field, Object badValue, String detail
     public static FieldError notSupported(String field, Object value, List<String> supported) {
         return new FieldError(Type.NOT_SUPPORTED, field, value,
                 "supported values: " + supported.stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(", ")));
+    }
+
+    /** kube's {@code field.Invalid(path, field.OmitValueType{}, detail)}. */
+    public static FieldError invalidOmitValue(String field, String detail) {
+        return new FieldError(Type.INVALID_OMIT_VALUE, field, null, detail);
     }
 
     public static FieldError duplicate(String field, Object value) {

@@ -44,6 +44,15 @@ final class JobSpecs {
                 }
             }
         }
+        perIndex(spec, path, errs);
+        if (!Trees.absent(spec, "podFailurePolicy")) {
+            PodFailurePolicies.validate(spec, path + "podFailurePolicy.", errs);
+            String restart = Trees.text(spec.path("template").path("spec"), "restartPolicy");
+            if (!restart.isEmpty() && !restart.equals("Never") && !restart.equals("Always")) {
+                errs.add(FieldError.invalid(path + "template.spec.restartPolicy", restart,
+                        "only \"Never\" is supported when podFailurePolicy is specified"));
+            }
+        }
         errs.addAll(Workloads.template(spec.path("template"), path + "template.", false));
         // SetDefaults_PodSpec turns an absent restartPolicy into Always, so a Job that names none
         // fails here with kube's "Required value", as kubectl users know it.
@@ -54,6 +63,27 @@ final class JobSpecs {
             errs.add(FieldError.notSupported(path + "template.spec.restartPolicy", restart, JOB_RESTART_POLICIES));
         }
         return errs;
+    }
+
+    /** kube's rules on {@code backoffLimitPerIndex} and {@code maxFailedIndexes}. */
+    private static void perIndex(JsonNode spec, String path, List<FieldError> errs) {
+        boolean indexed = Trees.text(spec, "completionMode").equals("Indexed");
+        if (!Trees.absent(spec, "backoffLimitPerIndex")) {
+            Workloads.nonNegative(spec, "backoffLimitPerIndex", path, errs);
+            if (!indexed) {
+                errs.add(FieldError.invalid(path + "backoffLimitPerIndex", spec.get("backoffLimitPerIndex"), "requires indexed completion mode"));
+            }
+        }
+        if (!Trees.absent(spec, "maxFailedIndexes")) {
+            Workloads.nonNegative(spec, "maxFailedIndexes", path, errs);
+            if (Trees.absent(spec, "backoffLimitPerIndex")) {
+                errs.add(FieldError.required(path + "backoffLimitPerIndex", "when maxFailedIndexes is specified"));
+            }
+            long max = spec.path("maxFailedIndexes").asLong(0);
+            if (indexed && !Trees.absent(spec, "completions") && max > spec.path("completions").asLong(0)) {
+                errs.add(FieldError.invalid(path + "maxFailedIndexes", max, "must be less than or equal to completions"));
+            }
+        }
     }
 
     /** kube's {@code ValidateJobSpec}: a Job's own spec also needs a selector that matches its template. */

@@ -20,7 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>on update the selector, the template, completionMode and (unless an Indexed job scales
  *       completions with parallelism) completions are immutable.</li>
  * </ul>
- * Not yet: podFailurePolicy, successPolicy and backoffLimitPerIndex rules, and kube's exception
+ * podFailurePolicy is {@link PodFailurePolicies}'; backoffLimitPerIndex and maxFailedIndexes are
+ * checked with the spec ({@link JobSpecs}). Not yet: successPolicy, and kube's exception
  * that lets a suspended, never-started Job change its template's scheduling directives.
  */
 final class JobValidation implements KindStrategy {
@@ -37,7 +38,9 @@ final class JobValidation implements KindStrategy {
             spec.put("completions", 1);
         }
         Trees.defaultLong(spec, "parallelism", 1);
-        Trees.defaultLong(spec, "backoffLimit", 6);
+        // kube: with a per-index limit, the Job-wide one is out of the way unless set.
+        Trees.defaultLong(spec, "backoffLimit", Trees.absent(spec, "backoffLimitPerIndex") ? 6 : Integer.MAX_VALUE);
+        PodFailurePolicies.applyDefaults(spec);
         Trees.defaultText(spec, "completionMode", "NonIndexed");
         Trees.defaultBoolean(spec, "suspend", false);
         Trees.defaultText(spec, "podReplacementPolicy", Trees.absent(spec, "podFailurePolicy") ? "TerminatingOrFailed" : "Failed");

@@ -50,10 +50,12 @@ public final class Strategies {
         put(m, "apps", "ReplicaSet", new ReplicaSetValidation());
         put(m, "apps", "StatefulSet", new StatefulSetValidation());
         put(m, "apps", "DaemonSet", new DaemonSetValidation());
+        put(m, "apps", "ControllerRevision", new ControllerRevisionValidation());
         put(m, "batch", "Job", new JobValidation());
         put(m, "batch", "CronJob", new CronJobValidation());
         put(m, "certificates.k8s.io", "CertificateSigningRequest", new CertificateSigningRequestValidation());
         put(m, "coordination.k8s.io", "Lease", new LeaseValidation());
+        put(m, "scheduling.k8s.io", "PriorityClass", new PriorityClassValidation());
         put(m, "admissionregistration.k8s.io", "ValidatingAdmissionPolicy",
                 new io.outpost.apiserver.admission.policy.PolicyValidation());
         put(m, "admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding",

@@ -107,9 +107,9 @@ class DiscoveryHandlerTest {
     void aggregatedApisListTheNamedGroupsOnly() throws Exception {
         JsonNode doc = parse(get("/apis", V2));
         assertThat(StreamSupport.stream(doc.path("items").spliterator(), false).map(i -> i.path("metadata").path("name").asString()))
-                .containsExactly("apps", "events.k8s.io", "authentication.k8s.io", "authorization.k8s.io", "batch", "networking.k8s.io",
+                .containsExactly("apps", "events.k8s.io", "authentication.k8s.io", "authorization.k8s.io", "batch", "certificates.k8s.io", "networking.k8s.io",
                         "rbac.authorization.k8s.io", "admissionregistration.k8s.io",
-                        "apiextensions.k8s.io", "coordination.k8s.io", "discovery.k8s.io");
+                        "apiextensions.k8s.io", "scheduling.k8s.io", "coordination.k8s.io", "discovery.k8s.io");
         JsonNode review = resource(item(doc, "authorization.k8s.io").path("versions").get(0), "selfsubjectaccessreviews");
         assertThat(review.path("verbs")).isEqualTo(tree("[\"create\"]"));
         assertThat(review.path("scope").asString()).isEqualTo("Cluster");

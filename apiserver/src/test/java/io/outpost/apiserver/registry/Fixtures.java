@@ -21,6 +21,7 @@ final class Fixtures {
     static final ResourceType REPLICASETS = type("apps", "replicasets");
     static final ResourceType STATEFULSETS = type("apps", "statefulsets");
     static final ResourceType DAEMONSETS = type("apps", "daemonsets");
+    static final ResourceType CONTROLLERREVISIONS = type("apps", "controllerrevisions");
     static final ResourceType JOBS = type("batch", "jobs");
     static final ResourceType CRONJOBS = type("batch", "cronjobs");
     static final ResourceType LEASES = type("coordination.k8s.io", "leases");

@@ -47,10 +47,21 @@ final class Harness {
 
     /** @param garbageCollector whether deletes leave the collector's finalizers (see RegistryConfig) */
     Harness(KvStore kv, int watcherBuffer, boolean garbageCollector) {
+        this(kv, watcherBuffer, garbageCollector, false);
+    }
+
+    /** @param namespaceController whether deleted namespaces wait for a namespace controller (see RegistryConfig) */
+    Harness(KvStore kv, int watcherBuffer, boolean garbageCollector, boolean namespaceController) {
         this.kv = kv;
         this.registry = new Registry(new RegistryConfig(kv, Fixtures.ALL, clock, new Random(42), finalizers::add,
-                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofMillis(5), 10_000, watcherBuffer, garbageCollector));
+                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofMillis(5), 10_000, watcherBuffer, garbageCollector,
+                namespaceController));
         registry.start();
+    }
+
+    /** A harness whose registry runs as if a namespace controller were there. */
+    static Harness withNamespaceController() {
+        return new Harness(new InMemoryKvStore(new FakeClock()), 1_000, false, true);
     }
 
     /** A harness whose registry runs as if a garbage collector were there. */

@@ -37,6 +37,43 @@ class WorkloadValidationTest {
                 new Case("An indexed job needs completions", Fixtures.JOBS,
                         "{'metadata':{'name':'j'},'spec':{'completionMode':'Indexed','parallelism':2," + JOB_TEMPLATE + "}}",
                         "spec.completions: Required value: when completion mode is Indexed", "spec.completions", "FieldValueRequired"),
+                new Case("A pod failure policy rule needs an action", Fixtures.JOBS,
+                        "{'metadata':{'name':'j'},'spec':{'podFailurePolicy':{'rules':[{'onExitCodes':{'operator':'In','values':[1]}}]}," + JOB_TEMPLATE + "}}",
+                        "spec.podFailurePolicy.rules[0].action: Required value: valid values: [\"Count\" \"FailIndex\" \"FailJob\" \"Ignore\"]",
+                        "spec.podFailurePolicy.rules[0].action", "FieldValueRequired"),
+                new Case("A pod failure policy rule needs exit codes or pod conditions", Fixtures.JOBS,
+                        "{'metadata':{'name':'j'},'spec':{'podFailurePolicy':{'rules':[{'action':'FailJob'}]}," + JOB_TEMPLATE + "}}",
+                        "spec.podFailurePolicy.rules[0]: Invalid value: specifying one of OnExitCodes and OnPodConditions is required",
+                        "spec.podFailurePolicy.rules[0]", "FieldValueInvalid"),
+                new Case("Exit code 0 cannot be In a rule", Fixtures.JOBS,
+                        "{'metadata':{'name':'j'},'spec':{'podFailurePolicy':{'rules':[{'action':'FailJob','onExitCodes':{'operator':'In','values':[0,3]}}]}," + JOB_TEMPLATE + "}}",
+                        "spec.podFailurePolicy.rules[0].onExitCodes.values[0]: Invalid value: 0: must not be 0 for the In operator",
+                        "spec.podFailurePolicy.rules[0].onExitCodes.values[0]", "FieldValueInvalid"),
+                new Case("Exit codes must be ordered", Fixtures.JOBS,
+                        "{'metadata':{'name':'j'},'spec':{'podFailurePolicy':{'rules':[{'action':'Ignore','onExitCodes':{'operator':'NotIn','values':[3,1]}}]}," + JOB_TEMPLATE + "}}",
+                        "must be ordered", "spec.podFailurePolicy.rules[0].onExitCodes.values", "FieldValueInvalid"),
+                new Case("A rule's container must be in the template", Fixtures.JOBS,
+                        "{'metadata':{'name':'j'},'spec':{'podFailurePolicy':{'rules':[{'action':'Count','onExitCodes':{'containerName':'ghost','operator':'In','values':[1]}}]}," + JOB_TEMPLATE + "}}",
+                        "spec.podFailurePolicy.rules[0].onExitCodes.containerName: Invalid value: \"ghost\": must be one of the container or initContainer names in the pod template",
+                        "spec.podFailurePolicy.rules[0].onExitCodes.containerName", "FieldValueInvalid"),
+                new Case("FailIndex needs backoffLimitPerIndex", Fixtures.JOBS,
+                        "{'metadata':{'name':'j'},'spec':{'podFailurePolicy':{'rules':[{'action':'FailIndex','onPodConditions':[{'type':'DisruptionTarget'}]}]}," + JOB_TEMPLATE + "}}",
+                        "spec.podFailurePolicy.rules[0].action: Invalid value: \"FailIndex\": requires the backoffLimitPerIndex to be set",
+                        "spec.podFailurePolicy.rules[0].action", "FieldValueInvalid"),
+                new Case("A pod failure policy needs restartPolicy Never", Fixtures.JOBS,
+                        "{'metadata':{'name':'j'},'spec':{'podFailurePolicy':{'rules':[{'action':'Ignore','onPodConditions':[{'type':'DisruptionTarget'}]}]},"
+                                + JOB_TEMPLATE.replace("Never", "OnFailure") + "}}",
+                        "spec.template.spec.restartPolicy: Invalid value: \"OnFailure\": only \"Never\" is supported when podFailurePolicy is specified",
+                        "spec.template.spec.restartPolicy", "FieldValueInvalid"),
+                new Case("backoffLimitPerIndex needs Indexed completion", Fixtures.JOBS,
+                        "{'metadata':{'name':'j'},'spec':{'backoffLimitPerIndex':1," + JOB_TEMPLATE + "}}",
+                        "spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode", "spec.backoffLimitPerIndex", "FieldValueInvalid"),
+                new Case("maxFailedIndexes needs backoffLimitPerIndex", Fixtures.JOBS,
+                        "{'metadata':{'name':'j'},'spec':{'completionMode':'Indexed','completions':3,'maxFailedIndexes':1," + JOB_TEMPLATE + "}}",
+                        "spec.backoffLimitPerIndex: Required value: when maxFailedIndexes is specified", "spec.backoffLimitPerIndex", "FieldValueRequired"),
+                new Case("maxFailedIndexes may not exceed completions", Fixtures.JOBS,
+                        "{'metadata':{'name':'j'},'spec':{'completionMode':'Indexed','completions':3,'backoffLimitPerIndex':1,'maxFailedIndexes':4," + JOB_TEMPLATE + "}}",
+                        "spec.maxFailedIndexes: Invalid value: 4: must be less than or equal to completions", "spec.maxFailedIndexes", "FieldValueInvalid"),
                 new Case("A manual selector must be given", Fixtures.JOBS,
                         "{'metadata':{'name':'j'},'spec':{'manualSelector':true," + JOB_TEMPLATE + "}}",
                         "spec.selector: Required value", "spec.selector", "FieldValueRequired"),
@@ -81,7 +118,13 @@ class WorkloadValidationTest {
                 new Case("A daemon set may not have zero unavailable and zero surge", Fixtures.DAEMONSETS,
                         "{'metadata':{'name':'d'},'spec':{'updateStrategy':{'rollingUpdate':{'maxUnavailable':0}}," + T + "}}",
                         "spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0",
-                        "spec.updateStrategy.rollingUpdate.maxUnavailable", "FieldValueInvalid"));
+                        "spec.updateStrategy.rollingUpdate.maxUnavailable", "FieldValueInvalid"),
+                new Case("A controller revision without data is invalid", Fixtures.CONTROLLERREVISIONS,
+                        "{'metadata':{'name':'r'},'revision':1}",
+                        "ControllerRevision.apps \"r\" is invalid: data: Required value: data is mandatory", "data", "FieldValueRequired"),
+                new Case("A controller revision's number may not be negative", Fixtures.CONTROLLERREVISIONS,
+                        "{'metadata':{'name':'r'},'data':{},'revision':-1}",
+                        "revision: Invalid value: -1: must be greater than or equal to 0", "revision", "FieldValueInvalid"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -106,6 +149,33 @@ class WorkloadValidationTest {
         assertThat(labels.path("controller-uid").asString()).isEqualTo(uid);
         assertThat(labels.path("batch.kubernetes.io/job-name").asString()).isEqualTo("j");
         assertThat(labels.path("job-name").asString()).isEqualTo("j");
+    }
+
+    @Test
+    void aJobWithAPerIndexLimitHasNoJobWideLimitAndItsConditionPatternsDefaultToTrue() {
+        var spec = new Harness().create(Fixtures.JOBS, "default", json("{'metadata':{'name':'j'},'spec':{'completionMode':'Indexed',"
+                + "'completions':2,'backoffLimitPerIndex':1,'podFailurePolicy':{'rules':[{'action':'Ignore',"
+                + "'onPodConditions':[{'type':'DisruptionTarget'}]}]}," + JOB_TEMPLATE + "}}")).body().path("spec");
+        assertThat(spec.path("backoffLimit").asLong()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(spec.path("podFailurePolicy").path("rules").path(0).path("onPodConditions").path(0).path("status").asString())
+                .isEqualTo("True");
+        assertThat(spec.path("podReplacementPolicy").asString()).isEqualTo("Failed");
+    }
+
+    @Test
+    void aControllerRevisionsDataIsImmutableButItsNumberMayChange() {
+        Harness h = new Harness();
+        var created = h.create(Fixtures.CONTROLLERREVISIONS, "default",
+                json("{'metadata':{'name':'r'},'data':{'spec':{'template':{'x':1}}},'revision':1}")).body();
+        var renumbered = (tools.jackson.databind.node.ObjectNode) created.deepCopy();
+        renumbered.put("revision", 4);
+        Harness.Answer ok = h.put(Fixtures.CONTROLLERREVISIONS, "default", "r", renumbered.toString());
+        assertThat(ok.status()).as(ok.body().toString()).isEqualTo(200);
+        var changed = (tools.jackson.databind.node.ObjectNode) ok.body().deepCopy();
+        changed.putObject("data").put("other", true);
+        Harness.Answer refused = h.put(Fixtures.CONTROLLERREVISIONS, "default", "r", changed.toString());
+        assertThat(refused.status()).as(refused.body().toString()).isEqualTo(422);
+        assertThat(refused.message()).contains("data: Invalid value: ").contains("field is immutable");
     }
 
     @Test

@@ -39,6 +39,13 @@ class WorkloadConvertorTest {
                 new Case("A stateful set shows ready/desired", AppsConvertors.STATEFUL_SETS,
                         "{" + META + ",'spec':{'replicas':3," + TEMPLATE + "},'status':{'readyReplicas':3}}",
                         List.of("w", "3/3", "60m", "app,log", "nginx:1,busybox")),
+                new Case("A controller revision shows its controller as kind.group/name and its number",
+                        AppsConvertors.CONTROLLER_REVISIONS, "{'metadata':{'name':'w','creationTimestamp':'2026-01-01T00:00:00Z',"
+                                + "'ownerReferences':[{'apiVersion':'apps/v1','kind':'DaemonSet','name':'agent','uid':'u',"
+                                + "'controller':true}]},'data':{},'revision':3}",
+                        List.of("w", "daemonset.apps/agent", 3L, "60m")),
+                new Case("A controller revision without a controller shows <none>", AppsConvertors.CONTROLLER_REVISIONS,
+                        "{" + META + ",'data':{},'revision':1}", List.of("w", "<none>", 1L, "60m")),
                 new Case("A complete job shows succeeded/completions and its run time", BatchConvertors.JOBS,
                         "{" + META + ",'spec':{'completions':1," + TEMPLATE + ",'selector':{'matchLabels':{'job':'w'}}},"
                                 + "'status':{'succeeded':1,'startTime':'2026-01-01T00:00:00Z',"
@@ -56,6 +63,9 @@ class WorkloadConvertorTest {
                         "{" + META + ",'spec':{'completions':1},'status':{'conditions':[{'type':'Suspended',"
                                 + "'status':'True'}]}}",
                         List.of("w", "Suspended", "0/1", "", "60m", "", "", "<none>")),
+                new Case("A priority class shows its value, whether it is the default, and its policy",
+                        OtherConvertors.PRIORITY_CLASSES, "{" + META + ",'value':1000,'globalDefault':true,"
+                                + "'preemptionPolicy':'Never'}", List.of("w", 1000L, true, "60m", "Never")),
                 new Case("A namespace shows its phase", CoreConvertors.NAMESPACES,
                         "{" + META + ",'status':{'phase':'Active'}}", List.of("w", "Active", "60m")),
                 new Case("A config map counts data and binaryData keys", CoreConvertors.CONFIG_MAPS,

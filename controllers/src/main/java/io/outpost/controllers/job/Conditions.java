@@ -41,9 +41,9 @@ final class Conditions {
             put(out, JobController.condition("Suspended", "False", "JobResumed", "Job resumed", now));
         }
         finish.ifPresent(f -> {
-            String target = f == Decision.Finish.COMPLETE ? "SuccessCriteriaMet" : "FailureTarget";
-            put(out, JobController.condition(target, "True", f.reason, f.message, now));
-            put(out, JobController.condition(f.type, "True", f.reason, f.message, now));
+            String target = Decision.Finish.COMPLETE.equals(f) ? "SuccessCriteriaMet" : "FailureTarget";
+            put(out, JobController.condition(target, "True", f.reason(), f.message(), now));
+            put(out, JobController.condition(f.type(), "True", f.reason(), f.message(), now));
         });
         return out;
     }

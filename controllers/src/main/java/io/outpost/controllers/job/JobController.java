@@ -6,11 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
 
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -33,10 +34,13 @@ import io.outpost.controllers.runtime.WorkQueue;
 import io.outpost.controllers.runtime.Workers;
 
 /**
- * The Job controller (kube's {@code job-controller}, NonIndexed completion only): runs each Job's
- * pods to {@code completions} successes, {@code parallelism} at a time, until it completes or fails
- * (see {@link Decision}), and reports active, ready, succeeded, failed, startTime, completionTime
- * and the Suspended, SuccessCriteriaMet/Complete and FailureTarget/Failed conditions.
+ * The Job controller (kube's {@code job-controller}): runs each Job's pods to {@code completions}
+ * successes, {@code parallelism} at a time, until it completes or fails (see {@link Decision}), and
+ * reports active, ready, succeeded, failed, startTime, completionTime and the Suspended,
+ * SuccessCriteriaMet/Complete and FailureTarget/Failed conditions. An Indexed Job runs one pod per
+ * index ({@link Indexed}) and reports {@code completedIndexes} (and {@code failedIndexes} with
+ * {@code backoffLimitPerIndex}); failed pods go through the {@code podFailurePolicy}
+ * ({@link Failures}).
  *
  * <p>Succeeded and failed are counted from the pods that still exist, never below what the status
  * already says (kube's legacy tracking, without the {@code batch.kubernetes.io/job-tracking}
@@ -165,9 +169,15 @@ public final class JobController implements Controller {
         List<Pod> candidates = new ArrayList<>(pods.getIndexer().byIndex(Cache.NAMESPACE_INDEX, job.getMetadata().getNamespace()));
         List<Pod> owned = ControllerRefs.claim(client, job, job.getSpec().getSelector(), candidates, Pod.class, () -> canAdopt(job));
         List<Pod> active = owned.stream().filter(Pods::isActive).toList();
+        // kube's terminating pods: being deleted, not yet Succeeded or Failed.
+        List<Pod> terminating = owned.stream().filter(p -> p.getMetadata().getDeletionTimestamp() != null
+                && (p.getStatus() == null || !"Succeeded".equals(p.getStatus().getPhase()) && !"Failed".equals(p.getStatus().getPhase())))
+                .toList();
         JobStatus old = job.getStatus() == null ? new JobStatus() : job.getStatus();
-        int succeeded = Math.max(orZero(old.getSucceeded()), count(owned, "Succeeded"));
-        int failed = Math.max(orZero(old.getFailed()), count(owned, "Failed"));
+        Failures failures = Failures.of(job, owned, old);
+        boolean indexed = Indexed.isIndexed(job.getSpec());
+        int succeeded = indexed ? failures.succeededIndexes().size() : Math.max(orZero(old.getSucceeded()), count(owned, "Succeeded"));
+        int failed = Math.max(orZero(old.getFailed()), failures.counted());
         Instant now = config.clock().instant();
         boolean suspended = Boolean.TRUE.equals(job.getSpec().getSuspend());
         Optional<Instant> startTime = Optional.ofNullable(old.getStartTime()).map(Instant::parse);
@@ -175,14 +185,37 @@ public final class JobController implements Controller {
         if (!suspended && (startTime.isEmpty() || resuming)) {
             startTime = Optional.of(now); // kube resets it on resume, restarting activeDeadlineSeconds
         }
-        Decision decision = Decision.of(job.getSpec(), new Decision.Counts(active.size(), succeeded, failed), startTime, now);
+        Set<Integer> done = new TreeSet<>(failures.succeededIndexes());
+        done.addAll(failures.failedIndexes());
+        // An index whose pod is still terminating gets no new pod while only failed pods are replaced.
+        Set<Integer> busy = new TreeSet<>(done);
+        if (Decision.onlyReplaceFailedPods(job.getSpec()) && indexed) {
+            busy.addAll(Indexed.indexesOf(terminating, job.getSpec().getCompletions()));
+        }
+        Indexed.Partition partition = indexed ? Indexed.partition(active, done, job.getSpec().getCompletions())
+                : new Indexed.Partition(java.util.Map.of(), List.of());
+        List<Pod> valid = indexed ? List.copyOf(partition.kept().values()) : active;
+        Decision decision = Decision.of(job.getSpec(),
+                new Decision.Counts(valid.size(), succeeded, failed, failures.failedIndexes().size(), terminating.size()),
+                startTime, now,
+                failures.failJob(), failures.indexFinish(succeeded));
         int activeAfter = active.size();
         KubernetesClientException manageError = null;
         if (satisfied || decision.finish().isPresent()) {
             try {
-                activeAfter -= delete(job, key, active, decision.delete());
-                if (decision.create() > 0) {
-                    activeAfter += create(job, key, decision.create());
+                if (indexed) {
+                    List<Pod> victims = new ArrayList<>(partition.surplus());
+                    victims.addAll(decision.finish().isPresent() ? valid : Indexed.toScaleDown(partition, decision.delete()));
+                    activeAfter -= delete(job, key, victims, victims.size());
+                    List<Integer> indexes = Indexed.toCreate(partition, busy, job.getSpec().getCompletions(), decision.create());
+                    if (!indexes.isEmpty()) {
+                        activeAfter += create(job, key, indexes.stream().map(OptionalInt::of).toList());
+                    }
+                } else {
+                    activeAfter -= delete(job, key, active, decision.delete());
+                    if (decision.create() > 0) {
+                        activeAfter += create(job, key, java.util.Collections.nCopies(decision.create(), OptionalInt.empty()));
+                    }
                 }
             } catch (KubernetesClientException e) {
                 manageError = e;
@@ -190,13 +223,22 @@ public final class JobController implements Controller {
         }
         JobStatusBuilder status = new JobStatusBuilder(old).withActive(activeAfter)
                 .withReady((int) active.stream().filter(Pods::isReady).count())
-                .withSucceeded(succeeded).withFailed(failed)
+                .withSucceeded(succeeded).withFailed(failed).withTerminating(terminating.size())
                 .withStartTime(startTime.map(Instant::toString).orElse(null))
                 .withConditions(Conditions.next(old.getConditions(), suspended, decision.finish(), now));
-        decision.finish().filter(f -> f == Decision.Finish.COMPLETE).ifPresent(f -> status.withCompletionTime(now.toString()));
+        if (indexed) {
+            status.withCompletedIndexes(Indexes.format(failures.succeededIndexes()));
+            if (job.getSpec().getBackoffLimitPerIndex() != null) {
+                status.withFailedIndexes(Indexes.format(failures.failedIndexes()));
+            }
+        }
+        boolean complete = decision.finish().filter(Decision.Finish.COMPLETE::equals).isPresent();
+        if (complete) {
+            status.withCompletionTime(now.toString());
+        }
         updateStatus(job, status.build());
-        decision.finish().ifPresent(f -> events.event(job, f == Decision.Finish.COMPLETE ? EventRecorder.NORMAL : EventRecorder.WARNING,
-                f == Decision.Finish.COMPLETE ? "Completed" : f.reason, f == Decision.Finish.COMPLETE ? "Job completed" : f.message));
+        decision.finish().ifPresent(f -> events.event(job, complete ? EventRecorder.NORMAL : EventRecorder.WARNING,
+                complete ? "Completed" : f.reason(), complete ? "Job completed" : f.message()));
         if (decision.finish().isEmpty()) {
             Decision.deadline(job.getSpec(), startTime).ifPresent(d -> queue.addAfter(key, Duration.between(now, d)));
         }
@@ -250,18 +292,15 @@ public final class JobController implements Controller {
         return deleted;
     }
 
-    /** Creates {@code n} pods from the template, one at a time, stopping at the first refusal; returns how many. */
-    private int create(Job job, String key, int n) {
+    /**
+     * Creates a pod from the template for each entry (an Indexed Job's index, or none), one at a
+     * time, stopping at the first refusal; returns how many.
+     */
+    private int create(Job job, String key, List<OptionalInt> indexes) {
+        int n = indexes.size();
         expectations.expectCreations(key, n);
-        var template = job.getSpec().getTemplate();
-        ObjectMeta tm = template.getMetadata() == null ? new ObjectMeta() : template.getMetadata();
         for (int i = 0; i < n; i++) {
-            Pod pod = new PodBuilder().withNewMetadata()
-                    .withGenerateName(job.getMetadata().getName() + "-")
-                    .withNamespace(job.getMetadata().getNamespace())
-                    .withLabels(tm.getLabels()).withAnnotations(tm.getAnnotations()).withFinalizers(tm.getFinalizers())
-                    .withOwnerReferences(ControllerRefs.controllerRef(job))
-                    .endMetadata().withSpec(template.getSpec()).build();
+            Pod pod = PodTemplates.forJob(job, indexes.get(i));
             try {
                 Pod created = client.pods().inNamespace(job.getMetadata().getNamespace()).resource(pod).create();
                 events.event(job, EventRecorder.NORMAL, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());

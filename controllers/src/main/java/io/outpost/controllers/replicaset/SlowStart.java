@@ -11,23 +11,23 @@ import java.util.concurrent.Future;
  * kube's {@code slowStartBatch}: calls {@code action} {@code count} times in batches of 1, 2, 4,
  * ... (each batch concurrently), stopping after the first batch in which a call failed. So a
  * ReplicaSet whose pods are all refused (quota, a bad template) makes one failing request, not
- * hundreds.
+ * hundreds. The DaemonSet controller creates its pods with it too.
  */
-final class SlowStart {
+public final class SlowStart {
 
     /** How many calls succeeded, and the first failure if any. */
-    record Result(int successes, Exception firstError) {
+    public record Result(int successes, Exception firstError) {
     }
 
     @FunctionalInterface
-    interface Action {
+    public interface Action {
         void run() throws Exception;
     }
 
     private SlowStart() {
     }
 
-    static Result run(int count, int initialBatch, Action action) throws InterruptedException {
+    public static Result run(int count, int initialBatch, Action action) throws InterruptedException {
         int successes = 0;
         int remaining = count;
         int batch = Math.min(remaining, initialBatch);

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.outpost.leaderelection.LeaderElector;
 
 /**
  * Runs controllers while this process leads (kube-controller-manager's shape): on winning the

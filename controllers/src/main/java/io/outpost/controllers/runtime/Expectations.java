@@ -72,6 +72,11 @@ public final class Expectations {
         set(key, 0, Set.copyOf(childKeys));
     }
 
+    /** The controller of {@code key} is about to create {@code adds} children and delete these (kube's {@code SetExpectations}). */
+    public void expect(String key, int adds, Collection<String> childKeys) {
+        set(key, adds, Set.copyOf(childKeys));
+    }
+
     private void set(String key, int adds, Set<String> deleting) {
         lock.lock();
         try {

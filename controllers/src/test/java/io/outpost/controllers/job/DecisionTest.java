@@ -74,4 +74,31 @@ class DecisionTest {
         assertThat(d.create()).isEqualTo(c.create());
         assertThat(d.delete()).isEqualTo(c.delete());
     }
+
+    @org.junit.jupiter.api.Test
+    void aFailJobMatchWinsOverEverythingAndFailedIndexesComeAfterTheBackoffLimit() {
+        Finish policy = Finish.podFailurePolicy("Container main for pod ns/p failed with exit code 42 matching FailJob rule at index 0");
+        Decision failJob = Decision.of(spec(3, 3, 0, null, false), new Counts(2, 0, 5), Optional.of(START), START,
+                Optional.of(policy), Optional.of(Finish.FAILED_INDEXES));
+        assertThat(failJob.finish()).contains(policy);
+        assertThat(failJob.delete()).isEqualTo(2);
+        Decision backoff = Decision.of(spec(3, 3, 0, null, false), new Counts(0, 0, 1), Optional.of(START), START,
+                Optional.empty(), Optional.of(Finish.FAILED_INDEXES));
+        assertThat(backoff.finish()).contains(Finish.BACKOFF_LIMIT_EXCEEDED);
+        Decision indexes = Decision.of(spec(4, 4, Integer.MAX_VALUE, null, false), new Counts(0, 3, 1, 1, 0), Optional.of(START), START,
+                Optional.empty(), Optional.of(Finish.FAILED_INDEXES));
+        assertThat(indexes.finish()).contains(Finish.FAILED_INDEXES);
+        Decision running = Decision.of(spec(4, 4, Integer.MAX_VALUE, null, false), new Counts(1, 1, 1, 1, 0), Optional.of(START), START,
+                Optional.empty(), Optional.empty());
+        assertThat(running.create()).as("a failed index is not run again").isEqualTo(1);
+    }
+
+    @org.junit.jupiter.api.Test
+    void terminatingPodsHoldBackReplacementsOnlyWhenOnlyFailedPodsAreReplaced() {
+        JobSpec replaceTerminating = spec(3, 3, 6, null, false);
+        JobSpec onlyFailed = new JobSpecBuilder(replaceTerminating).withPodReplacementPolicy("Failed").build();
+        Counts counts = new Counts(1, 0, 0, 0, 2);
+        assertThat(Decision.of(replaceTerminating, counts, Optional.of(START), START).create()).isEqualTo(2);
+        assertThat(Decision.of(onlyFailed, counts, Optional.of(START), START).create()).isZero();
+    }
 }

@@ -20,7 +20,8 @@ import io.outpost.scheduler.EventRecorder;
 
 /**
  * Writes core/v1 Events about pods, as kube-scheduler's recorder does (source and reporting
- * component = the profile's scheduler name, named {@code <pod>.<hex>}), for
+ * component = the scheduler name of the profile serving the pod, its {@code spec.schedulerName},
+ * as kube gives each profile its own recorder; named {@code <pod>.<hex>}), for
  * {@code kubectl describe pod} and {@code kubectl events}. Writing is handed to {@code writer} so
  * the scheduling thread never waits for the API; a failed write is logged and dropped (events
  * are best effort, as in kube).
@@ -66,6 +67,8 @@ final class Fabric8EventRecorder implements EventRecorder {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         String time = DateTimeFormatter.ISO_INSTANT.format(now);
         var meta = pod.getMetadata();
+        String schedulerName = pod.getSpec() == null ? null : pod.getSpec().getSchedulerName();
+        String source = schedulerName == null || schedulerName.isEmpty() ? component : schedulerName;
         Event event = new EventBuilder().withNewMetadata()
                 .withName(meta.getName() + "." + Long.toHexString(clock.instant().toEpochMilli() * 1_000_000L
                         + (System.nanoTime() % 1_000_000L)))
@@ -75,8 +78,8 @@ final class Fabric8EventRecorder implements EventRecorder {
                 .endInvolvedObject()
                 .withType(type).withReason(reason).withMessage(message).withCount(1)
                 .withFirstTimestamp(time).withLastTimestamp(time)
-                .withNewSource().withComponent(component).endSource()
-                .withReportingComponent(component).withReportingInstance(component)
+                .withNewSource().withComponent(source).endSource()
+                .withReportingComponent(source).withReportingInstance(source)
                 .build();
         String key = meta.getUid() + "\n" + type + "\n" + reason + "\n" + message;
         try {

@@ -22,10 +22,10 @@ import io.outpost.scheduler.framework.Framework;
 /**
  * The scheduler running against the API through a fabric8 client: SharedInformers on Nodes and
  * on Pods of every namespace feed the {@link Scheduler}'s cache and queue, bindings go through
- * {@code pods/binding}, events are core/v1 Events, and a pod that cannot be scheduled gets
- * {@code PodScheduled=False} in its status. Needs the rights kube's
+ * {@code pods/binding}, events are core/v1 Events, a pod that cannot be scheduled gets
+ * {@code PodScheduled=False} in its status, and preemption deletes its victims through the API. Needs the rights kube's
  * {@code system:kube-scheduler} role grants (list/watch nodes and pods, create pods/binding and
- * events); inside {@code outpost server} it runs on the loopback admin client.
+ * events, delete pods and update pods/status); inside {@code outpost server} it runs on the loopback admin client.
  *
  * <pre>
  * try (var scheduler = new Fabric8Scheduler(new Fabric8Scheduler.Config(client,
@@ -56,13 +56,14 @@ public final class Fabric8Scheduler implements AutoCloseable {
     public Fabric8Scheduler(Config config) {
         this.config = config;
         SchedulerConfiguration c = config.configuration();
+        String component = c.profiles().isEmpty() ? "default-scheduler"
+                : c.profiles().get(0).path("schedulerName").asString("default-scheduler");
+        Fabric8EventRecorder events = new Fabric8EventRecorder(config.client(), eventWriter, config.clock(), component);
         List<Framework> frameworks = c.frameworks(PluginRegistry.inTree(), config.clock(),
-                new Fabric8Binder(config.client()));
+                new Fabric8Binder(config.client()), new Fabric8PodEvicter(config.client(), bindings, events, config.clock()));
         SchedulingQueue queue = new SchedulingQueue(config.clock(), c.podInitialBackoff(), c.podMaxBackoff(),
                 Duration.ofMinutes(5));
-        String component = frameworks.isEmpty() ? "default-scheduler" : frameworks.get(0).schedulerName();
-        this.scheduler = new Scheduler(new Scheduler.Config(frameworks, new SchedulerCache(), queue,
-                new Fabric8EventRecorder(config.client(), eventWriter, config.clock(), component),
+        this.scheduler = new Scheduler(new Scheduler.Config(frameworks, new SchedulerCache(), queue, events,
                 new Fabric8PodConditionWriter(config.client(), eventWriter, config.clock()), config.clock(), bindings));
     }
 

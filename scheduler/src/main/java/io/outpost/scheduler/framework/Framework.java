@@ -33,6 +33,12 @@ public final class Framework {
         }
     }
 
+    /**
+     * The profile running this cycle, for PostFilter plugins that run the filters again on a
+     * node as it would be (preemption; kube hands plugins a {@code framework.Handle} for this).
+     */
+    public static final CycleState.Key<Framework> PROFILE = new CycleState.Key<>("framework/profile", Framework.class);
+
     private static final CycleState.Key<SkippedPlugins> SKIPPED = new CycleState.Key<>("framework/skipped",
             SkippedPlugins.class);
 
@@ -114,6 +120,7 @@ public final class Framework {
     /** The first PostFilter plugin that does not answer UNSCHEDULABLE decides. */
     public PostFilterPlugin.Result runPostFilter(CycleState state, PodInfo pod, Snapshot snapshot,
             Map<String, Status> nodeStatuses) {
+        state.put(PROFILE, this);
         PostFilterPlugin.Result last = new PostFilterPlugin.Result(Status.unschedulable(), null);
         for (PostFilterPlugin p : plugins.postFilter) {
             PostFilterPlugin.Result r = p.postFilter(state, pod, snapshot, nodeStatuses);

@@ -1,4 +1,4 @@
-package io.outpost.controllers.runtime;
+package io.outpost.leaderelection;
 
 import java.time.Duration;
 import java.time.ZoneOffset;
