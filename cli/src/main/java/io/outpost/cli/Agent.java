@@ -8,7 +8,10 @@ import java.net.SocketException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -56,7 +59,9 @@ final class Agent implements AutoCloseable {
     private ContainerRuntime runtime; // guarded by lifecycle
     private PodManager pods; // guarded by lifecycle
     private NodeStatusReporter nodeStatus; // guarded by lifecycle
-    private boolean closed; // guarded by lifecycle
+    private volatile boolean closed; // written under lifecycle
+    private Thread metadataLoop; // guarded by lifecycle
+    private volatile long reportedRttMillis = -1;
 
     Agent(AgentConfig config) {
         this(config, Clock.systemUTC());
@@ -118,13 +123,57 @@ final class Agent implements AutoCloseable {
                     sync.desiredState(), sync.statusSink(), clock, hostIp));
             pods.start();
             nodeStatus = new NodeStatusReporter(NodeStatusReporterConfig.of(config.nodeName(), config.dataDir(),
-                    runtime.info(), sync.statusSink(), clock, () -> LinkQuality.UNKNOWN, Version.outpost(), hostIp));
+                    runtime.info(), sync.statusSink(), clock, this::linkQuality, Version.outpost(), hostIp));
             nodeStatus.start();
+            metadataLoop = Thread.ofVirtual().name("node-metadata").start(this::reportMetadata);
         } finally {
             lifecycle.unlock();
         }
         LOG.info("ready (node {}; {} pods in the local store; stop with Ctrl-C or SIGTERM)", config.nodeName(),
                 sync.desiredState().pods().size());
+    }
+
+    /**
+     * Sends the labels and annotations the agent owns on its Node ({@code --labels}, {@code --pool},
+     * the well-known labels, runtime notes, link quality) when they change: at start, then checked
+     * every 30 s. The sync layer persists the report and sends it when the link is up.
+     */
+    private void reportMetadata() {
+        Map<String, String> lastLabels = null;
+        Map<String, String> lastAnnotations = null;
+        while (!closed) {
+            Map<String, String> labels = new LinkedHashMap<>(config.labels());
+            labels.putAll(nodeStatus.labels()); // the well-known labels are the agent's to set
+            Map<String, String> annotations = nodeStatus.annotations();
+            if (!labels.equals(lastLabels) || !annotations.equals(lastAnnotations)) {
+                sync.statusSink().nodeMetadata(labels, annotations);
+                lastLabels = labels;
+                lastAnnotations = annotations;
+            }
+            try {
+                stopRequested.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (stopRequested.getCount() == 0) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * The link's round trip for the scheduler, changed only when the measure moves by more than
+     * 5 ms and a quarter: each change is a write to the Node and bytes on a metered link, and a
+     * heartbeat's round trip jitters. Bandwidth is not measured yet (no annotation).
+     */
+    private LinkQuality linkQuality() {
+        long measured = sync == null ? -1 : sync.roundTripMillis();
+        long reported = reportedRttMillis;
+        if (measured >= 0 && (reported < 0 || Math.abs(measured - reported) > Math.max(5, reported / 4))) {
+            reportedRttMillis = measured;
+            reported = measured;
+        }
+        return new LinkQuality(reported, -1);
     }
 
     /**
@@ -175,6 +224,10 @@ final class Agent implements AutoCloseable {
                 return;
             }
             closed = true;
+            stopRequested.countDown();
+            if (metadataLoop != null) {
+                metadataLoop.interrupt();
+            }
             if (nodeStatus != null) {
                 nodeStatus.close();
             }

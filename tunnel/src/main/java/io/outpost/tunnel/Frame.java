@@ -176,6 +176,27 @@ public sealed interface Frame {
         }
     }
 
+    /**
+     * The labels and annotations the agent owns on its Node (JSON {@code {"labels":{..},
+     * "annotations":{..}}}): its {@code --labels} and {@code --pool}, the well-known labels, link
+     * quality. Merged into the Node, never removing keys others set; applied at registration too.
+     */
+    record NodeMeta(long seq, byte[] metadata) implements Report {
+        public NodeMeta {
+            Objects.requireNonNull(metadata, "metadata");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof NodeMeta n && seq == n.seq && Arrays.equals(metadata, n.metadata);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(seq, Arrays.hashCode(metadata));
+        }
+    }
+
     /** An Event (JSON of an events.k8s.io/v1 Event). */
     record EventReport(long seq, byte[] event) implements Report {
         public EventReport {

@@ -49,6 +49,7 @@ public final class FrameCodec {
     private static final int POD_TERMINATED = 17;
     private static final int NODE_STATUS = 18;
     private static final int EVENT = 19;
+    private static final int NODE_META = 20;
 
     /** A frame that does not decode: the peer is broken or not a tunnel peer. */
     public static final class MalformedFrame extends RuntimeException {
@@ -87,6 +88,7 @@ public final class FrameCodec {
                     .string(p.uid());
             case Frame.NodeStatus n -> out.tag(NODE_STATUS).varint(n.seq()).blob(n.status());
             case Frame.EventReport e -> out.tag(EVENT).varint(e.seq()).blob(e.event());
+            case Frame.NodeMeta n -> out.tag(NODE_META).varint(n.seq()).blob(n.metadata());
         }
         return out.bytes();
     }
@@ -123,6 +125,7 @@ public final class FrameCodec {
             case POD_TERMINATED -> new Frame.PodTerminated(in.varint(), in.string(), in.string(), in.string());
             case NODE_STATUS -> new Frame.NodeStatus(in.varint(), in.blob());
             case EVENT -> new Frame.EventReport(in.varint(), in.blob());
+            case NODE_META -> new Frame.NodeMeta(in.varint(), in.blob());
             default -> throw new MalformedFrame("unknown frame tag " + tag);
         };
         in.end();

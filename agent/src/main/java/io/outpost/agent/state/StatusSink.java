@@ -1,5 +1,7 @@
 package io.outpost.agent.state;
 
+import java.util.Map;
+
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
@@ -26,6 +28,12 @@ public interface StatusSink {
 
     /** The node's latest observed status (capacity, allocatable, conditions, addresses, info). */
     void nodeStatus(NodeStatus status);
+
+    /**
+     * The labels and annotations this agent owns on its Node (its flags' labels, the well-known
+     * labels, link quality): merged into the Node, never removing what others set. Latest wins.
+     */
+    void nodeMetadata(Map<String, String> labels, Map<String, String> annotations);
 
     /** An Event about an object on this node (pulled, started, killing, back-off, probe failed). */
     void event(Event event);

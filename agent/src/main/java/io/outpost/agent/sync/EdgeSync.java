@@ -86,6 +86,11 @@ public final class EdgeSync implements AutoCloseable {
         return store.revision();
     }
 
+    /** The link's last measured round trip (a heartbeat and its answer) in milliseconds, or -1 before the first. */
+    public long roundTripMillis() {
+        return loop.roundTripMillis();
+    }
+
     /** How many times a connection was established since {@link #start}. */
     public long connections() {
         return loop.connections();

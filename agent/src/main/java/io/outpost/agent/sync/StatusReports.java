@@ -1,5 +1,8 @@
 package io.outpost.agent.sync;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
@@ -45,6 +48,13 @@ final class StatusReports implements StatusSink {
     public void nodeStatus(NodeStatus status) {
         byte[] json = CODEC.toJson(status);
         store.addReport("node", seq -> new Frame.NodeStatus(seq, json));
+        wake.run();
+    }
+
+    @Override
+    public void nodeMetadata(Map<String, String> labels, Map<String, String> annotations) {
+        byte[] json = CODEC.toJson(Map.of("labels", new TreeMap<>(labels), "annotations", new TreeMap<>(annotations)));
+        store.addReport("node-meta", seq -> new Frame.NodeMeta(seq, json));
         wake.run();
     }
 

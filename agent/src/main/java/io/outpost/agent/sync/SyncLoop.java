@@ -58,6 +58,9 @@ final class SyncLoop implements Runnable {
     private volatile BlockingQueue<Object> inbox;
     private volatile boolean connected;
     private final AtomicLong connections = new AtomicLong();
+    /** The last heartbeat's round trip, for the scheduler's LinkQuality (-1: none measured yet). */
+    private final AtomicLong roundTripMillis = new AtomicLong(-1);
+    private long heartbeatSentNanos; // the loop thread's
     private java.time.Instant revisionWrittenAt = java.time.Instant.MIN; // the loop thread's
 
     SyncLoop(EdgeSyncConfig config, LocalStore store, DesiredStateView state) {
@@ -69,6 +72,11 @@ final class SyncLoop implements Runnable {
 
     boolean connected() {
         return connected;
+    }
+
+    /** The last heartbeat's round trip in milliseconds, or -1 before the first. */
+    long roundTripMillis() {
+        return roundTripMillis.get();
     }
 
     /** How many connections were established so far. */
@@ -196,6 +204,7 @@ final class SyncLoop implements Runnable {
             switch (liveness.action()) {
                 case SEND_HEARTBEAT -> {
                     send(ws, new Frame.Heartbeat());
+                    heartbeatSentNanos = System.nanoTime();
                     liveness.sent();
                 }
                 case RECONNECT -> {
@@ -230,6 +239,10 @@ final class SyncLoop implements Runnable {
                 backoff.reset(); // the link works end to end
             }
             case Frame.HeartbeatAck ack -> {
+                if (heartbeatSentNanos != 0) {
+                    roundTripMillis.set(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - heartbeatSentNanos));
+                    heartbeatSentNanos = 0;
+                }
                 // Written at most once a minute: an edge disk (an SD card) should not take a write
                 // every heartbeat, and a resume point a minute old costs only a longer replay.
                 java.time.Instant now = config.clock().instant();

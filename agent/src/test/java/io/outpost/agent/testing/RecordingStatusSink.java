@@ -21,6 +21,7 @@ public final class RecordingStatusSink implements StatusSink {
     private final List<PodStatus> history = new CopyOnWriteArrayList<>();
     private final List<String> terminated = new CopyOnWriteArrayList<>();
     private final List<Event> events = new CopyOnWriteArrayList<>();
+    private volatile java.util.Map<String, String> nodeLabels = java.util.Map.of();
     private volatile NodeStatus node;
 
     @Override
@@ -37,6 +38,16 @@ public final class RecordingStatusSink implements StatusSink {
     @Override
     public void nodeStatus(NodeStatus status) {
         node = status;
+    }
+
+    @Override
+    public void nodeMetadata(java.util.Map<String, String> labels, java.util.Map<String, String> annotations) {
+        nodeLabels = java.util.Map.copyOf(labels);
+    }
+
+    /** The labels last reported for the node. */
+    public java.util.Map<String, String> nodeLabels() {
+        return nodeLabels;
     }
 
     @Override

@@ -33,7 +33,11 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>a terminated pod: a delete with grace period 0 and a uid precondition (kubelet's
  *       {@code statusManager.syncPod} once the pod can be deleted);</li>
  *   <li>the node's status: a merge patch of {@code nodes/status}; the Node is first created if it
- *       does not exist (kubelet's {@code registerWithAPIServer}), with the well-known labels;</li>
+ *       does not exist (kubelet's {@code registerWithAPIServer}), with the well-known labels and
+ *       the labels and annotations the agent last reported;</li>
+ *   <li>the node's own labels and annotations ({@code --labels}, {@code --pool}, link quality): a
+ *       merge patch of the Node's metadata, which never removes keys others set (kubelet's
+ *       {@code --node-labels}, applied at registration and kept);</li>
  *   <li>an Event: created in its namespace as the core/v1 Event {@code kubectl get events}
  *       lists ({@link CoreEvents});</li>
  *   <li>the node's Lease {@code kube-node-lease/<node>} on each heartbeat: holderIdentity, a
@@ -43,7 +47,8 @@ import tools.jackson.databind.node.ObjectNode;
  * logged and counted as done: latest-wins reports are not worth retrying. A server-side failure
  * (5xx) throws, which ends the connection; the agent sends the report again on the next one.
  *
- * <p>Thread model: called by one session's reader thread; stateless beyond its node.
+ * <p>Thread model: called by one session's reader thread; it keeps only the node's name and the
+ * metadata last reported in this session (for a registration that follows it).
  */
 final class Upstream {
 
@@ -64,6 +69,7 @@ final class Upstream {
     private final ResourceType nodes;
     private final ResourceType leases;
     private final ResourceType events;
+    private JsonNode metadata; // the labels and annotations last reported, for registration
 
     Upstream(Registry registry, ResourceTypes types, String node, UserInfo user, Clock clock) {
         this.registry = registry;
@@ -82,6 +88,7 @@ final class Upstream {
             case Frame.PodTerminated p -> podTerminated(p);
             case Frame.NodeStatus n -> nodeStatus(n);
             case Frame.EventReport e -> event(e);
+            case Frame.NodeMeta m -> nodeMeta(m);
         }
     }
 
@@ -115,10 +122,42 @@ final class Upstream {
         }
     }
 
+    /** Merges the agent's labels and annotations into the Node; a Node not yet registered gets them at registration. */
+    private void nodeMeta(Frame.NodeMeta m) throws IOException {
+        metadata = JSON.readTree(m.metadata());
+        ObjectNode patch = JSON.createObjectNode();
+        patch.putObject("metadata").setAll(ownMetadata());
+        call("PATCH", Target.object(nodes, null, node), "application/merge-patch+json", patch);
+    }
+
+    /** {@code {labels, annotations}} as last reported, keeping only string values. */
+    private ObjectNode ownMetadata() {
+        ObjectNode out = JSON.createObjectNode();
+        if (metadata != null) {
+            for (String field : List.of("labels", "annotations")) {
+                ObjectNode values = out.putObject(field);
+                metadata.path(field).properties().forEach(e -> {
+                    if (e.getValue().isString()) {
+                        values.put(e.getKey(), e.getValue().asString());
+                    }
+                });
+            }
+        }
+        return out;
+    }
+
     /** Creates the Node as kubelet registers it, with the labels it sets itself (kubelet's initialNode). */
     private void register(JsonNode status) throws IOException {
         ObjectNode object = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "Node");
-        ObjectNode labels = object.putObject("metadata").put("name", node).putObject("labels");
+        ObjectNode meta = object.putObject("metadata").put("name", node);
+        ObjectNode own = ownMetadata();
+        if (own.has("annotations")) {
+            meta.set("annotations", own.get("annotations"));
+        }
+        ObjectNode labels = meta.putObject("labels");
+        if (own.has("labels")) {
+            labels.setAll((ObjectNode) own.get("labels"));
+        }
         String os = status.path("nodeInfo").path("operatingSystem").asString("linux");
         String arch = status.path("nodeInfo").path("architecture").asString("amd64");
         labels.put("kubernetes.io/hostname", node).put("kubernetes.io/os", os).put("kubernetes.io/arch", arch)
