@@ -1,23 +1,17 @@
 package io.outpost.cli;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import io.outpost.apiserver.validation.Names;
-import io.outpost.cli.AgentConfig.AgentRuntime;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -43,28 +37,13 @@ final class AgentCommand implements Callable<Integer> {
                 "Needed only until the node has its certificate. Env: OUTPOST_TOKEN."})
     private String token;
 
-    @Option(names = "--node-name", paramLabel = "NAME",
-            description = {"This node's name (a lowercase DNS name). Default: the host name. Env: OUTPOST_NODE_NAME."})
-    private String nodeName;
-
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = {"Where the agent keeps its key, certificate, local store and pod data.",
                 "Default: ~/.outpost/agent, or /var/lib/outpost/agent as root. Env: OUTPOST_DATA_DIR."})
     private String dataDir;
 
-    @Option(names = "--runtime", paramLabel = "RUNTIME", defaultValue = "process", converter = RuntimeConverter.class,
-            description = {"process: each container is a host process running its command.",
-                "simulated: no processes (scale tests only; the node is labelled so).",
-                "Default: ${DEFAULT-VALUE}. Env: OUTPOST_RUNTIME."})
-    private AgentRuntime runtime;
-
-    @Option(names = "--labels", paramLabel = "K=V", split = ",",
-            description = {"Labels the node registers with (repeatable, or comma-separated). Env: OUTPOST_LABELS."})
-    private List<String> labels = List.of();
-
-    @Option(names = "--pool", paramLabel = "NAME",
-            description = {"The node pool this node belongs to (the label " + AgentConfig.POOL_LABEL + "). Env: OUTPOST_POOL."})
-    private String pool;
+    @Mixin
+    private NodeOptions node = new NodeOptions();
 
     private final ProcessContext context;
 
@@ -76,59 +55,14 @@ final class AgentCommand implements Callable<Integer> {
     AgentConfig config() {
         Path dir = dataDir == null ? DataDir.defaultFor(context.root(), context.home()).resolve("agent")
                 : DataDir.fromFlag(dataDir, context.home());
-        String name = nodeName == null ? localHostName() : nodeName.strip();
-        List<String> nameErrors = Names.dns1123Subdomain(name);
-        if (!nameErrors.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), (nodeName == null ? "the host name '" + name + "'"
-                    : "--node-name '" + name + "'") + " is not a valid node name: " + String.join("; ", nameErrors)
-                    + ". Fix: pass --node-name with a lowercase DNS name, like edge-01",
-                    spec.findOption("--node-name"), name);
+        String name = node.nodeName(spec).orElseGet(NodeOptions::localHostName);
+        if (!Names.dns1123Subdomain(name).isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "the host name '" + name + "' is not a valid node name: "
+                    + String.join("; ", Names.dns1123Subdomain(name)) + ". Fix: pass --node-name with a lowercase DNS name,"
+                    + " like edge-01", spec.findOption("--node-name"), name);
         }
         return new AgentConfig(server, Optional.ofNullable(token).map(String::strip).filter(t -> !t.isEmpty()), name,
-                dir.toAbsolutePath().normalize(), runtime, nodeLabels());
-    }
-
-    private Map<String, String> nodeLabels() {
-        Map<String, String> result = new LinkedHashMap<>();
-        for (String pair : labels) {
-            if (pair.isBlank()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair.strip() : pair.substring(0, eq).strip();
-            String value = eq < 0 ? null : pair.substring(eq + 1).strip();
-            List<String> errors = new java.util.ArrayList<>();
-            if (value == null) {
-                errors.add("it has no '=': write key=value");
-            } else {
-                Names.qualifiedName(key).forEach(e -> errors.add("key: " + e));
-                Names.labelValue(value).forEach(e -> errors.add("value: " + e));
-            }
-            if (!errors.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "--labels '" + pair + "' is not a label: "
-                        + String.join("; ", errors) + ". Fix: pass key=value pairs separated by commas, like site=store-12,zone=a",
-                        spec.findOption("--labels"), pair);
-            }
-            result.put(key, value);
-        }
-        if (pool != null) {
-            List<String> errors = Names.dns1123Label(pool.strip());
-            if (!errors.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "--pool '" + pool + "' is not a pool name: "
-                        + String.join("; ", errors) + ". Fix: use a lowercase DNS label, like stores-eu",
-                        spec.findOption("--pool"), pool);
-            }
-            result.put(AgentConfig.POOL_LABEL, pool.strip());
-        }
-        return result;
-    }
-
-    private static String localHostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
+                dir.toAbsolutePath().normalize(), node.runtime(), node.labels(spec));
     }
 
     @Override
@@ -162,17 +96,6 @@ final class AgentCommand implements Callable<Integer> {
             }
             throw new TypeConversionException("'" + value + "' is not the server's URL; use https://HOST:PORT,"
                     + " like https://10.0.0.1:6443");
-        }
-    }
-
-    static final class RuntimeConverter implements ITypeConverter<AgentRuntime> {
-        @Override
-        public AgentRuntime convert(String value) {
-            try {
-                return AgentRuntime.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
         }
     }
 }

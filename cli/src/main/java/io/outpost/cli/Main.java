@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code outpost}: one command with a subcommand per role, and {@code token} to manage join
- * tokens. Only roles that work are listed; the others (agent, ...) are added as they are written.
+ * tokens. Only roles that work are listed; the others (images, sim) are added as they are written.
  */
 @Command(name = "outpost", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Outpost: a lightweight Kubernetes for the edge.", ""},

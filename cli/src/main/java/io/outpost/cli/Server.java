@@ -33,6 +33,7 @@ final class Server implements AutoCloseable {
     private ApiServer api; // guarded by lifecycle
     private Controllers controllers; // guarded by lifecycle
     private Scheduling scheduling; // guarded by lifecycle
+    private Agent agent; // guarded by lifecycle; null with --disable-agent
     private boolean closed; // guarded by lifecycle
 
     Server(ServerConfig config) {
@@ -79,10 +80,32 @@ final class Server implements AutoCloseable {
             }
             controllers = Controllers.start(config, controllerClock, new ClusterCsrSigner(api.pki().ca()));
             scheduling = Scheduling.start(config, Clock.systemUTC());
+            if (config.localAgent().isPresent()) {
+                startLocalAgent(config.localAgent().get());
+            }
         } finally {
             lifecycle.unlock();
         }
         LOG.info("ready (serving the API on port {}; stop with Ctrl-C or SIGTERM)", api.port());
+    }
+
+    /** Joins this machine as a node, as {@code outpost agent} would, with the join token just written. */
+    private void startLocalAgent(LocalAgent local) {
+        String token;
+        try {
+            token = java.nio.file.Files.readString(config.dataDir().resolve(NodeToken.FILE)).strip();
+        } catch (java.io.IOException e) {
+            throw new StartupFailure("--data-dir " + config.dataDir() + ": cannot read the join token for the local agent ("
+                    + DataDir.describe(e) + "). Fix the folder's permissions, or pass --disable-agent", e);
+        }
+        AgentConfig agentConfig = local.agentConfig(config.dataDir(), config.bindAddress(), api.port(), token);
+        agent = new Agent(agentConfig);
+        try {
+            agent.start();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupFailure("interrupted while the local agent joined", e);
+        }
     }
 
     /** The API server's port, once started. */
@@ -141,6 +164,9 @@ final class Server implements AutoCloseable {
                 return;
             }
             closed = true;
+            if (agent != null) {
+                agent.close(); // its pods keep running, as they do when a node's agent stops
+            }
             if (scheduling != null) {
                 scheduling.close();
             }

@@ -16,6 +16,7 @@ import io.outpost.controllers.ControllerManagers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -69,6 +70,15 @@ final class ServerCommand implements Callable<Integer> {
                 "Default: one profile, default-scheduler, with the default plugins. Env: OUTPOST_SCHEDULER_CONFIG."})
     private Path schedulerConfig;
 
+    @Option(names = "--disable-agent",
+            description = {"Run the control plane only: no agent beside it, so this machine is no node.",
+                "Without it, the server also runs an agent (with the node flags below) that joins with DATA/node-token",
+                "and keeps its state in DATA/agent. Env: OUTPOST_DISABLE_AGENT."})
+    private boolean disableAgent;
+
+    @Mixin
+    private NodeOptions node = new NodeOptions();
+
     private final ProcessContext context;
 
     ServerCommand(ProcessContext context) {
@@ -82,7 +92,8 @@ final class ServerCommand implements Callable<Integer> {
         return new ServerConfig(dir.toAbsolutePath().normalize(), datastore, bindAddress, port, tlsSans,
                 Optional.ofNullable(tokenAuthFile).map(f -> f.toAbsolutePath().normalize()),
                 Optional.ofNullable(schedulerConfig).map(f -> f.toAbsolutePath().normalize()),
-                ControllerManagers.Settings.defaults());
+                ControllerManagers.Settings.defaults(),
+                disableAgent ? Optional.empty() : Optional.of(new LocalAgent(node.nodeName(spec), node.runtime(), node.labels(spec))));
     }
 
     @Override

@@ -22,9 +22,11 @@ import io.outpost.controllers.ControllerManagers;
  *                      {@code default-scheduler} with the default plugins
  * @param controllers   the controllers' settings (no flag: kube's defaults; tests shorten the node
  *                      grace period rather than wait 40 s)
+ * @param localAgent    the agent run beside the control plane; empty with {@code --disable-agent}
  */
 record ServerConfig(Path dataDir, Datastore datastore, InetAddress bindAddress, int port, List<SubjectAltName> tlsSans,
-                    Optional<Path> tokenAuthFile, Optional<Path> schedulerConfig, ControllerManagers.Settings controllers) {
+                    Optional<Path> tokenAuthFile, Optional<Path> schedulerConfig, ControllerManagers.Settings controllers,
+                    Optional<LocalAgent> localAgent) {
 
     static final int DEFAULT_PORT = 6443;
     static final InetAddress DEFAULT_BIND = InetAddress.getLoopbackAddress();
@@ -36,6 +38,7 @@ record ServerConfig(Path dataDir, Datastore datastore, InetAddress bindAddress, 
         Objects.requireNonNull(tokenAuthFile, "tokenAuthFile");
         Objects.requireNonNull(schedulerConfig, "schedulerConfig");
         Objects.requireNonNull(controllers, "controllers");
+        Objects.requireNonNull(localAgent, "localAgent");
         if (!dataDir.isAbsolute()) {
             throw new IllegalArgumentException("dataDir must be absolute: " + dataDir);
         }
@@ -48,7 +51,7 @@ record ServerConfig(Path dataDir, Datastore datastore, InetAddress bindAddress, 
     ServerConfig(Path dataDir, Datastore datastore, InetAddress bindAddress, int port, List<SubjectAltName> tlsSans,
                  Optional<Path> tokenAuthFile) {
         this(dataDir, datastore, bindAddress, port, tlsSans, tokenAuthFile, Optional.empty(),
-                ControllerManagers.Settings.defaults());
+                ControllerManagers.Settings.defaults(), Optional.of(LocalAgent.defaults()));
     }
 
     /** The defaults of every flag. */
@@ -58,21 +61,33 @@ record ServerConfig(Path dataDir, Datastore datastore, InetAddress bindAddress, 
 
     ServerConfig withPort(int newPort) {
         return new ServerConfig(dataDir, datastore, bindAddress, newPort, tlsSans, tokenAuthFile, schedulerConfig,
-                controllers);
+                controllers, localAgent);
     }
 
     ServerConfig withTokenAuthFile(Path file) {
         return new ServerConfig(dataDir, datastore, bindAddress, port, tlsSans, Optional.of(file), schedulerConfig,
-                controllers);
+                controllers, localAgent);
     }
 
     ServerConfig withSchedulerConfig(Path file) {
         return new ServerConfig(dataDir, datastore, bindAddress, port, tlsSans, tokenAuthFile, Optional.of(file),
-                controllers);
+                controllers, localAgent);
     }
 
     ServerConfig withControllers(ControllerManagers.Settings settings) {
-        return new ServerConfig(dataDir, datastore, bindAddress, port, tlsSans, tokenAuthFile, schedulerConfig, settings);
+        return new ServerConfig(dataDir, datastore, bindAddress, port, tlsSans, tokenAuthFile, schedulerConfig, settings,
+                localAgent);
+    }
+
+    /** Without the agent beside the control plane ({@code --disable-agent}); tests that bring their own nodes. */
+    ServerConfig withoutLocalAgent() {
+        return new ServerConfig(dataDir, datastore, bindAddress, port, tlsSans, tokenAuthFile, schedulerConfig, controllers,
+                Optional.empty());
+    }
+
+    ServerConfig withLocalAgent(LocalAgent agent) {
+        return new ServerConfig(dataDir, datastore, bindAddress, port, tlsSans, tokenAuthFile, schedulerConfig, controllers,
+                Optional.of(agent));
     }
 
     /** The admin kubeconfig, written at each start with the port actually bound. */

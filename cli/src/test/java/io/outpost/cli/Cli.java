@@ -38,6 +38,14 @@ record Cli(int exitCode, String out, String err) {
         return server.config();
     }
 
+    /** Parses {@code outpost agent ARGS} without running it. */
+    static AgentConfig agentConfig(ProcessContext context, String... args) {
+        CommandLine cmd = Main.commandLine(context);
+        CommandLine.ParseResult parsed = cmd.parseArgs(prepend("agent", args));
+        AgentCommand agent = parsed.subcommand().commandSpec().commandLine().getCommand();
+        return agent.config();
+    }
+
     private static String[] prepend(String first, String[] rest) {
         String[] all = new String[rest.length + 1];
         all[0] = first;

@@ -22,7 +22,7 @@ class EtcdServerTest {
         try (EtcdProcess etcd = EtcdProcess.start(tmp.resolve("etcd"))) {
             String spec = "etcd://127.0.0.1:" + etcd.clientUrl().getPort();
             Path dataDir = tmp.resolve("data");
-            try (Server server = new Server(new ServerConfig(dataDir, Datastore.parse(spec)).withPort(0))) {
+            try (Server server = new Server(new ServerConfig(dataDir, Datastore.parse(spec)).withPort(0).withoutLocalAgent())) {
                 server.start();
             }
             assertThat(Datastores.sqliteFile(dataDir)).doesNotExist();

@@ -79,7 +79,7 @@ class Fabric8InformerTest {
     }
 
     private void startServer(int port) throws Exception {
-        server = new Server(new ServerConfig(dir.resolve("data"), new Datastore.Sqlite()).withPort(port));
+        server = new Server(new ServerConfig(dir.resolve("data"), new Datastore.Sqlite()).withPort(port).withoutLocalAgent());
         server.start();
     }
 

@@ -50,7 +50,7 @@ final class ServerFixture implements AutoCloseable {
 
     private static ServerFixture start(Path dir, java.time.Clock controllerClock, UnaryOperator<ServerConfig> customize) {
         Path dataDir = dir.resolve("data");
-        Server server = new Server(customize.apply(new ServerConfig(dataDir, new Datastore.Sqlite()).withPort(0)),
+        Server server = new Server(customize.apply(new ServerConfig(dataDir, new Datastore.Sqlite()).withPort(0).withoutLocalAgent()),
                 controllerClock);
         try {
             server.start();

@@ -80,6 +80,18 @@ class ServerFlagsTest {
                         List.of(), Map.of("OUTPOST_SCHEDULER_CONFIG", "/etc/outpost/scheduler.yaml"), false,
                         new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite)
                                 .withSchedulerConfig(Path.of("/etc/outpost/scheduler.yaml"))),
+                new Case("--disable-agent runs the control plane without an agent beside it",
+                        List.of("--disable-agent"), Map.of(), false,
+                        new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite).withoutLocalAgent()),
+                new Case("OUTPOST_DISABLE_AGENT=true does the same",
+                        List.of(), Map.of("OUTPOST_DISABLE_AGENT", "true"), false,
+                        new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite).withoutLocalAgent()),
+                new Case("the node flags describe the agent beside the control plane",
+                        List.of("--node-name", "store-12", "--runtime", "simulated", "--labels", "site=s12,zone=a",
+                                "--pool", "stores-eu"), Map.of(), false,
+                        new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite).withLocalAgent(new LocalAgent(
+                                Optional.of("store-12"), AgentConfig.AgentRuntime.SIMULATED,
+                                Map.of("site", "s12", "zone", "a", AgentConfig.POOL_LABEL, "stores-eu")))),
                 new Case("etcd endpoints may be IPv6 literals",
                         List.of("--datastore=etcd://[::1]:2379"), Map.of(), false,
                         new ServerConfig(Cli.HOME.resolve(".outpost"), new Etcd("etcd://[::1]:2379"))));

@@ -20,7 +20,7 @@ class ServerTest {
     Path dataDir;
 
     private ServerConfig sqlite() {
-        return new ServerConfig(dataDir, new Datastore.Sqlite()).withPort(0);
+        return new ServerConfig(dataDir, new Datastore.Sqlite()).withPort(0).withoutLocalAgent();
     }
 
     @Test
@@ -87,7 +87,7 @@ class ServerTest {
     @Test
     void anEtcdThatDoesNotAnswerIsReportedWithTheFlag() {
         // Port 1 on loopback: nothing listens there, so every connection is refused.
-        ServerConfig etcd = new ServerConfig(dataDir, new Datastore.Etcd("etcd://127.0.0.1:1")).withPort(0);
+        ServerConfig etcd = new ServerConfig(dataDir, new Datastore.Etcd("etcd://127.0.0.1:1")).withPort(0).withoutLocalAgent();
         try (Server server = new Server(etcd)) {
             assertThatThrownBy(server::start).isInstanceOf(StoreException.Unavailable.class)
                     .hasMessageContaining("--datastore");

@@ -39,7 +39,7 @@ class TunnelResumeTest {
         if (port == 0) {
             port = EdgeFixture.freePort();
         }
-        server = new Server(new ServerConfig(dir.resolve("server"), new Datastore.Sqlite()).withPort(port));
+        server = new Server(new ServerConfig(dir.resolve("server"), new Datastore.Sqlite()).withPort(port).withoutLocalAgent());
         server.start();
         client = ServerFixture.fabric8(dir.resolve("server"));
     }

@@ -49,7 +49,7 @@ class TunnelTest {
     @BeforeAll
     static void start() throws Exception {
         port = EdgeFixture.freePort();
-        server = new Server(new ServerConfig(dir.resolve("server"), new Datastore.Sqlite()).withPort(port));
+        server = new Server(new ServerConfig(dir.resolve("server"), new Datastore.Sqlite()).withPort(port).withoutLocalAgent());
         server.start();
         pki = server.api().pki();
         client = ServerFixture.fabric8(dir.resolve("server"));

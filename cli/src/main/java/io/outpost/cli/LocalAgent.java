@@ -1,0 +1,43 @@
+package io.outpost.cli;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import io.netty.util.NetUtil;
+import io.outpost.cli.AgentConfig.AgentRuntime;
+
+/**
+ * The agent that {@code outpost server} runs in its own process beside the control plane, so that
+ * one command gives a working single-node cluster (as k3s does); {@code --disable-agent} turns it
+ * off. It joins like any agent, with {@code DATA/node-token}, and keeps its state in
+ * {@code DATA/agent}.
+ *
+ * @param nodeName the node's name ({@code --node-name}); empty: the host name
+ * @param runtime  how its containers run ({@code --runtime})
+ * @param labels   the labels it registers with ({@code --labels}, {@code --pool})
+ */
+record LocalAgent(Optional<String> nodeName, AgentRuntime runtime, Map<String, String> labels) {
+
+    LocalAgent {
+        Objects.requireNonNull(nodeName, "nodeName");
+        Objects.requireNonNull(runtime, "runtime");
+        labels = Map.copyOf(labels);
+    }
+
+    /** The defaults of the node flags: the host name, the process runtime, no labels. */
+    static LocalAgent defaults() {
+        return new LocalAgent(Optional.empty(), AgentRuntime.PROCESS, Map.of());
+    }
+
+    /** The agent's config for a server with {@code dataDir} listening on {@code bindAddress:port}. */
+    AgentConfig agentConfig(Path dataDir, InetAddress bindAddress, int port, String token) {
+        InetAddress target = bindAddress.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bindAddress;
+        URI server = URI.create("https://" + NetUtil.toAddressString(target, true) + ":" + port);
+        return new AgentConfig(server, Optional.of(token), nodeName.orElseGet(NodeOptions::localHostName),
+                dataDir.resolve("agent"), runtime, labels);
+    }
+}

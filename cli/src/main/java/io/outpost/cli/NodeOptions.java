@@ -1,0 +1,120 @@
+package io.outpost.cli;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import io.outpost.apiserver.validation.Names;
+import io.outpost.cli.AgentConfig.AgentRuntime;
+
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The flags that describe a node, shared by {@code outpost agent} and the agent {@code outpost
+ * server} runs beside itself: its name, runtime, labels and pool. Values are checked as kube checks
+ * a Node's name and labels, and a mistake names the flag and the fix.
+ */
+final class NodeOptions {
+
+    @Option(names = "--node-name", paramLabel = "NAME",
+            description = {"This node's name (a lowercase DNS name). Default: the host name. Env: OUTPOST_NODE_NAME."})
+    private String nodeName;
+
+    @Option(names = "--runtime", paramLabel = "RUNTIME", defaultValue = "process", converter = RuntimeConverter.class,
+            description = {"process: each container is a host process running its command.",
+                "simulated: no processes (scale tests only; the node is labelled so).",
+                "Default: ${DEFAULT-VALUE}. Env: OUTPOST_RUNTIME."})
+    private AgentRuntime runtime;
+
+    @Option(names = "--labels", paramLabel = "K=V", split = ",",
+            description = {"Labels the node registers with (repeatable, or comma-separated). Env: OUTPOST_LABELS."})
+    private List<String> labels = List.of();
+
+    @Option(names = "--pool", paramLabel = "NAME",
+            description = {"The node pool this node belongs to (the label " + AgentConfig.POOL_LABEL + "). Env: OUTPOST_POOL."})
+    private String pool;
+
+    /** The node's name as given, checked; empty when the host name is to be used. */
+    Optional<String> nodeName(CommandSpec spec) {
+        if (nodeName == null) {
+            return Optional.empty();
+        }
+        String name = nodeName.strip();
+        List<String> errors = Names.dns1123Subdomain(name);
+        if (!errors.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--node-name '" + name + "' is not a valid node name: "
+                    + String.join("; ", errors) + ". Fix: pass a lowercase DNS name, like edge-01",
+                    spec.findOption("--node-name"), name);
+        }
+        return Optional.of(name);
+    }
+
+    AgentRuntime runtime() {
+        return runtime;
+    }
+
+    /** {@code --labels} and {@code --pool} as the node's labels, checked. */
+    Map<String, String> labels(CommandSpec spec) {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (String pair : labels) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair.strip() : pair.substring(0, eq).strip();
+            String value = eq < 0 ? null : pair.substring(eq + 1).strip();
+            List<String> errors = new ArrayList<>();
+            if (value == null) {
+                errors.add("it has no '=': write key=value");
+            } else {
+                Names.qualifiedName(key).forEach(e -> errors.add("key: " + e));
+                Names.labelValue(value).forEach(e -> errors.add("value: " + e));
+            }
+            if (!errors.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--labels '" + pair + "' is not a label: "
+                        + String.join("; ", errors) + ". Fix: pass key=value pairs separated by commas, like site=store-12,zone=a",
+                        spec.findOption("--labels"), pair);
+            }
+            result.put(key, value);
+        }
+        if (pool != null) {
+            List<String> errors = Names.dns1123Label(pool.strip());
+            if (!errors.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--pool '" + pool + "' is not a pool name: "
+                        + String.join("; ", errors) + ". Fix: use a lowercase DNS label, like stores-eu",
+                        spec.findOption("--pool"), pool);
+            }
+            result.put(AgentConfig.POOL_LABEL, pool.strip());
+        }
+        return result;
+    }
+
+    /** This host's name, lowercased, as the default node name (kubelet's default too). */
+    static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    static final class RuntimeConverter implements ITypeConverter<AgentRuntime> {
+        @Override
+        public AgentRuntime convert(String value) {
+            try {
+                return AgentRuntime.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

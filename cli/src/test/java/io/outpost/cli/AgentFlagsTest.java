@@ -1,0 +1,98 @@
+package io.outpost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.outpost.cli.AgentConfig.AgentRuntime;
+
+/** How {@code outpost agent}'s flags, their environment twins and the defaults combine, and what bad ones get. */
+class AgentFlagsTest {
+
+    record Case(String name, List<String> args, Map<String, String> env, boolean root, AgentConfig expected) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static final URI SERVER = URI.create("https://10.0.0.1:6443");
+
+    static Stream<Case> cases() {
+        return Stream.of(
+                new Case("with only --server and --node-name a user's agent keeps its state in ~/.outpost/agent and runs processes",
+                        List.of("--server", "https://10.0.0.1:6443", "--node-name", "edge-1"), Map.of(), false,
+                        new AgentConfig(SERVER, Optional.empty(), "edge-1", Cli.HOME.resolve(".outpost/agent"),
+                                AgentRuntime.PROCESS, Map.of())),
+                new Case("root's agent keeps it in /var/lib/outpost/agent",
+                        List.of("--server", "https://10.0.0.1:6443", "--node-name", "edge-1"), Map.of(), true,
+                        new AgentConfig(SERVER, Optional.empty(), "edge-1", Path.of("/var/lib/outpost/agent"),
+                                AgentRuntime.PROCESS, Map.of())),
+                new Case("a server URL without a port gets 6443",
+                        List.of("--server", "https://10.0.0.1", "--node-name", "edge-1"), Map.of(), false,
+                        new AgentConfig(SERVER, Optional.empty(), "edge-1", Cli.HOME.resolve(".outpost/agent"),
+                                AgentRuntime.PROCESS, Map.of())),
+                new Case("every flag has its OUTPOST_ twin",
+                        List.of(), Map.of("OUTPOST_SERVER", "https://10.0.0.1:6443", "OUTPOST_TOKEN", "K10ab::abcdef.0123456789abcdef",
+                                "OUTPOST_NODE_NAME", "edge-2", "OUTPOST_DATA_DIR", "/data/agent", "OUTPOST_RUNTIME", "simulated",
+                                "OUTPOST_LABELS", "site=s1", "OUTPOST_POOL", "stores"), false,
+                        new AgentConfig(SERVER, Optional.of("K10ab::abcdef.0123456789abcdef"), "edge-2", Path.of("/data/agent"),
+                                AgentRuntime.SIMULATED, Map.of("site", "s1", AgentConfig.POOL_LABEL, "stores"))),
+                new Case("--labels may repeat and split on commas; --pool adds its label",
+                        List.of("--server", "https://10.0.0.1:6443", "--node-name", "edge-1", "--labels", "a=1,b=2",
+                                "--labels", "example.com/c=", "--pool", "p1"), Map.of(), false,
+                        new AgentConfig(SERVER, Optional.empty(), "edge-1", Cli.HOME.resolve(".outpost/agent"),
+                                AgentRuntime.PROCESS, Map.of("a", "1", "b", "2", "example.com/c", "", AgentConfig.POOL_LABEL, "p1"))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void flagsEnvironmentAndDefaults(Case c) {
+        ProcessContext context = new ProcessContext(c.env(), Cli.HOME, c.root());
+
+        assertThat(Cli.agentConfig(context, c.args().toArray(String[]::new))).isEqualTo(c.expected());
+    }
+
+    record Bad(String name, List<String> args, List<String> messages) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Bad> badInput() {
+        return Stream.of(
+                new Bad("no --server", List.of("--node-name", "edge-1"), List.of("--server")),
+                new Bad("a plain-http server", List.of("--server", "http://10.0.0.1:6443"),
+                        List.of("'http://10.0.0.1:6443' is not the server's URL", "https://HOST:PORT")),
+                new Bad("a node name with capitals", List.of("--server", "https://h:6443", "--node-name", "Edge_1"),
+                        List.of("--node-name 'Edge_1' is not a valid node name", "Fix: pass a lowercase DNS name")),
+                new Bad("a label without '='", List.of("--server", "https://h:6443", "--node-name", "e", "--labels", "site"),
+                        List.of("--labels 'site' is not a label", "write key=value")),
+                new Bad("a label value with a space", List.of("--server", "https://h:6443", "--node-name", "e", "--labels", "a=b c"),
+                        List.of("--labels 'a=b c' is not a label", "value:")),
+                new Bad("a pool that is no DNS label", List.of("--server", "https://h:6443", "--node-name", "e", "--pool", "EU"),
+                        List.of("--pool 'EU' is not a pool name")),
+                new Bad("an unknown runtime", List.of("--server", "https://h:6443", "--node-name", "e", "--runtime", "docker"),
+                        List.of("'docker' is not a runtime; use process or simulated")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInput")
+    void badFlagsAreUsageErrorsNamingTheFlagAndTheFix(Bad c) {
+        List<String> args = new java.util.ArrayList<>(List.of("agent", "--data-dir", "/nonexistent/never-created"));
+        args.addAll(c.args());
+        Cli run = Cli.run(args.toArray(String[]::new));
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains(c.messages()).contains("Run 'outpost agent --help' for usage.");
+    }
+}
