@@ -39,11 +39,8 @@ class AutonomyTest {
     @AfterEach
     void stopEverything() {
         if (agent != null) {
-            for (ContainerStatus c : agent.runtime.listContainers()) {
-                agent.runtime.stopContainer(c.id(), Duration.ZERO);
-                agent.runtime.removeContainer(c.id());
-            }
             agent.close();
+            agent.removeEverything();
         }
     }
 

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.outpost.agent.runtime.ContainerStatus;
 import io.outpost.agent.runtime.process.ProcessRuntime;
 import io.outpost.agent.testing.InMemoryDesiredState;
 import io.outpost.agent.testing.Pods;
@@ -33,11 +32,8 @@ class CgroupLimitsTest {
     @AfterEach
     void stopEverything() {
         if (agent != null) {
-            for (ContainerStatus c : agent.runtime.listContainers()) {
-                agent.runtime.stopContainer(c.id(), Duration.ZERO);
-                agent.runtime.removeContainer(c.id());
-            }
             agent.close();
+            agent.removeEverything();
         }
     }
 

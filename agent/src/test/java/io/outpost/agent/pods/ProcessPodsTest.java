@@ -11,7 +11,6 @@ import java.util.List;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.outpost.agent.runtime.ContainerStatus;
 import io.outpost.agent.testing.InMemoryDesiredState;
 import io.outpost.agent.testing.Pods;
 import io.outpost.testing.FakeClock;
@@ -35,11 +34,8 @@ class ProcessPodsTest {
     @AfterEach
     void stopEverything() {
         if (agent != null) {
-            for (ContainerStatus c : agent.runtime.listContainers()) {
-                agent.runtime.stopContainer(c.id(), Duration.ZERO);
-                agent.runtime.removeContainer(c.id());
-            }
             agent.close();
+            agent.removeEverything();
         }
     }
 
@@ -206,6 +202,27 @@ class ProcessPodsTest {
         var main = agent.sink.container("default", "stubborn", "main").orElseThrow();
         assertThat(main.getState().getTerminated().getExitCode()).isEqualTo(137);
         assertThat(agent.sink.phase("default", "stubborn")).isEqualTo("Failed");
+    }
+
+    @Test
+    void configMapVolumesAndEnvReachTheProcessThroughItsRootAndAMissingConfigMapWaits() throws IOException {
+        agent = new ProcessAgent(dataDir, desired, clock);
+        Pod pod = Pods.shell("conf", "echo $(cat etc/app/greeting) $(cat $OUTPOST_ROOT/etc/app/greeting) $MODE; exec sleep 60")
+                .editSpec()
+                .addNewVolume().withName("app").withNewConfigMap().withName("app").endConfigMap().endVolume()
+                .editFirstContainer().addNewVolumeMount().withName("app").withMountPath("/etc/app").endVolumeMount()
+                .addNewEnv().withName("MODE").withNewValueFrom().withNewConfigMapKeyRef().withName("app").withKey("mode")
+                .endConfigMapKeyRef().endValueFrom().endEnv().endContainer().endSpec().build();
+        desired.put(pod);
+        await().atMost(WAIT).until(() -> agent.sink.events().stream().anyMatch(e -> e.getReason().equals("FailedMount")));
+        assertThat(agent.sink.phase("default", "conf")).isEqualTo("Pending");
+
+        desired.put(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withNamespace("default").withName("app")
+                .endMetadata().addToData("greeting", "hi").addToData("mode", "fast").build());
+        await().atMost(WAIT).until(() -> agent.sink.phase("default", "conf").equals("Running"));
+        Path log = dataDir.resolve("logs/pods/default_conf_" + pod.getMetadata().getUid() + "/main/0.log");
+        await().atMost(WAIT).until(() -> Files.exists(log) && Files.readAllLines(log).size() >= 1);
+        assertThat(Files.readAllLines(log)).extracting(l -> l.substring(l.indexOf(" F ") + 3)).containsExactly("hi hi fast");
     }
 
     private String waitingReason(String pod) {
