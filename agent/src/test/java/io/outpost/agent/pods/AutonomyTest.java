@@ -104,9 +104,10 @@ class AutonomyTest {
     }
 
     private long shimPid(String containerId) throws IOException {
-        String json = Files.readString(dataDir.resolve("runtime/process/containers").resolve(containerId).resolve("record.json"));
-        var m = java.util.regex.Pattern.compile("\"pid\":(\\d+)").matcher(json);
-        assertThat(m.find()).isTrue();
-        return Long.parseLong(m.group(1));
+        var record = new java.util.Properties();
+        try (var in = Files.newBufferedReader(dataDir.resolve("runtime/process/containers").resolve(containerId).resolve("record.properties"))) {
+            record.load(in);
+        }
+        return Long.parseLong(record.getProperty("pid"));
     }
 }

@@ -103,14 +103,14 @@ public final class ProcessRuntime implements ContainerRuntime {
     /** Reads what a previous agent left: adopts live processes, finishes the records of dead ones. */
     private void load() throws IOException {
         try (Stream<Path> files = Files.list(config.stateDir().resolve("sandboxes"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".properties")).toList()) {
                 ContainerRecord.Sandbox s = ContainerRecord.Sandbox.load(f);
                 sandboxes.put(s.id(), s);
             }
         }
         try (Stream<Path> dirs = Files.list(config.stateDir().resolve("containers"))) {
             for (Path dir : dirs.toList()) {
-                Path file = dir.resolve("record.json");
+                Path file = dir.resolve("record.properties");
                 if (!Files.exists(file)) {
                     AtomicWriter.deleteTree(dir);
                     continue;
@@ -140,7 +140,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
 
     private Path sandboxFile(String id) {
-        return config.stateDir().resolve("sandboxes").resolve(id + ".json");
+        return config.stateDir().resolve("sandboxes").resolve(id + ".properties");
     }
 
     @Override
@@ -247,7 +247,7 @@ public final class ProcessRuntime implements ContainerRuntime {
                 Files.createSymbolicLink(link, m.hostPath().toAbsolutePath());
             }
             ContainerRecord record = new ContainerRecord(id, sandboxId, c, config.clock().instant(), null, null, 0, 0, "", 0, "", "", false);
-            record.save(dir.resolve("record.json"));
+            record.save(dir.resolve("record.properties"));
             lock.lock();
             try {
                 containers.put(id, new Live(record));
@@ -310,7 +310,7 @@ public final class ProcessRuntime implements ContainerRuntime {
             Process p = launcher.spawn(dir, argv, env, cwd);
             ProcStat proc = ProcStat.of(p.pid()).orElse(new ProcStat(p.pid(), 0, ProcStat.currentBootId()));
             ContainerRecord started = live.record.started(config.clock().instant(), proc);
-            started.save(dir.resolve("record.json"));
+            started.save(dir.resolve("record.properties"));
             lock.lock();
             try {
                 live.record = started;
@@ -354,7 +354,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         Live live = found.get();
         try {
             ContainerRecord stopping = live.record.stopping();
-            stopping.save(dir(containerId).resolve("record.json"));
+            stopping.save(dir(containerId).resolve("record.properties"));
             live.record = stopping;
         } catch (IOException e) {
             LOG.debug("stop of {} not recorded: {}", containerId, e.toString());
@@ -434,7 +434,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
         ContainerRecord done = r.exited(finished, code, reason, "");
         try {
-            done.save(dir.resolve("record.json"));
+            done.save(dir.resolve("record.properties"));
         } catch (IOException e) {
             LOG.warn("exit of container {} not recorded: {}", r.id(), e.toString());
         }
