@@ -73,6 +73,7 @@ final class ContainerStarter {
             fail(pod, c, waiting, new Waiting(e.reason(), e.getMessage()));
             return;
         }
+        ctx.events().record(pod, c.getName(), Events.NORMAL, "Created", "Create", "Created container " + c.getName());
         try {
             ctx.runtime().startContainer(id);
         } catch (RuntimeFailure e) {

@@ -163,13 +163,7 @@ final class PodWorker {
     }
 
     private List<ContainerStatus> containers() {
-        List<ContainerStatus> out = new ArrayList<>();
-        for (ContainerStatus c : ctx.runtime().listContainers()) {
-            if (uid.equals(c.config().labels().get(Labels.POD_UID))) {
-                out.add(c);
-            }
-        }
-        return out;
+        return ctx.runtime().listContainers(Map.of(Labels.POD_UID, uid));
     }
 
     private SandboxStatus sandbox() {

@@ -99,8 +99,42 @@ class AutonomyTest {
         assertThat(agent.runtime.listContainers().stream().filter(ContainerStatus::running).count()).isEqualTo(10);
     }
 
-    private long childPid(String containerId) throws IOException {
-        return Long.parseLong(Files.readString(dataDir.resolve("runtime/process/containers").resolve(containerId).resolve("child.pid")).strip());
+    @Test
+    void aPodDeletedWhileTheAgentWasDownIsKilledWhenItStarts() throws Exception {
+        agent = new ProcessAgent(dataDir, desired, Clock.systemUTC());
+        Pod gone = Pods.shell("gone", "exec sleep 300").build();
+        desired.put(gone).put(Pods.shell("kept", "exec sleep 300").build());
+        await().atMost(WAIT).until(() -> agent.sink.phase("default", "gone").equals("Running") && agent.sink.phase("default", "kept").equals("Running"));
+        String goneId = agent.runtime.listContainers(Map.of("io.kubernetes.pod.name", "gone")).getFirst().id();
+        long gonePid = childPid(goneId);
+        agent.close();
+        desired.remove(gone);
+
+        agent = new ProcessAgent(dataDir, desired, Clock.systemUTC());
+        await().atMost(WAIT).until(() -> agent.runtime.listContainers(Map.of("io.kubernetes.pod.name", "gone")).isEmpty());
+        assertThat(aliveAndNotZombie(gonePid)).isFalse();
+        assertThat(agent.runtime.listPodSandboxes()).extracting(s -> s.config().name()).containsExactly("kept");
+        assertThat(agent.runtime.listContainers(Map.of("io.kubernetes.pod.name", "kept"))).allMatch(ContainerStatus::running);
+    }
+
+    private static boolean aliveAndNotZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The command's pid, as the shim records it once it has started the command. */
+    private long childPid(String containerId) {
+        Path file = dataDir.resolve("runtime/process/containers").resolve(containerId).resolve("child.pid");
+        await().atMost(WAIT).until(() -> Files.exists(file));
+        try {
+            return Long.parseLong(Files.readString(file).strip());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private long shimPid(String containerId) throws IOException {

@@ -225,6 +225,36 @@ class ProcessPodsTest {
         assertThat(Files.readAllLines(log)).extracting(l -> l.substring(l.indexOf(" F ") + 3)).containsExactly("hi hi fast");
     }
 
+    @Test
+    void aPodForceRemovedFromTheDesiredStateIsKilledAndCleanedUp() throws IOException {
+        agent = new ProcessAgent(dataDir, desired, clock);
+        Pod pod = Pods.shell("forced", "exec sleep 60").build();
+        desired.put(pod);
+        await().atMost(WAIT).until(() -> agent.sink.phase("default", "forced").equals("Running"));
+        desired.remove(pod);
+        await().atMost(WAIT).until(() -> agent.runtime.listContainers().isEmpty() && agent.runtime.listPodSandboxes().isEmpty());
+        assertThat(agent.manager.podUids()).isEmpty();
+        assertThat(dataDir.resolve("pods").resolve(pod.getMetadata().getUid())).doesNotExist();
+    }
+
+    @Test
+    void aStartupProbeHoldsReadinessUntilItSucceeds() throws IOException {
+        agent = new ProcessAgent(dataDir, desired, clock);
+        desired.put(Pods.shell("slow", "exec sleep 60").editSpec().editFirstContainer()
+                .withNewStartupProbe().withNewExec().withCommand("test", "-f", "started").endExec()
+                .withPeriodSeconds(1).withFailureThreshold(600).endStartupProbe()
+                .withNewReadinessProbe().withNewExec().withCommand("true").endExec().withPeriodSeconds(1).endReadinessProbe()
+                .endContainer().endSpec().build());
+        await().atMost(WAIT).until(() -> agent.sink.phase("default", "slow").equals("Running"));
+        var main = agent.sink.container("default", "slow", "main").orElseThrow();
+        assertThat(main.getStarted()).isFalse();
+        assertThat(main.getReady()).isFalse();
+        Path root = dataDir.resolve("runtime/process/containers").resolve(agent.runtime.listContainers().getFirst().id()).resolve("root");
+        Files.writeString(root.resolve("started"), "");
+        await().atMost(WAIT).until(() -> agent.sink.condition("default", "slow", "Ready").equals("True"));
+        assertThat(agent.sink.container("default", "slow", "main").orElseThrow().getStarted()).isTrue();
+    }
+
     private String waitingReason(String pod) {
         return agent.sink.container("default", pod, "main")
                 .map(c -> c.getState().getWaiting() == null ? "" : c.getState().getWaiting().getReason()).orElse("");

@@ -47,7 +47,7 @@ final class ProcessLauncher {
             child=$!
             exec 3>&- 4>&-
             trap '' TERM INT HUP
-            echo $child > "$dir/child.pid"
+            echo $child > "$dir/child.pid.tmp" && mv "$dir/child.pid.tmp" "$dir/child.pid"
             while :; do
               wait $child; st=$?
               kill -0 $child 2>/dev/null || break

@@ -469,10 +469,19 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public List<ContainerStatus> listContainers() {
-        List<Live> all;
+        return listContainers(Map.of());
+    }
+
+    @Override
+    public List<ContainerStatus> listContainers(Map<String, String> labels) {
+        List<Live> all = new ArrayList<>();
         lock.lock();
         try {
-            all = new ArrayList<>(containers.values());
+            for (Live l : containers.values()) {
+                if (l.record.config().labels().entrySet().containsAll(labels.entrySet())) {
+                    all.add(l);
+                }
+            }
         } finally {
             lock.unlock();
         }
