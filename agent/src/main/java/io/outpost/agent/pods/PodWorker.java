@@ -180,8 +180,8 @@ final class PodWorker {
         boolean terminal = lastReported != null && ("Succeeded".equals(lastReported.getPhase()) || "Failed".equals(lastReported.getPhase()));
         if (terminal) {
             // kubelet: a terminal pod's containers are not restarted; anything still running stops.
-            stopRunning(pod, containers(), Duration.ZERO);
             probes.stopAll();
+            stopInOrder(pod, containers(), Lifecycle.gracePeriod(pod));
             report(pod, sandbox, containers(), false);
             return;
         }
@@ -211,6 +211,9 @@ final class PodWorker {
         if (!PodStatusGenerator.initialized(probeFree)) {
             syncInit(pod, sandbox, containers, volumes);
         } else {
+            for (Container c : sidecars(pod)) {
+                syncContainer(pod, sandbox, c, containers, volumes);
+            }
             for (Container c : pod.getSpec().getContainers()) {
                 syncContainer(pod, sandbox, c, containers, volumes);
             }
@@ -225,6 +228,16 @@ final class PodWorker {
     private void syncInit(Pod pod, SandboxStatus sandbox, List<ContainerStatus> containers, Map<String, Path> volumes) {
         for (Container c : pod.getSpec().getInitContainers()) {
             ContainerStatus latest = PodStatusGenerator.latest(containers, c.getName());
+            if (PodStatusGenerator.restartable(c)) {
+                // a sidecar lets the next init container start once it has started (KEP-753)
+                if (latest != null && latest.running() && probes.started(latest.id(), c)) {
+                    continue;
+                }
+                if (latest == null || !latest.running()) {
+                    syncContainer(pod, sandbox, c, containers, volumes);
+                }
+                return;
+            }
             if (latest != null && latest.state() == ContainerState.EXITED && latest.exitCode() == 0) {
                 continue;
             }
@@ -279,9 +292,17 @@ final class PodWorker {
         }
     }
 
-    /** Kubelet's {@code ShouldContainerBeRestarted}. */
+    private static List<Container> sidecars(Pod pod) {
+        return pod.getSpec().getInitContainers() == null ? List.of()
+                : pod.getSpec().getInitContainers().stream().filter(PodStatusGenerator::restartable).toList();
+    }
+
+    /** Kubelet's {@code ShouldContainerBeRestarted}; a sidecar is always restarted. */
     private static boolean shouldRestart(Pod pod, ContainerStatus exited) {
         String policy = pod.getSpec().getRestartPolicy() == null ? "Always" : pod.getSpec().getRestartPolicy();
+        if (sidecars(pod).stream().anyMatch(c -> c.getName().equals(exited.name()))) {
+            return true;
+        }
         boolean isInit = pod.getSpec().getInitContainers() != null
                 && pod.getSpec().getInitContainers().stream().anyMatch(c -> c.getName().equals(exited.name()));
         if (isInit && exited.exitCode() == 0) {
@@ -296,7 +317,9 @@ final class PodWorker {
 
     private void probeRunning(Pod pod, List<ContainerStatus> containers) {
         List<ProbeManager.Target> targets = new ArrayList<>();
-        for (Container c : pod.getSpec().getContainers()) {
+        List<Container> probed = new ArrayList<>(sidecars(pod));
+        probed.addAll(pod.getSpec().getContainers());
+        for (Container c : probed) {
             ContainerStatus latest = PodStatusGenerator.latest(containers, c.getName());
             if (latest != null && latest.running()) {
                 targets.add(new ProbeManager.Target(latest.id(), c, latest.startedAt()));
@@ -331,6 +354,18 @@ final class PodWorker {
     }
 
     private String lastEventMessage;
+
+    /**
+     * Stops the containers (and plain init containers) in parallel, then the sidecars one by one in
+     * reverse order, as kubelet does since sidecars (KEP-753) so they serve the containers to the end.
+     */
+    private void stopInOrder(Pod pod, List<ContainerStatus> containers, Duration grace) {
+        List<String> sidecarNames = sidecars(pod).stream().map(Container::getName).toList();
+        stopRunning(pod, containers.stream().filter(c -> !sidecarNames.contains(c.name())).toList(), grace);
+        for (String name : sidecarNames.reversed()) {
+            stopRunning(pod, containers.stream().filter(c -> c.name().equals(name)).toList(), grace);
+        }
+    }
 
     private void stopRunning(Pod pod, List<ContainerStatus> containers, Duration grace) {
         List<Thread> killers = new ArrayList<>();
@@ -384,8 +419,7 @@ final class PodWorker {
      */
     private void terminate(Pod pod, boolean removedNow) {
         probes.stopAll();
-        List<ContainerStatus> containers = containers();
-        stopRunning(pod, containers, Lifecycle.gracePeriod(pod));
+        stopInOrder(pod, containers(), Lifecycle.gracePeriod(pod));
         SandboxStatus sandbox = sandbox();
         if (sandbox != null) {
             ctx.runtime().stopPodSandbox(sandbox.id());

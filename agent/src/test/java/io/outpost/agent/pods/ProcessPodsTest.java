@@ -255,6 +255,31 @@ class ProcessPodsTest {
         assertThat(agent.sink.container("default", "slow", "main").orElseThrow().getStarted()).isTrue();
     }
 
+    @Test
+    void aSidecarStartsBeforeTheNextInitContainerRunsBesideTheContainerAndStopsAfterIt() throws IOException {
+        agent = new ProcessAgent(dataDir, desired, clock);
+        Path out = Files.createDirectories(dataDir.resolve("shared"));
+        Pod pod = Pods.shell("job", "sleep 0.5; echo main-done >> out/events")
+                .editSpec().withRestartPolicy("Never")
+                .addNewVolume().withName("out").withNewHostPath().withPath(out.toString()).endHostPath().endVolume()
+                .editFirstContainer().addNewVolumeMount().withName("out").withMountPath("/out").endVolumeMount().endContainer()
+                .addNewInitContainer().withName("proxy").withImage("busybox").withRestartPolicy("Always")
+                .withCommand("sh", "-c", "trap 'echo proxy-stopped >> out/events; exit 0' TERM; touch out/proxy-up; while :; do sleep 0.1; done")
+                .addNewVolumeMount().withName("out").withMountPath("/out").endVolumeMount().endInitContainer()
+                .addNewInitContainer().withName("wait-for-proxy").withImage("busybox")
+                .withCommand("sh", "-c", "while [ ! -f out/proxy-up ]; do sleep 0.05; done; echo init-done >> out/events")
+                .addNewVolumeMount().withName("out").withMountPath("/out").endVolumeMount().endInitContainer()
+                .endSpec().build();
+        desired.put(pod);
+
+        await().atMost(WAIT).until(() -> agent.sink.phase("default", "job").equals("Succeeded")
+                && Files.exists(out.resolve("events")) && Files.readAllLines(out.resolve("events")).size() == 3);
+        assertThat(Files.readAllLines(out.resolve("events"))).containsExactly("init-done", "main-done", "proxy-stopped");
+        var status = agent.sink.pod("default", "job").orElseThrow();
+        assertThat(status.getInitContainerStatuses()).extracting(s -> s.getName()).containsExactly("proxy", "wait-for-proxy");
+        assertThat(agent.runtime.listContainers()).noneMatch(c -> c.running());
+    }
+
     private String waitingReason(String pod) {
         return agent.sink.container("default", pod, "main")
                 .map(c -> c.getState().getWaiting() == null ? "" : c.getState().getWaiting().getReason()).orElse("");
