@@ -1,7 +1,6 @@
 package io.outpost.agent.pods;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,6 +49,7 @@ final class PodWorker {
     private final ProbeManager probes;
     private final Lifecycle lifecycle;
     private final ContainerStarter starter;
+    private final PodStopper stopper;
     private volatile Pod pod;
     private boolean woken = true;
     private boolean stopped;
@@ -65,11 +65,12 @@ final class PodWorker {
         this.uid = pod.getMetadata().getUid();
         this.onDone = onDone;
         Prober prober = ctx.runtime().info().name().equals("simulated") ? new SucceedingProber(ctx.runtime()) : new Prober(ctx.runtime());
-        this.lifecycle = new Lifecycle(ctx.runtime(), prober, ctx.config().clock());
+        this.lifecycle = new Lifecycle(ctx.runtime(), prober);
         this.probes = new ProbeManager(prober, ctx.config().clock(), ctx.config().hostIp(), this::wake,
                 (c, kind, message) -> ctx.events().record(this.pod, c.getName(), Events.WARNING, "Unhealthy", "Probe",
                         kind.name().charAt(0) + kind.name().substring(1).toLowerCase() + " probe failed: " + message));
         this.starter = new ContainerStarter(ctx, lifecycle);
+        this.stopper = new PodStopper(ctx, lifecycle);
         if (pod.getStatus() != null && pod.getStatus().getStartTime() != null) {
             startTime = Instant.parse(pod.getStatus().getStartTime());
         }
@@ -181,7 +182,7 @@ final class PodWorker {
         if (terminal) {
             // kubelet: a terminal pod's containers are not restarted; anything still running stops.
             probes.stopAll();
-            stopInOrder(pod, containers(), Lifecycle.gracePeriod(pod));
+            stopper.stopInOrder(pod, containers(), Lifecycle.gracePeriod(pod));
             report(pod, sandbox, containers(), false);
             return;
         }
@@ -292,7 +293,7 @@ final class PodWorker {
         }
     }
 
-    private static List<Container> sidecars(Pod pod) {
+    static List<Container> sidecars(Pod pod) {
         return pod.getSpec().getInitContainers() == null ? List.of()
                 : pod.getSpec().getInitContainers().stream().filter(PodStatusGenerator::restartable).toList();
     }
@@ -328,7 +329,10 @@ final class PodWorker {
         probes.sync(targets);
     }
 
-    /** Keeps the two newest containers of each name (the current one and its last state). */
+    /**
+     * Keeps the two newest containers of each name (the current one and its last state, for
+     * {@code kubectl logs --previous}); older ones go with their logs, as kubelet's container GC.
+     */
     private void garbageCollect(List<ContainerStatus> containers) {
         Map<String, List<ContainerStatus>> byName = new HashMap<>();
         containers.forEach(c -> byName.computeIfAbsent(c.name(), n -> new ArrayList<>()).add(c));
@@ -337,6 +341,7 @@ final class PodWorker {
             for (int i = 2; i < list.size(); i++) {
                 if (list.get(i).state() == ContainerState.EXITED) {
                     ctx.runtime().removeContainer(list.get(i).id());
+                    PodLogs.removeContainerLog(list.get(i).config().logPath());
                 }
             }
         }
@@ -356,70 +361,13 @@ final class PodWorker {
     private String lastEventMessage;
 
     /**
-     * Stops the containers (and plain init containers) in parallel, then the sidecars one by one in
-     * reverse order, as kubelet does since sidecars (KEP-753) so they serve the containers to the end.
-     */
-    private void stopInOrder(Pod pod, List<ContainerStatus> containers, Duration grace) {
-        List<String> sidecarNames = sidecars(pod).stream().map(Container::getName).toList();
-        stopRunning(pod, containers.stream().filter(c -> !sidecarNames.contains(c.name())).toList(), grace);
-        for (String name : sidecarNames.reversed()) {
-            stopRunning(pod, containers.stream().filter(c -> c.name().equals(name)).toList(), grace);
-        }
-    }
-
-    private void stopRunning(Pod pod, List<ContainerStatus> containers, Duration grace) {
-        List<Thread> killers = new ArrayList<>();
-        for (ContainerStatus cs : containers) {
-            if (!cs.running()) {
-                continue;
-            }
-            Container spec = spec(pod, cs.name());
-            ctx.events().record(pod, cs.name(), Events.NORMAL, "Killing", "Kill", "Stopping container " + cs.name());
-            killers.add(Thread.ofVirtual().start(() -> {
-                String hookFailure = spec == null ? null : lifecycle.kill(spec, cs.id(), ctx.config().hostIp(), grace);
-                if (spec == null) {
-                    ctx.runtime().stopContainer(cs.id(), grace);
-                }
-                if (hookFailure != null) {
-                    ctx.events().record(pod, cs.name(), Events.WARNING, "FailedPreStopHook", "Kill",
-                            "PreStopHook failed: " + hookFailure);
-                }
-            }));
-        }
-        for (Thread t : killers) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private static Container spec(Pod pod, String name) {
-        for (Container c : pod.getSpec().getContainers()) {
-            if (c.getName().equals(name)) {
-                return c;
-            }
-        }
-        if (pod.getSpec().getInitContainers() != null) {
-            for (Container c : pod.getSpec().getInitContainers()) {
-                if (c.getName().equals(name)) {
-                    return c;
-                }
-            }
-        }
-        return null;
-    }
-
-    /**
      * Kubelet's {@code SyncTerminatingPod} then {@code SyncTerminatedPod}: stop every container
      * gracefully in parallel, stop the sandbox, report the final status and that the pod is
      * terminated, then remove what is left.
      */
     private void terminate(Pod pod, boolean removedNow) {
         probes.stopAll();
-        stopInOrder(pod, containers(), Lifecycle.gracePeriod(pod));
+        stopper.stopInOrder(pod, containers(), Lifecycle.gracePeriod(pod));
         SandboxStatus sandbox = sandbox();
         if (sandbox != null) {
             ctx.runtime().stopPodSandbox(sandbox.id());
@@ -438,6 +386,7 @@ final class PodWorker {
             }
         }
         ctx.volumes().tearDown(uid);
+        PodLogs.removePodLogs(ctx.logDirectory(pod));
         ctx.backOff().forgetPod(uid);
     }
 
