@@ -280,6 +280,33 @@ class ProcessPodsTest {
         assertThat(agent.runtime.listContainers()).noneMatch(c -> c.running());
     }
 
+    @Test
+    void longLinesAreSplitIntoPartialsAndTheLogRotatesBySize() throws IOException {
+        agent = new ProcessAgent(dataDir, desired, clock); // logs rotate at 64 KiB, 3 files kept
+        Pod pod = Pods.shell("chatty", "head -c 40000 /dev/zero | tr '\\0' y; echo; "
+                + "i=0; while [ $i -lt 1200 ]; do echo line-$i-padding-padding-padding-padding; i=$((i+1)); done; echo done; exec sleep 60").build();
+        desired.put(pod);
+        Path dir = dataDir.resolve("logs/pods/default_chatty_" + pod.getMetadata().getUid() + "/main");
+        await().atMost(WAIT).until(() -> Files.exists(dir.resolve("0.log")) && Files.readString(dir.resolve("0.log")).contains(" stdout F done"));
+        List<String> files;
+        try (var list = Files.list(dir)) {
+            files = list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertThat(files).hasSizeBetween(2, 3).contains("0.log");
+        assertThat(Files.size(dir.resolve("0.log"))).isLessThanOrEqualTo(64 * 1024);
+        List<String> all = new java.util.ArrayList<>();
+        for (String f : files.subList(1, files.size())) { // rotated ones, oldest first
+            all.addAll(Files.readAllLines(dir.resolve(f)));
+        }
+        all.addAll(Files.readAllLines(dir.resolve("0.log")));
+        assertThat(all.getLast()).endsWith(" stdout F done");
+        assertThat(all).allMatch(l -> l.matches("\\S+Z stdout [FP] .*"));
+        List<String> ys = all.stream().filter(l -> l.contains("yyyy")).toList();
+        assertThat(ys).as("a 40000-byte line: two 16 KiB partials, then the rest").hasSize(3);
+        assertThat(ys.get(0)).contains(" P ").hasSize(ys.get(0).indexOf(" P ") + 3 + 16384);
+        assertThat(ys.get(2)).contains(" F ");
+    }
+
     private String waitingReason(String pod) {
         return agent.sink.container("default", pod, "main")
                 .map(c -> c.getState().getWaiting() == null ? "" : c.getState().getWaiting().getReason()).orElse("");

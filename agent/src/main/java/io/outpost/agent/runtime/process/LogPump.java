@@ -69,6 +69,24 @@ final class LogPump implements Runnable {
         }
     }
 
+    /**
+     * Writes one line; a failure (disk full, say) drops it and is logged once, so the pipe keeps
+     * draining and the container never blocks on its output because of the agent's disk.
+     */
+    private void write(String stream, byte[] buf, int offset, int length, boolean partial) {
+        try {
+            writer.write(stream, buf, offset, length, partial);
+            failing = false;
+        } catch (IOException e) {
+            if (!failing) {
+                LOG.warn("container output to {} is being dropped: {}", stdout.getParent(), e.toString());
+                failing = true;
+            }
+        }
+    }
+
+    private boolean failing;
+
     /** One pipe: splits what arrives into lines, keeping an unfinished line for the next read. */
     private final class Stream {
         private final String name;
@@ -94,14 +112,14 @@ final class LogPump implements Runnable {
                 int start = 0;
                 for (int i = 0; i < len; i++) {
                     if (buf[i] == '\n') {
-                        writer.write(name, buf, start, i - start, false);
+                        write(name, buf, start, i - start, false);
                         start = i + 1;
                     }
                 }
                 System.arraycopy(buf, start, buf, 0, len - start);
                 len -= start;
                 if (len == buf.length) {
-                    writer.write(name, buf, 0, len, true);
+                    write(name, buf, 0, len, true);
                     len = 0;
                 }
             }
@@ -110,7 +128,7 @@ final class LogPump implements Runnable {
 
         void flush() throws IOException {
             if (len > 0) {
-                writer.write(name, buf, 0, len, false); // the stream ended: the line is complete
+                write(name, buf, 0, len, false); // the stream ended: the line is complete
                 len = 0;
             }
         }
