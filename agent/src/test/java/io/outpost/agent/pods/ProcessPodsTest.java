@@ -86,6 +86,9 @@ class ProcessPodsTest {
         assertThat(main.getLastState().getTerminated().getExitCode()).isEqualTo(3);
         assertThat(main.getLastState().getTerminated().getReason()).isEqualTo("Error");
         assertThat(main.getState().getWaiting().getMessage()).startsWith("back-off 10s restarting failed container=main pod=crash_default");
+        String uid = desired.pods().getFirst().getMetadata().getUid();
+        assertThat(agent.manager.logPath(uid, "main", false).orElseThrow()).hasFileName("1.log");
+        assertThat(agent.manager.logPath(uid, "main", true).orElseThrow()).hasFileName("0.log").content().contains("stdout F started");
         assertThat(agent.sink.phase("default", "crash")).isEqualTo("Running");
 
         clock.advance(Duration.ofSeconds(10));

@@ -31,21 +31,46 @@ final class LogPump implements Runnable {
     private final BooleanSupplier exited;
     private volatile boolean stopped;
 
-    LogPump(Path stdout, Path stderr, CriLogWriter writer, BooleanSupplier exited) {
+    private final RandomAccessFile out;
+    private final RandomAccessFile err;
+
+    /**
+     * Opens the pipes now, on the caller's thread: before the container starts, so output of a
+     * container that exits at once is not discarded with its pipe (a FIFO's buffer goes when its
+     * last descriptor closes).
+     */
+    LogPump(Path stdout, Path stderr, CriLogWriter writer, BooleanSupplier exited) throws IOException {
         this.stdout = stdout;
         this.stderr = stderr;
         this.writer = writer;
         this.exited = exited;
+        this.out = new RandomAccessFile(stdout.toFile(), "rw");
+        try {
+            this.err = new RandomAccessFile(stderr.toFile(), "rw");
+        } catch (IOException e) {
+            out.close();
+            throw e;
+        }
     }
 
     void stop() {
         stopped = true;
     }
 
+    /** Releases the pipes and the log of a pump that never ran (the container did not start). */
+    void abandon() {
+        try {
+            out.close();
+            err.close();
+        } catch (IOException e) {
+            // nothing to release then
+        }
+        writer.close();
+    }
+
     @Override
     public void run() {
-        try (RandomAccessFile out = new RandomAccessFile(stdout.toFile(), "rw");
-             RandomAccessFile err = new RandomAccessFile(stderr.toFile(), "rw")) {
+        try (out; err) {
             Stream o = new Stream("stdout", new FileInputStream(out.getFD()));
             Stream e = new Stream("stderr", new FileInputStream(err.getFD()));
             while (!stopped) {

@@ -54,16 +54,31 @@ final class ProcessContainer {
         process = p;
     }
 
-    /** Moves the container's output into its CRI log until it has exited. */
-    void startPump(ProcessRuntime.Config config) {
+    /** Opens the container's pipes and its CRI log; call before the container starts. */
+    void openLog(ProcessRuntime.Config config) {
         ContainerRecord r = record;
         try {
             CriLogWriter writer = new CriLogWriter(r.config().logPath(), config.logMaxBytes(), config.logMaxFiles(), config.clock());
-            LogPump p = new LogPump(dir.resolve("stdout"), dir.resolve("stderr"), writer, () -> !alive());
-            pump = p;
-            Thread.ofVirtual().name("logs-" + r.id()).start(p);
+            pump = new LogPump(dir.resolve("stdout"), dir.resolve("stderr"), writer, () -> !alive());
         } catch (IOException e) {
             LOG.warn("container {}: its output is not logged: {}", r.id(), e.toString());
+        }
+    }
+
+    /** Moves the container's output into its CRI log until it has exited. */
+    void startPump() {
+        LogPump p = pump;
+        if (p != null) {
+            Thread.ofVirtual().name("logs-" + record.id()).start(p);
+        }
+    }
+
+    /** The container did not start: closes what {@link #openLog} opened. */
+    void abandonLog() {
+        LogPump p = pump;
+        pump = null;
+        if (p != null) {
+            p.abandon();
         }
     }
 

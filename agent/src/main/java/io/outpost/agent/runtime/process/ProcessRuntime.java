@@ -110,7 +110,8 @@ public final class ProcessRuntime implements ContainerRuntime {
                     if (c.alive()) {
                         LOG.info("adopted container {} ({}) of pod {}: pid {} still running", r.config().name(), r.id(),
                                 r.config().labels().get("io.kubernetes.pod.name"), r.pid());
-                        c.startPump(config);
+                        c.openLog(config);
+                        c.startPump();
                     } else {
                         c.refresh(config.clock(), cgroups);
                     }
@@ -297,12 +298,14 @@ public final class ProcessRuntime implements ContainerRuntime {
             }
             List<String> argv = new ArrayList<>(c.command());
             argv.addAll(c.args());
+            container.openLog(config);
             Process p = launcher.spawn(dir, argv, env, cwd);
             ProcStat proc = ProcStat.of(p.pid()).orElse(new ProcStat(p.pid(), 0, ProcStat.currentBootId()));
             container.spawned(p);
             container.save(container.record().started(config.clock().instant(), proc));
-            container.startPump(config);
+            container.startPump();
         } catch (IOException e) {
+            container.abandonLog();
             throw new RuntimeFailure(RuntimeFailure.RUN_CONTAINER_ERROR, "cannot start container " + c.name() + ": " + e.getMessage(), e);
         }
     }
