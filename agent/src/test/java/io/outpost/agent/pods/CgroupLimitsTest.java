@@ -56,6 +56,21 @@ class CgroupLimitsTest {
     }
 
     @Test
+    void anExecProbeRunsInTheContainersCgroup() throws Exception {
+        agent = new ProcessAgent(dataDir, desired, new FakeClock(Instant.now()), Path.of("/sys/fs/cgroup"));
+        String limits = agent.runtime.info().nodeNotes().get(ProcessRuntime.LIMITS_ANNOTATION);
+        Prerequisites.require(!limits.startsWith("none"), "writable cgroups (v2 with memory and cpu controllers, or v1): " + limits);
+        desired.put(Pods.shell("probed", "exec sleep 60").editSpec().editFirstContainer().withNewResources()
+                .withLimits(Map.of("memory", new Quantity("64Mi"))).endResources().endContainer().endSpec().build());
+        await().atMost(Duration.ofSeconds(20)).until(() -> agent.sink.phase("default", "probed").equals("Running"));
+        String id = agent.runtime.listContainers().getFirst().id();
+
+        var result = agent.runtime.execSync(id, java.util.List.of("cat", "/proc/self/cgroup"), Duration.ofSeconds(5));
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).contains(id);
+    }
+
+    @Test
     void withoutWritableCgroupsContainersRunWithoutLimitsAndTheNodeIsToldWhy() throws Exception {
         agent = new ProcessAgent(dataDir, desired, new FakeClock(Instant.now()), dataDir.resolve("nothing-here"));
         assertThat(agent.runtime.info().nodeNotes().get(ProcessRuntime.LIMITS_ANNOTATION)).startsWith("none: ");

@@ -129,11 +129,18 @@ final class ProcessLauncher {
     }
 
     /**
-     * Runs a command in a container's context (its env and working dir) and waits for it at most
-     * {@code timeout}; output is kept up to 64 KiB per stream.
+     * Runs a command in a container's context — its env, working dir and, when it has them, its
+     * cgroups (listed in {@code cgroups}, so a probe counts against the container's limits) — and
+     * waits for it at most {@code timeout}; output is kept up to 64 KiB per stream.
      */
-    static ExecResult exec(List<String> command, Map<String, String> env, Path workingDir, Duration timeout) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command);
+    static ExecResult exec(List<String> command, Map<String, String> env, Path workingDir, Path cgroups, Duration timeout)
+            throws IOException {
+        List<String> argv = new ArrayList<>();
+        if (Files.exists(cgroups)) {
+            argv.addAll(List.of("/bin/sh", "-c", "while read -r p; do echo $$ > \"$p\"; done < \"$0\"; exec \"$@\"", cgroups.toString()));
+        }
+        argv.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().clear();
         pb.environment().putAll(env);
         pb.directory(workingDir.toFile());

@@ -410,7 +410,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         Path root = dir(containerId).resolve("root");
         try {
             ContainerConfig c = container.record().config();
-            return ProcessLauncher.exec(command, environment(c, root), workingDir(c, root), timeout);
+            return ProcessLauncher.exec(command, environment(c, root), workingDir(c, root), dir(containerId).resolve("cgroups"), timeout);
         } catch (IOException e) {
             return new ExecResult(126, "", e.getMessage(), false);
         }
