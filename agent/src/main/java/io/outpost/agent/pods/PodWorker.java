@@ -178,7 +178,9 @@ final class PodWorker {
             startTime = ctx.config().clock().instant();
         }
         SandboxStatus sandbox = sandbox();
-        boolean terminal = lastReported != null && ("Succeeded".equals(lastReported.getPhase()) || "Failed".equals(lastReported.getPhase()));
+        // terminal as this worker reported it, or as the server has it (after an agent restart)
+        PodStatus known = lastReported != null ? lastReported : pod.getStatus();
+        boolean terminal = known != null && ("Succeeded".equals(known.getPhase()) || "Failed".equals(known.getPhase()));
         if (terminal) {
             // kubelet: a terminal pod's containers are not restarted; anything still running stops.
             probes.stopAll();
@@ -259,13 +261,23 @@ final class PodWorker {
             return;
         }
         switch (latest.state()) {
-            case RUNNING -> probes.mustRestart(latest.id()).ifPresent(kind -> {
-                String why = kind == io.outpost.agent.probe.ProbeKind.LIVENESS ? "failed liveness probe" : "failed startup probe";
-                ctx.events().record(pod, c.getName(), Events.NORMAL, "Killing", "Kill",
-                        "Container " + c.getName() + " " + why + ", will be restarted");
-                lifecycle.kill(c, latest.id(), ctx.config().hostIp(), Lifecycle.gracePeriod(pod));
-                wake();
-            });
+            case RUNNING -> {
+                if (!ContainerStarter.hash(c).equals(latest.config().labels().get(Labels.CONTAINER_HASH))) {
+                    // kubelet's containerChanged: restart regardless of the restart policy
+                    ctx.events().record(pod, c.getName(), Events.NORMAL, "Killing", "Kill",
+                            "Container " + c.getName() + " definition changed, will be restarted");
+                    lifecycle.kill(c, latest.id(), ctx.config().hostIp(), Lifecycle.gracePeriod(pod));
+                    starter.start(pod, sandbox, c, latest.attempt() + 1, volumes, waiting);
+                    return;
+                }
+                probes.mustRestart(latest.id()).ifPresent(kind -> {
+                    String why = kind == io.outpost.agent.probe.ProbeKind.LIVENESS ? "failed liveness probe" : "failed startup probe";
+                    ctx.events().record(pod, c.getName(), Events.NORMAL, "Killing", "Kill",
+                            "Container " + c.getName() + " " + why + ", will be restarted");
+                    lifecycle.kill(c, latest.id(), ctx.config().hostIp(), Lifecycle.gracePeriod(pod));
+                    wake();
+                });
+            }
             case EXITED -> {
                 if (!shouldRestart(pod, latest)) {
                     waiting.remove(c.getName());

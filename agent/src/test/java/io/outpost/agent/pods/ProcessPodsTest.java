@@ -310,6 +310,20 @@ class ProcessPodsTest {
         assertThat(ys.get(2)).contains(" F ");
     }
 
+    @Test
+    void aChangedImageRestartsTheContainerWhateverTheRestartPolicy() throws IOException {
+        agent = new ProcessAgent(dataDir, desired, clock);
+        Pod pod = Pods.shell("upgrade", "exec sleep 60").editSpec().withRestartPolicy("Never").endSpec().build();
+        desired.put(pod);
+        await().atMost(WAIT).until(() -> agent.sink.phase("default", "upgrade").equals("Running"));
+
+        desired.put(new PodBuilder(pod).editSpec().editFirstContainer().withImage("busybox:1.37").endContainer().endSpec().build());
+        await().atMost(WAIT).until(() -> restartCount("upgrade") == 1
+                && agent.sink.container("default", "upgrade", "main").map(c -> c.getState().getRunning() != null).orElse(false));
+        assertThat(agent.sink.container("default", "upgrade", "main").orElseThrow().getImage()).isEqualTo("busybox:1.37");
+        assertThat(agent.sink.events()).anyMatch(e -> e.getNote() != null && e.getNote().contains("definition changed"));
+    }
+
     private String waitingReason(String pod) {
         return agent.sink.container("default", pod, "main")
                 .map(c -> c.getState().getWaiting() == null ? "" : c.getState().getWaiting().getReason()).orElse("");
