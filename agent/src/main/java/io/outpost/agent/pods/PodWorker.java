@@ -298,7 +298,13 @@ final class PodWorker {
                 starter.start(pod, sandbox, c, latest.attempt() + 1, volumes, waiting);
             }
             default -> {
-                // created but never started (a failed start): replace it
+                // created but never started (RunContainerError): replace it, with the crash back-off
+                // so a command that cannot start is not retried every second
+                Instant failedAt = latest.createdAt();
+                if (ctx.backOff().inBackOffSince(key, failedAt)) {
+                    return;
+                }
+                ctx.backOff().next(key, failedAt);
                 ctx.runtime().removeContainer(latest.id());
                 starter.start(pod, sandbox, c, latest.attempt(), volumes, waiting);
             }

@@ -280,7 +280,8 @@ class ProcessPodsTest {
         assertThat(Files.readAllLines(out.resolve("events"))).containsExactly("init-done", "main-done", "proxy-stopped");
         var status = agent.sink.pod("default", "job").orElseThrow();
         assertThat(status.getInitContainerStatuses()).extracting(s -> s.getName()).containsExactly("proxy", "wait-for-proxy");
-        assertThat(agent.runtime.listContainers()).noneMatch(c -> c.running());
+        // the sidecar wrote its last line; its shim records the exit right after
+        await().atMost(WAIT).until(() -> agent.runtime.listContainers().stream().noneMatch(c -> c.running()));
     }
 
     @Test
@@ -324,9 +325,30 @@ class ProcessPodsTest {
         assertThat(agent.sink.events()).anyMatch(e -> e.getNote() != null && e.getNote().contains("definition changed"));
     }
 
+    @Test
+    void aCommandThatIsNotOnTheHostIsARunContainerErrorRetriedWithBackOff() throws IOException {
+        agent = new ProcessAgent(dataDir, desired, clock);
+        desired.put(Pods.shell("typo", "").editSpec().editFirstContainer().withCommand("no-such-binary-here").endContainer().endSpec().build());
+        await().atMost(WAIT).until(() -> waitingReason("typo").equals("RunContainerError"));
+        assertThat(agent.sink.container("default", "typo", "main").orElseThrow().getState().getWaiting().getMessage())
+                .contains("executable file not found");
+        // the first retry is at once (as after a first crash), the next waits 10 s
+        await().atMost(WAIT).until(() -> created("typo") == 2);
+        clock.advance(Duration.ofSeconds(5));
+        await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> created("typo") == 2);
+        clock.advance(Duration.ofSeconds(5));
+        await().atMost(WAIT).until(() -> created("typo") == 3);
+        assertThat(waitingReason("typo")).isEqualTo("RunContainerError");
+    }
+
     private String waitingReason(String pod) {
         return agent.sink.container("default", pod, "main")
                 .map(c -> c.getState().getWaiting() == null ? "" : c.getState().getWaiting().getReason()).orElse("");
+    }
+
+    private long created(String pod) {
+        return agent.sink.events().stream().filter(e -> e.getReason().equals("Created")
+                && e.getRegarding().getName().equals(pod)).count();
     }
 
     private int restartCount(String pod) {
