@@ -83,7 +83,7 @@ class AutonomyTest {
         // the reboot: every container process (shim and command) dies without a word
         for (String id : idsBefore.keySet()) {
             long shim = shimPid(id);
-            new ProcessBuilder("kill", "-s", "KILL", "--", "-" + shim).start().waitFor();
+            new ProcessBuilder("/bin/sh", "-c", "kill -s KILL -- -$1", "sh", Long.toString(shim)).start().waitFor();
         }
 
         long start = System.nanoTime();

@@ -58,14 +58,12 @@ final class ProcessLauncher {
 
     private final Path shim;
     private final String setsid;
-    private final String kill;
 
     ProcessLauncher(Path stateDir) throws IOException {
         this.shim = stateDir.resolve("shim.sh");
         Files.createDirectories(stateDir);
         Files.writeString(shim, SHIM);
         this.setsid = find("setsid").orElse(null);
-        this.kill = find("kill").orElse("kill");
     }
 
     /** Why containers cannot run here, if they cannot. */
@@ -119,10 +117,14 @@ final class ProcessLauncher {
         return pb.start();
     }
 
-    /** Sends {@code signal} (TERM, KILL) to the whole process group led by {@code pgid}. */
+    /**
+     * Sends {@code signal} (TERM, KILL) to the whole process group led by {@code pgid}, with the
+     * shell's builtin {@code kill} (the JDK signals single processes only, and {@code /bin/kill}
+     * is not on every minimal system).
+     */
     void signalGroup(long pgid, String signal) {
         try {
-            run(List.of(kill, "-s", signal, "--", "-" + pgid));
+            run(List.of("/bin/sh", "-c", "kill -s " + signal + " -- -$1", "sh", Long.toString(pgid)));
         } catch (IOException e) {
             // the group is already gone
         }
