@@ -72,4 +72,17 @@ class SimulatedPodsTest {
                 .addNewEnv().withName("OUTPOST_SIMULATED_EXIT_CODE").withValue("0").endEnv().endContainer().endSpec().build());
         await().atMost(WAIT).until(() -> sink.phase("default", "job").equals("Succeeded"));
     }
+
+    @Test
+    void simulatedPodsResolveTheirVolumesWithoutWritingThem() {
+        start(SimulatedExits.NEVER);
+        desired.put(Pods.shell("vol", "ignored").editSpec().addNewVolume().withName("cfg").withNewConfigMap().withName("cfg")
+                .endConfigMap().endVolume().endSpec().build());
+        await().atMost(WAIT).until(() -> sink.eventReasons().contains("FailedMount"));
+        assertThat(sink.phase("default", "vol")).isEqualTo("Pending");
+        desired.put(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withNamespace("default").withName("cfg")
+                .endMetadata().addToData("k", "v").build());
+        await().atMost(WAIT).until(() -> sink.phase("default", "vol").equals("Running"));
+        assertThat(dataDir.resolve("pods")).doesNotExist();
+    }
 }
