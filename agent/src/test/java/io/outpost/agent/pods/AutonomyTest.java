@@ -117,6 +117,19 @@ class AutonomyTest {
         assertThat(agent.runtime.listContainers(Map.of("io.kubernetes.pod.name", "kept"))).allMatch(ContainerStatus::running);
     }
 
+    @Test
+    void aPodThatCompletedBeforeTheRebootIsNotRunAgain() throws Exception {
+        agent = new ProcessAgent(dataDir, desired, Clock.systemUTC());
+        desired.put(Pods.shell("once", "echo ran; exit 0").editSpec().withRestartPolicy("OnFailure").endSpec().build());
+        await().atMost(WAIT).until(() -> agent.sink.phase("default", "once").equals("Succeeded"));
+        agent.close();
+
+        agent = new ProcessAgent(dataDir, desired, Clock.systemUTC());
+        await().atMost(WAIT).until(() -> agent.sink.phase("default", "once").equals("Succeeded"));
+        assertThat(agent.sink.container("default", "once", "main").orElseThrow().getRestartCount()).isZero();
+        assertThat(agent.runtime.listContainers()).hasSize(1).noneMatch(ContainerStatus::running);
+    }
+
     private static boolean aliveAndNotZombie(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
