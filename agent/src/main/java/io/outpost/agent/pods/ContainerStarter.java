@@ -58,7 +58,8 @@ final class ContainerStarter {
             config = new ContainerConfig(c.getName(), attempt, c.getImage() == null ? "" : c.getImage(), command, args,
                     c.getWorkingDir() == null ? "" : c.getWorkingDir(), vars, mounts, resources(c), logPath,
                     Map.of(Labels.POD_UID, pod.getMetadata().getUid(), Labels.POD_NAME, pod.getMetadata().getName(),
-                            Labels.POD_NAMESPACE, pod.getMetadata().getNamespace(), Labels.CONTAINER_NAME, c.getName()));
+                            Labels.POD_NAMESPACE, pod.getMetadata().getNamespace(), Labels.CONTAINER_NAME, c.getName(),
+                            Labels.CONTAINER_HASH, hash(c)));
         } catch (ConfigError e) {
             fail(pod, c, waiting, new Waiting(ConfigError.REASON, e.getMessage()));
             return;
@@ -73,6 +74,7 @@ final class ContainerStarter {
             fail(pod, c, waiting, new Waiting(e.reason(), e.getMessage()));
             return;
         }
+        ctx.events().record(pod, c.getName(), Events.NORMAL, "Created", "Create", "Created container " + c.getName());
         try {
             ctx.runtime().startContainer(id);
         } catch (RuntimeFailure e) {
@@ -88,6 +90,15 @@ final class ContainerStarter {
                 lifecycle.kill(c, id, ctx.config().hostIp(), Lifecycle.gracePeriod(pod));
             }
         }
+    }
+
+    /**
+     * Kubelet's container hash: of the spec the agent ran, so a change (the image is the field an
+     * update may change) is seen. Computed from fabric8's value-based {@code hashCode}, stable
+     * across JVMs for the same spec.
+     */
+    static String hash(Container c) {
+        return Integer.toHexString(c.hashCode());
     }
 
     private void fail(Pod pod, Container c, Map<String, Waiting> waiting, Waiting w) {

@@ -7,6 +7,8 @@ final class Labels {
     static final String POD_NAME = "io.kubernetes.pod.name";
     static final String POD_NAMESPACE = "io.kubernetes.pod.namespace";
     static final String CONTAINER_NAME = "io.kubernetes.container.name";
+    /** The container spec's hash: a changed spec (a new image) restarts the container. */
+    static final String CONTAINER_HASH = "io.kubernetes.container.hash";
 
     private Labels() {
     }

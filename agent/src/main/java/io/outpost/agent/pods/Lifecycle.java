@@ -1,8 +1,6 @@
 package io.outpost.agent.pods;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -26,12 +24,9 @@ final class Lifecycle {
 
     private final ContainerRuntime runtime;
     private final Prober prober;
-    private final Clock clock;
-
-    Lifecycle(ContainerRuntime runtime, Prober prober, Clock clock) {
+    Lifecycle(ContainerRuntime runtime, Prober prober) {
         this.runtime = runtime;
         this.prober = prober;
-        this.clock = clock;
     }
 
     /** The grace period of a pod being stopped: the deletion's, else the spec's, else 30 s. */
@@ -46,12 +41,12 @@ final class Lifecycle {
     /** Stops a running container gracefully; answers the preStop hook's failure message, if any. */
     String kill(Container spec, String containerId, String podIp, Duration grace) {
         String hookFailure = null;
-        Instant start = Instant.now();
+        long start = System.nanoTime(); // the grace period bounds real waiting: a monotonic clock
         LifecycleHandler preStop = spec.getLifecycle() == null ? null : spec.getLifecycle().getPreStop();
         if (preStop != null && grace.compareTo(Duration.ZERO) > 0) {
             hookFailure = run(preStop, spec, containerId, podIp, grace);
         }
-        Duration left = grace.minus(Duration.between(start, Instant.now()));
+        Duration left = grace.minusNanos(System.nanoTime() - start);
         if (left.compareTo(MINIMUM_GRACE) < 0) {
             left = MINIMUM_GRACE;
         }
@@ -78,9 +73,5 @@ final class Lifecycle {
             return null;
         }
         return outcome.result() == ProbeResult.SUCCESS ? null : outcome.message();
-    }
-
-    Clock clock() {
-        return clock;
     }
 }

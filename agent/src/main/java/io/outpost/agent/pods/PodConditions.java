@@ -15,7 +15,8 @@ import io.fabric8.kubernetes.api.model.PodStatus;
  * Initialized, ContainersReady and Ready, in that order, with kubelet's reasons and messages.
  * Conditions kubelet does not own (PodScheduled, DisruptionTarget, those of readiness gates) are
  * carried over from the pod as the server has it: the agent leaves them alone, but Ready waits for
- * every readiness gate's condition to be True. A condition keeps its {@code lastTransitionTime}
+ * every readiness gate's condition to be True. Sidecars (init containers with {@code restartPolicy:
+ * Always}) are initialized once started and count towards ContainersReady. A condition keeps its {@code lastTransitionTime}
  * while its status does not change.
  */
 final class PodConditions {
@@ -35,10 +36,14 @@ final class PodConditions {
         boolean sandboxReady = in.sandbox() != null && in.sandbox().ready() && !in.terminated();
         out.add(condition(in, READY_TO_START, sandboxReady, null, null));
 
+        Set<String> sidecars = new java.util.HashSet<>();
+        if (in.pod().getSpec().getInitContainers() != null) {
+            in.pod().getSpec().getInitContainers().stream().filter(PodStatusGenerator::restartable).forEach(c -> sidecars.add(c.getName()));
+        }
         List<String> notInitialized = new ArrayList<>();
         for (ContainerStatus s : inits) {
             var t = s.getState().getTerminated();
-            if (t == null || t.getExitCode() != 0) {
+            if (sidecars.contains(s.getName()) ? !Boolean.TRUE.equals(s.getStarted()) : (t == null || t.getExitCode() != 0)) {
                 notInitialized.add(s.getName());
             }
         }
@@ -51,6 +56,11 @@ final class PodConditions {
         }
 
         List<String> unready = new ArrayList<>();
+        for (ContainerStatus s : inits) {
+            if (sidecars.contains(s.getName()) && !Boolean.TRUE.equals(s.getReady())) {
+                unready.add(s.getName());
+            }
+        }
         for (ContainerStatus s : containers) {
             if (!Boolean.TRUE.equals(s.getReady())) {
                 unready.add(s.getName());

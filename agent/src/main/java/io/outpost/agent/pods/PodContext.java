@@ -24,8 +24,8 @@ final class PodContext {
         this.config = config;
         this.backOff = new CrashBackOff(config.backOff(), config.clock());
         this.allocatable = NodeAllocatable.ofHost();
-        this.volumes = new VolumeManager(config.dataDir().resolve("pods"), config.desiredState(), config.nodeName(),
-                config.hostIp(), allocatable);
+        this.volumes = new VolumeManager(config.dataDir().resolve("pods"), config.desiredState(), config.hostIp(), allocatable,
+                !config.runtime().info().name().equals("simulated"));
         this.events = new Events(config.statusSink(), config.clock(), config.nodeName());
     }
 

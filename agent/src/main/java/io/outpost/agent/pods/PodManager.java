@@ -1,10 +1,13 @@
 package io.outpost.agent.pods;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -76,6 +79,16 @@ public final class PodManager implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The log file of a pod's container, for {@code kubectl logs}: the current container's, or with
+     * {@code previous} the one before it (kubelet keeps one dead container per name for that).
+     */
+    public Optional<Path> logPath(String podUid, String container, boolean previous) {
+        List<ContainerStatus> mine = config.runtime().listContainers(Map.of(Labels.POD_UID, podUid, Labels.CONTAINER_NAME, container));
+        return mine.stream().sorted(Comparator.comparingInt(ContainerStatus::attempt).reversed())
+                .skip(previous ? 1 : 0).findFirst().map(c -> c.config().logPath());
     }
 
     private void dispatchLoop() {

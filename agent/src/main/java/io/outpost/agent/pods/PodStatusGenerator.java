@@ -67,7 +67,9 @@ final class PodStatusGenerator {
         for (Container c : pod.getSpec().getContainers()) {
             statuses.add(containerStatus(in, c, initialized ? Waiting.CONTAINER_CREATING : Waiting.POD_INITIALIZING));
         }
-        String phase = phase(pod.getSpec().getRestartPolicy(), initStatuses, statuses);
+        Set<String> sidecars = new java.util.HashSet<>();
+        inits.stream().filter(PodStatusGenerator::restartable).forEach(c -> sidecars.add(c.getName()));
+        String phase = phase(pod.getSpec().getRestartPolicy(), initStatuses, sidecars, statuses);
         String previousPhase = in.previous() == null ? null : in.previous().getPhase();
         if ("Succeeded".equals(previousPhase) || "Failed".equals(previousPhase)) {
             phase = previousPhase; // a terminal phase never changes again
@@ -102,11 +104,23 @@ final class PodStatusGenerator {
         }
         for (Container c : inits) {
             ContainerStatus latest = latest(in.containers(), c.getName());
-            if (latest == null || latest.state() != ContainerState.EXITED || latest.exitCode() != 0) {
+            if (restartable(c)) {
+                if (latest == null || !latest.running() || !in.readiness().started(latest.id(), c)) {
+                    return false;
+                }
+            } else if (latest == null || latest.state() != ContainerState.EXITED || latest.exitCode() != 0) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * A sidecar: an init container with {@code restartPolicy: Always} (KEP-753). It counts as
+     * initialized once started, keeps running beside the containers, and is always restarted.
+     */
+    static boolean restartable(Container c) {
+        return "Always".equals(c.getRestartPolicy());
     }
 
     /** The runtime's newest container of that name (highest attempt), or null. */
@@ -179,14 +193,22 @@ final class PodStatusGenerator {
      * Running; when all have stopped, restartPolicy decides between Running (they restart),
      * Succeeded and Failed.
      */
-    static String phase(String restartPolicy, List<io.fabric8.kubernetes.api.model.ContainerStatus> inits,
+    static String phase(String restartPolicy, List<io.fabric8.kubernetes.api.model.ContainerStatus> inits, Set<String> sidecars,
                         List<io.fabric8.kubernetes.api.model.ContainerStatus> containers) {
         String policy = restartPolicy == null ? "Always" : restartPolicy;
         boolean pendingInit = false;
+        boolean pendingSidecar = false;
         boolean failedInit = false;
         for (var s : inits) {
             var st = s.getState();
-            if (st.getTerminated() != null) {
+            if (sidecars.contains(s.getName())) {
+                // a sidecar is pending until it has started; once it ran, its restarts do not matter
+                if (st.getRunning() != null) {
+                    pendingSidecar |= !Boolean.TRUE.equals(s.getStarted());
+                } else if (st.getTerminated() == null && (s.getLastState() == null || s.getLastState().getTerminated() == null)) {
+                    pendingSidecar = true;
+                }
+            } else if (st.getTerminated() != null) {
                 if (st.getTerminated().getExitCode() != 0) {
                     failedInit = true;
                 }
@@ -222,7 +244,7 @@ final class PodStatusGenerator {
         if (failedInit && policy.equals("Never")) {
             return "Failed";
         }
-        if (pendingInit || waiting > 0) {
+        if (pendingInit || waiting > 0 || (pendingSidecar && running + stopped == 0)) {
             return "Pending";
         }
         if (running > 0) {

@@ -1,7 +1,6 @@
 package io.outpost.agent.pods;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,6 +49,7 @@ final class PodWorker {
     private final ProbeManager probes;
     private final Lifecycle lifecycle;
     private final ContainerStarter starter;
+    private final PodStopper stopper;
     private volatile Pod pod;
     private boolean woken = true;
     private boolean stopped;
@@ -65,11 +65,12 @@ final class PodWorker {
         this.uid = pod.getMetadata().getUid();
         this.onDone = onDone;
         Prober prober = ctx.runtime().info().name().equals("simulated") ? new SucceedingProber(ctx.runtime()) : new Prober(ctx.runtime());
-        this.lifecycle = new Lifecycle(ctx.runtime(), prober, ctx.config().clock());
+        this.lifecycle = new Lifecycle(ctx.runtime(), prober);
         this.probes = new ProbeManager(prober, ctx.config().clock(), ctx.config().hostIp(), this::wake,
                 (c, kind, message) -> ctx.events().record(this.pod, c.getName(), Events.WARNING, "Unhealthy", "Probe",
                         kind.name().charAt(0) + kind.name().substring(1).toLowerCase() + " probe failed: " + message));
         this.starter = new ContainerStarter(ctx, lifecycle);
+        this.stopper = new PodStopper(ctx, lifecycle);
         if (pod.getStatus() != null && pod.getStatus().getStartTime() != null) {
             startTime = Instant.parse(pod.getStatus().getStartTime());
         }
@@ -163,13 +164,7 @@ final class PodWorker {
     }
 
     private List<ContainerStatus> containers() {
-        List<ContainerStatus> out = new ArrayList<>();
-        for (ContainerStatus c : ctx.runtime().listContainers()) {
-            if (uid.equals(c.config().labels().get(Labels.POD_UID))) {
-                out.add(c);
-            }
-        }
-        return out;
+        return ctx.runtime().listContainers(Map.of(Labels.POD_UID, uid));
     }
 
     private SandboxStatus sandbox() {
@@ -183,11 +178,13 @@ final class PodWorker {
             startTime = ctx.config().clock().instant();
         }
         SandboxStatus sandbox = sandbox();
-        boolean terminal = lastReported != null && ("Succeeded".equals(lastReported.getPhase()) || "Failed".equals(lastReported.getPhase()));
+        // terminal as this worker reported it, or as the server has it (after an agent restart)
+        PodStatus known = lastReported != null ? lastReported : pod.getStatus();
+        boolean terminal = known != null && ("Succeeded".equals(known.getPhase()) || "Failed".equals(known.getPhase()));
         if (terminal) {
             // kubelet: a terminal pod's containers are not restarted; anything still running stops.
-            stopRunning(pod, containers(), Duration.ZERO);
             probes.stopAll();
+            stopper.stopInOrder(pod, containers(), Lifecycle.gracePeriod(pod));
             report(pod, sandbox, containers(), false);
             return;
         }
@@ -217,6 +214,9 @@ final class PodWorker {
         if (!PodStatusGenerator.initialized(probeFree)) {
             syncInit(pod, sandbox, containers, volumes);
         } else {
+            for (Container c : sidecars(pod)) {
+                syncContainer(pod, sandbox, c, containers, volumes);
+            }
             for (Container c : pod.getSpec().getContainers()) {
                 syncContainer(pod, sandbox, c, containers, volumes);
             }
@@ -231,6 +231,16 @@ final class PodWorker {
     private void syncInit(Pod pod, SandboxStatus sandbox, List<ContainerStatus> containers, Map<String, Path> volumes) {
         for (Container c : pod.getSpec().getInitContainers()) {
             ContainerStatus latest = PodStatusGenerator.latest(containers, c.getName());
+            if (PodStatusGenerator.restartable(c)) {
+                // a sidecar lets the next init container start once it has started (KEP-753)
+                if (latest != null && latest.running() && probes.started(latest.id(), c)) {
+                    continue;
+                }
+                if (latest == null || !latest.running()) {
+                    syncContainer(pod, sandbox, c, containers, volumes);
+                }
+                return;
+            }
             if (latest != null && latest.state() == ContainerState.EXITED && latest.exitCode() == 0) {
                 continue;
             }
@@ -251,13 +261,23 @@ final class PodWorker {
             return;
         }
         switch (latest.state()) {
-            case RUNNING -> probes.mustRestart(latest.id()).ifPresent(kind -> {
-                String why = kind == io.outpost.agent.probe.ProbeKind.LIVENESS ? "failed liveness probe" : "failed startup probe";
-                ctx.events().record(pod, c.getName(), Events.NORMAL, "Killing", "Kill",
-                        "Container " + c.getName() + " " + why + ", will be restarted");
-                lifecycle.kill(c, latest.id(), ctx.config().hostIp(), Lifecycle.gracePeriod(pod));
-                wake();
-            });
+            case RUNNING -> {
+                if (!ContainerStarter.hash(c).equals(latest.config().labels().get(Labels.CONTAINER_HASH))) {
+                    // kubelet's containerChanged: restart regardless of the restart policy
+                    ctx.events().record(pod, c.getName(), Events.NORMAL, "Killing", "Kill",
+                            "Container " + c.getName() + " definition changed, will be restarted");
+                    lifecycle.kill(c, latest.id(), ctx.config().hostIp(), Lifecycle.gracePeriod(pod));
+                    starter.start(pod, sandbox, c, latest.attempt() + 1, volumes, waiting);
+                    return;
+                }
+                probes.mustRestart(latest.id()).ifPresent(kind -> {
+                    String why = kind == io.outpost.agent.probe.ProbeKind.LIVENESS ? "failed liveness probe" : "failed startup probe";
+                    ctx.events().record(pod, c.getName(), Events.NORMAL, "Killing", "Kill",
+                            "Container " + c.getName() + " " + why + ", will be restarted");
+                    lifecycle.kill(c, latest.id(), ctx.config().hostIp(), Lifecycle.gracePeriod(pod));
+                    wake();
+                });
+            }
             case EXITED -> {
                 if (!shouldRestart(pod, latest)) {
                     waiting.remove(c.getName());
@@ -278,16 +298,30 @@ final class PodWorker {
                 starter.start(pod, sandbox, c, latest.attempt() + 1, volumes, waiting);
             }
             default -> {
-                // created but never started (a failed start): replace it
+                // created but never started (RunContainerError): replace it, with the crash back-off
+                // so a command that cannot start is not retried every second
+                Instant failedAt = latest.createdAt();
+                if (ctx.backOff().inBackOffSince(key, failedAt)) {
+                    return;
+                }
+                ctx.backOff().next(key, failedAt);
                 ctx.runtime().removeContainer(latest.id());
                 starter.start(pod, sandbox, c, latest.attempt(), volumes, waiting);
             }
         }
     }
 
-    /** Kubelet's {@code ShouldContainerBeRestarted}. */
+    static List<Container> sidecars(Pod pod) {
+        return pod.getSpec().getInitContainers() == null ? List.of()
+                : pod.getSpec().getInitContainers().stream().filter(PodStatusGenerator::restartable).toList();
+    }
+
+    /** Kubelet's {@code ShouldContainerBeRestarted}; a sidecar is always restarted. */
     private static boolean shouldRestart(Pod pod, ContainerStatus exited) {
         String policy = pod.getSpec().getRestartPolicy() == null ? "Always" : pod.getSpec().getRestartPolicy();
+        if (sidecars(pod).stream().anyMatch(c -> c.getName().equals(exited.name()))) {
+            return true;
+        }
         boolean isInit = pod.getSpec().getInitContainers() != null
                 && pod.getSpec().getInitContainers().stream().anyMatch(c -> c.getName().equals(exited.name()));
         if (isInit && exited.exitCode() == 0) {
@@ -302,7 +336,9 @@ final class PodWorker {
 
     private void probeRunning(Pod pod, List<ContainerStatus> containers) {
         List<ProbeManager.Target> targets = new ArrayList<>();
-        for (Container c : pod.getSpec().getContainers()) {
+        List<Container> probed = new ArrayList<>(sidecars(pod));
+        probed.addAll(pod.getSpec().getContainers());
+        for (Container c : probed) {
             ContainerStatus latest = PodStatusGenerator.latest(containers, c.getName());
             if (latest != null && latest.running()) {
                 targets.add(new ProbeManager.Target(latest.id(), c, latest.startedAt()));
@@ -311,7 +347,10 @@ final class PodWorker {
         probes.sync(targets);
     }
 
-    /** Keeps the two newest containers of each name (the current one and its last state). */
+    /**
+     * Keeps the two newest containers of each name (the current one and its last state, for
+     * {@code kubectl logs --previous}); older ones go with their logs, as kubelet's container GC.
+     */
     private void garbageCollect(List<ContainerStatus> containers) {
         Map<String, List<ContainerStatus>> byName = new HashMap<>();
         containers.forEach(c -> byName.computeIfAbsent(c.name(), n -> new ArrayList<>()).add(c));
@@ -320,6 +359,7 @@ final class PodWorker {
             for (int i = 2; i < list.size(); i++) {
                 if (list.get(i).state() == ContainerState.EXITED) {
                     ctx.runtime().removeContainer(list.get(i).id());
+                    PodLogs.removeContainerLog(list.get(i).config().logPath());
                 }
             }
         }
@@ -338,51 +378,6 @@ final class PodWorker {
 
     private String lastEventMessage;
 
-    private void stopRunning(Pod pod, List<ContainerStatus> containers, Duration grace) {
-        List<Thread> killers = new ArrayList<>();
-        for (ContainerStatus cs : containers) {
-            if (!cs.running()) {
-                continue;
-            }
-            Container spec = spec(pod, cs.name());
-            ctx.events().record(pod, cs.name(), Events.NORMAL, "Killing", "Kill", "Stopping container " + cs.name());
-            killers.add(Thread.ofVirtual().start(() -> {
-                String hookFailure = spec == null ? null : lifecycle.kill(spec, cs.id(), ctx.config().hostIp(), grace);
-                if (spec == null) {
-                    ctx.runtime().stopContainer(cs.id(), grace);
-                }
-                if (hookFailure != null) {
-                    ctx.events().record(pod, cs.name(), Events.WARNING, "FailedPreStopHook", "Kill",
-                            "PreStopHook failed: " + hookFailure);
-                }
-            }));
-        }
-        for (Thread t : killers) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private static Container spec(Pod pod, String name) {
-        for (Container c : pod.getSpec().getContainers()) {
-            if (c.getName().equals(name)) {
-                return c;
-            }
-        }
-        if (pod.getSpec().getInitContainers() != null) {
-            for (Container c : pod.getSpec().getInitContainers()) {
-                if (c.getName().equals(name)) {
-                    return c;
-                }
-            }
-        }
-        return null;
-    }
-
     /**
      * Kubelet's {@code SyncTerminatingPod} then {@code SyncTerminatedPod}: stop every container
      * gracefully in parallel, stop the sandbox, report the final status and that the pod is
@@ -390,8 +385,7 @@ final class PodWorker {
      */
     private void terminate(Pod pod, boolean removedNow) {
         probes.stopAll();
-        List<ContainerStatus> containers = containers();
-        stopRunning(pod, containers, Lifecycle.gracePeriod(pod));
+        stopper.stopInOrder(pod, containers(), Lifecycle.gracePeriod(pod));
         SandboxStatus sandbox = sandbox();
         if (sandbox != null) {
             ctx.runtime().stopPodSandbox(sandbox.id());
@@ -410,6 +404,7 @@ final class PodWorker {
             }
         }
         ctx.volumes().tearDown(uid);
+        PodLogs.removePodLogs(ctx.logDirectory(pod));
         ctx.backOff().forgetPod(uid);
     }
 

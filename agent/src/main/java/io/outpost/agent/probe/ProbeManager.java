@@ -140,6 +140,7 @@ public final class ProbeManager {
         private final ProbeState state;
         private volatile boolean stopped;
         private Thread thread;
+        private String lastFailure;
 
         Worker(Target target, ProbeKind kind, Probe probe) {
             this.target = target;
@@ -170,9 +171,13 @@ public final class ProbeManager {
                     if (stopped) {
                         return;
                     }
-                    if (outcome.result() == ProbeResult.FAILURE) {
+                    // kubelet records every failure and its event recorder folds repeats into a count;
+                    // here a repeat of the same failure is not recorded again, so a probe failing every
+                    // period costs the edge link one event, not one per period
+                    if (outcome.result() == ProbeResult.FAILURE && !outcome.message().equals(lastFailure)) {
                         listener.failed(target.spec(), kind, outcome.message());
                     }
+                    lastFailure = outcome.result() == ProbeResult.FAILURE ? outcome.message() : null;
                     if (state.observe(outcome.result())) {
                         onChange.run();
                     }

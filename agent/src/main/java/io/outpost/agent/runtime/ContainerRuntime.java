@@ -54,6 +54,12 @@ public interface ContainerRuntime extends AutoCloseable {
     /** Every container the runtime knows, in any state, with its latest state. */
     List<ContainerStatus> listContainers();
 
+    /**
+     * The containers whose labels include all of {@code labels} (CRI {@code ContainerFilter}'s
+     * label selector): a pod worker asks only for its own, so the runtime checks only those.
+     */
+    List<ContainerStatus> listContainers(java.util.Map<String, String> labels);
+
     Optional<ContainerStatus> containerStatus(String containerId);
 
     /**

@@ -38,10 +38,17 @@ public final class VolumeManager {
 
     private final Path podsDir;
     private final Projections projections;
+    private final boolean materialise;
 
-    public VolumeManager(Path podsDir, DesiredState desired, String nodeName, String hostIp, NodeAllocatable allocatable) {
+    /**
+     * @param materialise false for the simulated runtime: sources are still resolved (a missing
+     *                    ConfigMap still holds the pod in ContainerCreating) but nothing is written,
+     *                    since nothing runs to read it and a simulated fleet must not cost disk I/O
+     */
+    public VolumeManager(Path podsDir, DesiredState desired, String hostIp, NodeAllocatable allocatable, boolean materialise) {
         this.podsDir = podsDir;
         this.projections = new Projections(desired, new DownwardApi(hostIp, hostIp, allocatable));
+        this.materialise = materialise;
     }
 
     /** Materialises (or refreshes) every volume of {@code pod}; answers each volume's host path. */
@@ -61,6 +68,10 @@ public final class VolumeManager {
     }
 
     private Path setUp(Pod pod, String uid, Volume v) throws IOException, VolumeError {
+        if (!materialise) {
+            resolveOnly(pod, v);
+            return plugin(uid, "simulated", v.getName());
+        }
         if (v.getEmptyDir() != null) {
             if ("Memory".equals(v.getEmptyDir().getMedium()) && Files.isWritable(SHM)) {
                 Path dir = SHM.resolve("outpost-" + uid).resolve(v.getName());
@@ -96,6 +107,16 @@ public final class VolumeManager {
         }
         throw new VolumeError("this volume type is not supported by the outpost agent "
                 + "(supported: emptyDir, hostPath, configMap, secret, downwardAPI, projected)");
+    }
+
+    private void resolveOnly(Pod pod, Volume v) throws VolumeError {
+        if (v.getConfigMap() != null) {
+            projections.configMap(pod, v.getConfigMap().getName(), v.getConfigMap().getItems(), v.getConfigMap().getOptional(), null);
+        } else if (v.getSecret() != null) {
+            projections.secret(pod, v.getSecret().getSecretName(), v.getSecret().getItems(), v.getSecret().getOptional(), null);
+        } else if (v.getProjected() != null) {
+            projections.projected(pod, v.getProjected().getSources(), null);
+        }
     }
 
     private Path plugin(String uid, String plugin, String name) {
@@ -152,7 +173,7 @@ public final class VolumeManager {
                 if (!sub.startsWith(host)) {
                     throw new VolumeError("subPath " + vm.getSubPath() + " leaves the volume " + vm.getName());
                 }
-                if (!Files.exists(sub, LinkOption.NOFOLLOW_LINKS)) {
+                if (materialise && !Files.exists(sub, LinkOption.NOFOLLOW_LINKS)) {
                     try {
                         Files.createDirectories(sub);
                     } catch (IOException e) {

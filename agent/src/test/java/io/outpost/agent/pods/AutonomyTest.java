@@ -39,11 +39,8 @@ class AutonomyTest {
     @AfterEach
     void stopEverything() {
         if (agent != null) {
-            for (ContainerStatus c : agent.runtime.listContainers()) {
-                agent.runtime.stopContainer(c.id(), Duration.ZERO);
-                agent.runtime.removeContainer(c.id());
-            }
             agent.close();
+            agent.removeEverything();
         }
     }
 
@@ -86,7 +83,7 @@ class AutonomyTest {
         // the reboot: every container process (shim and command) dies without a word
         for (String id : idsBefore.keySet()) {
             long shim = shimPid(id);
-            new ProcessBuilder("kill", "-s", "KILL", "--", "-" + shim).start().waitFor();
+            new ProcessBuilder("/bin/sh", "-c", "kill -s KILL -- -$1", "sh", Long.toString(shim)).start().waitFor();
         }
 
         long start = System.nanoTime();
@@ -102,14 +99,62 @@ class AutonomyTest {
         assertThat(agent.runtime.listContainers().stream().filter(ContainerStatus::running).count()).isEqualTo(10);
     }
 
-    private long childPid(String containerId) throws IOException {
-        return Long.parseLong(Files.readString(dataDir.resolve("runtime/process/containers").resolve(containerId).resolve("child.pid")).strip());
+    @Test
+    void aPodDeletedWhileTheAgentWasDownIsKilledWhenItStarts() throws Exception {
+        agent = new ProcessAgent(dataDir, desired, Clock.systemUTC());
+        Pod gone = Pods.shell("gone", "exec sleep 300").build();
+        desired.put(gone).put(Pods.shell("kept", "exec sleep 300").build());
+        await().atMost(WAIT).until(() -> agent.sink.phase("default", "gone").equals("Running") && agent.sink.phase("default", "kept").equals("Running"));
+        String goneId = agent.runtime.listContainers(Map.of("io.kubernetes.pod.name", "gone")).getFirst().id();
+        long gonePid = childPid(goneId);
+        agent.close();
+        desired.remove(gone);
+
+        agent = new ProcessAgent(dataDir, desired, Clock.systemUTC());
+        await().atMost(WAIT).until(() -> agent.runtime.listContainers(Map.of("io.kubernetes.pod.name", "gone")).isEmpty());
+        assertThat(aliveAndNotZombie(gonePid)).isFalse();
+        assertThat(agent.runtime.listPodSandboxes()).extracting(s -> s.config().name()).containsExactly("kept");
+        assertThat(agent.runtime.listContainers(Map.of("io.kubernetes.pod.name", "kept"))).allMatch(ContainerStatus::running);
+    }
+
+    @Test
+    void aPodThatCompletedBeforeTheRebootIsNotRunAgain() throws Exception {
+        agent = new ProcessAgent(dataDir, desired, Clock.systemUTC());
+        desired.put(Pods.shell("once", "echo ran; exit 0").editSpec().withRestartPolicy("OnFailure").endSpec().build());
+        await().atMost(WAIT).until(() -> agent.sink.phase("default", "once").equals("Succeeded"));
+        agent.close();
+
+        agent = new ProcessAgent(dataDir, desired, Clock.systemUTC());
+        await().atMost(WAIT).until(() -> agent.sink.phase("default", "once").equals("Succeeded"));
+        assertThat(agent.sink.container("default", "once", "main").orElseThrow().getRestartCount()).isZero();
+        assertThat(agent.runtime.listContainers()).hasSize(1).noneMatch(ContainerStatus::running);
+    }
+
+    private static boolean aliveAndNotZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The command's pid, as the shim records it once it has started the command. */
+    private long childPid(String containerId) {
+        Path file = dataDir.resolve("runtime/process/containers").resolve(containerId).resolve("child.pid");
+        await().atMost(WAIT).until(() -> Files.exists(file));
+        try {
+            return Long.parseLong(Files.readString(file).strip());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private long shimPid(String containerId) throws IOException {
-        String json = Files.readString(dataDir.resolve("runtime/process/containers").resolve(containerId).resolve("record.json"));
-        var m = java.util.regex.Pattern.compile("\"pid\":(\\d+)").matcher(json);
-        assertThat(m.find()).isTrue();
-        return Long.parseLong(m.group(1));
+        var record = new java.util.Properties();
+        try (var in = Files.newBufferedReader(dataDir.resolve("runtime/process/containers").resolve(containerId).resolve("record.properties"))) {
+            record.load(in);
+        }
+        return Long.parseLong(record.getProperty("pid"));
     }
 }

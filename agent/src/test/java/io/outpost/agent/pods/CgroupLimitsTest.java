@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.outpost.agent.runtime.ContainerStatus;
 import io.outpost.agent.runtime.process.ProcessRuntime;
 import io.outpost.agent.testing.InMemoryDesiredState;
 import io.outpost.agent.testing.Pods;
@@ -33,11 +32,8 @@ class CgroupLimitsTest {
     @AfterEach
     void stopEverything() {
         if (agent != null) {
-            for (ContainerStatus c : agent.runtime.listContainers()) {
-                agent.runtime.stopContainer(c.id(), Duration.ZERO);
-                agent.runtime.removeContainer(c.id());
-            }
             agent.close();
+            agent.removeEverything();
         }
     }
 
@@ -57,6 +53,21 @@ class CgroupLimitsTest {
         assertThat(main.getState().getTerminated().getReason()).isEqualTo("OOMKilled");
         assertThat(main.getState().getTerminated().getExitCode()).isEqualTo(137);
         assertThat(agent.sink.pod("default", "hog").orElseThrow().getQosClass()).isEqualTo("Guaranteed");
+    }
+
+    @Test
+    void anExecProbeRunsInTheContainersCgroup() throws Exception {
+        agent = new ProcessAgent(dataDir, desired, new FakeClock(Instant.now()), Path.of("/sys/fs/cgroup"));
+        String limits = agent.runtime.info().nodeNotes().get(ProcessRuntime.LIMITS_ANNOTATION);
+        Prerequisites.require(!limits.startsWith("none"), "writable cgroups (v2 with memory and cpu controllers, or v1): " + limits);
+        desired.put(Pods.shell("probed", "exec sleep 60").editSpec().editFirstContainer().withNewResources()
+                .withLimits(Map.of("memory", new Quantity("64Mi"))).endResources().endContainer().endSpec().build());
+        await().atMost(Duration.ofSeconds(20)).until(() -> agent.sink.phase("default", "probed").equals("Running"));
+        String id = agent.runtime.listContainers().getFirst().id();
+
+        var result = agent.runtime.execSync(id, java.util.List.of("cat", "/proc/self/cgroup"), Duration.ofSeconds(5));
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).contains(id);
     }
 
     @Test

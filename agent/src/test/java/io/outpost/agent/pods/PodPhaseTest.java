@@ -3,6 +3,7 @@ package io.outpost.agent.pods;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Set;
 
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -14,7 +15,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Kubelet's {@code getPhase} as a table. */
 class PodPhaseTest {
 
-    record Case(String name, String policy, List<ContainerStatus> inits, List<ContainerStatus> containers, String phase) {
+    record Case(String name, String policy, List<ContainerStatus> inits, List<ContainerStatus> containers, String phase, Set<String> sidecars) {
+        Case(String name, String policy, List<ContainerStatus> inits, List<ContainerStatus> containers, String phase) {
+            this(name, policy, inits, containers, phase, Set.of());
+        }
+
         @Override
         public String toString() {
             return name;
@@ -41,6 +46,10 @@ class PodPhaseTest {
                 .withLastState(new ContainerStateBuilder().withNewTerminated().withExitCode(lastCode).endTerminated().build()).build();
     }
 
+    static ContainerStatus named(ContainerStatus s, String name, boolean started) {
+        return new ContainerStatusBuilder(s).withName(name).withStarted(started).build();
+    }
+
     static Case[] cases() {
         return new Case[] {
             new Case("A pod whose containers wait for their first start is Pending", "Always", List.of(), List.of(waiting(), waiting()), "Pending"),
@@ -59,12 +68,20 @@ class PodPhaseTest {
             new Case("A crash-looping init container with Always keeps the pod Pending", "Always", List.of(backingOff(1)), List.of(waiting()), "Pending"),
             new Case("Completed init containers let the containers decide", "Always", List.of(exited(0), exited(0)), List.of(running()), "Running"),
             new Case("A pod without container statuses is Pending", "Always", List.of(), List.of(), "Pending"),
+            new Case("A sidecar running but not started keeps the pod Pending", "Always", List.of(named(running(), "side", false)),
+                    List.of(waiting()), "Pending", Set.of("side")),
+            new Case("A started sidecar and running containers: Running", "Always", List.of(named(running(), "side", true)),
+                    List.of(running()), "Running", Set.of("side")),
+            new Case("A crash-looping sidecar does not fail a Never pod", "Never", List.of(named(backingOff(1), "side", false)),
+                    List.of(running()), "Running", Set.of("side")),
+            new Case("Containers done with Never: Succeeded whatever the sidecar does", "Never", List.of(named(running(), "side", true)),
+                    List.of(exited(0)), "Succeeded", Set.of("side")),
         };
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void phase(Case c) {
-        assertThat(PodStatusGenerator.phase(c.policy(), c.inits(), c.containers())).isEqualTo(c.phase());
+        assertThat(PodStatusGenerator.phase(c.policy(), c.inits(), c.sidecars(), c.containers())).isEqualTo(c.phase());
     }
 }

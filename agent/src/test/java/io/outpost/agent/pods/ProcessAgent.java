@@ -32,6 +32,14 @@ final class ProcessAgent implements AutoCloseable {
         this(dataDir, desired, clock, dataDir.resolve("no-cgroups"));
     }
 
+    /** Kills and removes every container (after {@link #close()}, so no worker starts them again). */
+    void removeEverything() {
+        for (var c : runtime.listContainers()) {
+            runtime.stopContainer(c.id(), Duration.ZERO);
+            runtime.removeContainer(c.id());
+        }
+    }
+
     @Override
     public void close() {
         manager.close();

@@ -38,7 +38,7 @@ class VolumeManagerTest {
             .token("ns", "web", "eyJ.token");
 
     private VolumeManager manager() {
-        return new VolumeManager(dir.resolve("pods"), desired, "edge-1", "10.0.0.1", new NodeAllocatable(2000, 1L << 30));
+        return new VolumeManager(dir.resolve("pods"), desired, "10.0.0.1", new NodeAllocatable(2000, 1L << 30), true);
     }
 
     private Pod pod(Volume... volumes) {

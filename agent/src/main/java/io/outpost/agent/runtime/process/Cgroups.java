@@ -55,7 +55,7 @@ final class Cgroups {
                     if (have.contains("memory") && have.contains("cpu")) {
                         Path parent = root.resolve(PARENT);
                         Files.createDirectories(parent);
-                        Files.writeString(root.resolve("cgroup.subtree_control"), "+memory +cpu");
+                        enableControllers(root);
                         Files.writeString(parent.resolve("cgroup.subtree_control"), "+memory +cpu");
                         return new Cgroups(Mode.V2, parent, null, null, "cgroup v2 at " + root);
                     }
@@ -79,6 +79,35 @@ final class Cgroups {
                 + ": containers run without CPU and memory limits";
         LOG.warn("{}", why);
         return none(why);
+    }
+
+    /**
+     * Enables the memory and cpu controllers for the children of {@code root}. In a container's
+     * cgroup namespace the root holds processes, and cgroup v2 refuses controllers to a group with
+     * processes of its own ("no internal processes"): then, as k3s and kind do when they start in
+     * a container, the root's processes move to a leaf {@code init} group first. Only done when
+     * this process sits at the root of its cgroup namespace ({@code 0::/}).
+     */
+    private static void enableControllers(Path root) throws IOException {
+        Path control = root.resolve("cgroup.subtree_control");
+        try {
+            Files.writeString(control, "+memory +cpu");
+        } catch (IOException refused) {
+            if (!Files.readString(Path.of("/proc/self/cgroup")).lines().anyMatch(l -> l.equals("0::/"))) {
+                throw refused;
+            }
+            Path init = root.resolve("init");
+            Files.createDirectories(init);
+            for (String pid : Files.readAllLines(root.resolve("cgroup.procs"))) {
+                try {
+                    Files.writeString(init.resolve("cgroup.procs"), pid);
+                } catch (IOException gone) {
+                    // the process exited meanwhile, or is a kernel thread that cannot move
+                }
+            }
+            LOG.info("moved the processes of {} into {} so its children can have memory and cpu limits", root, init);
+            Files.writeString(control, "+memory +cpu");
+        }
     }
 
     static Cgroups none(String why) {

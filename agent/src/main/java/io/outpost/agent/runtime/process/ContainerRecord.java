@@ -1,9 +1,7 @@
 package io.outpost.agent.runtime.process;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 
 import io.outpost.agent.runtime.ContainerConfig;
@@ -11,10 +9,8 @@ import io.outpost.agent.runtime.ContainerState;
 import io.outpost.agent.runtime.ContainerStatus;
 import io.outpost.agent.runtime.SandboxConfig;
 
-import tools.jackson.databind.json.JsonMapper;
-
 /**
- * What the process runtime remembers of a container, persisted as {@code record.json} in the
+ * What the process runtime remembers of a container, persisted as {@code record.properties} ({@link RecordFile}) in the
  * container's directory so a restarted agent (or one started after a reboot) knows what ran:
  * the process's pid with its start time and the boot id (see {@link ProcStat}), and once it has
  * exited, how.
@@ -26,8 +22,6 @@ import tools.jackson.databind.json.JsonMapper;
 record ContainerRecord(String id, String sandboxId, ContainerConfig config, Instant createdAt, Instant startedAt,
                        Instant finishedAt, long pid, long pidStartTicks, String bootId, int exitCode, String reason,
                        String message, boolean stopRequested) {
-
-    static final JsonMapper JSON = JsonMapper.builder().build();
 
     ContainerState state() {
         if (finishedAt != null) {
@@ -59,26 +53,22 @@ record ContainerRecord(String id, String sandboxId, ContainerConfig config, Inst
     }
 
     void save(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, JSON.writeValueAsBytes(this));
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        RecordFile.save(file, this);
     }
 
     static ContainerRecord load(Path file) throws IOException {
-        return JSON.readValue(Files.readAllBytes(file), ContainerRecord.class);
+        return RecordFile.loadContainer(file);
     }
 
-    /** A sandbox as persisted in {@code sandboxes/<id>.json}. */
+    /** A sandbox as persisted in {@code sandboxes/<id>.properties}. */
     record Sandbox(String id, SandboxConfig config, boolean ready, Instant createdAt) {
 
         void save(Path file) throws IOException {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, JSON.writeValueAsBytes(this));
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            RecordFile.save(file, this);
         }
 
         static Sandbox load(Path file) throws IOException {
-            return JSON.readValue(Files.readAllBytes(file), Sandbox.class);
+            return RecordFile.loadSandbox(file);
         }
     }
 }

@@ -71,17 +71,29 @@ final class CriLogWriter implements AutoCloseable {
 
     private void rotate() throws IOException {
         out.close();
-        Path rotated = path.resolveSibling(path.getFileName() + "." + ROTATED.format(clock.instant()));
+        String stamp = path.getFileName() + "." + ROTATED.format(clock.instant());
+        Path rotated = path.resolveSibling(stamp);
+        for (int n = 1; Files.exists(rotated); n++) {
+            rotated = path.resolveSibling(stamp + "-" + n); // two rotations within a millisecond
+        }
         Files.move(path, rotated);
         String prefix = path.getFileName() + ".";
         try (Stream<Path> siblings = Files.list(path.getParent())) {
             List<Path> old = siblings.filter(p -> p.getFileName().toString().startsWith(prefix))
-                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+                    .sorted(Comparator.comparing(CriLogWriter::modified).thenComparing(p -> p.getFileName().toString())).toList();
             for (int i = 0; i < old.size() - (maxFiles - 1); i++) {
                 Files.deleteIfExists(old.get(i));
             }
         }
         open();
+    }
+
+    private static java.nio.file.attribute.FileTime modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return java.nio.file.attribute.FileTime.fromMillis(0);
+        }
     }
 
     @Override

@@ -31,21 +31,46 @@ final class LogPump implements Runnable {
     private final BooleanSupplier exited;
     private volatile boolean stopped;
 
-    LogPump(Path stdout, Path stderr, CriLogWriter writer, BooleanSupplier exited) {
+    private final RandomAccessFile out;
+    private final RandomAccessFile err;
+
+    /**
+     * Opens the pipes now, on the caller's thread: before the container starts, so output of a
+     * container that exits at once is not discarded with its pipe (a FIFO's buffer goes when its
+     * last descriptor closes).
+     */
+    LogPump(Path stdout, Path stderr, CriLogWriter writer, BooleanSupplier exited) throws IOException {
         this.stdout = stdout;
         this.stderr = stderr;
         this.writer = writer;
         this.exited = exited;
+        this.out = new RandomAccessFile(stdout.toFile(), "rw");
+        try {
+            this.err = new RandomAccessFile(stderr.toFile(), "rw");
+        } catch (IOException e) {
+            out.close();
+            throw e;
+        }
     }
 
     void stop() {
         stopped = true;
     }
 
+    /** Releases the pipes and the log of a pump that never ran (the container did not start). */
+    void abandon() {
+        try {
+            out.close();
+            err.close();
+        } catch (IOException e) {
+            // nothing to release then
+        }
+        writer.close();
+    }
+
     @Override
     public void run() {
-        try (RandomAccessFile out = new RandomAccessFile(stdout.toFile(), "rw");
-             RandomAccessFile err = new RandomAccessFile(stderr.toFile(), "rw")) {
+        try (out; err) {
             Stream o = new Stream("stdout", new FileInputStream(out.getFD()));
             Stream e = new Stream("stderr", new FileInputStream(err.getFD()));
             while (!stopped) {
@@ -68,6 +93,24 @@ final class LogPump implements Runnable {
             writer.close();
         }
     }
+
+    /**
+     * Writes one line; a failure (disk full, say) drops it and is logged once, so the pipe keeps
+     * draining and the container never blocks on its output because of the agent's disk.
+     */
+    private void write(String stream, byte[] buf, int offset, int length, boolean partial) {
+        try {
+            writer.write(stream, buf, offset, length, partial);
+            failing = false;
+        } catch (IOException e) {
+            if (!failing) {
+                LOG.warn("container output to {} is being dropped: {}", stdout.getParent(), e.toString());
+                failing = true;
+            }
+        }
+    }
+
+    private boolean failing;
 
     /** One pipe: splits what arrives into lines, keeping an unfinished line for the next read. */
     private final class Stream {
@@ -94,14 +137,14 @@ final class LogPump implements Runnable {
                 int start = 0;
                 for (int i = 0; i < len; i++) {
                     if (buf[i] == '\n') {
-                        writer.write(name, buf, start, i - start, false);
+                        write(name, buf, start, i - start, false);
                         start = i + 1;
                     }
                 }
                 System.arraycopy(buf, start, buf, 0, len - start);
                 len -= start;
                 if (len == buf.length) {
-                    writer.write(name, buf, 0, len, true);
+                    write(name, buf, 0, len, true);
                     len = 0;
                 }
             }
@@ -110,7 +153,7 @@ final class LogPump implements Runnable {
 
         void flush() throws IOException {
             if (len > 0) {
-                writer.write(name, buf, 0, len, false); // the stream ended: the line is complete
+                write(name, buf, 0, len, false); // the stream ended: the line is complete
                 len = 0;
             }
         }

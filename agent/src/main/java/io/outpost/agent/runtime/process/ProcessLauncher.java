@@ -47,7 +47,7 @@ final class ProcessLauncher {
             child=$!
             exec 3>&- 4>&-
             trap '' TERM INT HUP
-            echo $child > "$dir/child.pid"
+            echo $child > "$dir/child.pid.tmp" && mv "$dir/child.pid.tmp" "$dir/child.pid"
             while :; do
               wait $child; st=$?
               kill -0 $child 2>/dev/null || break
@@ -58,14 +58,12 @@ final class ProcessLauncher {
 
     private final Path shim;
     private final String setsid;
-    private final String kill;
 
     ProcessLauncher(Path stateDir) throws IOException {
         this.shim = stateDir.resolve("shim.sh");
         Files.createDirectories(stateDir);
         Files.writeString(shim, SHIM);
         this.setsid = find("setsid").orElse(null);
-        this.kill = find("kill").orElse("kill");
     }
 
     /** Why containers cannot run here, if they cannot. */
@@ -119,21 +117,32 @@ final class ProcessLauncher {
         return pb.start();
     }
 
-    /** Sends {@code signal} (TERM, KILL) to the whole process group led by {@code pgid}. */
+    /**
+     * Sends {@code signal} (TERM, KILL) to the whole process group led by {@code pgid}, with the
+     * shell's builtin {@code kill} (the JDK signals single processes only, and {@code /bin/kill}
+     * is not on every minimal system).
+     */
     void signalGroup(long pgid, String signal) {
         try {
-            run(List.of(kill, "-s", signal, "--", "-" + pgid));
+            run(List.of("/bin/sh", "-c", "kill -s " + signal + " -- -$1", "sh", Long.toString(pgid)));
         } catch (IOException e) {
             // the group is already gone
         }
     }
 
     /**
-     * Runs a command in a container's context (its env and working dir) and waits for it at most
-     * {@code timeout}; output is kept up to 64 KiB per stream.
+     * Runs a command in a container's context — its env, working dir and, when it has them, its
+     * cgroups (listed in {@code cgroups}, so a probe counts against the container's limits) — and
+     * waits for it at most {@code timeout}; output is kept up to 64 KiB per stream.
      */
-    static ExecResult exec(List<String> command, Map<String, String> env, Path workingDir, Duration timeout) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command);
+    static ExecResult exec(List<String> command, Map<String, String> env, Path workingDir, Path cgroups, Duration timeout)
+            throws IOException {
+        List<String> argv = new ArrayList<>();
+        if (Files.exists(cgroups)) {
+            argv.addAll(List.of("/bin/sh", "-c", "while read -r p; do echo $$ > \"$p\"; done < \"$0\"; exec \"$@\"", cgroups.toString()));
+        }
+        argv.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(argv);
         pb.environment().clear();
         pb.environment().putAll(env);
         pb.directory(workingDir.toFile());

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -73,23 +72,12 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
     }
 
-    /** A container and what this agent process holds for it. */
-    private static final class Live {
-        volatile ContainerRecord record;
-        Process process;
-        LogPump pump;
-
-        Live(ContainerRecord record) {
-            this.record = record;
-        }
-    }
-
     private final Config config;
     private final Cgroups cgroups;
     private final ProcessLauncher launcher;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, ContainerRecord.Sandbox> sandboxes = new LinkedHashMap<>();
-    private final Map<String, Live> containers = new LinkedHashMap<>();
+    private final Map<String, ProcessContainer> containers = new LinkedHashMap<>();
 
     public ProcessRuntime(Config config) throws IOException {
         this.config = config;
@@ -103,27 +91,29 @@ public final class ProcessRuntime implements ContainerRuntime {
     /** Reads what a previous agent left: adopts live processes, finishes the records of dead ones. */
     private void load() throws IOException {
         try (Stream<Path> files = Files.list(config.stateDir().resolve("sandboxes"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".properties")).toList()) {
                 ContainerRecord.Sandbox s = ContainerRecord.Sandbox.load(f);
                 sandboxes.put(s.id(), s);
             }
         }
         try (Stream<Path> dirs = Files.list(config.stateDir().resolve("containers"))) {
             for (Path dir : dirs.toList()) {
-                Path file = dir.resolve("record.json");
+                Path file = dir.resolve("record.properties");
                 if (!Files.exists(file)) {
                     AtomicWriter.deleteTree(dir);
                     continue;
                 }
-                Live live = new Live(ContainerRecord.load(file));
-                containers.put(live.record.id(), live);
-                if (live.record.state() == ContainerState.RUNNING) {
-                    if (live.record.proc().alive()) {
-                        LOG.info("adopted container {} ({}) of pod {}: pid {} still running", live.record.config().name(),
-                                live.record.id(), live.record.config().labels().get("io.kubernetes.pod.name"), live.record.pid());
-                        startPump(live);
+                ProcessContainer c = new ProcessContainer(dir, ContainerRecord.load(file));
+                ContainerRecord r = c.record();
+                containers.put(r.id(), c);
+                if (r.state() == ContainerState.RUNNING) {
+                    if (c.alive()) {
+                        LOG.info("adopted container {} ({}) of pod {}: pid {} still running", r.config().name(), r.id(),
+                                r.config().labels().get("io.kubernetes.pod.name"), r.pid());
+                        c.openLog(config);
+                        c.startPump();
                     } else {
-                        refresh(live);
+                        c.refresh(config.clock(), cgroups);
                     }
                 }
             }
@@ -140,7 +130,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
 
     private Path sandboxFile(String id) {
-        return config.stateDir().resolve("sandboxes").resolve(id + ".json");
+        return config.stateDir().resolve("sandboxes").resolve(id + ".properties");
     }
 
     @Override
@@ -246,11 +236,11 @@ public final class ProcessRuntime implements ContainerRuntime {
                 Files.deleteIfExists(link);
                 Files.createSymbolicLink(link, m.hostPath().toAbsolutePath());
             }
-            ContainerRecord record = new ContainerRecord(id, sandboxId, c, config.clock().instant(), null, null, 0, 0, "", 0, "", "", false);
-            record.save(dir.resolve("record.json"));
+            ProcessContainer container = new ProcessContainer(dir, null);
+            container.save(new ContainerRecord(id, sandboxId, c, config.clock().instant(), null, null, 0, 0, "", 0, "", "", false));
             lock.lock();
             try {
-                containers.put(id, new Live(record));
+                containers.put(id, container);
             } finally {
                 lock.unlock();
             }
@@ -285,8 +275,9 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public void startContainer(String containerId) throws RuntimeFailure {
-        Live live = live(containerId).orElseThrow(() -> new RuntimeFailure(RuntimeFailure.RUN_CONTAINER_ERROR, "container " + containerId + " not found"));
-        ContainerConfig c = live.record.config();
+        ProcessContainer container = live(containerId).orElseThrow(() -> new RuntimeFailure(RuntimeFailure.RUN_CONTAINER_ERROR,
+                "container " + containerId + " not found"));
+        ContainerConfig c = container.record().config();
         Optional<String> unusable = launcher.unusable();
         if (unusable.isPresent()) {
             throw new RuntimeFailure(RuntimeFailure.RUN_CONTAINER_ERROR, unusable.get());
@@ -307,152 +298,52 @@ public final class ProcessRuntime implements ContainerRuntime {
             }
             List<String> argv = new ArrayList<>(c.command());
             argv.addAll(c.args());
+            container.openLog(config);
             Process p = launcher.spawn(dir, argv, env, cwd);
             ProcStat proc = ProcStat.of(p.pid()).orElse(new ProcStat(p.pid(), 0, ProcStat.currentBootId()));
-            ContainerRecord started = live.record.started(config.clock().instant(), proc);
-            started.save(dir.resolve("record.json"));
-            lock.lock();
-            try {
-                live.record = started;
-                live.process = p;
-            } finally {
-                lock.unlock();
-            }
-            startPump(live);
+            container.spawned(p);
+            container.save(container.record().started(config.clock().instant(), proc));
+            container.startPump();
         } catch (IOException e) {
+            container.abandonLog();
             throw new RuntimeFailure(RuntimeFailure.RUN_CONTAINER_ERROR, "cannot start container " + c.name() + ": " + e.getMessage(), e);
         }
     }
 
-    private void startPump(Live live) {
-        ContainerRecord r = live.record;
-        Path dir = dir(r.id());
-        try {
-            CriLogWriter writer = new CriLogWriter(r.config().logPath(), config.logMaxBytes(), config.logMaxFiles(), config.clock());
-            LogPump pump = new LogPump(dir.resolve("stdout"), dir.resolve("stderr"), writer, () -> !alive(live));
-            live.pump = pump;
-            Thread.ofVirtual().name("logs-" + r.id()).start(pump);
-        } catch (IOException e) {
-            LOG.warn("container {}: its output is not logged: {}", r.id(), e.toString());
-        }
-    }
-
-    private static boolean alive(Live live) {
-        Process p = live.process;
-        if (p != null) {
-            return p.isAlive();
-        }
-        return live.record.proc().alive();
-    }
-
     @Override
     public void stopContainer(String containerId, Duration timeout) {
-        Optional<Live> found = live(containerId);
-        if (found.isEmpty() || refresh(found.get()).state() != ContainerState.RUNNING) {
+        Optional<ProcessContainer> found = live(containerId);
+        if (found.isEmpty() || found.get().refresh(config.clock(), cgroups).state() != ContainerState.RUNNING) {
             return;
         }
-        Live live = found.get();
+        ProcessContainer container = found.get();
         try {
-            ContainerRecord stopping = live.record.stopping();
-            stopping.save(dir(containerId).resolve("record.json"));
-            live.record = stopping;
+            container.save(container.record().stopping());
         } catch (IOException e) {
             LOG.debug("stop of {} not recorded: {}", containerId, e.toString());
         }
-        long pgid = live.record.pid();
+        // the shim leads the process group: TERM reaches the command (the shim ignores it), KILL both
+        long pgid = container.record().pid();
         if (!timeout.isZero()) {
             launcher.signalGroup(pgid, "TERM");
-            if (awaitExit(live, timeout)) {
-                refresh(live);
+            if (container.awaitExit(timeout)) {
+                container.refresh(config.clock(), cgroups);
                 return;
             }
         }
         launcher.signalGroup(pgid, "KILL");
-        awaitExit(live, Duration.ofSeconds(10));
-        refresh(live);
-    }
-
-    /** Waits for the container's process to end; true if it did within {@code timeout}. */
-    private static boolean awaitExit(Live live, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            if (live.process != null) {
-                return live.process.waitFor(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-            }
-            while (live.record.proc().alive()) {
-                if (System.nanoTime() > deadline) {
-                    return false;
-                }
-                Thread.sleep(20);
-            }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /**
-     * Brings a running container's record up to date: if its process has ended, records how —
-     * the shim's exit file, else the shim's own status when this agent spawned it, else SIGKILL if
-     * the agent was stopping it, else lost ({@code Unknown}, 255).
-     */
-    private ContainerRecord refresh(Live live) {
-        ContainerRecord r = live.record;
-        if (r.state() != ContainerState.RUNNING || alive(live)) {
-            return r;
-        }
-        Path dir = dir(r.id());
-        Path exitFile = dir.resolve("exit");
-        Instant finished = config.clock().instant();
-        int code;
-        String reason;
-        try {
-            if (Files.exists(exitFile)) {
-                code = Integer.parseInt(Files.readString(exitFile).strip());
-                finished = Files.getLastModifiedTime(exitFile).toInstant();
-                if (finished.isAfter(config.clock().instant()) || finished.isBefore(r.startedAt())) {
-                    finished = config.clock().instant(); // a fake clock in tests
-                }
-                reason = code == 0 ? "Completed" : "Error";
-            } else if (live.process != null) {
-                code = live.process.exitValue();
-                reason = code == 0 ? "Completed" : "Error";
-            } else if (r.stopRequested()) {
-                code = 137;
-                reason = "Error";
-            } else {
-                code = 255;
-                reason = "Unknown";
-            }
-        } catch (IOException | NumberFormatException e) {
-            code = 255;
-            reason = "Unknown";
-        }
-        if (code != 0 && cgroups.oomKilled(r.id())) {
-            reason = "OOMKilled";
-        }
-        ContainerRecord done = r.exited(finished, code, reason, "");
-        try {
-            done.save(dir.resolve("record.json"));
-        } catch (IOException e) {
-            LOG.warn("exit of container {} not recorded: {}", r.id(), e.toString());
-        }
-        live.record = done;
-        return done;
+        container.awaitExit(Duration.ofSeconds(10));
+        container.refresh(config.clock(), cgroups);
     }
 
     @Override
     public void removeContainer(String containerId) {
-        Optional<Live> found = live(containerId);
+        Optional<ProcessContainer> found = live(containerId);
         if (found.isEmpty()) {
             return;
         }
         stopContainer(containerId, Duration.ZERO);
-        Live live = found.get();
-        if (live.pump != null) {
-            live.pump.stop();
-        }
+        found.get().stopPump();
         lock.lock();
         try {
             containers.remove(containerId);
@@ -469,26 +360,35 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public List<ContainerStatus> listContainers() {
-        List<Live> all;
+        return listContainers(Map.of());
+    }
+
+    @Override
+    public List<ContainerStatus> listContainers(Map<String, String> labels) {
+        List<ProcessContainer> all = new ArrayList<>();
         lock.lock();
         try {
-            all = new ArrayList<>(containers.values());
+            for (ProcessContainer l : containers.values()) {
+                if (l.record().config().labels().entrySet().containsAll(labels.entrySet())) {
+                    all.add(l);
+                }
+            }
         } finally {
             lock.unlock();
         }
         List<ContainerStatus> out = new ArrayList<>(all.size());
-        for (Live l : all) {
-            out.add(refresh(l).status());
+        for (ProcessContainer l : all) {
+            out.add(l.refresh(config.clock(), cgroups).status());
         }
         return out;
     }
 
     @Override
     public Optional<ContainerStatus> containerStatus(String containerId) {
-        return live(containerId).map(l -> refresh(l).status());
+        return live(containerId).map(l -> l.refresh(config.clock(), cgroups).status());
     }
 
-    private Optional<Live> live(String containerId) {
+    private Optional<ProcessContainer> live(String containerId) {
         lock.lock();
         try {
             return Optional.ofNullable(containers.get(containerId));
@@ -499,8 +399,9 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public ExecResult execSync(String containerId, List<String> command, Duration timeout) throws RuntimeFailure {
-        Live live = live(containerId).orElseThrow(() -> new RuntimeFailure(RuntimeFailure.RUN_CONTAINER_ERROR, "container " + containerId + " not found"));
-        if (refresh(live).state() != ContainerState.RUNNING) {
+        ProcessContainer container = live(containerId).orElseThrow(() -> new RuntimeFailure(RuntimeFailure.RUN_CONTAINER_ERROR,
+                "container " + containerId + " not found"));
+        if (container.refresh(config.clock(), cgroups).state() != ContainerState.RUNNING) {
             throw new RuntimeFailure(RuntimeFailure.RUN_CONTAINER_ERROR, "container " + containerId + " is not running");
         }
         if (command.isEmpty()) {
@@ -508,8 +409,8 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
         Path root = dir(containerId).resolve("root");
         try {
-            ContainerConfig c = live.record.config();
-            return ProcessLauncher.exec(command, environment(c, root), workingDir(c, root), timeout);
+            ContainerConfig c = container.record().config();
+            return ProcessLauncher.exec(command, environment(c, root), workingDir(c, root), dir(containerId).resolve("cgroups"), timeout);
         } catch (IOException e) {
             return new ExecResult(126, "", e.getMessage(), false);
         }
@@ -520,11 +421,7 @@ public final class ProcessRuntime implements ContainerRuntime {
     public void close() {
         lock.lock();
         try {
-            for (Live l : containers.values()) {
-                if (l.pump != null) {
-                    l.pump.stop();
-                }
-            }
+            containers.values().forEach(ProcessContainer::stopPump);
         } finally {
             lock.unlock();
         }

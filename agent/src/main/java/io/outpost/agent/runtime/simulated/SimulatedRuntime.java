@@ -188,11 +188,18 @@ public final class SimulatedRuntime implements ContainerRuntime {
 
     @Override
     public List<ContainerStatus> listContainers() {
+        return listContainers(Map.of());
+    }
+
+    @Override
+    public List<ContainerStatus> listContainers(Map<String, String> labels) {
         lock.lock();
         try {
             List<ContainerStatus> out = new ArrayList<>();
             for (Entry e : List.copyOf(containers.values())) {
-                out.add(status(advance(e)));
+                if (e.config().labels().entrySet().containsAll(labels.entrySet())) {
+                    out.add(status(advance(e)));
+                }
             }
             return out;
         } finally {
