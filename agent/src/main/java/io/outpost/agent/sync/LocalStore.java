@@ -67,7 +67,7 @@ final class LocalStore implements AutoCloseable {
     static LocalStore open(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
         try {
-            return new LocalStore(SqliteKvStore.open(SqliteConfig.defaults(dataDir.resolve("sync.db"))));
+            return new LocalStore(SqliteKvStore.open(SqliteConfig.defaults(dataDir.resolve("sync.db")).withReaders(1)));
         } catch (io.outpost.store.StoreException e) {
             throw new IOException("--data-dir " + dataDir + ": cannot open the agent's local store: " + e.getMessage(), e);
         }

@@ -53,6 +53,11 @@ public record SqliteConfig(Path file, Clock clock, CompactionPolicy compaction, 
         return new SqliteConfig(file, clock, compaction, readers, watchBuffer, newPeriod);
     }
 
+    /** With {@code n} reader connections: a node agent's store is read by a handful of threads, not an API server's clients. */
+    public SqliteConfig withReaders(int n) {
+        return new SqliteConfig(file, clock, compaction, n, watchBuffer, checkpointPeriod);
+    }
+
     public SqliteConfig withWatchBuffer(int newWatchBuffer) {
         return new SqliteConfig(file, clock, compaction, readers, newWatchBuffer, checkpointPeriod);
     }
