@@ -171,6 +171,9 @@ class CronJobsTest {
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(jobsOf("forbid")).hasSize(1);
             assertThat(jobsOf("replace")).hasSize(1);
+            // The controller writes the CronJob's status after it creates the Job.
+            assertThat(cronJobs.withName("forbid").get().getStatus()).isNotNull()
+                    .satisfies(status -> assertThat(status.getLastScheduleTime()).isNotNull());
         });
         String forbidden = jobsOf("forbid").getFirst().getMetadata().getName();
         String lastForbidden = cronJobs.withName("forbid").get().getStatus().getLastScheduleTime();
