@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 
+import io.outpost.agent.runtime.containerd.ContainerdConfig;
+import io.outpost.agent.runtime.containerd.ContainerdRuntime;
 import io.outpost.agent.runtime.process.ProcessRuntime;
 import io.outpost.agent.runtime.simulated.SimulatedExits;
 import io.outpost.agent.runtime.simulated.SimulatedRuntime;
@@ -15,15 +17,31 @@ public final class Runtimes {
     }
 
     /**
-     * The runtime called {@code name} ({@code process} or {@code simulated}); an unknown name is an
+     * The runtime called {@code name} ({@code containerd}, {@code process} or {@code simulated}); an unknown name is an
      * {@link IllegalArgumentException} whose message names the flag and the choices.
      */
     public static ContainerRuntime create(String name, Path dataDir, Clock clock, String hostIp) throws IOException {
+        return create(name, dataDir, clock, hostIp, "");
+    }
+
+    /**
+     * As {@link #create(String, Path, Clock, String)}; for {@code containerd}, {@code
+     * containerRuntimeEndpoint} ({@code unix:///run/containerd/containerd.sock}) names an existing
+     * containerd, and an empty one starts a managed containerd under {@code <dataDir>/containerd}
+     * (pod CIDR {@link #DEFAULT_POD_CIDR} until the control plane allocates one per node).
+     */
+    public static ContainerRuntime create(String name, Path dataDir, Clock clock, String hostIp, String containerRuntimeEndpoint)
+            throws IOException {
         return switch (name) {
             case "process" -> new ProcessRuntime(ProcessRuntime.Config.of(dataDir, clock, hostIp));
             case "simulated" -> new SimulatedRuntime(clock, SimulatedExits.FROM_ENV, hostIp);
-            case "containerd" -> throw new IllegalArgumentException("--runtime containerd is not available yet; use process or simulated");
-            default -> throw new IllegalArgumentException("--runtime " + name + " is unknown; use process or simulated");
+            case "containerd" -> containerRuntimeEndpoint.isEmpty()
+                    ? ContainerdRuntime.managed(ContainerdConfig.defaults(dataDir, DEFAULT_POD_CIDR), hostIp)
+                    : ContainerdRuntime.connect(containerRuntimeEndpoint, hostIp);
+            default -> throw new IllegalArgumentException("--runtime " + name + " is unknown; use containerd, process or simulated");
         };
     }
+
+    /** The pod CIDR of a managed containerd's CNI bridge until the control plane allocates one. */
+    public static final String DEFAULT_POD_CIDR = "10.42.0.0/24";
 }
