@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -38,6 +39,9 @@ public final class CriChannel implements AutoCloseable {
                 .eventLoopGroup(loop)
                 .channelType(EpollDomainSocketChannel.class)
                 .usePlaintext()
+                // gRPC asks every transport for SO_KEEPALIVE, which a unix socket has not; a null
+                // value removes the option from netty's bootstrap instead of warning per connection.
+                .withOption(ChannelOption.SO_KEEPALIVE, null)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .build();
     }

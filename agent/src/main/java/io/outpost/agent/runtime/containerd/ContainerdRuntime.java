@@ -100,6 +100,11 @@ public final class ContainerdRuntime implements ContainerRuntime {
         return new ContainerdRuntime(CriChannel.open(containerd.endpoint()), hostIp, containerd);
     }
 
+    /** The containerd this runtime started and supervises, if it did. */
+    public Optional<ManagedContainerd> managedContainerd() {
+        return Optional.ofNullable(managed);
+    }
+
     public Images images() {
         return images;
     }

@@ -19,7 +19,7 @@ final class BusyboxImages {
 
     static final String BUSYBOX = "docker.io/local/busybox:latest";
     static final String PAUSE = "docker.io/local/pause:1";
-    private static final List<String> APPLETS = List.of("sh", "echo", "sleep", "ls", "cat", "true", "head", "tr", "id", "hostname");
+    private static final List<String> APPLETS = List.of("sh", "echo", "sleep", "ls", "cat", "true", "head", "tr", "id", "hostname", "httpd", "touch");
 
     final Path busyboxArchive;
     final Path pauseArchive;

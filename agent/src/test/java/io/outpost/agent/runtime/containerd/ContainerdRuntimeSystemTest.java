@@ -64,7 +64,7 @@ class ContainerdRuntimeSystemTest {
     }
 
     @AfterAll
-    void stopContainerd() throws IOException {
+    void stopContainerd() throws IOException, InterruptedException {
         if (runtime == null) {
             return;
         }
@@ -73,6 +73,8 @@ class ContainerdRuntimeSystemTest {
             runtime.removePodSandbox(s.id());
         }
         runtime.close();
+        // The CNI bridge outlives containerd; this test made it, so it removes it.
+        new ProcessBuilder("ip", "link", "del", "optestctd0").start().waitFor();
         try (Stream<Path> walk = Files.walk(work)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -216,6 +218,68 @@ class ContainerdRuntimeSystemTest {
         assertThat(statusOf(id).running()).isTrue();
     }
 
+    @Test
+    void host_network_pods_use_the_node_address_and_host_ports_reach_a_pod() throws Exception {
+        SandboxConfig hostPod = new SandboxConfig("hostnet", "default", UUID.randomUUID().toString(), 0,
+                work.resolve("pods").resolve("hostnet"), true, Map.of());
+        String hostSandbox = runtime.runPodSandbox(hostPod);
+        assertThat(runtime.sandboxStatus(hostSandbox).orElseThrow().ip()).isEqualTo("127.0.0.1");
+
+        int hostPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            hostPort = probe.getLocalPort();
+        }
+        SandboxConfig pod = pod("web");
+        String sandbox = runtime.runPodSandbox(pod, new PodNetwork("", List.of(), List.of(), List.of(),
+                List.of(new PodNetwork.PortMapping("TCP", 8080, hostPort, "127.0.0.1"))));
+        String id = runContainer(sandbox, container(pod, "httpd",
+                "mkdir -p /tmp/www && echo served > /tmp/www/index.html && httpd -f -p 8080 -h /tmp/www", Resources.NONE));
+        assertThat(statusOf(id).running()).isTrue();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + hostPort + "/"))
+                    .timeout(Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.body()).isEqualTo("served\n");
+        });
+    }
+
+    @Test
+    void security_context_and_volume_mounts_reach_the_container() throws Exception {
+        Path volume = Files.createDirectories(work.resolve("volumes").resolve("cfg"));
+        Files.writeString(volume.resolve("key"), "value");
+        SandboxConfig pod = pod("secure");
+        String sandbox = runtime.runPodSandbox(pod);
+        ContainerConfig base = container(pod, "app", "sleep 1000", Resources.NONE);
+        ContainerConfig c = new ContainerConfig(base.name(), 0, base.image(), base.command(), base.args(), "/etc/cfg", base.env(),
+                List.of(new io.outpost.agent.runtime.Mount(volume, "/etc/cfg", true)), base.resources(), base.logPath(), base.labels());
+        ContainerSecurity security = new ContainerSecurity(1000L, 2000L, List.of(), true, false, List.of(), List.of("ALL"),
+                "", "", "", "", true);
+        String id = runtime.createContainer(sandbox, c, security, ImagePull.IF_NOT_PRESENT);
+        runtime.startContainer(id);
+
+        ExecResult who = runtime.execSync(id, List.of("sh", "-c", "id -u; id -g; cat key; pwd"), Duration.ofSeconds(5));
+        assertThat(who.stdout()).isEqualTo("1000\n2000\nvalue/etc/cfg\n");
+        ExecResult write = runtime.execSync(id, List.of("sh", "-c", "touch /rootfs-file"), Duration.ofSeconds(5));
+        assertThat(write.exitCode()).isNotZero();
+        assertThat(write.stderr()).contains("Read-only file system");
+    }
+
+    @Test
+    void a_crashed_containerd_is_restarted_and_its_containers_keep_running() throws Exception {
+        SandboxConfig pod = pod("survivor");
+        String sandbox = runtime.runPodSandbox(pod);
+        String id = runContainer(sandbox, container(pod, "app", "sleep 1000", Resources.NONE));
+        ManagedContainerd managed = runtime.managedContainerd().orElseThrow();
+        long pid = managed.pid();
+        int before = managed.restarts();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> managed.restarts() > before);
+        assertThat(managed.pid()).isNotEqualTo(pid);
+        assertThat(statusOf(id).running()).isTrue();
+        assertThat(runtime.sandboxStatus(sandbox).orElseThrow().ready()).isTrue();
+    }
+
     /** Pod start latency, image present: RunPodSandbox + CreateContainer + StartContainer → Running. */
     @Test
     void pod_start_latency() throws Exception {
@@ -236,6 +300,10 @@ class ContainerdRuntimeSystemTest {
         long p99 = millis.get((int) Math.ceil(runs * 0.99) - 1);
         System.out.printf("containerd pod start latency over %d runs: p50 %d ms, p99 %d ms, min %d ms, max %d ms%n", runs, p50, p99,
                 millis.getFirst(), millis.getLast());
+        long pid = runtime.managedContainerd().orElseThrow().pid();
+        String rss = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                .findFirst().orElse("VmRSS: ?");
+        System.out.printf("containerd %s after %d pods%n", rss.replaceAll("\\s+", " "), runs);
         assertThat(p50).isPositive();
     }
 }
