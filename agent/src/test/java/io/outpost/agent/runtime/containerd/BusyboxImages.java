@@ -23,10 +23,13 @@ final class BusyboxImages {
 
     final Path busyboxArchive;
     final Path pauseArchive;
+    /** The OCI layout holding {@code :latest} (busybox) and {@code :pause}, for skopeo pushes. */
+    final Path layout;
 
-    private BusyboxImages(Path busyboxArchive, Path pauseArchive) {
+    private BusyboxImages(Path busyboxArchive, Path pauseArchive, Path layout) {
         this.busyboxArchive = busyboxArchive;
         this.pauseArchive = pauseArchive;
+        this.layout = layout;
     }
 
     static BusyboxImages build(Path work) throws IOException, InterruptedException {
@@ -55,7 +58,7 @@ final class BusyboxImages {
         Path pauseTar = work.resolve("pause.tar");
         run(skopeo, "copy", "oci:" + layout + ":latest", "docker-archive:" + busyboxTar + ":local/busybox:latest");
         run(skopeo, "copy", "oci:" + layout + ":pause", "docker-archive:" + pauseTar + ":local/pause:1");
-        return new BusyboxImages(busyboxTar, pauseTar);
+        return new BusyboxImages(busyboxTar, pauseTar, Path.of(layout));
     }
 
     static void run(String... command) throws IOException, InterruptedException {

@@ -40,7 +40,13 @@ class ContainerdRuntimeSystemTest {
 
     private static final String POD_CIDR_PREFIX = "10.233.91.";
 
+    /** An image name only the generated mirror configuration resolves (to the local registry). */
+    private static final String MIRRORED_REGISTRY = "registry.outpost.test";
+
     private Path work;
+    private BusyboxImages images;
+    private int registryPort;
+    private Process registry;
     private ContainerdConfig config;
     private ContainerdRuntime runtime;
 
@@ -53,10 +59,13 @@ class ContainerdRuntimeSystemTest {
                 "/usr/lib/cni/bridge is missing; install it with: apt-get install -y containernetworking-plugins");
         Prerequisites.require("root".equals(System.getProperty("user.name")), "containerd needs root; run the test as root");
         work = Files.createTempDirectory("outpost-containerd");
-        BusyboxImages images = BusyboxImages.build(work.resolve("images"));
+        images = BusyboxImages.build(work.resolve("images"));
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            registryPort = probe.getLocalPort();
+        }
         ContainerdConfig d = ContainerdConfig.defaults(work, POD_CIDR_PREFIX + "0/24");
         config = new ContainerdConfig(d.root(), d.containerdBinary(), d.runcBinary(), d.cniBinDir(), BusyboxImages.PAUSE,
-                d.podCidr(), "optestctd0", Map.of(), List.of());
+                d.podCidr(), "optestctd0", Map.of(MIRRORED_REGISTRY, List.of("http://127.0.0.1:" + registryPort)), List.of());
         runtime = ContainerdRuntime.managed(config, "127.0.0.1");
         Path ctr = Path.of(Prerequisites.requireBinary("ctr", "containerd"));
         assertThat(ImageImport.importArchive(ctr, config.socket(), images.pauseArchive)).contains("local/pause");
@@ -65,6 +74,10 @@ class ContainerdRuntimeSystemTest {
 
     @AfterAll
     void stopContainerd() throws IOException, InterruptedException {
+        if (registry != null) {
+            registry.destroy();
+            registry.waitFor();
+        }
         if (runtime == null) {
             return;
         }
@@ -278,6 +291,31 @@ class ContainerdRuntimeSystemTest {
         assertThat(managed.pid()).isNotEqualTo(pid);
         assertThat(statusOf(id).running()).isTrue();
         assertThat(runtime.sandboxStatus(sandbox).orElseThrow().ready()).isTrue();
+    }
+
+    @Test
+    void an_image_is_pulled_through_the_configured_plain_http_mirror() throws Exception {
+        String registryBinary = Prerequisites.requireBinary("docker-registry", "docker-registry");
+        Path registryConfig = work.resolve("registry.yml");
+        Files.writeString(registryConfig, "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: " + work.resolve("registry-data")
+                + "\nhttp:\n  addr: 127.0.0.1:" + registryPort + "\n");
+        registry = new ProcessBuilder(registryBinary, "serve", registryConfig.toString()).redirectErrorStream(true)
+                .redirectOutput(work.resolve("registry.log").toFile()).start();
+        String skopeo = Prerequisites.requireBinary("skopeo", "skopeo");
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> BusyboxImages.run(skopeo, "copy",
+                "--dest-tls-verify=false", "oci:" + images.layout + ":latest", "docker://127.0.0.1:" + registryPort + "/local/busybox:v2"));
+
+        String image = MIRRORED_REGISTRY + "/local/busybox:v2";
+        assertThat(runtime.images().status(image)).isEmpty();
+        SandboxConfig pod = pod("pulled");
+        String sandbox = runtime.runPodSandbox(pod);
+        ContainerConfig base = container(pod, "app", "sleep 1000", Resources.NONE);
+        ContainerConfig c = new ContainerConfig(base.name(), 0, image, base.command(), base.args(), "", base.env(), List.of(),
+                base.resources(), base.logPath(), base.labels());
+        String id = runtime.createContainer(sandbox, c, ContainerSecurity.DEFAULT, new ImagePull(ImagePull.Policy.ALWAYS, null));
+        runtime.startContainer(id);
+        assertThat(statusOf(id).running()).isTrue();
+        assertThat(runtime.images().status(image)).isPresent();
     }
 
     /** Pod start latency, image present: RunPodSandbox + CreateContainer + StartContainer → Running. */
