@@ -42,6 +42,34 @@ public final class Runtimes {
         };
     }
 
+    /**
+     * The runtime {@code outpost agent} uses when {@code --runtime} is not given (issue 7):
+     * {@code containerd} when a containerd socket exists at {@code socket} (used as the endpoint)
+     * or the containerd and runc binaries are installed (a managed one), {@code process}
+     * otherwise. {@code why} is the sentence the agent logs about the choice.
+     *
+     * @param endpoint the {@code --container-runtime-endpoint} to use, empty for a managed containerd
+     */
+    public record DefaultChoice(String name, String endpoint, String why) {
+    }
+
+    public static DefaultChoice defaultRuntime(Path socket, Path containerdBinary, Path runcBinary) {
+        if (java.nio.file.Files.exists(socket)) {
+            return new DefaultChoice("containerd", "unix://" + socket, "runtime containerd: found its socket " + socket);
+        }
+        if (java.nio.file.Files.isExecutable(containerdBinary) && java.nio.file.Files.isExecutable(runcBinary)) {
+            return new DefaultChoice("containerd", "", "runtime containerd (managed): found " + containerdBinary + " and " + runcBinary);
+        }
+        return new DefaultChoice("process", "", "runtime process: no containerd socket at " + socket + " and no " + containerdBinary
+                + " with " + runcBinary + "; install containerd and runc (apt-get install -y containerd runc containernetworking-plugins)"
+                + " to run container images");
+    }
+
+    /** {@link #defaultRuntime(Path, Path, Path)} with Debian's paths. */
+    public static DefaultChoice defaultRuntime() {
+        return defaultRuntime(Path.of("/run/containerd/containerd.sock"), Path.of("/usr/bin/containerd"), Path.of("/usr/bin/runc"));
+    }
+
     /** The pod CIDR of a managed containerd's CNI bridge until the control plane allocates one. */
     public static final String DEFAULT_POD_CIDR = "10.42.0.0/24";
 }
