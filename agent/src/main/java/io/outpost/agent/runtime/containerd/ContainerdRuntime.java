@@ -105,6 +105,15 @@ public final class ContainerdRuntime implements ContainerRuntime {
         return Optional.ofNullable(managed);
     }
 
+    /**
+     * An image garbage collector over this runtime's containerd; the agent runs {@link
+     * ImageGarbageCollector#collect()} periodically (kubelet: every 5 minutes).
+     */
+    public ImageGarbageCollector imageGarbageCollector(ImageGarbageCollector.Policy policy, java.time.Clock clock) {
+        String sandboxImage = managed == null ? "" : managed.config().sandboxImage();
+        return new ImageGarbageCollector(new CriImageNode(channel, sandboxImage), policy, clock);
+    }
+
     public Images images() {
         return images;
     }

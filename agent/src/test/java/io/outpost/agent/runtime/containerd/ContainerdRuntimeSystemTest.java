@@ -318,6 +318,46 @@ class ContainerdRuntimeSystemTest {
         assertThat(runtime.images().status(image)).isPresent();
     }
 
+    @Test
+    void image_garbage_collection_removes_an_unused_image_through_cri() throws Exception {
+        Path spare = work.resolve("spare.tar");
+        // Another config, so another image id: the same content under a second tag would be in use.
+        BusyboxImages.run(Prerequisites.requireBinary("umoci", "umoci"), "config", "--image", images.layout + ":latest",
+                "--config.cmd", "/bin/true", "--tag", "spare");
+        BusyboxImages.run(Prerequisites.requireBinary("skopeo", "skopeo"), "copy", "oci:" + images.layout + ":spare",
+                "docker-archive:" + spare + ":local/spare:1");
+        ImageImport.importArchive(Path.of("/usr/bin/ctr"), config.socket(), spare);
+        String spareId = runtime.images().status("docker.io/local/spare:1").orElseThrow().getId();
+        // Only the spare image is offered to the collector, so other tests' images stay; a 0 %
+        // threshold makes any disk "full".
+        try (io.outpost.cri.CriChannel channel = io.outpost.cri.CriChannel.open("unix://" + config.socket())) {
+            collectSpare(new CriImageNode(channel, BusyboxImages.PAUSE), spareId);
+        }
+        assertThat(runtime.images().status("docker.io/local/spare:1")).isEmpty();
+    }
+
+    private void collectSpare(CriImageNode cri, String spareId) {
+        ImageGarbageCollector.Node onlySpare = new ImageGarbageCollector.Node() {
+            public List<ImageGarbageCollector.Image> images() {
+                return cri.images().stream().filter(i -> i.id().equals(spareId)).toList();
+            }
+            public java.util.Set<String> imagesInUse() {
+                return cri.imagesInUse();
+            }
+            public ImageGarbageCollector.Disk imageDisk() {
+                return cri.imageDisk();
+            }
+            public void remove(String id) {
+                cri.remove(id);
+            }
+        };
+        assertThat(cri.imageDisk().capacityBytes()).isPositive();
+        assertThat(cri.images()).anySatisfy(i -> assertThat(i.pinned()).isTrue()); // the pause image
+        ImageGarbageCollector gc = new ImageGarbageCollector(onlySpare, new ImageGarbageCollector.Policy(0, 0, Duration.ZERO),
+                java.time.Clock.systemUTC());
+        assertThat(gc.collect().removed()).containsExactly(spareId);
+    }
+
     /** Pod start latency, image present: RunPodSandbox + CreateContainer + StartContainer → Running. */
     @Test
     void pod_start_latency() throws Exception {
