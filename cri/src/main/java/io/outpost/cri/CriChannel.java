@@ -1,6 +1,8 @@
 package io.outpost.cri;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.ManagedChannel;
@@ -28,6 +30,17 @@ public final class CriChannel implements AutoCloseable {
     /** kubelet's default for CRI responses (16 MiB, {@code maxMsgSize} in its remote runtime). */
     private static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
+    /**
+     * Every CRI method is retried on UNAVAILABLE (the socket closed under a call, as when
+     * containerd restarts) with back-off over about 3 s: the supervisor brings containerd back
+     * within that. containerd refuses a repeated create by name ("name is reserved"), so a create
+     * that did land before the connection broke is not duplicated.
+     */
+    private static final Map<String, ?> RETRY_UNAVAILABLE = Map.of("methodConfig", List.of(Map.of(
+            "name", List.of(Map.of("service", "runtime.v1.RuntimeService"), Map.of("service", "runtime.v1.ImageService")),
+            "retryPolicy", Map.of("maxAttempts", 5.0, "initialBackoff", "0.2s", "maxBackoff", "2s", "backoffMultiplier", 2.0,
+                    "retryableStatusCodes", List.of("UNAVAILABLE")))));
+
     private final Path socket;
     private final EventLoopGroup loop;
     private final ManagedChannel channel;
@@ -43,6 +56,8 @@ public final class CriChannel implements AutoCloseable {
                 // value removes the option from netty's bootstrap instead of warning per connection.
                 .withOption(ChannelOption.SO_KEEPALIVE, null)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .defaultServiceConfig(RETRY_UNAVAILABLE)
+                .enableRetry()
                 .build();
     }
 
@@ -80,12 +95,18 @@ public final class CriChannel implements AutoCloseable {
         return socket;
     }
 
+    /**
+     * The RuntimeService stub. Calls wait for the socket to be connectable ({@code waitForReady})
+     * rather than failing at once, so a containerd being restarted by its supervisor delays calls
+     * instead of failing them; callers bound every call with a deadline.
+     */
     public RuntimeServiceGrpc.RuntimeServiceBlockingStub runtime() {
-        return RuntimeServiceGrpc.newBlockingStub(channel);
+        return RuntimeServiceGrpc.newBlockingStub(channel).withWaitForReady();
     }
 
+    /** The ImageService stub, waiting for readiness as {@link #runtime()}. */
     public ImageServiceGrpc.ImageServiceBlockingStub images() {
-        return ImageServiceGrpc.newBlockingStub(channel);
+        return ImageServiceGrpc.newBlockingStub(channel).withWaitForReady();
     }
 
     @Override

@@ -62,6 +62,11 @@ import io.outpost.cri.v1.VersionResponse;
  * <p>When built by {@link #managed}, the runtime owns a {@link ManagedContainerd} and stops it on
  * {@link #close()}; containers keep running under their shims either way.
  *
+ * <p>While containerd is down (restarted by its supervisor), calls wait for its socket until their
+ * deadline; past it they throw gRPC's {@code StatusRuntimeException} (UNAVAILABLE or
+ * DEADLINE_EXCEEDED), never an empty list: a caller must read that as "runtime unreachable, try
+ * again", not as "nothing runs".
+ *
  * <p>Thread model: any thread, concurrently; gRPC stubs are thread-safe and the caches are
  * concurrent maps. Every call blocks its caller (virtual threads in the agent) under a deadline.
  */
@@ -300,6 +305,17 @@ public final class ContainerdRuntime implements ContainerRuntime {
         }
         int start = json.indexOf('"', json.indexOf(':', key) + 1) + 1;
         return json.substring(start, json.indexOf('"', start));
+    }
+
+    /**
+     * Resource usage of this agent's running containers whose labels include {@code labels} (CRI
+     * {@code ListContainerStats}), for the node's metrics.
+     */
+    public List<ContainerStats> containerStats(Map<String, String> labels) {
+        return rt().listContainerStats(io.outpost.cri.v1.ListContainerStatsRequest.newBuilder().setFilter(
+                        io.outpost.cri.v1.ContainerStatsFilter.newBuilder().putAllLabelSelector(labels)
+                                .putLabelSelector(CriMapping.OWNER_LABEL, CriMapping.OWNER)).build())
+                .getStatsList().stream().map(ContainerStats::of).toList();
     }
 
     @Override

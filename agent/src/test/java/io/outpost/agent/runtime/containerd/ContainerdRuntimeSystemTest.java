@@ -185,6 +185,24 @@ class ContainerdRuntimeSystemTest {
     }
 
     @Test
+    void a_busy_container_reports_cpu_and_memory_usage() throws Exception {
+        SandboxConfig pod = pod("busy");
+        String sandbox = runtime.runPodSandbox(pod);
+        String id = runContainer(sandbox, container(pod, "spin", "a=$(head -c 2000000 /dev/zero | tr '\\0' x); while true; do :; done",
+                Resources.NONE));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            List<ContainerStats> stats = runtime.containerStats(Map.of("io.outpost/pod-uid", pod.uid()));
+            assertThat(stats).singleElement().satisfies(s -> {
+                assertThat(s.containerId()).isEqualTo(id);
+                assertThat(s.name()).isEqualTo("spin");
+                assertThat(s.cpuUsageCoreNanos()).isGreaterThan(100_000_000L);
+                assertThat(s.memoryWorkingSetBytes()).isGreaterThan(1_000_000L);
+            });
+        });
+        runtime.stopContainer(id, Duration.ZERO);
+    }
+
+    @Test
     void a_second_runtime_instance_adopts_what_runs() throws Exception {
         SandboxConfig pod = pod("adopted");
         String sandbox = runtime.runPodSandbox(pod);
@@ -286,6 +304,8 @@ class ContainerdRuntimeSystemTest {
         long pid = managed.pid();
         int before = managed.restarts();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        // A call made while containerd is down waits for the restarted one instead of failing.
+        assertThat(statusOf(id).running()).isTrue();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> managed.restarts() > before);
         assertThat(managed.pid()).isNotEqualTo(pid);
