@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -67,6 +68,7 @@ public final class ManagedContainerd implements AutoCloseable {
         }
         write(config.configFile(), config.renderToml());
         write(config.cniConfFile(), config.renderCni());
+        stopOrphan();
         launch();
         awaitReady();
         supervisor = Thread.ofVirtual().name("containerd-supervisor").start(this::supervise);
@@ -96,7 +98,60 @@ public final class ManagedContainerd implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        write(pidFile(), Long.toString(process.pid()));
         LOG.info("containerd started (pid {}), config {}", process.pid(), config.configFile());
+    }
+
+    private Path pidFile() {
+        return config.root().resolve("containerd.pid");
+    }
+
+    /**
+     * A containerd left running by an agent that died (its child outlives it) holds the same root
+     * and its metadata lock: a second one would hang on it. It is stopped first; containers keep
+     * running under their shims and are adopted through the new one.
+     */
+    private void stopOrphan() throws IOException {
+        if (!Files.exists(pidFile())) {
+            return;
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pidFile()).strip());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        Optional<ProcessHandle> orphan = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().arguments().map(args -> List.of(args).contains(config.configFile().toString())).orElse(false));
+        if (orphan.isEmpty()) {
+            return;
+        }
+        LOG.warn("stopping containerd pid {} left by a previous agent run (containers keep running)", pid);
+        ProcessHandle h = orphan.get();
+        h.destroy();
+        try {
+            h.onExit().get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            h.destroyForcibly();
+            try {
+                h.onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception again) {
+                throw new IOException("containerd pid " + pid + " left by a previous agent run does not stop", again);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted stopping containerd pid " + pid, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException(e);
+        }
+    }
+
+    /** Test hook: forget the child as a dying agent would (the supervisor stops, containerd runs on). */
+    void abandon() {
+        closed = true;
+        if (supervisor != null) {
+            supervisor.interrupt();
+        }
     }
 
     private void awaitReady() throws IOException {

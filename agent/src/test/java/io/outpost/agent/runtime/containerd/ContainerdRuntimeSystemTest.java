@@ -378,6 +378,25 @@ class ContainerdRuntimeSystemTest {
         assertThat(gc.collect().removed()).containsExactly(spareId);
     }
 
+    @Test
+    void a_containerd_left_by_a_dead_agent_is_stopped_before_a_new_one_starts() throws Exception {
+        ContainerdConfig other = new ContainerdConfig(work.resolve("second"), config.containerdBinary(), config.runcBinary(),
+                config.cniBinDir(), BusyboxImages.PAUSE, "10.233.92.0/24", "optestctd1", Map.of(), List.of());
+        ManagedContainerd first = new ManagedContainerd(other);
+        first.start();
+        long orphanPid = first.pid();
+        first.abandon(); // the agent died; its containerd runs on
+
+        ManagedContainerd second = new ManagedContainerd(other);
+        try {
+            second.start();
+            assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(second.pid()).isPositive().isNotEqualTo(orphanPid);
+        } finally {
+            second.close();
+        }
+    }
+
     /** Pod start latency, image present: RunPodSandbox + CreateContainer + StartContainer → Running. */
     @Test
     void pod_start_latency() throws Exception {
