@@ -119,6 +119,15 @@ public final class ContainerdRuntime implements ContainerRuntime {
         return new ImageGarbageCollector(new CriImageNode(channel, sandboxImage), policy, clock);
     }
 
+    /**
+     * Log rotation for this runtime's containers (kubelet's {@code containerLogMaxSize},
+     * {@code containerLogMaxFiles}: 10 MiB, 5); the agent runs {@link ContainerLogRotator#rotateAll()}
+     * every 10 s.
+     */
+    public ContainerLogRotator logRotator(java.time.Clock clock, long maxBytes, int maxFiles) {
+        return new ContainerLogRotator(this, channel, clock, maxBytes, maxFiles);
+    }
+
     public Images images() {
         return images;
     }

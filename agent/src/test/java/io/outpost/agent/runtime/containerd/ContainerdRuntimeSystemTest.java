@@ -73,6 +73,27 @@ class ContainerdRuntimeSystemTest {
     }
 
     @Test
+    void a_log_over_its_size_is_rotated_and_containerd_writes_a_fresh_one() throws Exception {
+        SandboxConfig pod = f.pod("chatty");
+        String sandbox = f.runtime.runPodSandbox(pod);
+        ContainerConfig c = f.container(pod, "app", "i=0; while true; do i=$((i+1)); echo \"line $i\"; done", Resources.NONE);
+        String id = f.runContainer(sandbox, c);
+        ContainerLogRotator rotator = f.runtime.logRotator(java.time.Clock.systemUTC(), 64 * 1024, 3);
+        for (int round = 0; round < 4; round++) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(c.logPath()) && Files.size(c.logPath()) >= 64 * 1024);
+            assertThat(rotator.rotateAll()).contains(c.logPath());
+            Thread.sleep(5); // distinct rotation timestamps
+        }
+        // The live file is written again after ReopenContainerLog, and only two rotated files stay.
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.size(c.logPath()) > 0);
+        try (var files = Files.list(c.logPath().getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("0.log.")).toList()).hasSize(2);
+        }
+        assertThat(Files.readString(c.logPath())).containsPattern("(?m)^\\S+ stdout F line \\d+$");
+        f.runtime.stopContainer(id, Duration.ZERO);
+    }
+
+    @Test
     void stop_gives_the_grace_period_then_kills() throws Exception {
         SandboxConfig pod = f.pod("stopper");
         String sandbox = f.runtime.runPodSandbox(pod);
