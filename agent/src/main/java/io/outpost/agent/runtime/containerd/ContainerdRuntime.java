@@ -227,7 +227,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
             // kubelet creates the container's log directory before CreateContainer.
             Files.createDirectories(config.logPath().getParent());
             return rt().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(sandboxId)
-                    .setConfig(CriMapping.container(config, logDirectory, security)).setSandboxConfig(sandbox).build())
+                    .setConfig(CriMapping.container(sandboxId, config, logDirectory, security)).setSandboxConfig(sandbox).build())
                     .getContainerId();
         } catch (StatusRuntimeException | IOException | IllegalArgumentException e) {
             throw new RuntimeFailure(RuntimeFailure.CREATE_CONTAINER_ERROR, "CreateContainer " + config.name() + ": " + message(e), e);
@@ -294,8 +294,13 @@ public final class ContainerdRuntime implements ContainerRuntime {
 
     private Optional<ContainerStatus> status(String containerId, String sandboxId) {
         try {
-            var r = rt().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId).setVerbose(sandboxId == null).build());
-            String sandbox = sandboxId != null ? sandboxId : sandboxIdFromInfo(r.getInfoMap());
+            var r = rt().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId).build());
+            String sandbox = sandboxId != null ? sandboxId : r.getStatus().getAnnotationsOrDefault(CriMapping.SANDBOX_ID, "");
+            if (sandbox.isEmpty()) {
+                // Not created by this agent's runtime: containerd's verbose info names the sandbox.
+                sandbox = sandboxIdFromInfo(rt().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId)
+                        .setVerbose(true).build()).getInfoMap());
+            }
             return Optional.of(CriMapping.status(r.getStatus(), sandbox));
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {

@@ -58,6 +58,8 @@ final class CriMapping {
     static final String ENV = "io.outpost.runtime/env";
     static final String LOG_PATH = "io.outpost.runtime/log-path";
     static final String RESOURCES = "io.outpost.runtime/resources";
+    /** CRI's ContainerStatus does not name the sandbox; the annotation spares a verbose status. */
+    static final String SANDBOX_ID = "io.outpost.runtime/sandbox-id";
 
     /** kubelet's {@code quotaPeriod} (100 ms) and {@code minQuotaPeriod}, {@code MinShares}. */
     static final long CPU_PERIOD_US = 100_000;
@@ -125,7 +127,7 @@ final class CriMapping {
         return b.build();
     }
 
-    static io.outpost.cri.v1.ContainerConfig container(ContainerConfig c, Path logDirectory, ContainerSecurity sec) {
+    static io.outpost.cri.v1.ContainerConfig container(String sandboxId, ContainerConfig c, Path logDirectory, ContainerSecurity sec) {
         Map<String, String> labels = new HashMap<>(c.labels());
         labels.put(OWNER_LABEL, OWNER);
         io.outpost.cri.v1.ContainerConfig.Builder b = io.outpost.cri.v1.ContainerConfig.newBuilder()
@@ -135,6 +137,7 @@ final class CriMapping {
                 .addAllArgs(c.args())
                 .setWorkingDir(c.workingDir())
                 .putAllLabels(labels)
+                .putAnnotations(SANDBOX_ID, sandboxId)
                 .putAnnotations(IMAGE, c.image())
                 .putAnnotations(COMMAND, join(c.command()))
                 .putAnnotations(ARGS, join(c.args()))

@@ -85,8 +85,9 @@ class CriMappingTest {
         ContainerConfig c = new ContainerConfig("app", 3, "docker.io/local/busybox:latest", List.of("sh", "-c"),
                 List.of("echo hi; sleep 1", ""), "/work", env, List.of(new Mount(Path.of("/vol/cfg"), "/etc/cfg", true)),
                 new Resources(500, 250, 1 << 20), Path.of("/logs/prod_web_u1/app/3.log"), Map.of("io.outpost/pod-uid", "u1"));
-        var cri = CriMapping.container(c, Path.of("/logs/prod_web_u1"), ContainerSecurity.DEFAULT);
+        var cri = CriMapping.container("s1", c, Path.of("/logs/prod_web_u1"), ContainerSecurity.DEFAULT);
         assertThat(cri.getLogPath()).isEqualTo("app/3.log");
+        assertThat(cri.getAnnotationsMap()).containsEntry(CriMapping.SANDBOX_ID, "s1");
         assertThat(cri.getEnvsList()).extracting(kv -> kv.getKey()).containsExactly("B", "A");
 
         var status = io.outpost.cri.v1.ContainerStatus.newBuilder().setId("c1").setMetadata(cri.getMetadata())
