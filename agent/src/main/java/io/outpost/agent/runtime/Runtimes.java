@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 
+import io.outpost.agent.runtime.containerd.ContainerdConfig;
+import io.outpost.agent.runtime.containerd.ContainerdRuntime;
 import io.outpost.agent.runtime.process.ProcessRuntime;
 import io.outpost.agent.runtime.simulated.SimulatedExits;
 import io.outpost.agent.runtime.simulated.SimulatedRuntime;
@@ -15,15 +17,59 @@ public final class Runtimes {
     }
 
     /**
-     * The runtime called {@code name} ({@code process} or {@code simulated}); an unknown name is an
+     * The runtime called {@code name} ({@code containerd}, {@code process} or {@code simulated}); an unknown name is an
      * {@link IllegalArgumentException} whose message names the flag and the choices.
      */
     public static ContainerRuntime create(String name, Path dataDir, Clock clock, String hostIp) throws IOException {
+        return create(name, dataDir, clock, hostIp, "");
+    }
+
+    /**
+     * As {@link #create(String, Path, Clock, String)}; for {@code containerd}, {@code
+     * containerRuntimeEndpoint} ({@code unix:///run/containerd/containerd.sock}) names an existing
+     * containerd, and an empty one starts a managed containerd under {@code <dataDir>/containerd}
+     * (pod CIDR {@link #DEFAULT_POD_CIDR} until the control plane allocates one per node).
+     */
+    public static ContainerRuntime create(String name, Path dataDir, Clock clock, String hostIp, String containerRuntimeEndpoint)
+            throws IOException {
         return switch (name) {
             case "process" -> new ProcessRuntime(ProcessRuntime.Config.of(dataDir, clock, hostIp));
             case "simulated" -> new SimulatedRuntime(clock, SimulatedExits.FROM_ENV, hostIp);
-            case "containerd" -> throw new IllegalArgumentException("--runtime containerd is not available yet; use process or simulated");
-            default -> throw new IllegalArgumentException("--runtime " + name + " is unknown; use process or simulated");
+            case "containerd" -> containerRuntimeEndpoint.isEmpty()
+                    ? ContainerdRuntime.managed(ContainerdConfig.defaults(dataDir, DEFAULT_POD_CIDR), hostIp)
+                    : ContainerdRuntime.connect(containerRuntimeEndpoint, hostIp);
+            default -> throw new IllegalArgumentException("--runtime " + name + " is unknown; use containerd, process or simulated");
         };
     }
+
+    /**
+     * The runtime {@code outpost agent} uses when {@code --runtime} is not given (issue 7):
+     * {@code containerd} when a containerd socket exists at {@code socket} (used as the endpoint)
+     * or the containerd and runc binaries are installed (a managed one), {@code process}
+     * otherwise. {@code why} is the sentence the agent logs about the choice.
+     *
+     * @param endpoint the {@code --container-runtime-endpoint} to use, empty for a managed containerd
+     */
+    public record DefaultChoice(String name, String endpoint, String why) {
+    }
+
+    public static DefaultChoice defaultRuntime(Path socket, Path containerdBinary, Path runcBinary) {
+        if (java.nio.file.Files.exists(socket)) {
+            return new DefaultChoice("containerd", "unix://" + socket, "runtime containerd: found its socket " + socket);
+        }
+        if (java.nio.file.Files.isExecutable(containerdBinary) && java.nio.file.Files.isExecutable(runcBinary)) {
+            return new DefaultChoice("containerd", "", "runtime containerd (managed): found " + containerdBinary + " and " + runcBinary);
+        }
+        return new DefaultChoice("process", "", "runtime process: no containerd socket at " + socket + " and no " + containerdBinary
+                + " with " + runcBinary + "; install containerd and runc (apt-get install -y containerd runc containernetworking-plugins)"
+                + " to run container images");
+    }
+
+    /** {@link #defaultRuntime(Path, Path, Path)} with Debian's paths. */
+    public static DefaultChoice defaultRuntime() {
+        return defaultRuntime(Path.of("/run/containerd/containerd.sock"), Path.of("/usr/bin/containerd"), Path.of("/usr/bin/runc"));
+    }
+
+    /** The pod CIDR of a managed containerd's CNI bridge until the control plane allocates one. */
+    public static final String DEFAULT_POD_CIDR = "10.42.0.0/24";
 }
