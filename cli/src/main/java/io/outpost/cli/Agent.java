@@ -26,6 +26,7 @@ import io.outpost.agent.bootstrap.NodeIdentity;
 import io.outpost.agent.node.LinkQuality;
 import io.outpost.agent.node.NodeStatusReporter;
 import io.outpost.agent.node.NodeStatusReporterConfig;
+import io.outpost.agent.node.RoundTripReport;
 import io.outpost.agent.pods.PodManager;
 import io.outpost.agent.pods.PodManagerConfig;
 import io.outpost.agent.runtime.ContainerRuntime;
@@ -61,7 +62,7 @@ final class Agent implements AutoCloseable {
     private NodeStatusReporter nodeStatus; // guarded by lifecycle
     private volatile boolean closed; // written under lifecycle
     private Thread metadataLoop; // guarded by lifecycle
-    private volatile long reportedRttMillis = -1;
+    private final RoundTripReport roundTrip = new RoundTripReport(); // the metadata loop's
 
     Agent(AgentConfig config) {
         this(config, Clock.systemUTC());
@@ -161,19 +162,10 @@ final class Agent implements AutoCloseable {
         }
     }
 
-    /**
-     * The link's round trip for the scheduler, changed only when the measure moves by more than
-     * 5 ms and a quarter: each change is a write to the Node and bytes on a metered link, and a
-     * heartbeat's round trip jitters. Bandwidth is not measured yet (no annotation).
-     */
+    /** The link's round trip for the scheduler, smoothed and changed rarely ({@link RoundTripReport}). Bandwidth is not measured yet. */
     private LinkQuality linkQuality() {
         long measured = sync == null ? -1 : sync.roundTripMillis();
-        long reported = reportedRttMillis;
-        if (measured >= 0 && (reported < 0 || Math.abs(measured - reported) > Math.max(5, reported / 4))) {
-            reportedRttMillis = measured;
-            reported = measured;
-        }
-        return new LinkQuality(reported, -1);
+        return new LinkQuality(roundTrip.sample(measured, clock.instant()), -1);
     }
 
     /**
