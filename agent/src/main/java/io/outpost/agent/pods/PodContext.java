@@ -16,6 +16,7 @@ final class PodContext {
 
     private final PodManagerConfig config;
     private final CrashBackOff backOff;
+    private final CrashBackOff imagePullBackOff;
     private final VolumeManager volumes;
     private final Events events;
     private final NodeAllocatable allocatable;
@@ -23,6 +24,8 @@ final class PodContext {
     PodContext(PodManagerConfig config) {
         this.config = config;
         this.backOff = new CrashBackOff(config.backOff(), config.clock());
+        // kubelet's image back-off has the crash back-off's bounds (10 s doubling to 5 min).
+        this.imagePullBackOff = new CrashBackOff(config.backOff(), config.clock());
         this.allocatable = NodeAllocatable.ofHost();
         this.volumes = new VolumeManager(config.dataDir().resolve("pods"), config.desiredState(), config.hostIp(), allocatable,
                 !config.runtime().info().name().equals("simulated"));
@@ -43,6 +46,17 @@ final class PodContext {
 
     CrashBackOff backOff() {
         return backOff;
+    }
+
+    /** Back-off of failed image pulls, one per pod uid and image (kubelet's {@code backOffKey}). */
+    CrashBackOff imagePullBackOff() {
+        return imagePullBackOff;
+    }
+
+    /** The containerd runtime, when that is what runs the pods: then the CRI-only settings are passed. */
+    java.util.Optional<io.outpost.agent.runtime.containerd.ContainerdRuntime> containerd() {
+        return config.runtime() instanceof io.outpost.agent.runtime.containerd.ContainerdRuntime c
+                ? java.util.Optional.of(c) : java.util.Optional.empty();
     }
 
     VolumeManager volumes() {

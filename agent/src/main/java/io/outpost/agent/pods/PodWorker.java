@@ -191,8 +191,7 @@ final class PodWorker {
         if (sandbox == null || !sandbox.ready()) {
             int attempt = sandbox == null ? 0 : sandbox.config().attempt() + 1;
             try {
-                String id = ctx.runtime().runPodSandbox(new SandboxConfig(pod.getMetadata().getName(), pod.getMetadata().getNamespace(),
-                        uid, attempt, ctx.logDirectory(pod), true, Map.of(Labels.POD_UID, uid)));
+                String id = runPodSandbox(pod, attempt);
                 LOG.debug("pod {}: sandbox {} created", pod.getMetadata().getName(), id);
                 sandbox = sandbox();
             } catch (RuntimeFailure e) {
@@ -225,6 +224,22 @@ final class PodWorker {
         probeRunning(pod, containers);
         garbageCollect(containers);
         report(pod, sandbox, containers(), false);
+    }
+
+    /**
+     * RunPodSandbox. The process runtime always shares the host's network; containerd gives the
+     * pod its own (CNI) unless {@code hostNetwork}, with the hostname, DNS and host ports kubelet
+     * computes.
+     */
+    private String runPodSandbox(Pod pod, int attempt) throws RuntimeFailure {
+        var containerd = ctx.containerd();
+        boolean hostNetwork = containerd.isEmpty() || Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
+        SandboxConfig config = new SandboxConfig(pod.getMetadata().getName(), pod.getMetadata().getNamespace(), uid, attempt,
+                ctx.logDirectory(pod), hostNetwork, Map.of(Labels.POD_UID, uid));
+        if (containerd.isEmpty()) {
+            return ctx.runtime().runPodSandbox(config);
+        }
+        return containerd.get().runPodSandbox(config, CriPodOptions.podNetwork(pod, Path.of("/etc/resolv.conf")));
     }
 
     /** Init containers one at a time, in order (kubelet's {@code findNextInitContainerToRun}). */
