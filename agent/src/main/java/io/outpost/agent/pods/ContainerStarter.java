@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.outpost.agent.env.ConfigError;
 import io.outpost.agent.env.DownwardApi;
 import io.outpost.agent.env.EnvResolver;
+import io.outpost.agent.env.NodeAllocatable;
 import io.outpost.agent.env.Expansion;
 import io.outpost.agent.runtime.ContainerConfig;
 import io.outpost.agent.runtime.Mount;
@@ -35,18 +36,24 @@ final class ContainerStarter {
     private final PodContext ctx;
     private final Lifecycle lifecycle;
     private final EnvResolver env;
+    private final NodeAllocatable allocatable;
 
     ContainerStarter(PodContext ctx, Lifecycle lifecycle) {
         this.ctx = ctx;
         this.lifecycle = lifecycle;
         String ip = ctx.config().hostIp();
-        this.env = new EnvResolver(ctx.config().desiredState(), new DownwardApi(ip, ip, ctx.allocatable()));
+        this.allocatable = ctx.allocatable();
+        this.env = new EnvResolver(ctx.config().desiredState(), new DownwardApi(ip, ip, allocatable));
     }
 
     void start(Pod pod, SandboxStatus sandbox, Container c, int attempt, Map<String, Path> volumes, Map<String, Waiting> waiting) {
         ContainerConfig config;
         try {
-            EnvResolver.Resolved resolved = env.resolve(pod, c);
+            String podIp = PodContext.podIp(sandbox, ctx.config().hostIp());
+            // status.podIP in the downward API is the sandbox's address once CNI gave it one
+            EnvResolver resolver = podIp.equals(ctx.config().hostIp()) ? env
+                    : new EnvResolver(ctx.config().desiredState(), new DownwardApi(ctx.config().hostIp(), podIp, allocatable));
+            EnvResolver.Resolved resolved = resolver.resolve(pod, c);
             if (!resolved.invalidKeys().isEmpty()) {
                 ctx.events().record(pod, c.getName(), Events.WARNING, "InvalidEnvironmentVariableNames", "Start",
                         "Keys [" + String.join(", ", resolved.invalidKeys()) + "] from the EnvFrom configMap/secret were skipped "
@@ -103,10 +110,11 @@ final class ContainerStarter {
         waiting.remove(c.getName());
         ctx.events().record(pod, c.getName(), Events.NORMAL, "Started", "Start", "Started container " + c.getName());
         if (c.getLifecycle() != null && c.getLifecycle().getPostStart() != null) {
-            String failure = lifecycle.run(c.getLifecycle().getPostStart(), c, id, ctx.config().hostIp(), Lifecycle.gracePeriod(pod));
+            String failure = lifecycle.run(c.getLifecycle().getPostStart(), c, id, PodContext.podIp(sandbox, ctx.config().hostIp()),
+                    Lifecycle.gracePeriod(pod));
             if (failure != null) {
                 ctx.events().record(pod, c.getName(), Events.WARNING, "FailedPostStartHook", "Start", "PostStartHook failed: " + failure);
-                lifecycle.kill(c, id, ctx.config().hostIp(), Lifecycle.gracePeriod(pod));
+                lifecycle.kill(c, id, PodContext.podIp(sandbox, ctx.config().hostIp()), Lifecycle.gracePeriod(pod));
             }
         }
     }

@@ -71,6 +71,11 @@ final class PodContext {
         return allocatable;
     }
 
+    /** The pod's IP: its sandbox's (a CNI address with containerd), else the node's (host network). */
+    static String podIp(io.outpost.agent.runtime.SandboxStatus sandbox, String hostIp) {
+        return sandbox == null || sandbox.ip() == null || sandbox.ip().isBlank() ? hostIp : sandbox.ip();
+    }
+
     /** Kubelet's log directory of a pod: {@code /var/log/pods/<ns>_<name>_<uid>}, under the data dir. */
     Path logDirectory(Pod pod) {
         return config.dataDir().resolve("logs").resolve("pods").resolve(

@@ -51,6 +51,8 @@ final class PodWorker {
     private final ContainerStarter starter;
     private final PodStopper stopper;
     private volatile Pod pod;
+    /** The sandbox's IP (CNI) or the node's, for probes and hooks; written by the worker thread. */
+    private volatile String podIp;
     private boolean woken = true;
     private boolean stopped;
     private boolean gone;
@@ -63,10 +65,11 @@ final class PodWorker {
         this.ctx = ctx;
         this.pod = pod;
         this.uid = pod.getMetadata().getUid();
+        this.podIp = ctx.config().hostIp();
         this.onDone = onDone;
         Prober prober = ctx.runtime().info().name().equals("simulated") ? new SucceedingProber(ctx.runtime()) : new Prober(ctx.runtime());
         this.lifecycle = new Lifecycle(ctx.runtime(), prober);
-        this.probes = new ProbeManager(prober, ctx.config().clock(), ctx.config().hostIp(), this::wake,
+        this.probes = new ProbeManager(prober, ctx.config().clock(), () -> podIp, this::wake,
                 (c, kind, message) -> ctx.events().record(this.pod, c.getName(), Events.WARNING, "Unhealthy", "Probe",
                         kind.name().charAt(0) + kind.name().substring(1).toLowerCase() + " probe failed: " + message));
         this.starter = new ContainerStarter(ctx, lifecycle);
@@ -200,6 +203,7 @@ final class PodWorker {
                 return;
             }
         }
+        podIp = PodContext.podIp(sandbox, ctx.config().hostIp());
         List<ContainerStatus> containers = containers();
         Map<String, Path> volumes;
         try {
@@ -281,7 +285,7 @@ final class PodWorker {
                     // kubelet's containerChanged: restart regardless of the restart policy
                     ctx.events().record(pod, c.getName(), Events.NORMAL, "Killing", "Kill",
                             "Container " + c.getName() + " definition changed, will be restarted");
-                    lifecycle.kill(c, latest.id(), ctx.config().hostIp(), Lifecycle.gracePeriod(pod));
+                    lifecycle.kill(c, latest.id(), podIp, Lifecycle.gracePeriod(pod));
                     starter.start(pod, sandbox, c, latest.attempt() + 1, volumes, waiting);
                     return;
                 }
@@ -289,7 +293,7 @@ final class PodWorker {
                     String why = kind == io.outpost.agent.probe.ProbeKind.LIVENESS ? "failed liveness probe" : "failed startup probe";
                     ctx.events().record(pod, c.getName(), Events.NORMAL, "Killing", "Kill",
                             "Container " + c.getName() + " " + why + ", will be restarted");
-                    lifecycle.kill(c, latest.id(), ctx.config().hostIp(), Lifecycle.gracePeriod(pod));
+                    lifecycle.kill(c, latest.id(), podIp, Lifecycle.gracePeriod(pod));
                     wake();
                 });
             }
