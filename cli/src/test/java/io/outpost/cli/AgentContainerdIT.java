@@ -24,10 +24,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.outpost.agent.runtime.SandboxStatus;
 import io.outpost.agent.runtime.containerd.ContainerdRuntime;
@@ -104,8 +104,13 @@ class AgentContainerdIT {
             if (socket != null && Files.exists(socket)) {
                 try (ContainerdRuntime cri = ContainerdRuntime.connect("unix://" + socket, "127.0.0.1")) {
                     for (SandboxStatus s : cri.listPodSandboxes()) {
-                        cri.stopPodSandbox(s.id());
-                        cri.removePodSandbox(s.id());
+                        try {
+                            cri.stopPodSandbox(s.id());
+                            cri.removePodSandbox(s.id());
+                        } catch (RuntimeException e) {
+                            // the agent may be removing it at the same moment (CNI: "no such device")
+                            System.out.printf("cleanup of sandbox %s: %s%n", s.id(), e);
+                        }
                     }
                 }
             }
@@ -168,13 +173,14 @@ class AgentContainerdIT {
                 assertThat(kubectl.ok("1.33", "get", "pods", "-l", "app=ghost").out()).contains("ImagePullBackOff"));
         Pod ghost = client.pods().inNamespace("default").withLabel("app", "ghost").list().getItems().getFirst();
         assertThat(ghost.getStatus().getPhase()).isEqualTo("Pending");
-        List<Event> events = client.events().v1().events().inNamespace("default").list().getItems().stream()
-                .filter(e -> e.getRegarding() != null && ghost.getMetadata().getName().equals(e.getRegarding().getName())).toList();
-        assertThat(events).extracting(Event::getReason).contains("Failed", "BackOff");
-        assertThat(events).extracting(Event::getNote).anyMatch(n -> n.startsWith("Failed to pull image \"" + missing + "\""))
-                .contains("Error: ErrImagePull", "Back-off pulling image \"" + missing + "\"");
-        String describe = kubectl.ok("1.33", "describe", "pod", ghost.getMetadata().getName()).out();
-        assertThat(describe).contains("Failed to pull image", "Back-off pulling image");
+        // the agent sends Events after the status; the server records them as core/v1 Events
+        await().atMost(SLOW).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            List<Event> events = client.v1().events().inNamespace("default").list().getItems().stream()
+                    .filter(e -> ghost.getMetadata().getName().equals(e.getInvolvedObject().getName())).toList();
+            assertThat(events).extracting(Event::getReason).contains("Failed", "BackOff");
+            assertThat(events).extracting(Event::getMessage).anyMatch(n -> n.startsWith("Failed to pull image \"" + missing + "\""))
+                    .contains("Error: ErrImagePull", "Back-off pulling image \"" + missing + "\"");
+        });
 
         List<Pod> web = client.pods().inNamespace("default").withLabel("app", "web").list().getItems();
         assertThat(web).hasSize(3).allSatisfy(p -> assertThat(p.getStatus().getConditions())
@@ -211,7 +217,7 @@ class AgentContainerdIT {
         // a few resyncs later, nothing was recreated
         Thread.sleep(5_000);
         assertThat(containerIds()).isEqualTo(before);
-        for (Pod p : client.pods().inNamespace("default").list().getItems()) {
+        for (Pod p : client.pods().inNamespace("default").withLabelIn("app", "web", "offline").list().getItems()) {
             ContainerStatus cs = p.getStatus().getContainerStatuses().getFirst();
             assertThat(cs.getRestartCount()).as(p.getMetadata().getName()).isZero();
             assertThat(cs.getState().getRunning()).isNotNull();
