@@ -171,7 +171,7 @@ final class PodWorker {
     }
 
     private SandboxStatus sandbox() {
-        return ctx.runtime().listPodSandboxes().stream()
+        return ctx.runtime().listPodSandboxes(Map.of(Labels.POD_UID, uid)).stream()
                 .filter(s -> uid.equals(s.config().uid()))
                 .max(Comparator.comparingInt(s -> s.config().attempt())).orElse(null);
     }
@@ -417,7 +417,7 @@ final class PodWorker {
         for (ContainerStatus c : containers()) {
             ctx.runtime().removeContainer(c.id());
         }
-        for (SandboxStatus s : ctx.runtime().listPodSandboxes()) {
+        for (SandboxStatus s : ctx.runtime().listPodSandboxes(Map.of(Labels.POD_UID, uid))) {
             if (uid.equals(s.config().uid())) {
                 ctx.runtime().removePodSandbox(s.id());
             }
