@@ -157,12 +157,24 @@ final class Agent implements AutoCloseable {
                 endpoint = choice.endpoint();
             }
         }
+        ContainerRuntime created;
         try {
-            ContainerRuntime created = Runtimes.create(name, config.dataDir(), clock, hostIp, endpoint);
+            created = Runtimes.create(name, config.dataDir(), clock, hostIp, endpoint);
+        } catch (IOException e) {
+            if (!name.equals("containerd")) {
+                throw e;
+            }
+            // A managed containerd that cannot start: its own message names the binary or its log.
+            throw new StartupFailure("--runtime containerd: " + e.getMessage() + ". Fix: install containerd, runc and"
+                    + " containernetworking-plugins, pass --container-runtime-endpoint of a running containerd, or pass"
+                    + " --runtime process", e);
+        }
+        try {
             // Touch it now: an endpoint with nothing behind it fails here, with the flag named.
             LOG.info("container runtime {} {}", created.info().name(), created.info().version());
             return created;
         } catch (io.grpc.StatusRuntimeException e) {
+            created.close();
             throw new StartupFailure("--runtime containerd: containerd at " + (endpoint.isEmpty() ? "the managed socket" : endpoint)
                     + " does not answer (" + e.getStatus().getCode() + "). Fix: start containerd, pass the right"
                     + " --container-runtime-endpoint, or pass --runtime process", e);
