@@ -62,7 +62,7 @@ final class AgentCommand implements Callable<Integer> {
                     + " like edge-01", spec.findOption("--node-name"), name);
         }
         return new AgentConfig(server, Optional.ofNullable(token).map(String::strip).filter(t -> !t.isEmpty()), name,
-                dir.toAbsolutePath().normalize(), node.runtime(), node.labels(spec));
+                dir.toAbsolutePath().normalize(), node.runtime(), node.containerRuntimeEndpoint(spec), node.labels(spec));
     }
 
     @Override

@@ -18,19 +18,21 @@ import io.outpost.cli.AgentConfig.AgentRuntime;
  *
  * @param nodeName the node's name ({@code --node-name}); empty: the host name
  * @param runtime  how its containers run ({@code --runtime})
+ * @param containerRuntimeEndpoint {@code --container-runtime-endpoint}; empty: a managed containerd
  * @param labels   the labels it registers with ({@code --labels}, {@code --pool})
  */
-record LocalAgent(Optional<String> nodeName, AgentRuntime runtime, Map<String, String> labels) {
+record LocalAgent(Optional<String> nodeName, AgentRuntime runtime, String containerRuntimeEndpoint, Map<String, String> labels) {
 
     LocalAgent {
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(runtime, "runtime");
+        Objects.requireNonNull(containerRuntimeEndpoint, "containerRuntimeEndpoint");
         labels = Map.copyOf(labels);
     }
 
-    /** The defaults of the node flags: the host name, the process runtime, no labels. */
+    /** The defaults of the node flags: the host name, the runtime found on the host at start, no labels. */
     static LocalAgent defaults() {
-        return new LocalAgent(Optional.empty(), AgentRuntime.PROCESS, Map.of());
+        return new LocalAgent(Optional.empty(), AgentRuntime.DEFAULT, "", Map.of());
     }
 
     /** The agent's config for a server with {@code dataDir} listening on {@code bindAddress:port}. */
@@ -38,6 +40,6 @@ record LocalAgent(Optional<String> nodeName, AgentRuntime runtime, Map<String, S
         InetAddress target = bindAddress.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bindAddress;
         URI server = URI.create("https://" + NetUtil.toAddressString(target, true) + ":" + port);
         return new AgentConfig(server, Optional.of(token), nodeName.orElseGet(NodeOptions::localHostName),
-                dataDir.resolve("agent"), runtime, labels);
+                dataDir.resolve("agent"), runtime, containerRuntimeEndpoint, labels);
     }
 }

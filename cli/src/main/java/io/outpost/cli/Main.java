@@ -7,8 +7,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code outpost}: one command with a subcommand per role, and {@code token} to manage join
- * tokens. Only roles that work are listed; the others (images, sim) are added as they are written.
+ * {@code outpost}: one command with a subcommand per role, {@code token} to manage join tokens and
+ * {@code images} to preload a node's images. Only roles that work are listed; the others (sim) are
+ * added as they are written.
  */
 @Command(name = "outpost", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Outpost: a lightweight Kubernetes for the edge.", ""},
@@ -32,6 +33,8 @@ public final class Main implements Runnable {
                         .addSubcommand(new TokenCommand.Create(context, java.time.Clock.systemUTC()))
                         .addSubcommand(new TokenCommand.ListTokens(context, java.time.Clock.systemUTC()))
                         .addSubcommand(new TokenCommand.Delete(context)))
+                .addSubcommand(new CommandLine(new ImagesCommand())
+                        .addSubcommand(new ImagesCommand.Import(context)))
                 .addSubcommand(new CommandLine.HelpCommand());
         cmd.setDefaultValueProvider(new EnvDefaults(context.env()));
         cmd.setParameterExceptionHandler(new CliErrors.BadInput(new EnvDefaults(context.env())));

@@ -29,11 +29,19 @@ final class NodeOptions {
             description = {"This node's name (a lowercase DNS name). Default: the host name. Env: OUTPOST_NODE_NAME."})
     private String nodeName;
 
-    @Option(names = "--runtime", paramLabel = "RUNTIME", defaultValue = "process", converter = RuntimeConverter.class,
-            description = {"process: each container is a host process running its command.",
+    @Option(names = "--runtime", paramLabel = "RUNTIME", converter = RuntimeConverter.class,
+            description = {"containerd: container images run by containerd through CRI, with CNI networking.",
+                "process: each container is a host process running its command.",
                 "simulated: no processes (scale tests only; the node is labelled so).",
-                "Default: ${DEFAULT-VALUE}. Env: OUTPOST_RUNTIME."})
+                "Default: containerd when its socket or binaries are found, otherwise process (the log says which).",
+                "Env: OUTPOST_RUNTIME."})
     private AgentRuntime runtime;
+
+    @Option(names = "--container-runtime-endpoint", paramLabel = "URL",
+            description = {"An existing containerd's CRI socket, e.g. unix:///run/containerd/containerd.sock.",
+                "Default: a containerd the agent starts and supervises under its data dir.",
+                "Env: OUTPOST_CONTAINER_RUNTIME_ENDPOINT."})
+    private String containerRuntimeEndpoint;
 
     @Option(names = "--labels", paramLabel = "K=V", split = ",",
             description = {"Labels the node registers with (repeatable, or comma-separated). Env: OUTPOST_LABELS."})
@@ -59,7 +67,32 @@ final class NodeOptions {
     }
 
     AgentRuntime runtime() {
-        return runtime;
+        return runtime == null ? AgentRuntime.DEFAULT : runtime;
+    }
+
+    /**
+     * {@code --container-runtime-endpoint}, checked: empty for a managed containerd. Like kubelet's
+     * flag, a bare path is taken as a unix socket.
+     */
+    String containerRuntimeEndpoint(CommandSpec spec) {
+        if (containerRuntimeEndpoint == null || containerRuntimeEndpoint.isBlank()) {
+            return "";
+        }
+        String endpoint = containerRuntimeEndpoint.strip();
+        if (endpoint.startsWith("/")) {
+            endpoint = "unix://" + endpoint;
+        }
+        if (!endpoint.startsWith("unix:///")) {
+            throw new ParameterException(spec.commandLine(), "--container-runtime-endpoint '" + endpoint
+                    + "' is not a unix socket URL. Fix: pass unix:///run/containerd/containerd.sock, or leave it out for a"
+                    + " containerd the agent manages", spec.findOption("--container-runtime-endpoint"), endpoint);
+        }
+        if (runtime == AgentRuntime.PROCESS || runtime == AgentRuntime.SIMULATED) {
+            throw new ParameterException(spec.commandLine(), "--container-runtime-endpoint is for the containerd runtime, not --runtime "
+                    + runtime.flagValue() + ". Fix: pass --runtime containerd, or leave the endpoint out",
+                    spec.findOption("--container-runtime-endpoint"), endpoint);
+        }
+        return endpoint;
     }
 
     /** {@code --labels} and {@code --pool} as the node's labels, checked. */

@@ -93,7 +93,8 @@ final class ServerCommand implements Callable<Integer> {
                 Optional.ofNullable(tokenAuthFile).map(f -> f.toAbsolutePath().normalize()),
                 Optional.ofNullable(schedulerConfig).map(f -> f.toAbsolutePath().normalize()),
                 ControllerManagers.Settings.defaults(),
-                disableAgent ? Optional.empty() : Optional.of(new LocalAgent(node.nodeName(spec), node.runtime(), node.labels(spec))));
+                disableAgent ? Optional.empty() : Optional.of(new LocalAgent(node.nodeName(spec), node.runtime(),
+                        node.containerRuntimeEndpoint(spec), node.labels(spec))));
     }
 
     @Override

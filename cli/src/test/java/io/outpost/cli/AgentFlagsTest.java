@@ -28,29 +28,43 @@ class AgentFlagsTest {
 
     static Stream<Case> cases() {
         return Stream.of(
-                new Case("with only --server and --node-name a user's agent keeps its state in ~/.outpost/agent and runs processes",
+                new Case("with only --server and --node-name a user's agent keeps its state in ~/.outpost/agent and picks its runtime at start",
                         List.of("--server", "https://10.0.0.1:6443", "--node-name", "edge-1"), Map.of(), false,
                         new AgentConfig(SERVER, Optional.empty(), "edge-1", Cli.HOME.resolve(".outpost/agent"),
-                                AgentRuntime.PROCESS, Map.of())),
+                                AgentRuntime.DEFAULT, "", Map.of())),
                 new Case("root's agent keeps it in /var/lib/outpost/agent",
                         List.of("--server", "https://10.0.0.1:6443", "--node-name", "edge-1"), Map.of(), true,
                         new AgentConfig(SERVER, Optional.empty(), "edge-1", Path.of("/var/lib/outpost/agent"),
-                                AgentRuntime.PROCESS, Map.of())),
+                                AgentRuntime.DEFAULT, "", Map.of())),
                 new Case("a server URL without a port gets 6443",
                         List.of("--server", "https://10.0.0.1", "--node-name", "edge-1"), Map.of(), false,
                         new AgentConfig(SERVER, Optional.empty(), "edge-1", Cli.HOME.resolve(".outpost/agent"),
-                                AgentRuntime.PROCESS, Map.of())),
+                                AgentRuntime.DEFAULT, "", Map.of())),
                 new Case("every flag has its OUTPOST_ twin",
                         List.of(), Map.of("OUTPOST_SERVER", "https://10.0.0.1:6443", "OUTPOST_TOKEN", "K10ab::abcdef.0123456789abcdef",
                                 "OUTPOST_NODE_NAME", "edge-2", "OUTPOST_DATA_DIR", "/data/agent", "OUTPOST_RUNTIME", "simulated",
                                 "OUTPOST_LABELS", "site=s1", "OUTPOST_POOL", "stores"), false,
                         new AgentConfig(SERVER, Optional.of("K10ab::abcdef.0123456789abcdef"), "edge-2", Path.of("/data/agent"),
-                                AgentRuntime.SIMULATED, Map.of("site", "s1", AgentConfig.POOL_LABEL, "stores"))),
+                                AgentRuntime.SIMULATED, "", Map.of("site", "s1", AgentConfig.POOL_LABEL, "stores"))),
+                new Case("--runtime containerd with --container-runtime-endpoint uses an existing containerd",
+                        List.of("--server", "https://10.0.0.1:6443", "--node-name", "edge-1", "--runtime", "containerd",
+                                "--container-runtime-endpoint", "unix:///run/containerd/containerd.sock"), Map.of(), false,
+                        new AgentConfig(SERVER, Optional.empty(), "edge-1", Cli.HOME.resolve(".outpost/agent"),
+                                AgentRuntime.CONTAINERD, "unix:///run/containerd/containerd.sock", Map.of())),
+                new Case("a bare socket path in OUTPOST_CONTAINER_RUNTIME_ENDPOINT is a unix URL, as kubelet takes it",
+                        List.of("--server", "https://10.0.0.1:6443", "--node-name", "edge-1"),
+                        Map.of("OUTPOST_CONTAINER_RUNTIME_ENDPOINT", "/run/k3s/containerd/containerd.sock"), false,
+                        new AgentConfig(SERVER, Optional.empty(), "edge-1", Cli.HOME.resolve(".outpost/agent"),
+                                AgentRuntime.DEFAULT, "unix:///run/k3s/containerd/containerd.sock", Map.of())),
+                new Case("--runtime containerd without an endpoint manages its own containerd",
+                        List.of("--server", "https://10.0.0.1:6443", "--node-name", "edge-1", "--runtime", "containerd"), Map.of(), false,
+                        new AgentConfig(SERVER, Optional.empty(), "edge-1", Cli.HOME.resolve(".outpost/agent"),
+                                AgentRuntime.CONTAINERD, "", Map.of())),
                 new Case("--labels may repeat and split on commas; --pool adds its label",
                         List.of("--server", "https://10.0.0.1:6443", "--node-name", "edge-1", "--labels", "a=1,b=2",
                                 "--labels", "example.com/c=", "--pool", "p1"), Map.of(), false,
                         new AgentConfig(SERVER, Optional.empty(), "edge-1", Cli.HOME.resolve(".outpost/agent"),
-                                AgentRuntime.PROCESS, Map.of("a", "1", "b", "2", "example.com/c", "", AgentConfig.POOL_LABEL, "p1"))));
+                                AgentRuntime.DEFAULT, "", Map.of("a", "1", "b", "2", "example.com/c", "", AgentConfig.POOL_LABEL, "p1"))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -82,7 +96,15 @@ class AgentFlagsTest {
                 new Bad("a pool that is no DNS label", List.of("--server", "https://h:6443", "--node-name", "e", "--pool", "EU"),
                         List.of("--pool 'EU' is not a pool name")),
                 new Bad("an unknown runtime", List.of("--server", "https://h:6443", "--node-name", "e", "--runtime", "docker"),
-                        List.of("'docker' is not a runtime; use process or simulated")));
+                        List.of("'docker' is not a runtime; use containerd, process or simulated")),
+                new Bad("an endpoint that is no unix socket",
+                        List.of("--server", "https://h:6443", "--node-name", "e", "--container-runtime-endpoint", "tcp://h:1"),
+                        List.of("--container-runtime-endpoint 'tcp://h:1' is not a unix socket URL", "unix:///run/containerd/containerd.sock")),
+                new Bad("an endpoint with the process runtime",
+                        List.of("--server", "https://h:6443", "--node-name", "e", "--runtime", "process",
+                                "--container-runtime-endpoint", "unix:///run/containerd/containerd.sock"),
+                        List.of("--container-runtime-endpoint is for the containerd runtime, not --runtime process",
+                                "Fix: pass --runtime containerd")));
     }
 
     @ParameterizedTest(name = "{0}")

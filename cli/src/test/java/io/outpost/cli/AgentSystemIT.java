@@ -64,8 +64,8 @@ class AgentSystemIT {
         port = server.port(); // kept across the restart in the last test
         client = server.client();
         beats = Files.createDirectories(dir.resolve("beats"));
-        edgeA = AgentProcess.start(url(port), token(), "edge-a", dir.resolve("edge-a"), "--labels", "fleet=ab");
-        edgeB = AgentProcess.start(url(port), token(), "edge-b", dir.resolve("edge-b"), "--labels", "fleet=ab");
+        edgeA = AgentProcess.start(url(port), token(), "edge-a", dir.resolve("edge-a"), "--runtime", "process", "--labels", "fleet=ab");
+        edgeB = AgentProcess.start(url(port), token(), "edge-b", dir.resolve("edge-b"), "--runtime", "process", "--labels", "fleet=ab");
         awaitReady("edge-a", edgeA);
         awaitReady("edge-b", edgeB);
     }
@@ -117,14 +117,14 @@ class AgentSystemIT {
     void aWrongTokenSecretAndATamperedCaHashStopTheJoinWithAClearError() throws Exception {
         String token = token();
         String wrongSecret = token.substring(0, token.length() - 4) + (token.endsWith("aaaa") ? "bbbb" : "aaaa");
-        AgentProcess refused = AgentProcess.start(url(port), wrongSecret, "edge-x", dir.resolve("edge-x"));
+        AgentProcess refused = AgentProcess.start(url(port), wrongSecret, "edge-x", dir.resolve("edge-x"), "--runtime", "process");
         assertThat(refused.process().waitFor(SLOW.toSeconds(), TimeUnit.SECONDS)).as("the agent gives up").isTrue();
         assertThat(refused.process().exitValue()).as(refused.log()).isNotZero();
         assertThat(refused.log()).contains("--token");
 
         String hash = token.substring(3, token.indexOf("::"));
         String otherHash = (hash.charAt(0) == '0' ? "1" : "0") + hash.substring(1);
-        AgentProcess tampered = AgentProcess.start(url(port), token.replace(hash, otherHash), "edge-y", dir.resolve("edge-y"));
+        AgentProcess tampered = AgentProcess.start(url(port), token.replace(hash, otherHash), "edge-y", dir.resolve("edge-y"), "--runtime", "process");
         assertThat(tampered.process().waitFor(SLOW.toSeconds(), TimeUnit.SECONDS)).as("the agent gives up").isTrue();
         assertThat(tampered.process().exitValue()).as(tampered.log()).isNotZero();
         assertThat(tampered.log()).contains("--token pins " + otherHash).contains(hash);
@@ -137,7 +137,7 @@ class AgentSystemIT {
     void cutOffAndRebootedTheNodeRunsItsPodsAndOnReconnectAppliesTheCloudsDeletionWithoutRecreatingTheRest()
             throws Exception {
         try (LinkProxy link = LinkProxy.to(port)) {
-            AgentProcess edgeC = AgentProcess.start(url(link.port()), token(), "edge-c", dir.resolve("edge-c"));
+            AgentProcess edgeC = AgentProcess.start(url(link.port()), token(), "edge-c", dir.resolve("edge-c"), "--runtime", "process");
             try {
                 awaitReady("edge-c", edgeC);
                 kubectl.ok("1.33", "apply", "-f", kubectl.file("autonomy.yaml",
@@ -159,7 +159,7 @@ class AgentSystemIT {
                 edgeC.killPodProcesses();
                 long restartedAt = System.nanoTime();
                 FileTime keptBeat = Files.getLastModifiedTime(beats.resolve(kept.getMetadata().getName()));
-                edgeC = AgentProcess.start(url(link.port()), null, "edge-c", dir.resolve("edge-c"));
+                edgeC = AgentProcess.start(url(link.port()), null, "edge-c", dir.resolve("edge-c"), "--runtime", "process");
                 AgentProcess rebooted = edgeC;
                 await().atMost(SLOW).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> assertThat(
                         Files.getLastModifiedTime(beats.resolve(kept.getMetadata().getName()))).as(rebooted.log())

@@ -55,7 +55,7 @@ class OutpostIT {
     @Test
     void theServerStartsStopsOnSigtermWithExitCode0AndKeepsASecondServerOut() throws Exception {
         Path dataDir = tmp.resolve("data");
-        Child server = Child.start(tmp, "server", "--data-dir", dataDir.toString(), "--port", "0");
+        Child server = Child.start(tmp, "server", "--data-dir", dataDir.toString(), "--port", "0", "--runtime", "process");
         try {
             assertThat(server.ready.await(START_SECONDS, TimeUnit.SECONDS))
                     .as("the server logs 'ready'; it logged: %s", server.log).isTrue();
@@ -63,7 +63,7 @@ class OutpostIT {
             assertThat(dataDir.resolve("admin.kubeconfig")).exists();
             assertThat(server.log).anyMatch(line -> line.contains("export KUBECONFIG=" + dataDir.resolve("admin.kubeconfig")));
 
-            Child second = Child.start(tmp, "server", "--data-dir", dataDir.toString(), "--port", "0");
+            Child second = Child.start(tmp, "server", "--data-dir", dataDir.toString(), "--port", "0", "--runtime", "process");
             assertThat(second.process.waitFor(START_SECONDS, TimeUnit.SECONDS)).as("the second server gives up").isTrue();
             second.drain.join(Duration.ofSeconds(STOP_SECONDS));
             assertThat(second.process.exitValue()).as("its log: %s", second.log).isEqualTo(1);

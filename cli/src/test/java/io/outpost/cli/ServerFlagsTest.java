@@ -90,8 +90,12 @@ class ServerFlagsTest {
                         List.of("--node-name", "store-12", "--runtime", "simulated", "--labels", "site=s12,zone=a",
                                 "--pool", "stores-eu"), Map.of(), false,
                         new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite).withLocalAgent(new LocalAgent(
-                                Optional.of("store-12"), AgentConfig.AgentRuntime.SIMULATED,
+                                Optional.of("store-12"), AgentConfig.AgentRuntime.SIMULATED, "",
                                 Map.of("site", "s12", "zone", "a", AgentConfig.POOL_LABEL, "stores-eu")))),
+                new Case("the agent beside the control plane may use an existing containerd",
+                        List.of("--runtime", "containerd"), Map.of("OUTPOST_CONTAINER_RUNTIME_ENDPOINT", "unix:///run/containerd/containerd.sock"),
+                        false, new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite).withLocalAgent(new LocalAgent(Optional.empty(),
+                                AgentConfig.AgentRuntime.CONTAINERD, "unix:///run/containerd/containerd.sock", Map.of()))),
                 new Case("etcd endpoints may be IPv6 literals",
                         List.of("--datastore=etcd://[::1]:2379"), Map.of(), false,
                         new ServerConfig(Cli.HOME.resolve(".outpost"), new Etcd("etcd://[::1]:2379"))));

@@ -12,12 +12,15 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.outpost.agent.env.ConfigError;
 import io.outpost.agent.env.DownwardApi;
 import io.outpost.agent.env.EnvResolver;
+import io.outpost.agent.env.NodeAllocatable;
 import io.outpost.agent.env.Expansion;
 import io.outpost.agent.runtime.ContainerConfig;
 import io.outpost.agent.runtime.Mount;
 import io.outpost.agent.runtime.Resources;
 import io.outpost.agent.runtime.RuntimeFailure;
 import io.outpost.agent.runtime.SandboxStatus;
+import io.outpost.agent.runtime.containerd.ImagePull;
+import io.outpost.agent.runtime.containerd.Images;
 import io.outpost.agent.volume.VolumeError;
 
 /**
@@ -33,18 +36,24 @@ final class ContainerStarter {
     private final PodContext ctx;
     private final Lifecycle lifecycle;
     private final EnvResolver env;
+    private final NodeAllocatable allocatable;
 
     ContainerStarter(PodContext ctx, Lifecycle lifecycle) {
         this.ctx = ctx;
         this.lifecycle = lifecycle;
         String ip = ctx.config().hostIp();
-        this.env = new EnvResolver(ctx.config().desiredState(), new DownwardApi(ip, ip, ctx.allocatable()));
+        this.allocatable = ctx.allocatable();
+        this.env = new EnvResolver(ctx.config().desiredState(), new DownwardApi(ip, ip, allocatable));
     }
 
     void start(Pod pod, SandboxStatus sandbox, Container c, int attempt, Map<String, Path> volumes, Map<String, Waiting> waiting) {
         ContainerConfig config;
         try {
-            EnvResolver.Resolved resolved = env.resolve(pod, c);
+            String podIp = PodContext.podIp(sandbox, ctx.config().hostIp());
+            // status.podIP in the downward API is the sandbox's address once CNI gave it one
+            EnvResolver resolver = podIp.equals(ctx.config().hostIp()) ? env
+                    : new EnvResolver(ctx.config().desiredState(), new DownwardApi(ctx.config().hostIp(), podIp, allocatable));
+            EnvResolver.Resolved resolved = resolver.resolve(pod, c);
             if (!resolved.invalidKeys().isEmpty()) {
                 ctx.events().record(pod, c.getName(), Events.WARNING, "InvalidEnvironmentVariableNames", "Start",
                         "Keys [" + String.join(", ", resolved.invalidKeys()) + "] from the EnvFrom configMap/secret were skipped "
@@ -68,10 +77,27 @@ final class ContainerStarter {
             return;
         }
         String id;
+        // kubelet's image back-off key: the pod's uid and the image (image_manager.go)
+        String pullKey = pod.getMetadata().getUid() + "_" + config.image();
+        if (ctx.imagePullBackOff().inBackOffSinceUpdate(pullKey)) {
+            String message = "Back-off pulling image \"" + config.image() + "\"";
+            failImage(pod, c, waiting, new Waiting(Waiting.IMAGE_PULL_BACK_OFF, message), Events.NORMAL, "BackOff", message);
+            return;
+        }
         try {
-            id = ctx.runtime().createContainer(sandbox.id(), config);
+            id = create(pod, sandbox, c, config);
         } catch (RuntimeFailure e) {
-            fail(pod, c, waiting, new Waiting(e.reason(), e.getMessage()));
+            switch (e.reason()) {
+                case Images.ERR_IMAGE_PULL -> {
+                    ctx.imagePullBackOff().next(pullKey, ctx.config().clock().instant());
+                    String message = e.getMessage();
+                    failImage(pod, c, waiting, new Waiting(Images.ERR_IMAGE_PULL, message), Events.WARNING, "Failed",
+                            message.isEmpty() ? message : Character.toUpperCase(message.charAt(0)) + message.substring(1));
+                }
+                case Images.ERR_IMAGE_NEVER_PULL -> failImage(pod, c, waiting, new Waiting(Images.ERR_IMAGE_NEVER_PULL, e.getMessage()),
+                        Events.WARNING, Images.ERR_IMAGE_NEVER_PULL, e.getMessage());
+                default -> fail(pod, c, waiting, new Waiting(e.reason(), e.getMessage()));
+            }
             return;
         }
         ctx.events().record(pod, c.getName(), Events.NORMAL, "Created", "Create", "Created container " + c.getName());
@@ -84,10 +110,11 @@ final class ContainerStarter {
         waiting.remove(c.getName());
         ctx.events().record(pod, c.getName(), Events.NORMAL, "Started", "Start", "Started container " + c.getName());
         if (c.getLifecycle() != null && c.getLifecycle().getPostStart() != null) {
-            String failure = lifecycle.run(c.getLifecycle().getPostStart(), c, id, ctx.config().hostIp(), Lifecycle.gracePeriod(pod));
+            String failure = lifecycle.run(c.getLifecycle().getPostStart(), c, id, PodContext.podIp(sandbox, ctx.config().hostIp()),
+                    Lifecycle.gracePeriod(pod));
             if (failure != null) {
                 ctx.events().record(pod, c.getName(), Events.WARNING, "FailedPostStartHook", "Start", "PostStartHook failed: " + failure);
-                lifecycle.kill(c, id, ctx.config().hostIp(), Lifecycle.gracePeriod(pod));
+                lifecycle.kill(c, id, PodContext.podIp(sandbox, ctx.config().hostIp()), Lifecycle.gracePeriod(pod));
             }
         }
     }
@@ -99,6 +126,38 @@ final class ContainerStarter {
      */
     static String hash(Container c) {
         return Integer.toHexString(c.hashCode());
+    }
+
+    /**
+     * CreateContainer through the runtime; with containerd, kubelet's CRI-only settings too: the
+     * merged security context and the pull policy with the {@code imagePullSecrets} credentials.
+     * A pull runs on this pod's worker thread only, so it never holds up another pod.
+     */
+    private String create(Pod pod, SandboxStatus sandbox, Container c, ContainerConfig config) throws RuntimeFailure {
+        var containerd = ctx.containerd();
+        if (containerd.isEmpty()) {
+            return ctx.runtime().createContainer(sandbox.id(), config);
+        }
+        ImagePull pull;
+        try {
+            pull = CriPodOptions.imagePull(pod, c, ctx.config().desiredState());
+        } catch (IllegalArgumentException e) {
+            throw new RuntimeFailure(ConfigError.REASON, e.getMessage());
+        }
+        return containerd.get().createContainer(sandbox.id(), config, CriPodOptions.security(pod, c), pull);
+    }
+
+    /**
+     * An image that could not be made present: the image manager's event ({@code Failed} "Failed
+     * to pull image", {@code BackOff} "Back-off pulling image", {@code ErrImageNeverPull}), then
+     * kuberuntime's {@code Failed} "Error: REASON", once per change of the waiting state.
+     */
+    private void failImage(Pod pod, Container c, Map<String, Waiting> waiting, Waiting w, String type, String reason, String note) {
+        Waiting before = waiting.put(c.getName(), w);
+        if (!w.equals(before)) {
+            ctx.events().record(pod, c.getName(), type, reason, "Pull", note);
+            ctx.events().record(pod, c.getName(), Events.WARNING, "Failed", "Start", "Error: " + w.reason());
+        }
     }
 
     private void fail(Pod pod, Container c, Map<String, Waiting> waiting, Waiting w) {

@@ -57,6 +57,25 @@ public final class CrashBackOff {
         }
     }
 
+    /**
+     * True while the back-off armed by the last {@link #next} has not run out (flowcontrol's
+     * {@code IsInBackOffSinceUpdate}, which kubelet's image puller uses: the clock starts at the
+     * failed pull, not at a container's exit).
+     */
+    public boolean inBackOffSinceUpdate(String key) {
+        lock.lock();
+        try {
+            Entry e = entries.get(key);
+            Instant now = clock.instant();
+            if (e == null || expired(now, e.lastUpdate())) {
+                return false;
+            }
+            return Duration.between(e.lastUpdate(), now).compareTo(e.delay()) < 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The current delay of {@code key} (zero if none). */
     public Duration delay(String key) {
         lock.lock();

@@ -16,6 +16,7 @@ final class PodContext {
 
     private final PodManagerConfig config;
     private final CrashBackOff backOff;
+    private final CrashBackOff imagePullBackOff;
     private final VolumeManager volumes;
     private final Events events;
     private final NodeAllocatable allocatable;
@@ -23,6 +24,8 @@ final class PodContext {
     PodContext(PodManagerConfig config) {
         this.config = config;
         this.backOff = new CrashBackOff(config.backOff(), config.clock());
+        // kubelet's image back-off has the crash back-off's bounds (10 s doubling to 5 min).
+        this.imagePullBackOff = new CrashBackOff(config.backOff(), config.clock());
         this.allocatable = NodeAllocatable.ofHost();
         this.volumes = new VolumeManager(config.dataDir().resolve("pods"), config.desiredState(), config.hostIp(), allocatable,
                 !config.runtime().info().name().equals("simulated"));
@@ -45,6 +48,17 @@ final class PodContext {
         return backOff;
     }
 
+    /** Back-off of failed image pulls, one per pod uid and image (kubelet's {@code backOffKey}). */
+    CrashBackOff imagePullBackOff() {
+        return imagePullBackOff;
+    }
+
+    /** The containerd runtime, when that is what runs the pods: then the CRI-only settings are passed. */
+    java.util.Optional<io.outpost.agent.runtime.containerd.ContainerdRuntime> containerd() {
+        return config.runtime() instanceof io.outpost.agent.runtime.containerd.ContainerdRuntime c
+                ? java.util.Optional.of(c) : java.util.Optional.empty();
+    }
+
     VolumeManager volumes() {
         return volumes;
     }
@@ -55,6 +69,11 @@ final class PodContext {
 
     NodeAllocatable allocatable() {
         return allocatable;
+    }
+
+    /** The pod's IP: its sandbox's (a CNI address with containerd), else the node's (host network). */
+    static String podIp(io.outpost.agent.runtime.SandboxStatus sandbox, String hostIp) {
+        return sandbox == null || sandbox.ip() == null || sandbox.ip().isBlank() ? hostIp : sandbox.ip();
     }
 
     /** Kubelet's log directory of a pod: {@code /var/log/pods/<ns>_<name>_<uid>}, under the data dir. */

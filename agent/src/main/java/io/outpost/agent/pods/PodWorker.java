@@ -51,6 +51,8 @@ final class PodWorker {
     private final ContainerStarter starter;
     private final PodStopper stopper;
     private volatile Pod pod;
+    /** The sandbox's IP (CNI) or the node's, for probes and hooks; written by the worker thread. */
+    private volatile String podIp;
     private boolean woken = true;
     private boolean stopped;
     private boolean gone;
@@ -63,10 +65,11 @@ final class PodWorker {
         this.ctx = ctx;
         this.pod = pod;
         this.uid = pod.getMetadata().getUid();
+        this.podIp = ctx.config().hostIp();
         this.onDone = onDone;
         Prober prober = ctx.runtime().info().name().equals("simulated") ? new SucceedingProber(ctx.runtime()) : new Prober(ctx.runtime());
         this.lifecycle = new Lifecycle(ctx.runtime(), prober);
-        this.probes = new ProbeManager(prober, ctx.config().clock(), ctx.config().hostIp(), this::wake,
+        this.probes = new ProbeManager(prober, ctx.config().clock(), () -> podIp, this::wake,
                 (c, kind, message) -> ctx.events().record(this.pod, c.getName(), Events.WARNING, "Unhealthy", "Probe",
                         kind.name().charAt(0) + kind.name().substring(1).toLowerCase() + " probe failed: " + message));
         this.starter = new ContainerStarter(ctx, lifecycle);
@@ -168,7 +171,7 @@ final class PodWorker {
     }
 
     private SandboxStatus sandbox() {
-        return ctx.runtime().listPodSandboxes().stream()
+        return ctx.runtime().listPodSandboxes(Map.of(Labels.POD_UID, uid)).stream()
                 .filter(s -> uid.equals(s.config().uid()))
                 .max(Comparator.comparingInt(s -> s.config().attempt())).orElse(null);
     }
@@ -191,8 +194,7 @@ final class PodWorker {
         if (sandbox == null || !sandbox.ready()) {
             int attempt = sandbox == null ? 0 : sandbox.config().attempt() + 1;
             try {
-                String id = ctx.runtime().runPodSandbox(new SandboxConfig(pod.getMetadata().getName(), pod.getMetadata().getNamespace(),
-                        uid, attempt, ctx.logDirectory(pod), true, Map.of(Labels.POD_UID, uid)));
+                String id = runPodSandbox(pod, attempt);
                 LOG.debug("pod {}: sandbox {} created", pod.getMetadata().getName(), id);
                 sandbox = sandbox();
             } catch (RuntimeFailure e) {
@@ -201,6 +203,7 @@ final class PodWorker {
                 return;
             }
         }
+        podIp = PodContext.podIp(sandbox, ctx.config().hostIp());
         List<ContainerStatus> containers = containers();
         Map<String, Path> volumes;
         try {
@@ -225,6 +228,22 @@ final class PodWorker {
         probeRunning(pod, containers);
         garbageCollect(containers);
         report(pod, sandbox, containers(), false);
+    }
+
+    /**
+     * RunPodSandbox. The process runtime always shares the host's network; containerd gives the
+     * pod its own (CNI) unless {@code hostNetwork}, with the hostname, DNS and host ports kubelet
+     * computes.
+     */
+    private String runPodSandbox(Pod pod, int attempt) throws RuntimeFailure {
+        var containerd = ctx.containerd();
+        boolean hostNetwork = containerd.isEmpty() || Boolean.TRUE.equals(pod.getSpec().getHostNetwork());
+        SandboxConfig config = new SandboxConfig(pod.getMetadata().getName(), pod.getMetadata().getNamespace(), uid, attempt,
+                ctx.logDirectory(pod), hostNetwork, Map.of(Labels.POD_UID, uid));
+        if (containerd.isEmpty()) {
+            return ctx.runtime().runPodSandbox(config);
+        }
+        return containerd.get().runPodSandbox(config, CriPodOptions.podNetwork(pod, Path.of("/etc/resolv.conf")));
     }
 
     /** Init containers one at a time, in order (kubelet's {@code findNextInitContainerToRun}). */
@@ -266,7 +285,7 @@ final class PodWorker {
                     // kubelet's containerChanged: restart regardless of the restart policy
                     ctx.events().record(pod, c.getName(), Events.NORMAL, "Killing", "Kill",
                             "Container " + c.getName() + " definition changed, will be restarted");
-                    lifecycle.kill(c, latest.id(), ctx.config().hostIp(), Lifecycle.gracePeriod(pod));
+                    lifecycle.kill(c, latest.id(), podIp, Lifecycle.gracePeriod(pod));
                     starter.start(pod, sandbox, c, latest.attempt() + 1, volumes, waiting);
                     return;
                 }
@@ -274,7 +293,7 @@ final class PodWorker {
                     String why = kind == io.outpost.agent.probe.ProbeKind.LIVENESS ? "failed liveness probe" : "failed startup probe";
                     ctx.events().record(pod, c.getName(), Events.NORMAL, "Killing", "Kill",
                             "Container " + c.getName() + " " + why + ", will be restarted");
-                    lifecycle.kill(c, latest.id(), ctx.config().hostIp(), Lifecycle.gracePeriod(pod));
+                    lifecycle.kill(c, latest.id(), podIp, Lifecycle.gracePeriod(pod));
                     wake();
                 });
             }
@@ -398,7 +417,7 @@ final class PodWorker {
         for (ContainerStatus c : containers()) {
             ctx.runtime().removeContainer(c.id());
         }
-        for (SandboxStatus s : ctx.runtime().listPodSandboxes()) {
+        for (SandboxStatus s : ctx.runtime().listPodSandboxes(Map.of(Labels.POD_UID, uid))) {
             if (uid.equals(s.config().uid())) {
                 ctx.runtime().removePodSandbox(s.id());
             }

@@ -35,7 +35,7 @@ public final class ProbeManager {
 
     private final Prober prober;
     private final Clock clock;
-    private final String podIp;
+    private final java.util.function.Supplier<String> podIp;
     private final Runnable onChange;
     private final ProbeListener listener;
     private final ReentrantLock lock = new ReentrantLock();
@@ -47,6 +47,15 @@ public final class ProbeManager {
     }
 
     public ProbeManager(Prober prober, Clock clock, String podIp, Runnable onChange, ProbeListener listener) {
+        this(prober, clock, () -> podIp, onChange, listener);
+    }
+
+    /**
+     * @param podIp the pod's IP at the time of each probe: with CNI it is known only once the
+     *              sandbox runs, and a replaced sandbox gets a new one (kubelet probes the pod IP)
+     */
+    public ProbeManager(Prober prober, Clock clock, java.util.function.Supplier<String> podIp, Runnable onChange,
+                        ProbeListener listener) {
         this.prober = prober;
         this.clock = clock;
         this.podIp = podIp;
@@ -167,7 +176,7 @@ public final class ProbeManager {
             Duration period = Duration.ofSeconds(probe.getPeriodSeconds() == null || probe.getPeriodSeconds() < 1 ? 10 : probe.getPeriodSeconds());
             while (!stopped) {
                 if (due()) {
-                    Prober.Outcome outcome = prober.probe(probe, target.spec(), target.containerId(), podIp);
+                    Prober.Outcome outcome = prober.probe(probe, target.spec(), target.containerId(), podIp.get());
                     if (stopped) {
                         return;
                     }

@@ -36,6 +36,15 @@ public interface ContainerRuntime extends AutoCloseable {
 
     List<SandboxStatus> listPodSandboxes();
 
+    /**
+     * The sandboxes whose labels include all of {@code labels} (CRI {@code PodSandboxFilter}'s
+     * label selector): a pod worker asks only for its own, so a runtime that must ask for each
+     * sandbox's status (containerd) does so for that pod's only, not for every pod at every sync.
+     */
+    default List<SandboxStatus> listPodSandboxes(java.util.Map<String, String> labels) {
+        return listPodSandboxes().stream().filter(s -> s.config().labels().entrySet().containsAll(labels.entrySet())).toList();
+    }
+
     /** Creates a container in a sandbox without starting it (CRI {@code CreateContainer}). */
     String createContainer(String sandboxId, ContainerConfig config) throws RuntimeFailure;
 

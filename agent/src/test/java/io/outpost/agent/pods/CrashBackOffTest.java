@@ -55,4 +55,22 @@ class CrashBackOffTest {
         assertThat(backOff.delay(key)).isZero();
         assertThat(backOff.delay(other)).isEqualTo(Duration.ofSeconds(10));
     }
+
+    /** The image puller's use: the back-off runs from the failed pull, 10 s, then 20 s after the next one. */
+    @Test
+    void aFailedPullWaitsOutItsDelayCountedFromThePull() {
+        String pull = "uid_registry.invalid/app:1";
+        assertThat(backOff.inBackOffSinceUpdate(pull)).as("no pull failed yet").isFalse();
+        backOff.next(pull, clock.instant());
+        assertThat(backOff.inBackOffSinceUpdate(pull)).isTrue();
+        clock.advance(Duration.ofSeconds(10).minusMillis(1));
+        assertThat(backOff.inBackOffSinceUpdate(pull)).isTrue();
+        clock.advance(Duration.ofMillis(1));
+        assertThat(backOff.inBackOffSinceUpdate(pull)).as("10 s after the first failure").isFalse();
+        backOff.next(pull, clock.instant());
+        clock.advance(Duration.ofSeconds(19));
+        assertThat(backOff.inBackOffSinceUpdate(pull)).as("the second failure waits 20 s").isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(backOff.inBackOffSinceUpdate(pull)).isFalse();
+    }
 }

@@ -177,8 +177,13 @@ public final class ContainerdRuntime implements ContainerRuntime {
 
     @Override
     public List<SandboxStatus> listPodSandboxes() {
+        return listPodSandboxes(Map.of());
+    }
+
+    @Override
+    public List<SandboxStatus> listPodSandboxes(Map<String, String> labels) {
         List<PodSandbox> items = rt().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter.newBuilder()
-                .putLabelSelector(CriMapping.OWNER_LABEL, CriMapping.OWNER)).build()).getItemsList();
+                .putAllLabelSelector(labels).putLabelSelector(CriMapping.OWNER_LABEL, CriMapping.OWNER)).build()).getItemsList();
         List<SandboxStatus> out = new ArrayList<>();
         for (PodSandbox item : items) {
             sandboxStatus(item.getId()).ifPresent(out::add);

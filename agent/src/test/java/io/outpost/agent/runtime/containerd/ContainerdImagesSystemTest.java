@@ -19,6 +19,7 @@ import io.outpost.agent.runtime.ContainerConfig;
 import io.outpost.agent.runtime.Resources;
 import io.outpost.agent.runtime.RuntimeFailure;
 import io.outpost.agent.runtime.SandboxConfig;
+import io.outpost.testing.BusyboxImages;
 import io.outpost.testing.Prerequisites;
 
 /**

@@ -23,6 +23,7 @@ import io.outpost.agent.runtime.ExecResult;
 import io.outpost.agent.runtime.Resources;
 import io.outpost.agent.runtime.SandboxConfig;
 import io.outpost.agent.runtime.SandboxStatus;
+import io.outpost.testing.BusyboxImages;
 
 /**
  * The containerd runtime's pods and containers against a real, managed containerd

@@ -1,4 +1,4 @@
-package io.outpost.agent.runtime.containerd;
+package io.outpost.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,24 +7,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.outpost.testing.Prerequisites;
-
 /**
  * Container images built offline from Debian's busybox-static with umoci and skopeo (no registry
  * is reachable here): {@code docker.io/local/busybox:latest} and the pause image
- * {@code docker.io/local/pause:1}, as docker archives ready for {@link ImageImport}.
- * The recipe is shared/reference/local-infrastructure.md's.
+ * {@code docker.io/local/pause:1}, as docker archives ready for {@code ctr images import} (the
+ * agent's {@code ImageImport}). The recipe is shared/reference/local-infrastructure.md's. Shared by
+ * the containerd runtime's system tests (agent) and the agent's ({@code AgentContainerdIT}, cli).
  */
-final class BusyboxImages {
+public final class BusyboxImages {
 
-    static final String BUSYBOX = "docker.io/local/busybox:latest";
-    static final String PAUSE = "docker.io/local/pause:1";
+    public static final String BUSYBOX = "docker.io/local/busybox:latest";
+    public static final String PAUSE = "docker.io/local/pause:1";
     private static final List<String> APPLETS = List.of("sh", "echo", "sleep", "ls", "cat", "true", "head", "tr", "id", "hostname", "httpd", "touch");
 
-    final Path busyboxArchive;
-    final Path pauseArchive;
+    public final Path busyboxArchive;
+    public final Path pauseArchive;
     /** The OCI layout holding {@code :latest} (busybox) and {@code :pause}, for skopeo pushes. */
-    final Path layout;
+    public final Path layout;
 
     private BusyboxImages(Path busyboxArchive, Path pauseArchive, Path layout) {
         this.busyboxArchive = busyboxArchive;
@@ -32,7 +31,8 @@ final class BusyboxImages {
         this.layout = layout;
     }
 
-    static BusyboxImages build(Path work) throws IOException, InterruptedException {
+    /** Builds both images under {@code work}; skips (or fails under CI) naming a missing tool. */
+    public static BusyboxImages build(Path work) throws IOException, InterruptedException {
         String umoci = Prerequisites.requireBinary("umoci", "umoci");
         String skopeo = Prerequisites.requireBinary("skopeo", "skopeo");
         Path busybox = Path.of("/bin/busybox");
@@ -61,7 +61,16 @@ final class BusyboxImages {
         return new BusyboxImages(busyboxTar, pauseTar, Path.of(layout));
     }
 
-    static void run(String... command) throws IOException, InterruptedException {
+    /**
+     * The busybox image again, as a docker archive at {@code archive} naming it {@code name}
+     * ({@code local/imported:1}, which containerd lists as {@code docker.io/local/imported:1}).
+     */
+    public Path archiveAs(Path archive, String name) throws IOException, InterruptedException {
+        run(Prerequisites.requireBinary("skopeo", "skopeo"), "copy", "oci:" + layout + ":latest", "docker-archive:" + archive + ":" + name);
+        return archive;
+    }
+
+    public static void run(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(new ArrayList<>(List.of(command))).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
