@@ -33,7 +33,7 @@ final class NodeOptions {
             description = {"containerd: container images run by containerd through CRI, with CNI networking.",
                 "process: each container is a host process running its command.",
                 "simulated: no processes (scale tests only; the node is labelled so).",
-                "Default: containerd when its socket or binaries are found, otherwise process (the log says which).",
+                "Default: containerd when its socket is found (a running containerd), otherwise process (the log says which).",
                 "Env: OUTPOST_RUNTIME."})
     private AgentRuntime runtime;
 

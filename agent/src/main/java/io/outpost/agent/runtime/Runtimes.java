@@ -44,9 +44,10 @@ public final class Runtimes {
 
     /**
      * The runtime {@code outpost agent} uses when {@code --runtime} is not given (issue 7):
-     * {@code containerd} when a containerd socket exists at {@code socket} (used as the endpoint)
-     * or the containerd and runc binaries are installed (a managed one), {@code process}
-     * otherwise. {@code why} is the sentence the agent logs about the choice.
+     * {@code containerd} when a containerd socket exists at {@code socket} (used as the endpoint),
+     * {@code process} otherwise, also when containerd is only installed: a managed containerd is
+     * chosen with {@code --runtime containerd}, as its pause image must be imported first.
+     * {@code why} is the sentence the agent logs about the choice.
      *
      * @param endpoint the {@code --container-runtime-endpoint} to use, empty for a managed containerd
      */
@@ -58,7 +59,11 @@ public final class Runtimes {
             return new DefaultChoice("containerd", "unix://" + socket, "runtime containerd: found its socket " + socket);
         }
         if (java.nio.file.Files.isExecutable(containerdBinary) && java.nio.file.Files.isExecutable(runcBinary)) {
-            return new DefaultChoice("containerd", "", "runtime containerd (managed): found " + containerdBinary + " and " + runcBinary);
+            // Not a managed containerd by default: its sandbox (pause) image is not pullable from
+            // anywhere yet, so every pod would fail to get a sandbox on a host that has not imported it.
+            return new DefaultChoice("process", "", "runtime process: containerd is installed (" + containerdBinary
+                    + ") but not running at " + socket + "; pass --runtime containerd for one the agent manages, after"
+                    + " importing its pause image " + ContainerdConfig.DEFAULT_SANDBOX_IMAGE + " with 'outpost images import'");
         }
         return new DefaultChoice("process", "", "runtime process: no containerd socket at " + socket + " and no " + containerdBinary
                 + " with " + runcBinary + "; install containerd and runc (apt-get install -y containerd runc containernetworking-plugins)"

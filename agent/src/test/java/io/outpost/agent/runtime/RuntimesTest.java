@@ -32,10 +32,10 @@ class RuntimesTest {
     }
 
     @Test
-    void installed_containerd_and_runc_mean_a_managed_containerd() throws Exception {
+    void installed_but_not_running_containerd_means_process_and_the_log_says_how_to_choose_a_managed_one() throws Exception {
         Runtimes.DefaultChoice c = Runtimes.defaultRuntime(dir.resolve("no.sock"), executable("containerd"), executable("runc"));
-        assertThat(c.name()).isEqualTo("containerd");
-        assertThat(c.endpoint()).isEmpty();
+        assertThat(c.name()).isEqualTo("process");
+        assertThat(c.why()).contains("--runtime containerd", "outpost images import", "docker.io/local/pause:1");
     }
 
     @Test

@@ -31,6 +31,10 @@ public record ContainerdConfig(Path root, Path containerdBinary, Path runcBinary
                                String podCidr, String bridgeName, Map<String, List<String>> mirrors,
                                List<String> insecureRegistries) {
 
+    /** The pause image a managed containerd runs sandboxes with; it must be imported (no registry serves it). */
+    public static final String DEFAULT_SANDBOX_IMAGE = "docker.io/local/pause:1";
+
+
     public ContainerdConfig {
         mirrors = new TreeMap<>(mirrors);
         insecureRegistries = List.copyOf(insecureRegistries);
@@ -45,7 +49,7 @@ public record ContainerdConfig(Path root, Path containerdBinary, Path runcBinary
     /** Debian's paths under {@code <dataDir>/containerd}, a /24 pod CIDR and bridge {@code outpost0}. */
     public static ContainerdConfig defaults(Path dataDir, String podCidr) {
         return new ContainerdConfig(dataDir.resolve("containerd"), Path.of("/usr/bin/containerd"), Path.of("/usr/bin/runc"),
-                Path.of("/usr/lib/cni"), "docker.io/local/pause:1", podCidr, "outpost0", Map.of(), List.of());
+                Path.of("/usr/lib/cni"), DEFAULT_SANDBOX_IMAGE, podCidr, "outpost0", Map.of(), List.of());
     }
 
     public Path socket() {
