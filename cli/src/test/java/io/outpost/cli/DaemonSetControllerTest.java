@@ -247,7 +247,14 @@ class DaemonSetControllerTest {
                 .withNewUpdateStrategy().withType("RollingUpdate").withNewRollingUpdate()
                 .withMaxSurge(new IntOrString(1)).withMaxUnavailable(new IntOrString(0)).endRollingUpdate()
                 .endUpdateStrategy().endSpec().build()).create();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(get("gateway").getStatus().getNumberAvailable()).isEqualTo(2));
+        // The message says what the controller and the scheduler had done, should this time out
+        // (it did once in a full CI run, on the first test of the class; never alone).
+        await().atMost(WAIT).untilAsserted(() -> assertThat(get("gateway").getStatus().getNumberAvailable())
+                .as(() -> "status " + get("gateway").getStatus() + ", pods " + client.pods().inNamespace(NS)
+                        .withLabel("app", "gateway").list().getItems().stream()
+                        .map(p -> p.getMetadata().getName() + "@" + p.getSpec().getNodeName() + " " + p.getStatus())
+                        .toList())
+                .isEqualTo(2));
 
         List.of("gw-1", "gw-2").forEach(kubelet::hold);
         setImage("gateway", "gw:2");
