@@ -130,8 +130,11 @@ final class FakeKubelet implements AutoCloseable {
                 pods.withName(pod.getMetadata().getName()).withGracePeriod(0).delete();
                 return;
             }
+            // As a kubelet reports its own view: a Ready=False written by someone else (the node
+            // lifecycle controller marks pods not ready while it doubts a node) is set back.
             boolean ready = pod.getStatus() != null && pod.getStatus().getConditions() != null
-                    && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()));
+                    && pod.getStatus().getConditions().stream()
+                            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
             if (ready || node == null || node.isEmpty() || held.contains(pod.getMetadata().getName())
                     || held.contains(node)) {
                 return;
