@@ -1,12 +1,6 @@
 package io.outpost.cli;
 
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketException;
-import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,6 +17,7 @@ import io.outpost.agent.bootstrap.BootstrapConfig;
 import io.outpost.agent.bootstrap.BootstrapException;
 import io.outpost.agent.bootstrap.CertificateRotator;
 import io.outpost.agent.bootstrap.NodeIdentity;
+import io.outpost.agent.node.HostInfo;
 import io.outpost.agent.node.LinkQuality;
 import io.outpost.agent.node.NodeStatusReporter;
 import io.outpost.agent.node.NodeStatusReporterConfig;
@@ -115,7 +110,8 @@ final class Agent implements AutoCloseable {
                     identity.notAfter());
             rotator = new CertificateRotator(identity, join, new SplittableRandom());
             rotator.start();
-            String hostIp = hostIpTowards(config.server());
+            String hostIp = HostInfo.internalIpTowards(config.server().getHost(),
+                    config.server().getPort() < 0 ? 443 : config.server().getPort());
             try {
                 sync = EdgeSync.start(EdgeSyncConfig.defaults(config.server(), config.nodeName(), rotator::sslContext,
                         config.dataDir().resolve("sync")));
@@ -214,28 +210,6 @@ final class Agent implements AutoCloseable {
     private LinkQuality linkQuality() {
         long measured = sync == null ? -1 : sync.roundTripMillis();
         return new LinkQuality(roundTrip.sample(measured, clock.instant()), -1);
-    }
-
-    /**
-     * The address this host reaches the server from: the node's InternalIP. A UDP socket
-     * "connected" to the server sends nothing but makes the kernel choose the route and source
-     * address; with no route (cut off at start), the host's own address.
-     */
-    static String hostIpTowards(URI server) {
-        try (DatagramSocket probe = new DatagramSocket()) {
-            probe.connect(new InetSocketAddress(server.getHost(), server.getPort() < 0 ? 443 : server.getPort()));
-            InetAddress local = probe.getLocalAddress();
-            if (local != null && !local.isAnyLocalAddress()) {
-                return local.getHostAddress();
-            }
-        } catch (SocketException | IllegalArgumentException | SecurityException e) {
-            // below
-        }
-        try {
-            return InetAddress.getLocalHost().getHostAddress();
-        } catch (UnknownHostException e) {
-            return InetAddress.getLoopbackAddress().getHostAddress();
-        }
     }
 
     /** The sync layer, once started (tests look at its link and revision). */

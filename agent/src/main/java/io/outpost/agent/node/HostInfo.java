@@ -1,19 +1,21 @@
 package io.outpost.agent.node;
 
 import java.io.IOException;
-import java.net.Inet4Address;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
+import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * What the node status says about the host, read from {@code /proc}, {@code /etc} and the JVM.
  * Architecture names are Go's ({@code GOARCH}), as {@code kubernetes.io/arch} expects.
+ *
+ * <p>Thread model: static reads of the host, any thread; nothing is cached.
  */
 public final class HostInfo {
 
@@ -75,26 +77,25 @@ public final class HostInfo {
     }
 
     /**
-     * The host's IP for {@code InternalIP}: the first up, non-loopback IPv4 address (kubelet takes
-     * the address of the default route's interface; this is the same on a single-homed edge device),
-     * else 127.0.0.1.
+     * The address this host reaches {@code host:port} from: the node's InternalIP. A UDP socket
+     * "connected" to the server sends nothing but makes the kernel choose the route and source
+     * address; with no route (cut off at start), the host's own address.
      */
-    public static String internalIp() {
-        try {
-            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!nic.isUp() || nic.isLoopback() || nic.isVirtual()) {
-                    continue;
-                }
-                for (InetAddress a : Collections.list(nic.getInetAddresses())) {
-                    if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
-                        return a.getHostAddress();
-                    }
-                }
+    public static String internalIpTowards(String host, int port) {
+        try (DatagramSocket probe = new DatagramSocket()) {
+            probe.connect(new InetSocketAddress(host, port));
+            InetAddress local = probe.getLocalAddress();
+            if (local != null && !local.isAnyLocalAddress()) {
+                return local.getHostAddress();
             }
-        } catch (SocketException e) {
-            // fall through
+        } catch (SocketException | IllegalArgumentException | SecurityException e) {
+            // below
         }
-        return "127.0.0.1";
+        try {
+            return InetAddress.getLocalHost().getHostAddress();
+        } catch (UnknownHostException e) {
+            return InetAddress.getLoopbackAddress().getHostAddress();
+        }
     }
 
     /** Processes running now and the kernel's pid limit, for PIDPressure. */

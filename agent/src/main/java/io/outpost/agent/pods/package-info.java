@@ -13,7 +13,7 @@
  * ... node.labels() / node.annotations() go on the Node object (registration, patches) ...
  * node.close(); pods.close(); runtime.close();   // containers keep running
  * }</pre>
- * {@link io.outpost.agent.node.HostInfo#internalIp()} gives a default {@code hostIp}.
+ * {@link io.outpost.agent.node.HostInfo#internalIpTowards} gives {@code hostIp}: the address the server is reached from.
  *
  * <p>Layout under the data dir: {@code logs/pods/<ns>_<name>_<uid>/<container>/<restart>.log}
  * (CRI log format, kubelet's {@code /var/log/pods}), {@code pods/<uid>/volumes/<plugin>/<name>}

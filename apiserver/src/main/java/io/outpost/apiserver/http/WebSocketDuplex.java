@@ -12,19 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -33,8 +24,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 
 /**
  * A two-way WebSocket ({@link ApiResponse.Duplex}), as the node tunnel uses it: binary messages
@@ -60,42 +49,20 @@ final class WebSocketDuplex {
     static final int HIGH_WATER = 64;
     static final int LOW_WATER = 16;
     private static final byte[] END = new byte[0];
+    private static final WebSocketDecoderConfig CLIENT_FRAMES = WebSocketDecoderConfig.newBuilder()
+            .maxFramePayloadLength(MAX_MESSAGE).allowExtensions(false).build();
 
     private WebSocketDuplex() {
     }
 
     static void serve(ChannelHandlerContext ctx, String uri, Map<String, List<String>> requestHeaders, HttpHeaders responseHeaders,
                       ApiResponse.Duplex duplex, Consumer<ChannelSink> attach) {
-        HttpHeaders headers = new DefaultHttpHeaders();
-        requestHeaders.forEach(headers::add);
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri, Unpooled.EMPTY_BUFFER,
-                headers, EmptyHttpHeaders.INSTANCE);
-        WebSocketDecoderConfig frames = WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(MAX_MESSAGE)
-                .allowExtensions(false).build();
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                "wss://" + headers.get(HttpHeaderNames.HOST, "localhost") + uri, WebSocketServerHandshaker.SUB_PROTOCOL_WILDCARD,
-                frames).newHandshaker(request);
         Channel channel = ctx.channel();
         Link link = new Link(channel);
-        ChannelPromise upgraded = channel.newPromise();
-        ctx.executor().execute(() -> {
-            try {
-                handshaker.handshake(channel, request, responseHeaders, upgraded);
-                ctx.pipeline().addBefore(ctx.name(), "websocket-aggregator", new WebSocketFrameAggregator(MAX_MESSAGE));
-                ctx.pipeline().addBefore(ctx.name(), "websocket", new ClientMessages(link));
-            } catch (RuntimeException e) {
-                upgraded.tryFailure(e);
-            }
-        });
-        try {
-            upgraded.await();
-        } catch (InterruptedException e) {
-            channel.close();
-            return;
-        }
-        if (!upgraded.isSuccess()) {
-            LOG.debug("WebSocket handshake with {} failed: {}", channel.remoteAddress(), upgraded.cause().toString());
-            channel.close();
+        if (!WebSocketStream.upgrade(ctx, uri, requestHeaders, responseHeaders, CLIENT_FRAMES, pipeline -> {
+            pipeline.addBefore(ctx.name(), "websocket-aggregator", new WebSocketFrameAggregator(MAX_MESSAGE));
+            pipeline.addBefore(ctx.name(), "websocket", new ClientMessages(link));
+        })) {
             return;
         }
         attach.accept(link.sink);

@@ -13,6 +13,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -97,6 +98,46 @@ final class WebSocketStream {
     }
 
     /**
+     * The WebSocket handshake both kinds of connection share: answers the upgrade of the GET
+     * {@code uri} with a 101 (plus {@code responseHeaders}) on the channel's event loop, where
+     * {@code install} puts the frame handlers in place before the 101 is written. Blocks its
+     * (virtual) caller until the handshake is done; answers false, having closed the connection,
+     * if it failed or the caller was interrupted.
+     */
+    static boolean upgrade(ChannelHandlerContext ctx, String uri, Map<String, List<String>> requestHeaders,
+                           HttpHeaders responseHeaders, WebSocketDecoderConfig frames, Consumer<ChannelPipeline> install) {
+        HttpHeaders headers = new DefaultHttpHeaders();
+        requestHeaders.forEach(headers::add);
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri, Unpooled.EMPTY_BUFFER,
+                headers, EmptyHttpHeaders.INSTANCE);
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                "wss://" + headers.get(HttpHeaderNames.HOST, "localhost") + uri, WebSocketServerHandshaker.SUB_PROTOCOL_WILDCARD,
+                frames).newHandshaker(request);
+        Channel channel = ctx.channel();
+        ChannelPromise upgraded = channel.newPromise();
+        ctx.executor().execute(() -> {
+            try {
+                handshaker.handshake(channel, request, responseHeaders, upgraded);
+                install.accept(ctx.pipeline());
+            } catch (RuntimeException e) {
+                upgraded.tryFailure(e);
+            }
+        });
+        try {
+            upgraded.await();
+        } catch (InterruptedException e) {
+            channel.close();
+            return false;
+        }
+        if (!upgraded.isSuccess()) {
+            LOG.debug("WebSocket handshake with {} failed: {}", channel.remoteAddress(), upgraded.cause().toString());
+            channel.close();
+            return false;
+        }
+        return true;
+    }
+
+    /**
      * Upgrades the connection, runs the stream and closes the connection; returns when the stream
      * has ended. The request must have passed {@link #rejection}.
      *
@@ -106,35 +147,12 @@ final class WebSocketStream {
      */
     static void serve(ChannelHandlerContext ctx, String uri, Map<String, List<String>> requestHeaders, HttpHeaders responseHeaders,
                       ApiResponse.Streaming streaming, Consumer<ChannelSink> attach) {
-        HttpHeaders headers = new DefaultHttpHeaders();
-        requestHeaders.forEach(headers::add);
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri, Unpooled.EMPTY_BUFFER,
-                headers, EmptyHttpHeaders.INSTANCE);
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                "wss://" + headers.get(HttpHeaderNames.HOST, "localhost") + uri, WebSocketServerHandshaker.SUB_PROTOCOL_WILDCARD,
-                CLIENT_FRAMES).newHandshaker(request);
         Channel channel = ctx.channel();
         boolean text = streaming.contentType().startsWith("application/json");
         ChannelSink sink = new ChannelSink(channel, text ? TextWebSocketFrame::new : BinaryWebSocketFrame::new);
-        ChannelPromise upgraded = channel.newPromise();
-        ctx.executor().execute(() -> {
-            try {
-                handshaker.handshake(channel, request, responseHeaders, upgraded);
-                // In place before the 101 is written, so before the client can send a frame.
-                ctx.pipeline().addBefore(ctx.name(), "websocket", new ClientFrames(sink));
-            } catch (RuntimeException e) {
-                upgraded.tryFailure(e);
-            }
-        });
-        try {
-            upgraded.await();
-        } catch (InterruptedException e) {
-            channel.close();
-            return;
-        }
-        if (!upgraded.isSuccess()) {
-            LOG.debug("WebSocket handshake with {} failed: {}", channel.remoteAddress(), upgraded.cause().toString());
-            channel.close();
+        // In place before the 101 is written, so before the client can send a frame.
+        if (!upgrade(ctx, uri, requestHeaders, responseHeaders, CLIENT_FRAMES,
+                pipeline -> pipeline.addBefore(ctx.name(), "websocket", new ClientFrames(sink)))) {
             return;
         }
         attach.accept(sink);

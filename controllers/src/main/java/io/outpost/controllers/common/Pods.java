@@ -53,6 +53,21 @@ public final class Pods {
         return obj.getMetadata().getOwnerReferences().stream().filter(o -> Boolean.TRUE.equals(o.getController())).findFirst();
     }
 
+    /**
+     * kube's {@code resolveControllerRef}: the owner that {@code ref} names in {@code owners}'
+     * cache, if it is a {@code kind} of API group {@code group} in {@code namespace} with the ref's
+     * uid (a new owner of the same name is not the pod's); otherwise null.
+     */
+    public static <T extends io.fabric8.kubernetes.api.model.HasMetadata> T resolveControllerRef(
+            io.fabric8.kubernetes.client.informers.cache.Store<T> owners, String group, String kind, String namespace,
+            OwnerReference ref) {
+        if (!kind.equals(ref.getKind()) || ref.getApiVersion() == null || !ref.getApiVersion().startsWith(group + "/")) {
+            return null;
+        }
+        T owner = owners.getByKey(namespace + "/" + ref.getName());
+        return owner != null && java.util.Objects.equals(owner.getMetadata().getUid(), ref.getUid()) ? owner : null;
+    }
+
     public static String key(io.fabric8.kubernetes.api.model.HasMetadata obj) {
         String ns = obj.getMetadata().getNamespace();
         return ns == null || ns.isEmpty() ? obj.getMetadata().getName() : ns + "/" + obj.getMetadata().getName();

@@ -134,11 +134,7 @@ public final class DaemonSetController implements Controller {
     // ---- event handlers: record what was observed, enqueue the owner ----
 
     private DaemonSet resolve(String namespace, OwnerReference ref) {
-        if (!"DaemonSet".equals(ref.getKind()) || ref.getApiVersion() == null || !ref.getApiVersion().startsWith("apps/")) {
-            return null;
-        }
-        DaemonSet ds = daemonSets.getStore().getByKey(namespace + "/" + ref.getName());
-        return ds != null && Objects.equals(ds.getMetadata().getUid(), ref.getUid()) ? ds : null;
+        return Pods.resolveControllerRef(daemonSets.getStore(), "apps", "DaemonSet", namespace, ref);
     }
 
     /** Handles a pod added ({@code old} null), updated, or deleted. */

@@ -126,11 +126,7 @@ public final class ReplicaSetController implements Controller {
     // ---- event handlers: record what was observed, enqueue the owner ----
 
     private ReplicaSet resolve(String namespace, OwnerReference ref) {
-        if (!"ReplicaSet".equals(ref.getKind()) || ref.getApiVersion() == null || !ref.getApiVersion().startsWith("apps/")) {
-            return null;
-        }
-        ReplicaSet rs = replicaSets.getStore().getByKey(namespace + "/" + ref.getName());
-        return rs != null && Objects.equals(rs.getMetadata().getUid(), ref.getUid()) ? rs : null;
+        return Pods.resolveControllerRef(replicaSets.getStore(), "apps", "ReplicaSet", namespace, ref);
     }
 
     private List<ReplicaSet> matching(Pod pod) {

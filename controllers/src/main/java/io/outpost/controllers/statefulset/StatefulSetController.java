@@ -116,11 +116,7 @@ public final class StatefulSetController implements Controller {
     // ---- event handlers: record what was observed, enqueue the owner ----
 
     private StatefulSet resolve(String namespace, OwnerReference ref) {
-        if (!"StatefulSet".equals(ref.getKind()) || ref.getApiVersion() == null || !ref.getApiVersion().startsWith("apps/")) {
-            return null;
-        }
-        StatefulSet set = sets.getStore().getByKey(namespace + "/" + ref.getName());
-        return set != null && Objects.equals(set.getMetadata().getUid(), ref.getUid()) ? set : null;
+        return Pods.resolveControllerRef(sets.getStore(), "apps", "StatefulSet", namespace, ref);
     }
 
     private void podChanged(Pod old, Pod cur, boolean deleted) {
