@@ -50,9 +50,16 @@ public final class Codec {
     }
 
     private final ObjectMapper json = configure(JsonMapper.builder()).build();
-    private final ObjectMapper yaml = configure(YAMLMapper.builder()
-            .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
-            .enable(YAMLWriteFeature.MINIMIZE_QUOTES)).build();
+
+    /**
+     * The YAML mapper, made on first use: the agent never reads or writes YAML, and SnakeYAML with
+     * Jackson's YAML module would otherwise stay loaded in it.
+     */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = configure(YAMLMapper.builder()
+                .disable(YAMLWriteFeature.WRITE_DOC_START_MARKER)
+                .enable(YAMLWriteFeature.MINIMIZE_QUOTES)).build();
+    }
 
     private static <M extends ObjectMapper, B extends MapperBuilder<M, B>> B configure(B builder) {
         return builder
@@ -76,7 +83,7 @@ public final class Codec {
     }
 
     public String toYaml(Object value) {
-        return yaml.writeValueAsString(value);
+        return Yaml.MAPPER.writeValueAsString(value);
     }
 
     /** An object as a tree, written as {@link #toJson} would write it. */
@@ -150,7 +157,7 @@ public final class Codec {
     }
 
     private ObjectMapper mapper(Format format) {
-        return format == Format.JSON ? json : yaml;
+        return format == Format.JSON ? json : Yaml.MAPPER;
     }
 
     private static MalformedBodyException malformed(JacksonException e) {

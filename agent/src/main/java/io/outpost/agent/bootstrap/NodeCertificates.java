@@ -57,7 +57,7 @@ final class NodeCertificates {
         try {
             PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(subject, keys.getPublic())
                     .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
-            return Pems.of(new org.bouncycastle.util.io.pem.PemObject("CERTIFICATE REQUEST", csr.getEncoded()));
+            return Pems.encode("CERTIFICATE REQUEST", csr.getEncoded());
         } catch (OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot make a certificate request", e);
         }

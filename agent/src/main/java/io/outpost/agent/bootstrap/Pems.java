@@ -1,43 +1,61 @@
 package io.outpost.agent.bootstrap;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-
-/** PEM text of the agent's certificates and key, and files only their owner may read. */
+/**
+ * PEM text of the agent's certificates and key, and files only their owner may read.
+ *
+ * <p>Only the JDK: the agent reads its key and certificates at every start, and BouncyCastle's
+ * PEM classes would stay loaded for the agent's life (measured: about 200 classes). BouncyCastle
+ * is used only to make a certificate request, at join and renewal ({@link NodeCertificates}).
+ * Keys are written as PKCS#8 ({@code PRIVATE KEY}), as before, so existing data dirs read back.
+ */
 final class Pems {
+
+    private static final Pattern PRIVATE_KEY = Pattern.compile(
+            "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
+    private static final Base64.Encoder LINES = Base64.getMimeEncoder(64, new byte[] {'\n'});
 
     private Pems() {
     }
 
-    static String of(Object object) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter pem = new JcaPEMWriter(out)) {
-            pem.writeObject(object instanceof PrivateKey key ? new JcaPKCS8Generator(key, null).generate() : object);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** One PEM block: {@code type} is e.g. {@code CERTIFICATE} or {@code CERTIFICATE REQUEST}. */
+    static String encode(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + LINES.encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+
+    /** The key as PKCS#8 PEM. */
+    static String of(PrivateKey key) {
+        return encode("PRIVATE KEY", key.getEncoded());
+    }
+
+    static String of(X509Certificate certificate) {
+        try {
+            return encode("CERTIFICATE", certificate.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new UncheckedIOException(new IOException("a certificate cannot be encoded", e));
         }
-        return out.toString();
     }
 
     static String of(List<X509Certificate> chain) {
@@ -53,10 +71,11 @@ final class Pems {
      */
     static List<X509Certificate> certificates(String text) throws IOException {
         List<X509Certificate> certs = new ArrayList<>();
-        try (PEMParser parser = new PEMParser(new StringReader(text))) {
-            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
-                if (o instanceof X509CertificateHolder holder) {
-                    certs.add(new JcaX509CertificateConverter().getCertificate(holder));
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            for (Certificate c : factory.generateCertificates(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)))) {
+                if (c instanceof X509Certificate x509) {
+                    certs.add(x509);
                 }
             }
         } catch (CertificateException e) {
@@ -68,18 +87,31 @@ final class Pems {
         return certs;
     }
 
+    /**
+     * The PKCS#8 key in {@code text} (EC, as the agent makes, or RSA).
+     *
+     * @throws IOException if there is none or it cannot be read
+     */
     static PrivateKey privateKey(String text) throws IOException {
-        try (PEMParser parser = new PEMParser(new StringReader(text))) {
-            Object o = parser.readObject();
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            if (o instanceof PrivateKeyInfo info) {
-                return converter.getPrivateKey(info);
-            }
-            if (o instanceof PEMKeyPair pair) {
-                return converter.getKeyPair(pair).getPrivate();
+        Matcher m = PRIVATE_KEY.matcher(text);
+        if (!m.find()) {
+            throw new IOException("no PEM private key found (expected a PKCS#8 'BEGIN PRIVATE KEY' block)");
+        }
+        byte[] der;
+        try {
+            der = Base64.getMimeDecoder().decode(m.group(1));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the PEM private key is not valid base64: " + e.getMessage(), e);
+        }
+        GeneralSecurityException last = null;
+        for (String algorithm : List.of("EC", "RSA")) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (GeneralSecurityException e) {
+                last = e;
             }
         }
-        throw new IOException("no PEM private key found");
+        throw new IOException("the PEM private key is neither EC nor RSA PKCS#8: " + last.getMessage(), last);
     }
 
     /** Writes {@code text} with mode 0600, atomically: a crash never leaves half a key. */
