@@ -30,7 +30,9 @@ import tools.jackson.core.JacksonException;
  *
  * <p>The router resolves the URL to a {@link Target} (authentication and authorization already
  * done) and calls {@link #handle}. Objects are Jackson trees, generic over kinds; per-kind
- * behaviour is in {@link KindRules}.
+ * behaviour is in {@link KindRules}. A resource kept in another's storage (events.k8s.io/v1
+ * Events in core/v1 Events', {@link StorageView}) is served by that resource's verbs through
+ * {@link ViewVerbs}.
  *
  * <p>Thread model: called on each request's own virtual thread, any number at once; blocking is
  * fine. It holds no mutable state beyond the store's; a watch blocks its request's thread for

@@ -39,8 +39,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       conflict when the client gave none (the same guarantee as a guaranteed update).</li>
  *   <li>A JSON, merge or strategic merge patch is applied to the object in the view's schema and
  *       written as an update; server-side apply converts the applied configuration and applies it
- *       to the stored object, so its field ownership is recorded in the storage schema (kube
- *       records it per request version).</li>
+ *       to the stored object (a dry run first, for the view's validation), so its field ownership
+ *       is recorded in the storage schema (kube records it per request version).</li>
  *   <li>Admission sees the storage resource (core events), as the storage's verbs run.</li>
  * </ul>
  *
@@ -112,10 +112,7 @@ final class ViewVerbs {
         }
         WriteOptions options = WriteOptions.of(request, "PatchOptions");
         if (patchType == PatchType.APPLY_PATCH_YAML) {
-            Bodies.Body applied = verbs.bodies.readApply(request.body(), type, options.fieldValidation(), o -> { });
-            ObjectNode configuration = view.conversion().toStorage(applied.object());
-            return warned(converted(verbs.patching.patch(withBody(request, configuration, "application/apply-patch+yaml"), stored), view),
-                    applied.warnings());
+            return apply(request, stored, view, options);
         }
         if (request.param("force").isPresent()) {
             throw WriteOptions.invalid("PatchOptions", "force", "FieldValueForbidden", "Forbidden: may not be specified for non-apply patch");
@@ -150,6 +147,46 @@ final class ViewVerbs {
                 // Someone wrote after our read: the patch applies again to the newer object, as a patch does.
                 if (!retryable(e, asked, attempt)) {
                     throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Server-side apply: the configuration in the storage's schema, applied first as a dry run so
+     * that the view's validation sees the result (against the object read), then for real with
+     * that object's resourceVersion as the apply's precondition (not a field anyone owns); a
+     * conflict with another writer applies again.
+     */
+    private ApiResponse apply(ApiRequest request, Target stored, StorageView view, WriteOptions options) {
+        Bodies.Body applied = verbs.bodies.readApply(request.body(), view.view(), options.fieldValidation(), o -> { });
+        ObjectNode configuration = view.conversion().toStorage(applied.object());
+        String asked = ObjectMeta.meta(configuration).path("resourceVersion").asString("");
+        for (int attempt = 1; ; attempt++) {
+            Optional<Versioned> current = verbs.store.get(stored.key());
+            ObjectNode attempted = configuration.deepCopy();
+            if (current.isPresent() && asked.isEmpty()) {
+                ObjectMeta.meta(attempted).put("resourceVersion", Long.toString(current.get().revision()));
+            }
+            ApiRequest configured = withBody(request, attempted, "application/apply-patch+yaml");
+            Map<String, List<String>> dryQuery = new HashMap<>(configured.query());
+            dryQuery.put("dryRun", List.of("All"));
+            ApiResponse dry = verbs.patching.patch(new ApiRequest(configured.method(), configured.path(), dryQuery,
+                    configured.headers(), configured.body(), configured.user()), stored);
+            if (dry instanceof ApiResponse.Full full && full.status() / 100 == 2
+                    && Responses.JSON.readTree(full.body()) instanceof ObjectNode result) {
+                ApiException.throwIfInvalid(view.view(), stored.name(), current.isPresent()
+                        ? view.conversion().validateUpdate(result, current.get().object())
+                        : view.conversion().validateCreate(result));
+            }
+            if (options.dryRun()) {
+                return warned(converted(dry, view), applied.warnings());
+            }
+            try {
+                return warned(converted(verbs.patching.patch(configured, stored), view), applied.warnings());
+            } catch (ApiException e) {
+                if (!retryable(e, asked, attempt) || !e.getMessage().contains("the object has been modified")) {
+                    throw e; // a field manager conflict is the client's to resolve
                 }
             }
         }
@@ -192,7 +229,7 @@ final class ViewVerbs {
                 sink -> streaming.body().writeTo(new ConvertingSink(sink, view)));
     }
 
-    /** Rewrites each watch event line (one per write) into the view's schema; bookmarks and errors pass. */
+    /** Rewrites each watch event line (one per write) into the view's schema; an ERROR's Status passes as it is. */
     private static final class ConvertingSink implements ApiResponse.StreamSink {
         private final ApiResponse.StreamSink sink;
         private final StorageView view;
@@ -207,7 +244,8 @@ final class ViewVerbs {
             JsonNode line = Responses.JSON.readTree(chunk);
             String type = line.path("type").asString("");
             if (line instanceof ObjectNode event && event.get("object") instanceof ObjectNode object
-                    && (type.equals("ADDED") || type.equals("MODIFIED") || type.equals("DELETED"))) {
+                    && (type.equals("ADDED") || type.equals("MODIFIED") || type.equals("DELETED") || type.equals("BOOKMARK"))) {
+                // a bookmark too: client-go decodes it as the watched kind, in the watched version
                 event.set("object", view.conversion().fromStorage(object));
                 byte[] bytes = Responses.JSON.writeValueAsBytes(event);
                 byte[] out = java.util.Arrays.copyOf(bytes, bytes.length + 1);

@@ -17,7 +17,6 @@ import tools.jackson.databind.node.ObjectNode;
  *       qualified name), {@code reportingInstance}, {@code action} and {@code reason} within
  *       kube's length limits; a cluster-scoped object's events are in default or kube-system.</li>
  * </ul>
- * On update the involved object may not change.
  *
  * <p>A request through events.k8s.io/v1 also gets kube's strict rules, {@link #strict} and
  * {@link #strictUpdate}. Both schemas are one storage, so these run on the core form and name
@@ -165,12 +164,12 @@ public final class EventValidation implements KindStrategy {
         }
     }
 
+    /**
+     * A core/v1 update passes the legacy rules only: kube's {@code ValidateEventUpdate} returns
+     * before any immutability check for a core/v1 request (old recorders rewrite events freely).
+     */
     @Override
     public List<FieldError> validateUpdate(ObjectNode event, ObjectNode old) {
-        List<FieldError> errs = new ArrayList<>(validate(event));
-        if (!event.path("involvedObject").equals(old.path("involvedObject"))) {
-            errs.add(FieldError.invalid("involvedObject", event.path("involvedObject"), "field is immutable"));
-        }
-        return errs;
+        return validate(event);
     }
 }

@@ -247,6 +247,21 @@ class EventsViewTest {
         assertThat(a.status()).as(a.body().toString()).isEqualTo(201);
         assertThat(a.body().path("note").asString()).isEqualTo("Started container c");
         assertThat(h.get(CORE, "default", "web.1").body().path("message").asString()).isEqualTo("Started container c");
+
+        Harness.Answer again = h.patch(V1, "default", "web.1", "application/apply-patch+yaml", "fieldManager=test",
+                json(NEW_STYLE.replace("'note'", "'series':{'count':2,'lastObservedTime':'2026-11-25T19:30:00.000000Z'},'note'")));
+        assertThat(again.status()).as(again.body().toString()).isEqualTo(200);
+        assertThat(again.body().path("series").path("count").asInt()).isEqualTo(2);
+
+        Harness.Answer changed = h.patch(V1, "default", "web.1", "application/apply-patch+yaml", "fieldManager=test",
+                json(NEW_STYLE.replace("Started container c", "changed")));
+        assertThat(changed.status()).isEqualTo(422);
+        assertThat(changed.message()).contains("message: Invalid value: \"changed\": field is immutable");
+        Harness.Answer invalid = h.patch(V1, "default", "other.1", "application/apply-patch+yaml", "fieldManager=test",
+                json(NEW_STYLE.replace("web.1", "other.1").replace("'type':'Normal',", "")));
+        assertThat(invalid.status()).isEqualTo(422);
+        assertThat(invalid.message()).contains("type: Invalid value: \"\": has invalid value: ");
+        assertThat(h.get(CORE, "default", "other.1").status()).isEqualTo(404);
     }
 
     @Test
