@@ -197,7 +197,7 @@ class KubectlEventsTest {
         kubectl.ok(version, "patch", "events", "-n", ns, "no-time", "--type", "merge", "-p", "{\"message\":\"changed\"}");
     }
 
-    @ParameterizedTest(name = "kubectl {0} describe deployment and replicaset show the controllers' events")
+    @ParameterizedTest(name = "kubectl {0} describe deployment and replicaset, get events and events show the controllers' events")
     @ValueSource(strings = {"1.27", "1.33"})
     void describeShowsTheControllersEvents(String version) throws Exception {
         String ns = "apps-" + suffix(version);
@@ -222,5 +222,8 @@ class KubectlEventsTest {
                 .containsPattern("Normal\\s+SuccessfulCreate\\s+\\S+\\s+replicaset-controller\\s+Created pod: web-");
         assertThat(kubectl.ok(version, "get", "events", "-n", ns).out())
                 .containsPattern("Normal\\s+ScalingReplicaSet\\s+deployment/web\\s+Scaled up replica set");
+        assertThat(kubectl.ok(version, "events", "-n", ns).out())
+                .containsPattern("Normal\\s+ScalingReplicaSet\\s+Deployment/web\\s+Scaled up replica set")
+                .containsPattern("Normal\\s+SuccessfulCreate\\s+ReplicaSet/web-\\S+\\s+Created pod: web-");
     }
 }
