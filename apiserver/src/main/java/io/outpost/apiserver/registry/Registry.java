@@ -3,6 +3,7 @@ package io.outpost.apiserver.registry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -51,7 +52,7 @@ public final class Registry implements AutoCloseable {
     private final WatchCaches caches;
     private final CachedObjects objects;
     private final ObjectStore store;
-    private final java.util.Map<ResourceType, StorageView> views;
+    private final Map<ResourceType, StorageView> views;
     private final ViewVerbs viewVerbs;
 
     /** A registry with the built-in admission chain ({@link BuiltInAdmission}). */

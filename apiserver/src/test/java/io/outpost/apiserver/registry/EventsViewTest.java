@@ -141,6 +141,20 @@ class EventsViewTest {
     }
 
     @Test
+    void aListThroughEventsV1PagesWithTheStoragesContinueTokens() {
+        h.create(CORE, "default", json(OLD_STYLE));
+        h.create(V1, "default", json(NEW_STYLE));
+        Harness.Answer first = h.list(V1, "default", "limit=1");
+        assertThat(first.body().path("items")).hasSize(1);
+        String token = first.body().path("metadata").path("continue").asString("");
+        assertThat(token).isNotEmpty();
+        Harness.Answer second = h.list(V1, "default", "limit=1&continue=" + token);
+        assertThat(second.status()).as(second.body().toString()).isEqualTo(200);
+        assertThat(second.body().path("items").get(0).path("metadata").path("name").asString()).isEqualTo("web.1");
+        assertThat(second.body().path("metadata").path("resourceVersion")).isEqualTo(first.body().path("metadata").path("resourceVersion"));
+    }
+
+    @Test
     void aCoreFieldLabelIsNotSupportedThroughEventsV1() {
         Harness.Answer a = h.list(V1, "default", "fieldSelector=involvedObject.name=web");
         assertThat(a.status()).isEqualTo(400);
