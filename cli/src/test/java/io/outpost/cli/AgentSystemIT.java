@@ -108,6 +108,13 @@ class AgentSystemIT {
             assertThat(kubectl.ok(version, "get", "nodes").out()).containsPattern("edge-a\\s+Ready")
                     .containsPattern("edge-b\\s+Ready");
         }
+        // The agent's own events, through the tunnel: kubectl decodes them (an eventTime in Go's
+        // MicroTime form; with nanoseconds describe showed "Events: <none>").
+        String described = pods.getFirst().getMetadata().getName();
+        for (String version : Kubectl.VERSIONS) {
+            await().atMost(SLOW).until(() -> kubectl.ok(version, "describe", "pod", described).out()
+                    .matches("(?s).*Normal\\s+Started\\s+\\S+\\s+outpost.io/agent\\s+Started container.*"));
+        }
         System.out.printf("agent memory with 1 process pod: edge-a VmRSS %d kB, edge-b %d kB%n",
                 edgeA.residentKb(), edgeB.residentKb());
     }

@@ -2,6 +2,8 @@ package io.outpost.agent.pods;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 
 import io.fabric8.kubernetes.api.model.MicroTime;
@@ -20,6 +22,13 @@ import io.outpost.agent.state.StatusSink;
  * <p>Thread model: stateless apart from the clock; any thread.
  */
 final class Events {
+
+    /**
+     * Go's {@code metav1.RFC3339Micro}, the only form a MicroTime decodes from: with
+     * {@code Instant.toString()}'s nanoseconds no Go client could read the event (kubectl describe
+     * showed {@code Events: <none>}, kubectl events failed), and kube-apiserver refuses it.
+     */
+    static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     static final String NORMAL = "Normal";
     static final String WARNING = "Warning";
@@ -52,7 +61,7 @@ final class Events {
                 .withNamespace(pod.getMetadata().getNamespace())
                 .withName(pod.getMetadata().getName() + "." + Long.toHexString(UUID.randomUUID().getMostSignificantBits()))
                 .endMetadata()
-                .withEventTime(new MicroTime(now.toString()))
+                .withEventTime(new MicroTime(MICRO_TIME.format(now)))
                 .withReportingController("outpost.io/agent")
                 .withReportingInstance("outpost-agent-" + nodeName)
                 .withType(type)

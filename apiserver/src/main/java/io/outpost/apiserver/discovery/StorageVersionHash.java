@@ -21,8 +21,15 @@ final class StorageVersionHash {
     private StorageVersionHash() {
     }
 
+    /**
+     * @param kind the served kind; a kind kept in another resource's storage hashes that storage's
+     *             version, as kube's does: events.k8s.io/v1 Events are stored as core/v1 Events, so
+     *             both resources show {@code r2yiGXH7wu8=}
+     */
     static String of(GroupVersionKind kind) {
-        String gvk = kind.group() + "/" + kind.version() + "/" + kind.kind();
+        GroupVersionKind stored = kind.group().equals("events.k8s.io") && kind.kind().equals("Event")
+                ? new GroupVersionKind("", "v1", "Event") : kind;
+        String gvk = stored.group() + "/" + stored.version() + "/" + stored.kind();
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(gvk.getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(Arrays.copyOf(digest, 8));

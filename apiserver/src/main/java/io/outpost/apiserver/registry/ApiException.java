@@ -41,6 +41,28 @@ final class ApiException extends RuntimeException {
         return reason;
     }
 
+    /**
+     * This failure said of {@code view} rather than of {@code storage}, the resource whose verbs
+     * served a view's request ({@link ViewVerbs}): {@code events "x" not found} becomes
+     * {@code events.events.k8s.io "x" not found}, as kube writes it for the resource asked for.
+     */
+    ApiException about(ResourceType storage, ResourceType view) {
+        String message = getMessage();
+        String kind = storage.kind().kind();
+        String viewKind = kind + "." + view.kind().group();
+        for (String[] swap : new String[][] {{qualified(storage) + " \"", qualified(view) + " \""},
+                {kind + " \"", viewKind + " \""}}) {
+            int at = message.indexOf(swap[0]);
+            if (at == 0 || at > 0 && message.startsWith("Operation cannot be fulfilled on ")) {
+                message = message.substring(0, at) + swap[1] + message.substring(at + swap[0].length());
+                break;
+            }
+        }
+        Statuses.Details d = details == null || details == Statuses.Details.NONE ? details
+                : new Statuses.Details(details.name(), view.kind().group(), details.kind(), details.causes());
+        return new ApiException(code, reason, message, d, warnings);
+    }
+
     ApiResponse.Full response() {
         return Responses.withWarnings(Statuses.failure(code, reason, getMessage(), details), warnings);
     }

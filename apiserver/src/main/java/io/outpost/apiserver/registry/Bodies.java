@@ -12,6 +12,7 @@ import io.outpost.api.FieldProblem;
 import io.outpost.api.KindClasses;
 import io.outpost.api.MalformedBodyException;
 import io.outpost.api.ResourceType;
+import io.outpost.apiserver.conversion.EventsV1Conversion;
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.protobuf.BodyFormat;
 import io.outpost.apiserver.validation.Strategies;
@@ -126,6 +127,10 @@ final class Bodies {
         if (type.kind().group().isEmpty() && type.kind().kind().equals("Secret")) {
             secretData(object, type);
         }
+        if (type.kind().kind().equals("Event") && (type.kind().group().isEmpty() || type.kind().group().equals("events.k8s.io"))) {
+            microTime(object, "eventTime", type);
+            microTime(object.path("series"), "lastObservedTime", type);
+        }
         if (problems.isEmpty()) {
             return new Body(object, List.of());
         }
@@ -155,6 +160,21 @@ final class Bodies {
                 throw ApiException.badRequest(type.kind().kind() + " in version \"" + type.kind().apiVersion() + "\" cannot be handled as a "
                         + type.kind().kind() + ": illegal base64 data at input byte " + bad);
             }
+        }
+    }
+
+    /**
+     * An Event's {@code eventTime} and {@code series.lastObservedTime} are {@code metav1.MicroTime}:
+     * kube's decoder reads only RFC 3339 with six fraction digits ({@code RFC3339Micro}) and
+     * refuses anything else with 400 before validation; fabric8 reads any ISO instant, so we check.
+     * A value kube let in would make every Go client fail to decode the list it is in.
+     */
+    private static void microTime(tools.jackson.databind.JsonNode parent, String field, ResourceType type) {
+        tools.jackson.databind.JsonNode value = parent.path(field);
+        if (value.isString() && !EventsV1Conversion.isMicroTime(value.stringValue())) {
+            throw ApiException.badRequest(type.kind().kind() + " in version \"" + type.kind().apiVersion() + "\" cannot be handled as a "
+                    + type.kind().kind() + ": parsing time \"" + value.stringValue() + "\" as \"2006-01-02T15:04:05.000000Z07:00\": "
+                    + field + " must be RFC 3339 with six fraction digits (microseconds), such as 2024-05-01T10:00:00.000000Z");
         }
     }
 

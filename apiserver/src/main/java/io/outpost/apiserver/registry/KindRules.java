@@ -79,7 +79,9 @@ record KindRules(ResourceType type) {
             }
             f.put("reason", text(object.path("reason")));
             f.put("reportingComponent", text(object.path("reportingComponent")));
-            f.put("source", text(object.path("source").path("component")));
+            // kube's event ToSelectableFields: source falls back to the reporting component (new-style events have no source)
+            String source = text(object.path("source").path("component"));
+            f.put("source", source.isEmpty() ? text(object.path("reportingComponent")) : source);
             f.put("type", text(object.path("type")));
         } else if (isCore("nodes")) {
             f.put("spec.unschedulable", Boolean.toString(object.path("spec").path("unschedulable").asBoolean(false)));

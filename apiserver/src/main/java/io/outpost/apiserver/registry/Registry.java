@@ -3,6 +3,7 @@ package io.outpost.apiserver.registry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -30,7 +31,9 @@ import tools.jackson.core.JacksonException;
  *
  * <p>The router resolves the URL to a {@link Target} (authentication and authorization already
  * done) and calls {@link #handle}. Objects are Jackson trees, generic over kinds; per-kind
- * behaviour is in {@link KindRules}.
+ * behaviour is in {@link KindRules}. A resource kept in another's storage (events.k8s.io/v1
+ * Events in core/v1 Events', {@link StorageView}) is served by that resource's verbs through
+ * {@link ViewVerbs}.
  *
  * <p>Thread model: called on each request's own virtual thread, any number at once; blocking is
  * fine. It holds no mutable state beyond the store's; a watch blocks its request's thread for
@@ -48,6 +51,9 @@ public final class Registry implements AutoCloseable {
     private final SystemPriorityClassBootstrap priorityClasses;
     private final WatchCaches caches;
     private final CachedObjects objects;
+    private final ObjectStore store;
+    private final Map<ResourceType, StorageView> views;
+    private final ViewVerbs viewVerbs;
 
     /** A registry with the built-in admission chain ({@link BuiltInAdmission}). */
     public Registry(RegistryConfig config) {
@@ -74,7 +80,7 @@ public final class Registry implements AutoCloseable {
      */
     public Registry(RegistryConfig config, Function<ObjectSource, AdmissionChain> admission, ResourceCatalog catalog,
                     Strategies strategies) {
-        ObjectStore store = new ObjectStore(config.store());
+        this.store = new ObjectStore(config.store());
         this.caches = new WatchCaches(new WatchCacheConfig(config.store(), config.clock(), config.watchPollInterval(),
                 config.watchCacheEvents(), config.watcherBuffer(), FRESHNESS_WAIT));
         Strategies all = strategies.withMore(kind -> catalog.snapshot().custom(kind).map(CustomKind::strategy));
@@ -88,6 +94,8 @@ public final class Registry implements AutoCloseable {
         this.objects = new CachedObjects(caches, config.types(), () -> config.store().currentRevision());
         AdmissionChain chain = admission.apply(objects);
         this.verbs = new Verbs(store, config, namespaces, caches, new Admission(chain), all, catalog);
+        this.views = StorageView.builtIns(config.types());
+        this.viewVerbs = new ViewVerbs(verbs);
         catalog.onRemoved(caches::stop);
     }
 
@@ -107,11 +115,13 @@ public final class Registry implements AutoCloseable {
 
     /**
      * Creates the namespaces every cluster has (default, kube-system, kube-public, kube-node-lease)
-     * and the system PriorityClasses if missing.
+     * and the system PriorityClasses if missing, and moves objects a resource that became a view
+     * of another's storage had kept apart ({@link ViewMigration}).
      */
     public void start() {
         namespaces.ensureSystemNamespaces();
         priorityClasses.ensure();
+        views.values().forEach(view -> ViewMigration.run(store, view));
     }
 
     /** Serves one request for {@code target}; never throws for bad input or a storage failure. */
@@ -129,10 +139,14 @@ public final class Registry implements AutoCloseable {
 
     private ApiResponse dispatch(ApiRequest request, Target target) {
         String method = request.method().toUpperCase(Locale.ROOT);
-        if (target.subresource() != null) {
+        if (target.subresource() != null && !views.containsKey(target.type())) {
             return verbs.subresource(method, request, target);
         }
         boolean watch = request.param("watch").map(v -> TRUE.contains(v.toLowerCase(Locale.ROOT))).orElse(false);
+        StorageView view = views.get(target.type());
+        if (view != null) {
+            return viewVerbs.handle(method, watch, request, target, view);
+        }
         return switch (method) {
             case "GET" -> watch ? verbs.watches.watch(request, target)
                     : target.name() == null ? verbs.lists.list(request, target) : verbs.get(target);

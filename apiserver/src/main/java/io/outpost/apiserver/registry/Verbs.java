@@ -30,13 +30,14 @@ final class Verbs {
     final Bindings bindings;
     final Patching patching;
     final Applies applies;
+    final Bodies bodies;
 
     Verbs(ObjectStore store, RegistryConfig config, NamespaceLifecycle namespaces, WatchCaches caches, Admission admission,
           Strategies strategies, ResourceCatalog catalog) {
         this.store = store;
         this.config = config;
         this.namespaces = namespaces;
-        Bodies bodies = new Bodies(strategies);
+        this.bodies = new Bodies(strategies);
         Validation validation = new Validation(strategies);
         // A custom resource's apply schema comes from its CRD version's openAPIV3Schema.
         FieldTracking tracking = new FieldTracking(config.clock(), type -> catalog.snapshot().custom(type.kind())

@@ -71,7 +71,7 @@ final class EventConvertor implements TableConvertor {
     /** kube's {@code formatEventSource}: "component, host", each falling back to the reporting fields. */
     private String source(JsonNode event) {
         JsonNode source = event.path(pick("source", "deprecatedSource"));
-        String component = firstNonEmpty(Fields.text(source, "component"), Fields.text(event, "reportingController"));
+        String component = firstNonEmpty(Fields.text(source, "component"), Fields.text(event, pick("reportingComponent", "reportingController")));
         String instance = firstNonEmpty(Fields.text(source, "host"), Fields.text(event, "reportingInstance"));
         return instance.isEmpty() ? component : component + ", " + instance;
     }

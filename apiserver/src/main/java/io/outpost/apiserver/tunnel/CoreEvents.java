@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
+import io.outpost.apiserver.conversion.EventsV1Conversion;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -11,11 +12,11 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * An events.k8s.io/v1 Event (what the agent reports, the pod workers' type) as the core/v1 Event
  * it is stored as here, so that {@code kubectl get events} and {@code kubectl describe} show it
- * beside the controllers' events. Kubernetes stores both versions as one resource; its
- * conversion (pkg/apis/events/v1 {@code Convert_v1_Event_To_core_Event}) maps {@code note} to
- * {@code message}, {@code regarding} to {@code involvedObject}, {@code reportingController} to
- * {@code reportingComponent}, and the {@code deprecated*} fields to their old names. An event
- * without a name gets kubelet's {@code <object>.<hex nanoseconds>}; without a source, the node.
+ * beside the controllers' events, with the old API's fields kubelet's recorder fills (source,
+ * first and last timestamps, count) that {@code kubectl describe} shows. The field names are
+ * converted by {@link EventsV1Conversion}, the same conversion events.k8s.io/v1 requests get.
+ * An event without a name gets kubelet's {@code <object>.<hex nanoseconds>}; without a source,
+ * the node.
  *
  * <p>Thread model: stateless.
  */
@@ -28,12 +29,12 @@ final class CoreEvents {
     }
 
     static ObjectNode fromEventsV1(JsonNode v1, String node, Instant now) {
-        ObjectNode core = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Event");
-        ObjectNode meta = v1.path("metadata") instanceof ObjectNode m ? m.deepCopy() : JsonNodeFactory.instance.objectNode();
+        ObjectNode core = EventsV1Conversion.toCore(v1 instanceof ObjectNode o ? o : JsonNodeFactory.instance.objectNode());
+        ObjectNode meta = core.get("metadata") instanceof ObjectNode m ? m : core.putObject("metadata");
         meta.remove("resourceVersion");
         meta.remove("uid");
         meta.remove("managedFields");
-        JsonNode regarding = v1.path("regarding");
+        JsonNode regarding = core.path("involvedObject");
         if (meta.path("name").asString("").isEmpty() && meta.path("generateName").asString("").isEmpty()) {
             String object = regarding.path("name").asString(node);
             meta.put("name", object + "." + Long.toHexString(now.getEpochSecond() * 1_000_000_000L + now.getNano()));
@@ -41,26 +42,14 @@ final class CoreEvents {
         if (meta.path("namespace").asString("").isEmpty()) {
             meta.put("namespace", regarding.path("namespace").asString("default"));
         }
-        core.set("metadata", meta);
-        if (!regarding.isMissingNode()) {
-            core.set("involvedObject", regarding.deepCopy());
+        // Agents before this server wrote eventTime with nanoseconds, which no Go client decodes
+        // (kubectl describe then showed no events at all): store it as kube's MicroTime.
+        EventsV1Conversion.normalize(core, "eventTime");
+        if (core.get("series") instanceof ObjectNode series) {
+            EventsV1Conversion.normalize(series, "lastObservedTime");
         }
-        copy(v1, "note", core, "message");
-        copy(v1, "reason", core, "reason");
-        copy(v1, "type", core, "type");
-        copy(v1, "action", core, "action");
-        copy(v1, "eventTime", core, "eventTime");
-        copy(v1, "related", core, "related");
-        copy(v1, "series", core, "series");
-        copy(v1, "reportingController", core, "reportingComponent");
-        copy(v1, "reportingInstance", core, "reportingInstance");
-        copy(v1, "deprecatedFirstTimestamp", core, "firstTimestamp");
-        copy(v1, "deprecatedLastTimestamp", core, "lastTimestamp");
-        copy(v1, "deprecatedCount", core, "count");
-        if (v1.has("deprecatedSource")) {
-            core.set("source", v1.get("deprecatedSource").deepCopy());
-        } else {
-            core.putObject("source").put("component", v1.path("reportingController").asString("outpost-agent")).put("host", node);
+        if (!core.has("source")) {
+            core.putObject("source").put("component", core.path("reportingComponent").asString("outpost-agent")).put("host", node);
         }
         // kubectl sorts and shows events by these; a new-style event without them would show as <unknown>.
         if (!core.has("firstTimestamp")) {
@@ -73,12 +62,5 @@ final class CoreEvents {
             core.put("count", 1);
         }
         return core;
-    }
-
-    private static void copy(JsonNode from, String field, ObjectNode to, String as) {
-        JsonNode value = from.get(field);
-        if (value != null && !value.isNull()) {
-            to.set(as, value.deepCopy());
-        }
     }
 }

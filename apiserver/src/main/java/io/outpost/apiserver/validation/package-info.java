@@ -9,10 +9,14 @@
  * ({@code Workloads} for apps/v1 selectors and templates, {@code JobSpecs} for a JobSpec wherever
  * it appears, {@code CronSchedules} for robfig/cron's syntax, {@code Names} for kube's name rules).
  *
- * <p>Not yet: ServiceAccount, Endpoints, EndpointSlice, NetworkPolicy, events.k8s.io/v1 Event
- * (stricter than core/v1) and RBAC get object-metadata checks only; a Job's podFailurePolicy,
+ * <p>events.k8s.io/v1 Events are stored as core/v1 Events: their stricter rules are
+ * {@link io.outpost.apiserver.validation.EventValidation#strict}, which the registry's view of
+ * that resource applies on the core form.
+ *
+ * <p>Not yet: ServiceAccount, Endpoints, EndpointSlice, NetworkPolicy and RBAC get
+ * object-metadata checks only; a Job's podFailurePolicy,
  * successPolicy and backoffLimitPerIndex; the apps kinds' {@code activeDeadlineSeconds} ban;
  * kube's rule that a suspended, never-started Job may change its template's scheduling fields;
- * Event update immutability beyond involvedObject; warnings for non-qualified finalizer names.
+ * warnings for non-qualified finalizer names.
  */
 package io.outpost.apiserver.validation;

@@ -146,6 +146,14 @@ class DiscoveryHandlerTest {
     }
 
     @Test
+    void bothEventsResourcesShowTheHashOfTheirOneStorageVersion() throws Exception {
+        // kube stores events.k8s.io/v1 Events as core/v1 Events: both show r2yiGXH7wu8=
+        assertThat(entry(parse(get("/api/v1", null)), "events").path("storageVersionHash").asString()).isEqualTo("r2yiGXH7wu8=");
+        assertThat(entry(parse(get("/apis/events.k8s.io/v1", null)), "events").path("storageVersionHash").asString())
+                .isEqualTo("r2yiGXH7wu8=");
+    }
+
+    @Test
     void legacyListsOfVirtualResourcesHaveNoStorageVersionHash() throws Exception {
         JsonNode doc = parse(get("/apis/authentication.k8s.io/v1", null));
         assertThat(entry(doc, "selfsubjectreviews")).isEqualTo(tree("""

@@ -45,7 +45,7 @@ class ClusterValidationTest {
                         "involvedObject.namespace", "FieldValueInvalid"),
                 new Case("A new-style event names its reporting component", Fixtures.EVENTS,
                         "{'metadata':{'name':'e'},'eventTime':'2025-01-01T00:00:00.000000Z','involvedObject':{'namespace':'default'},'reportingInstance':'i','action':'a','reason':'r'}",
-                        "reportingComponent: Required value", "reportingComponent", "FieldValueRequired"),
+                        "reportingController: Required value", "reportingController", "FieldValueRequired"),
                 new Case("A finalizer must be a qualified name", Fixtures.CONFIGMAPS, "{'metadata':{'name':'a','finalizers':['a b']}}",
                         "metadata.finalizers: Invalid value: \"a b\": name part must consist of alphanumeric characters", "metadata.finalizers", "FieldValueInvalid"),
                 new Case("A service needs ports", Fixtures.SERVICES, "{'metadata':{'name':'s'},'spec':{}}",
