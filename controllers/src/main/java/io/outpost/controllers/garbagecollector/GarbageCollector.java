@@ -38,8 +38,8 @@ import io.outpost.controllers.runtime.Workers;
  * The API server adds those finalizers on delete when it knows a collector runs
  * ({@code RegistryConfig.garbageCollector()}).
  *
- * <p>It watches every listable, watchable, deletable resource found by discovery at start (a
- * resource added later, such as a new CRD, is watched after the next restart of the controllers).
+ * <p>It watches every listable, watchable, deletable resource found by discovery ({@link Monitors}:
+ * re-read every 30 s as kube's, and at once when a CustomResourceDefinition changes).
  * An owner missing from its graph is looked up live before a dependent is deleted, since the
  * graph may not yet have seen a new owner.
  *
@@ -59,33 +59,33 @@ public final class GarbageCollector implements Controller {
     private final OwnerGraph graph = new OwnerGraph();
     private final WorkQueue<String> queue;
     private final Workers workers;
-    /** "group/Kind" to its resource, for looking owners up. */
-    private final Map<String, ResourceDefinitionContext> byKind = new HashMap<>();
+    private final Monitors monitors;
 
     public GarbageCollector(ControllerContext context, ControllerConfig config) {
         this.client = context.client();
         this.config = config;
         this.queue = new WorkQueue<>(WorkQueue.Config.defaults(NAME, config.clock()));
         this.workers = new Workers(queue, this::sync);
-        for (ResourceDefinitionContext resource : Discovery.deletableResources(client)) {
-            byKind.put(resource.getGroup() + "/" + resource.getKind(), resource);
-            context.informers().ofMetadata(resource).addEventHandler(new ResourceEventHandler<GenericKubernetesResource>() {
-                @Override
-                public void onAdd(GenericKubernetesResource obj) {
-                    enqueue(graph.observe(node(resource, obj)));
-                }
+        this.monitors = new Monitors(client, context.informers(), this::handler);
+    }
 
-                @Override
-                public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
-                    enqueue(graph.observe(node(resource, newObj)));
-                }
+    private ResourceEventHandler<GenericKubernetesResource> handler(ResourceDefinitionContext resource) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(GenericKubernetesResource obj) {
+                enqueue(graph.observe(node(resource, obj)));
+            }
 
-                @Override
-                public void onDelete(GenericKubernetesResource obj, boolean finalStateUnknown) {
-                    enqueue(graph.remove(obj.getMetadata().getUid()));
-                }
-            });
-        }
+            @Override
+            public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+                enqueue(graph.observe(node(resource, newObj)));
+            }
+
+            @Override
+            public void onDelete(GenericKubernetesResource obj, boolean finalStateUnknown) {
+                enqueue(graph.remove(obj.getMetadata().getUid()));
+            }
+        };
     }
 
     @Override
@@ -96,10 +96,12 @@ public final class GarbageCollector implements Controller {
     @Override
     public void run() {
         workers.start(config.workers());
+        monitors.start(Monitors.RESYNC);
     }
 
     @Override
     public void close() {
+        monitors.close();
         workers.close();
     }
 
@@ -171,7 +173,7 @@ public final class GarbageCollector implements Controller {
         // Not in the graph: gone, or too new for the informer. Ask the API server (kube's isDangling).
         String apiVersion = owner.getApiVersion() == null ? "" : owner.getApiVersion();
         String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
-        ResourceDefinitionContext resource = byKind.get(group + "/" + owner.getKind());
+        ResourceDefinitionContext resource = monitors.byKind(group, owner.getKind()).orElse(null);
         if (resource == null) {
             throw new IllegalStateException(item.ref() + " names an owner of unknown kind " + apiVersion + " " + owner.getKind());
         }

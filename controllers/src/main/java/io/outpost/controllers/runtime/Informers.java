@@ -63,7 +63,7 @@ public final class Informers implements AutoCloseable {
     public SharedIndexInformer<GenericKubernetesResource> ofMetadata(ResourceDefinitionContext resource) {
         lock.lock();
         try {
-            String key = resource.getGroup() + "/" + resource.getVersion() + "/" + resource.getPlural();
+            String key = metadataKey(resource);
             @SuppressWarnings("unchecked")
             var informer = (SharedIndexInformer<GenericKubernetesResource>) informers.computeIfAbsent(key, k -> {
                 var created = resource.isNamespaceScoped()
@@ -76,6 +76,23 @@ public final class Informers implements AutoCloseable {
             return informer;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Stops and forgets the metadata informer of {@code resource}, if there is one: its resource
+     * has gone from discovery (a CustomResourceDefinition deleted).
+     */
+    public void removeMetadata(ResourceDefinitionContext resource) {
+        SharedIndexInformer<?> informer;
+        lock.lock();
+        try {
+            informer = informers.remove(metadataKey(resource));
+        } finally {
+            lock.unlock();
+        }
+        if (informer != null) {
+            informer.stop();
         }
     }
 
@@ -104,6 +121,10 @@ public final class Informers implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("informers did not sync within " + timeout, e);
         }
+    }
+
+    private static String metadataKey(ResourceDefinitionContext resource) {
+        return resource.getGroup() + "/" + resource.getVersion() + "/" + resource.getPlural();
     }
 
     @Override
