@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * Chooses the SLF4J provider for the role before the first logger is made: the agent logs
  * through slf4j-simple (a few classes, for a node's small memory), every other role through
- * logback (rolling, configurable). Both are in the one fat jar; SLF4J takes the one named by the
+ * logback (rolling, configurable), where it is there (not in the agent's slim jar). Both are in
+ * the fat jar; SLF4J takes the one named by the
  * {@code slf4j.provider} system property, and a value given on the command line wins.
  */
 final class Logging {
@@ -22,7 +23,9 @@ final class Logging {
             return;
         }
         boolean agent = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().map("agent"::equals).orElse(false);
-        if (agent) {
+        // The agent's slim jar (outpost-agent.jar) has no logback: every role it runs logs simply.
+        boolean logback = Logging.class.getClassLoader().getResource(LOGBACK.replace('.', '/') + ".class") != null;
+        if (agent || !logback) {
             System.setProperty(PROVIDER, SIMPLE);
             // As logback's pattern for the server: time, level, class, message; no thread names.
             System.getProperties().putIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");

@@ -36,6 +36,11 @@ public final class Main implements Runnable {
                 .addSubcommand(new CommandLine(new ImagesCommand())
                         .addSubcommand(new ImagesCommand.Import(context)))
                 .addSubcommand(new CommandLine.HelpCommand());
+        return withHandlers(cmd, context);
+    }
+
+    /** Flags' {@code OUTPOST_*} environment defaults, and errors that name the flag and the fix. */
+    static CommandLine withHandlers(CommandLine cmd, ProcessContext context) {
         cmd.setDefaultValueProvider(new EnvDefaults(context.env()));
         cmd.setParameterExceptionHandler(new CliErrors.BadInput(new EnvDefaults(context.env())));
         cmd.setExecutionExceptionHandler(new CliErrors.Failure());

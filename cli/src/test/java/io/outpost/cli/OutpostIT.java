@@ -53,6 +53,26 @@ class OutpostIT {
     }
 
     @Test
+    void theNodesRolesRunFromTheSlimAgentJarWhichSendsTheServerRoleToTheFatOne() throws Exception {
+        Child help = Child.start(tmp, "agent", "--help");
+        assertThat(help.process.waitFor(START_SECONDS, TimeUnit.SECONDS)).as("./outpost agent --help ends").isTrue();
+        assertThat(help.process.exitValue()).isZero();
+        assertThat(Files.readString(help.out)).contains("Usage: outpost agent", "--server");
+
+        // The jar the launcher ran for the agent role: only the node's commands are in it.
+        Path agentJar = LAUNCHER.resolveSibling("cli/target/outpost-agent.jar");
+        assertThat(agentJar).exists();
+        assertThat(agentJar.toFile().length()).as("the slim jar is smaller than the fat one")
+                .isLessThan(LAUNCHER.resolveSibling("cli/target/outpost.jar").toFile().length() / 2);
+        Process server = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-jar", agentJar.toString(), "server")
+                .redirectErrorStream(true).start();
+        String said = new String(server.getInputStream().readAllBytes(), UTF_8);
+        assertThat(server.waitFor(STOP_SECONDS, TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).as(said).isEqualTo(2);
+        assertThat(said).contains("server").contains("outpost.jar");
+    }
+
+    @Test
     void theServerStartsStopsOnSigtermWithExitCode0AndKeepsASecondServerOut() throws Exception {
         Path dataDir = tmp.resolve("data");
         Child server = Child.start(tmp, "server", "--data-dir", dataDir.toString(), "--port", "0", "--runtime", "process");
