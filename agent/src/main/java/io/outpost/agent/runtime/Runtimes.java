@@ -6,6 +6,7 @@ import java.time.Clock;
 
 import io.outpost.agent.runtime.containerd.ContainerdConfig;
 import io.outpost.agent.runtime.containerd.ContainerdRuntime;
+import io.outpost.agent.runtime.containerd.RegistryConfig;
 import io.outpost.agent.runtime.process.ProcessRuntime;
 import io.outpost.agent.runtime.simulated.SimulatedExits;
 import io.outpost.agent.runtime.simulated.SimulatedRuntime;
@@ -32,11 +33,21 @@ public final class Runtimes {
      */
     public static ContainerRuntime create(String name, Path dataDir, Clock clock, String hostIp, String containerRuntimeEndpoint)
             throws IOException {
+        return create(name, dataDir, clock, hostIp, containerRuntimeEndpoint, RegistryConfig.EMPTY);
+    }
+
+    /**
+     * As {@link #create(String, Path, Clock, String, String)}, a managed containerd configured with
+     * {@code registries} ({@code --registry-config}). An existing containerd keeps its own registry
+     * configuration: the agent does not rewrite another's config.
+     */
+    public static ContainerRuntime create(String name, Path dataDir, Clock clock, String hostIp, String containerRuntimeEndpoint,
+                                          RegistryConfig registries) throws IOException {
         return switch (name) {
             case "process" -> new ProcessRuntime(ProcessRuntime.Config.of(dataDir, clock, hostIp));
             case "simulated" -> new SimulatedRuntime(clock, SimulatedExits.FROM_ENV, hostIp);
             case "containerd" -> containerRuntimeEndpoint.isEmpty()
-                    ? ContainerdRuntime.managed(ContainerdConfig.defaults(dataDir, DEFAULT_POD_CIDR), hostIp)
+                    ? ContainerdRuntime.managed(ContainerdConfig.defaults(dataDir, DEFAULT_POD_CIDR).withRegistries(registries), hostIp)
                     : ContainerdRuntime.connect(containerRuntimeEndpoint, hostIp);
             default -> throw new IllegalArgumentException("--runtime " + name + " is unknown; use containerd, process or simulated");
         };

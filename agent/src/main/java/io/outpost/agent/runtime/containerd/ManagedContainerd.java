@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A containerd the agent starts and supervises as a child process, as k3s does: the configuration
- * ({@link ContainerdConfig#renderToml()}) and the CNI conflist are written under the agent's data
- * dir at each start, containerd's output goes to {@code containerd.log} beside them, and a crashed
+ * ({@link ContainerdConfig#renderToml()}), the registry host directories ({@link RegistryHosts}) and
+ * the CNI conflist are written under the agent's data dir at each start, containerd's output goes to {@code containerd.log} beside them, and a crashed
  * containerd is started again with a doubling back-off (1 s up to 30 s, reset after a minute up).
  * Containers survive a containerd restart (each runs under its own shim), so supervision only
  * brings the CRI endpoint back.
@@ -68,6 +68,7 @@ public final class ManagedContainerd implements AutoCloseable {
         }
         write(config.configFile(), config.renderToml());
         write(config.cniConfFile(), config.renderCni());
+        RegistryHosts.write(config.registryHostsDir(), config.registries());
         stopOrphan();
         launch();
         awaitReady();
@@ -240,8 +241,12 @@ public final class ManagedContainerd implements AutoCloseable {
         }
     }
 
+    /** Written owner-only: the config may hold registry credentials. */
     private static void write(Path file, String content) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, content);
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
