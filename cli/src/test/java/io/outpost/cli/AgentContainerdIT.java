@@ -32,6 +32,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.outpost.agent.runtime.SandboxStatus;
 import io.outpost.agent.runtime.containerd.ContainerdRuntime;
 import io.outpost.testing.BusyboxImages;
+import io.outpost.testing.LocalRegistry;
 import io.outpost.testing.Prerequisites;
 
 /**
@@ -67,6 +68,9 @@ class AgentContainerdIT {
     static BusyboxImages images;
     static Path agentData;
     static AgentProcess agent;
+    static LocalRegistry registry;
+    /** Resolved only by the agent's registries.yaml, to {@link #registry}. */
+    static final String MIRRORED = "registry.outpost.test";
 
     @BeforeAll
     static void start() throws Exception {
@@ -83,6 +87,15 @@ class AgentContainerdIT {
         server = ServerFixture.start(dir);
         client = server.client();
         agentData = dir.resolve(NODE);
+        // A local registry over plain HTTP, and the agent's default registries.yaml (DATA/registries.yaml)
+        // naming it as the mirror of a registry no DNS resolves, as an operator would for an edge site.
+        registry = LocalRegistry.start(dir.resolve("registry"));
+        Files.createDirectories(agentData);
+        Files.writeString(agentData.resolve("registries.yaml"), """
+                mirrors:
+                  %s:
+                    endpoint: ["http://%s"]
+                """.formatted(MIRRORED, registry.host()));
         agent = AgentProcess.start("https://127.0.0.1:" + server.port(), Files.readString(server.dataDir().resolve("node-token")).strip(),
                 NODE, agentData, "--runtime", "containerd");
         awaitReady();
@@ -120,6 +133,9 @@ class AgentContainerdIT {
             }
             if (server != null) {
                 server.close();
+            }
+            if (registry != null) {
+                registry.close();
             }
             new ProcessBuilder("ip", "link", "del", BRIDGE).start().waitFor();
         }
@@ -232,8 +248,108 @@ class AgentContainerdIT {
      * {@code -Doutpost.it.containerdPods=N} pods at once (default 30 to keep CI short; the issue's
      * figure is for 100).
      */
+    /**
+     * A rolling update between two images served by a local registry: v1 pulled from {@code
+     * 127.0.0.1:PORT} over plain HTTP, v2 by a name only the agent's registries.yaml mirror
+     * resolves. {@code kubectl rollout status} completes and the new pods serve v2's content.
+     */
     @Test
     @Order(5)
+    void aRollingUpdateToANewImageFromALocalRegistryCompletesAndServesTheNewContent() throws Exception {
+        images.variant("site-v1", Map.of("www/index.html", "site v1\n"));
+        images.variant("site-v2", Map.of("www/index.html", "site v2\n"));
+        String v1 = registry.push(images.layout, "site-v1", "outpost/site");
+        registry.push(images.layout, "site-v2", "outpost/site");
+        String v2 = MIRRORED + "/outpost/site:site-v2";
+
+        kubectl.ok("1.33", "apply", "-f", kubectl.file("site.yaml", site(v1)).toString());
+        kubectl.ok("1.33", "rollout", "status", "deployment/site", "--timeout=180s");
+        assertThat(sitePods()).hasSize(2).allSatisfy(p -> assertThat(serves(p)).isEqualTo("site v1\n"));
+
+        kubectl.ok("1.33", "set", "image", "deployment/site", "main=" + v2);
+        kubectl.ok("1.33", "rollout", "status", "deployment/site", "--timeout=180s");
+        await().atMost(SLOW).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(sitePods()).as("only v2 pods left").hasSize(2).allSatisfy(p ->
+                        assertThat(p.getSpec().getContainers().getFirst().getImage()).isEqualTo(v2)));
+        for (Pod p : sitePods()) {
+            assertThat(serves(p)).as(p.getMetadata().getName()).isEqualTo("site v2\n");
+            assertThat(p.getStatus().getContainerStatuses().getFirst().getImage()).isEqualTo(v2);
+        }
+    }
+
+    /**
+     * A container that allocates past its memory limit is killed by the kernel's OOM killer in its
+     * cgroup, reported by containerd (CRI reason {@code OOMKilled}, exit 137), and restarted by
+     * the pod's restartPolicy, as kubelet reports it in {@code lastState.terminated}.
+     */
+    @Test
+    @Order(6)
+    void aContainerPastItsMemoryLimitIsOomKilledAndRestarted() throws Exception {
+        kubectl.ok("1.33", "apply", "-f", kubectl.file("hog.yaml", """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: hog}
+                spec:
+                  nodeName: %s
+                  terminationGracePeriodSeconds: 0
+                  containers:
+                  - name: main
+                    image: %s
+                    imagePullPolicy: IfNotPresent
+                    # a string that doubles until the 16 MiB limit is hit: the OOM killer ends it
+                    command: ["sh", "-c", "echo allocating; x=x; while :; do x=\"$x$x\"; done"]
+                    resources: {limits: {memory: 16Mi}}
+                """.formatted(NODE, BusyboxImages.BUSYBOX)).toString());
+        await().atMost(SLOW).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            ContainerStatus cs = client.pods().inNamespace("default").withName("hog").get().getStatus().getContainerStatuses().getFirst();
+            assertThat(cs.getLastState().getTerminated()).as("lastState of %s", cs).isNotNull();
+            assertThat(cs.getLastState().getTerminated().getReason()).isEqualTo("OOMKilled");
+            assertThat(cs.getLastState().getTerminated().getExitCode()).isEqualTo(137);
+            assertThat(cs.getRestartCount()).isPositive();
+        });
+        String described = kubectl.ok("1.33", "get", "pod", "hog", "-o",
+                "jsonpath={.status.containerStatuses[0].lastState.terminated.reason}").out();
+        assertThat(described).isEqualTo("OOMKilled");
+        client.pods().inNamespace("default").withName("hog").withGracePeriod(0).delete();
+        await().atMost(SLOW).until(() -> client.pods().inNamespace("default").withName("hog").get() == null);
+    }
+
+    private static List<Pod> sitePods() {
+        return client.pods().inNamespace("default").withLabel("app", "site").list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    }
+
+    private static String serves(Pod p) throws Exception {
+        return httpGet("http://" + p.getStatus().getPodIP() + ":8080/");
+    }
+
+    private static String site(String image) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: site}
+                spec:
+                  replicas: 2
+                  selector: {matchLabels: {app: site}}
+                  strategy: {rollingUpdate: {maxUnavailable: 0, maxSurge: 1}}
+                  template:
+                    metadata: {labels: {app: site}}
+                    spec:
+                      nodeSelector: {kubernetes.io/hostname: %s}
+                      terminationGracePeriodSeconds: 2
+                      containers:
+                      - name: main
+                        image: %s
+                        command: ["httpd", "-f", "-p", "8080", "-h", "/www"]
+                        ports: [{containerPort: 8080}]
+                        readinessProbe:
+                          httpGet: {path: /, port: 8080}
+                          periodSeconds: 1
+                """.formatted(NODE, image);
+    }
+
+    @Test
+    @Order(7)
     void podStartLatencyOverABurstOfPods() throws Exception {
         int n = Integer.getInteger("outpost.it.containerdPods", 30);
         Map<String, Instant> added = new java.util.concurrent.ConcurrentHashMap<>();
@@ -284,7 +400,7 @@ class AgentContainerdIT {
                 + " max %d ms; all Running %d ms after apply%n", n, p50, p99, latencies.getLast(),
                 Duration.between(applied, allRunning).toMillis());
         System.out.printf("memory with %d containerd pods: agent VmRSS %d kB, its containerd VmRSS %d kB%n",
-                n + 4, agent.residentKb(), containerdRssKb());
+                n + 6, agent.residentKb(), containerdRssKb());
         assertThat(latencies).hasSize(n);
 
         kubectl.ok("1.33", "delete", "deployment", "burst");
