@@ -308,8 +308,10 @@ final class PodWorker {
                             + " pod=" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "(" + uid + ")";
                     Waiting w = new Waiting(Waiting.CRASH_LOOP_BACK_OFF, message);
                     if (!w.equals(waiting.put(c.getName(), w))) {
+                        // kubelet's format.Pod: name_namespace(uid)
                         ctx.events().record(pod, c.getName(), Events.WARNING, "BackOff", "Start", "Back-off restarting failed container "
-                                + c.getName() + " in pod " + pod.getMetadata().getName());
+                                + c.getName() + " in pod " + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace()
+                                + "(" + uid + ")");
                     }
                     return;
                 }
