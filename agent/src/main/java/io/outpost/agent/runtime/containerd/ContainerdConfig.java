@@ -17,8 +17,8 @@ import java.util.Map;
  * @param containerdBinary {@code /usr/bin/containerd}
  * @param runcBinary       {@code /usr/bin/runc}
  * @param cniBinDir        Debian's containernetworking-plugins: {@code /usr/lib/cni}
- * @param sandboxImage     the pause image (must be present or pullable: {@code docker.io/local/pause:1}
- *                         when imported offline)
+ * @param sandboxImage     the pause image: {@link #DEFAULT_SANDBOX_IMAGE}, which the agent imports
+ *                         itself, or another that must be present or pullable
  * @param podCidr          the node's pod CIDR, e.g. {@code 10.42.0.0/24} (from the control plane later)
  * @param bridgeName       the CNI bridge device (at most 15 characters)
  * @param registries       mirrors, plain-HTTP endpoints, TLS settings and credentials of image
@@ -28,8 +28,8 @@ import java.util.Map;
 public record ContainerdConfig(Path root, Path containerdBinary, Path runcBinary, Path cniBinDir, String sandboxImage,
                                String podCidr, String bridgeName, RegistryConfig registries) {
 
-    /** The pause image a managed containerd runs sandboxes with; it must be imported (no registry serves it). */
-    public static final String DEFAULT_SANDBOX_IMAGE = "docker.io/local/pause:1";
+    /** The pause image a managed containerd runs sandboxes with: the agent's own, imported at start ({@link PauseImage}). */
+    public static final String DEFAULT_SANDBOX_IMAGE = PauseImage.NAME;
 
 
     public ContainerdConfig {
@@ -50,11 +50,6 @@ public record ContainerdConfig(Path root, Path containerdBinary, Path runcBinary
 
     /** This config with {@code registries} instead. */
     public ContainerdConfig withRegistries(RegistryConfig registries) {
-        return new ContainerdConfig(root, containerdBinary, runcBinary, cniBinDir, sandboxImage, podCidr, bridgeName, registries);
-    }
-
-    /** This config with {@code sandboxImage} instead. */
-    public ContainerdConfig withSandboxImage(String sandboxImage) {
         return new ContainerdConfig(root, containerdBinary, runcBinary, cniBinDir, sandboxImage, podCidr, bridgeName, registries);
     }
 

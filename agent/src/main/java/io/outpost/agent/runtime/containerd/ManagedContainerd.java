@@ -72,7 +72,38 @@ public final class ManagedContainerd implements AutoCloseable {
         stopOrphan();
         launch();
         awaitReady();
+        providePauseImage();
         supervisor = Thread.ofVirtual().name("containerd-supervisor").start(this::supervise);
+    }
+
+    /**
+     * Imports the agent's own {@link PauseImage} when the sandbox image is the default one and
+     * containerd does not have it, so pods run on a node where nobody imported one and no
+     * registry is reachable (k3s ships its pause image in its airgap bundle for the same reason).
+     * An operator's own sandbox image is theirs to provide. A failure is logged, not fatal: the
+     * node still serves its other duties, and each pod's FailedCreatePodSandBox event says why.
+     */
+    private void providePauseImage() {
+        if (!config.sandboxImage().equals(PauseImage.NAME)) {
+            return;
+        }
+        try (CriChannel channel = CriChannel.open(endpoint())) {
+            if (new Images(channel).status(PauseImage.NAME).isPresent()) {
+                return;
+            }
+            Optional<String> arch = PauseImage.architecture(System.getProperty("os.arch"));
+            if (arch.isEmpty()) {
+                LOG.error("no pause image for architecture {}: pods cannot get a sandbox until one is imported as {} with"
+                        + " 'outpost images import'", System.getProperty("os.arch"), PauseImage.NAME);
+                return;
+            }
+            Path archive = PauseImage.write(config.root().resolve("pause.tar"), arch.get());
+            ImageImport.importArchive(config.containerdBinary().resolveSibling("ctr"), config.socket(), archive);
+            LOG.info("imported the agent's own sandbox image {} ({}, a static pause program) into containerd", PauseImage.NAME, arch.get());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("could not import the sandbox image {}: {}; pods cannot get a sandbox until it is imported with"
+                    + " 'outpost images import'", PauseImage.NAME, e.getMessage());
+        }
     }
 
     /** The running containerd's pid, or -1. */
