@@ -487,6 +487,24 @@ class AgentContainerdIT {
         for (Pod p : client.pods().inNamespace("default").withLabel("app", "web").list().getItems()) {
             assertThat(httpGet("http://" + p.getStatus().getPodIP() + ":8080/")).contains("hello from busybox");
         }
+        // the dead sandboxes were stopped before new ones were made (kubelet's KillPod), so CNI gave
+        // their addresses back: host-local IPAM holds none for them, and one for each live sandbox
+        Path ipam = agentData.resolve("containerd/cni/ipam/outpost");
+        try (var files = Files.list(ipam); ContainerdRuntime cri = ContainerdRuntime.connect("unix://"
+                + agentData.resolve("containerd/containerd.sock"), "127.0.0.1")) {
+            List<String> holders = files.filter(f -> f.getFileName().toString().matches("\\d+\\.\\d+\\.\\d+\\.\\d+"))
+                    .map(f -> {
+                        try {
+                            return Files.readString(f).lines().findFirst().orElse("");
+                        } catch (IOException e) {
+                            return "";
+                        }
+                    }).toList();
+            List<SandboxStatus> ours = cri.listPodSandboxes().stream().filter(sb -> uids.contains(sb.config().uid())).toList();
+            assertThat(ours.stream().filter(sb -> !sb.ready()).map(SandboxStatus::id)).as("dead sandboxes of the rebooted pods")
+                    .hasSize(uids.size()).noneMatch(holders::contains);
+            assertThat(ours.stream().filter(SandboxStatus::ready).map(SandboxStatus::id)).hasSize(uids.size()).allMatch(holders::contains);
+        }
     }
 
     /** The uids of the pods with a running container, asked of the agent's containerd through CRI. */

@@ -193,6 +193,11 @@ final class PodWorker {
         }
         if (sandbox == null || !sandbox.ready()) {
             int attempt = sandbox == null ? 0 : sandbox.config().attempt() + 1;
+            if (sandbox != null) {
+                // kubelet's computePodActions (KillPod): a dead sandbox (a reboot, a killed pause) is
+                // stopped before a new one is made, so its containers stop and CNI gives back its IP
+                ctx.runtime().stopPodSandbox(sandbox.id());
+            }
             try {
                 String id = runPodSandbox(pod, attempt);
                 LOG.debug("pod {}: sandbox {} created", pod.getMetadata().getName(), id);
