@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +29,7 @@ import io.outpost.agent.runtime.ContainerRuntime;
 import io.outpost.agent.runtime.Runtimes;
 import io.outpost.agent.runtime.containerd.ContainerdHousekeeping;
 import io.outpost.agent.runtime.containerd.ContainerdRuntime;
+import io.outpost.agent.runtime.containerd.RegistryConfig;
 import io.outpost.agent.sync.EdgeSync;
 import io.outpost.agent.sync.EdgeSyncConfig;
 
@@ -154,9 +156,14 @@ final class Agent implements AutoCloseable {
                 endpoint = choice.endpoint();
             }
         }
+        RegistryConfig registries = registries();
+        if (!registries.equals(RegistryConfig.EMPTY) && (!name.equals("containerd") || !endpoint.isEmpty())) {
+            LOG.warn("{} is not used: registry mirrors and credentials configure the containerd the agent manages (runtime {}{})",
+                    config.registryConfigFile().orElseThrow(), name, endpoint.isEmpty() ? "" : " at " + endpoint);
+        }
         ContainerRuntime created;
         try {
-            created = Runtimes.create(name, config.dataDir(), clock, hostIp, endpoint);
+            created = Runtimes.create(name, config.dataDir(), clock, hostIp, endpoint, registries);
         } catch (IOException e) {
             if (!name.equals("containerd")) {
                 throw e;
@@ -175,6 +182,22 @@ final class Agent implements AutoCloseable {
             throw new StartupFailure("--runtime containerd: containerd at " + (endpoint.isEmpty() ? "the managed socket" : endpoint)
                     + " does not answer (" + e.getStatus().getCode() + "). Fix: start containerd, pass the right"
                     + " --container-runtime-endpoint, or pass --runtime process", e);
+        }
+    }
+
+    /** The registries file ({@code --registry-config} or {@code DATA/registries.yaml}), read again at start. */
+    private RegistryConfig registries() {
+        Optional<java.nio.file.Path> file = config.registryConfigFile();
+        if (file.isEmpty()) {
+            return RegistryConfig.EMPTY;
+        }
+        try {
+            RegistryConfig registries = RegistryConfig.load(file.get());
+            LOG.info("registry configuration {}: mirrors for {}, settings for {}", file.get(), registries.mirrors().keySet(),
+                    registries.configs().keySet());
+            return registries;
+        } catch (RegistryConfig.Invalid e) {
+            throw new StartupFailure("--registry-config: " + e.getMessage() + ". Fix the file (k3s's registries.yaml format)", e);
         }
     }
 

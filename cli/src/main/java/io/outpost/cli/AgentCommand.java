@@ -62,7 +62,8 @@ final class AgentCommand implements Callable<Integer> {
                     + " like edge-01", spec.findOption("--node-name"), name);
         }
         return new AgentConfig(server, Optional.ofNullable(token).map(String::strip).filter(t -> !t.isEmpty()), name,
-                dir.toAbsolutePath().normalize(), node.runtime(), node.containerRuntimeEndpoint(spec), node.labels(spec));
+                dir.toAbsolutePath().normalize(), node.runtime(), node.containerRuntimeEndpoint(spec), node.labels(spec),
+                node.registryConfig());
     }
 
     @Override
@@ -75,6 +76,7 @@ final class AgentCommand implements Callable<Integer> {
                     + ". Fix: pass a folder this user may write in, or run as one who may write there",
                     spec.findOption("--data-dir"), dataDir);
         }
+        NodeOptions.checkRegistryConfig(spec, config.registryConfigFile(), config.registryConfig().isPresent());
         new Agent(config).run();
         return 0;
     }

@@ -18,9 +18,25 @@ import java.util.Optional;
  *                 {@code unix:///run/containerd/containerd.sock}); empty: a managed containerd under
  *                 the data dir. Used by the containerd runtime only.
  * @param labels   labels the node registers with ({@code --labels}, plus {@code --pool})
+ * @param registryConfig the k3s-format {@code registries.yaml} ({@code --registry-config}); empty:
+ *                 {@code DATA/registries.yaml} if there is one ({@link #registryConfigFile()})
  */
 record AgentConfig(URI server, Optional<String> token, String nodeName, Path dataDir, AgentRuntime runtime,
-                   String containerRuntimeEndpoint, Map<String, String> labels) {
+                   String containerRuntimeEndpoint, Map<String, String> labels, Optional<Path> registryConfig) {
+
+    /** The registries file read when {@code --registry-config} is not given, if it exists (k3s: /etc/rancher/k3s/registries.yaml). */
+    static final String DEFAULT_REGISTRY_CONFIG = "registries.yaml";
+
+    /** Without {@code --registry-config}. */
+    AgentConfig(URI server, Optional<String> token, String nodeName, Path dataDir, AgentRuntime runtime,
+                String containerRuntimeEndpoint, Map<String, String> labels) {
+        this(server, token, nodeName, dataDir, runtime, containerRuntimeEndpoint, labels, Optional.empty());
+    }
+
+    /** The registries file to read: {@code --registry-config}, else {@code DATA/registries.yaml} when it exists; empty for none. */
+    Optional<Path> registryConfigFile() {
+        return registryConfig.or(() -> Optional.of(dataDir.resolve(DEFAULT_REGISTRY_CONFIG)).filter(java.nio.file.Files::exists));
+    }
 
     /** The node label that {@code --pool NAME} sets. */
     static final String POOL_LABEL = "node.outpost.io/pool";
@@ -31,6 +47,7 @@ record AgentConfig(URI server, Optional<String> token, String nodeName, Path dat
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(containerRuntimeEndpoint, "containerRuntimeEndpoint");
+        Objects.requireNonNull(registryConfig, "registryConfig");
         labels = Map.copyOf(labels);
         if (!dataDir.isAbsolute()) {
             throw new IllegalArgumentException("dataDir must be absolute: " + dataDir);

@@ -20,13 +20,22 @@ import io.outpost.cli.AgentConfig.AgentRuntime;
  * @param runtime  how its containers run ({@code --runtime})
  * @param containerRuntimeEndpoint {@code --container-runtime-endpoint}; empty: a managed containerd
  * @param labels   the labels it registers with ({@code --labels}, {@code --pool})
+ * @param registryConfig {@code --registry-config}; empty: the server's {@code DATA/registries.yaml}
+ *                 if there is one, else the agent's {@code DATA/agent/registries.yaml}
  */
-record LocalAgent(Optional<String> nodeName, AgentRuntime runtime, String containerRuntimeEndpoint, Map<String, String> labels) {
+record LocalAgent(Optional<String> nodeName, AgentRuntime runtime, String containerRuntimeEndpoint, Map<String, String> labels,
+                  Optional<Path> registryConfig) {
+
+    /** Without {@code --registry-config}. */
+    LocalAgent(Optional<String> nodeName, AgentRuntime runtime, String containerRuntimeEndpoint, Map<String, String> labels) {
+        this(nodeName, runtime, containerRuntimeEndpoint, labels, Optional.empty());
+    }
 
     LocalAgent {
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(containerRuntimeEndpoint, "containerRuntimeEndpoint");
+        Objects.requireNonNull(registryConfig, "registryConfig");
         labels = Map.copyOf(labels);
     }
 
@@ -40,6 +49,12 @@ record LocalAgent(Optional<String> nodeName, AgentRuntime runtime, String contai
         InetAddress target = bindAddress.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : bindAddress;
         URI server = URI.create("https://" + NetUtil.toAddressString(target, true) + ":" + port);
         return new AgentConfig(server, Optional.of(token), nodeName.orElseGet(NodeOptions::localHostName),
-                dataDir.resolve("agent"), runtime, containerRuntimeEndpoint, labels);
+                dataDir.resolve("agent"), runtime, containerRuntimeEndpoint, labels, registryConfigFile(dataDir));
+    }
+
+    /** The registries file for a server with {@code dataDir}: the flag's, or DATA/registries.yaml when it exists. */
+    Optional<Path> registryConfigFile(Path dataDir) {
+        return registryConfig.or(() -> Optional.of(dataDir.resolve(AgentConfig.DEFAULT_REGISTRY_CONFIG))
+                .filter(java.nio.file.Files::exists));
     }
 }

@@ -2,6 +2,7 @@ package io.outpost.cli;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +43,12 @@ final class NodeOptions {
                 "Default: a containerd the agent starts and supervises under its data dir.",
                 "Env: OUTPOST_CONTAINER_RUNTIME_ENDPOINT."})
     private String containerRuntimeEndpoint;
+
+    @Option(names = "--registry-config", paramLabel = "FILE",
+            description = {"Image registry mirrors, plain-HTTP registries, TLS and credentials, in k3s's registries.yaml format",
+                "(mirrors: {REGISTRY: {endpoint: [URL...]}}, configs: {HOST: {auth: {...}, tls: {...}}}), for the containerd the",
+                "agent manages. Default: DATA/registries.yaml when it exists. Env: OUTPOST_REGISTRY_CONFIG."})
+    private Path registryConfig;
 
     @Option(names = "--labels", paramLabel = "K=V", split = ",",
             description = {"Labels the node registers with (repeatable, or comma-separated). Env: OUTPOST_LABELS."})
@@ -93,6 +100,29 @@ final class NodeOptions {
                     spec.findOption("--container-runtime-endpoint"), endpoint);
         }
         return endpoint;
+    }
+
+    /** {@code --registry-config} as given (absolute), empty when not given; read by {@link #checkRegistryConfig}. */
+    Optional<Path> registryConfig() {
+        return Optional.ofNullable(registryConfig).map(f -> f.toAbsolutePath().normalize());
+    }
+
+    /**
+     * Reads the registries file the agent will use ({@code file}: the flag's or the default one)
+     * so a mistake is a usage error naming the flag, the file and the field before anything
+     * starts; the agent reads it again at start.
+     */
+    static void checkRegistryConfig(CommandSpec spec, Optional<Path> file, boolean given) {
+        if (file.isEmpty()) {
+            return;
+        }
+        try {
+            io.outpost.agent.runtime.containerd.RegistryConfig.load(file.get());
+        } catch (io.outpost.agent.runtime.containerd.RegistryConfig.Invalid e) {
+            throw new ParameterException(spec.commandLine(), "--registry-config" + (given ? "" : " (default)") + ": " + e.getMessage()
+                    + ". Fix the file (k3s's registries.yaml format)" + (given ? ", or leave the flag out" : ", or remove it"),
+                    spec.findOption("--registry-config"), file.get().toString());
+        }
     }
 
     /** {@code --labels} and {@code --pool} as the node's labels, checked. */

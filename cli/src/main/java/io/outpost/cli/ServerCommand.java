@@ -94,7 +94,7 @@ final class ServerCommand implements Callable<Integer> {
                 Optional.ofNullable(schedulerConfig).map(f -> f.toAbsolutePath().normalize()),
                 ControllerManagers.Settings.defaults(),
                 disableAgent ? Optional.empty() : Optional.of(new LocalAgent(node.nodeName(spec), node.runtime(),
-                        node.containerRuntimeEndpoint(spec), node.labels(spec))));
+                        node.containerRuntimeEndpoint(spec), node.labels(spec), node.registryConfig())));
     }
 
     @Override
@@ -107,6 +107,8 @@ final class ServerCommand implements Callable<Integer> {
                     + ". Fix: pass a folder this user may write in, or run as one who may write there",
                     spec.findOption("--data-dir"), dataDir);
         }
+        config.localAgent().ifPresent(local -> NodeOptions.checkRegistryConfig(spec, local.registryConfigFile(config.dataDir()),
+                local.registryConfig().isPresent()));
         if (config.tokenAuthFile().isPresent()) {
             // Read now so that a mistake in it is a usage error before anything starts; the server reads it again.
             try {

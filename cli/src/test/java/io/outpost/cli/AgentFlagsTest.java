@@ -60,6 +60,11 @@ class AgentFlagsTest {
                         List.of("--server", "https://10.0.0.1:6443", "--node-name", "edge-1", "--runtime", "containerd"), Map.of(), false,
                         new AgentConfig(SERVER, Optional.empty(), "edge-1", Cli.HOME.resolve(".outpost/agent"),
                                 AgentRuntime.CONTAINERD, "", Map.of())),
+                new Case("--registry-config names a k3s registries.yaml for the managed containerd",
+                        List.of("--server", "https://10.0.0.1:6443", "--node-name", "edge-1", "--registry-config", "/etc/outpost/registries.yaml"),
+                        Map.of(), false,
+                        new AgentConfig(SERVER, Optional.empty(), "edge-1", Cli.HOME.resolve(".outpost/agent"),
+                                AgentRuntime.DEFAULT, "", Map.of(), Optional.of(Path.of("/etc/outpost/registries.yaml")))),
                 new Case("--labels may repeat and split on commas; --pool adds its label",
                         List.of("--server", "https://10.0.0.1:6443", "--node-name", "edge-1", "--labels", "a=1,b=2",
                                 "--labels", "example.com/c=", "--pool", "p1"), Map.of(), false,
@@ -105,6 +110,43 @@ class AgentFlagsTest {
                                 "--container-runtime-endpoint", "unix:///run/containerd/containerd.sock"),
                         List.of("--container-runtime-endpoint is for the containerd runtime, not --runtime process",
                                 "Fix: pass --runtime containerd")));
+    }
+
+    record BadRegistries(String name, boolean viaFlag, String yaml, List<String> messages) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<BadRegistries> badRegistries() {
+        return Stream.of(
+                new BadRegistries("a registries file given with --registry-config that names no URL is refused naming the flag, file and field",
+                        true, "mirrors:\n  docker.io:\n    endpoint: [\"127.0.0.1:5000\"]\n",
+                        List.of("--registry-config: ", "mirrors.\"docker.io\".endpoint[0]: '127.0.0.1:5000' is not an http:// or https:// URL",
+                                "Fix the file (k3s's registries.yaml format), or leave the flag out")),
+                new BadRegistries("the default DATA/registries.yaml is read too, and a mistake in it is named as the default",
+                        false, "configs:\n  r:\n    tls: {insecure_skip_verify: maybe}\n",
+                        List.of("--registry-config (default): ", "registries.yaml: configs.r.tls.insecure_skip_verify: must be true or false",
+                                "or remove it")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRegistries")
+    void aBadRegistriesFileIsAUsageErrorBeforeTheAgentStarts(BadRegistries c, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path data = dir.resolve("agent");
+        Path file = c.viaFlag() ? dir.resolve("mine.yaml") : data.resolve("registries.yaml");
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.writeString(file, c.yaml());
+        List<String> args = new java.util.ArrayList<>(List.of("agent", "--data-dir", data.toString(), "--server", "https://127.0.0.1:1",
+                "--node-name", "e"));
+        if (c.viaFlag()) {
+            args.addAll(List.of("--registry-config", file.toString()));
+        }
+        Cli run = Cli.run(args.toArray(String[]::new));
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains(c.messages()).contains(file.toString());
     }
 
     @ParameterizedTest(name = "{0}")

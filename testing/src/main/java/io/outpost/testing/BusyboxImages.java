@@ -70,6 +70,24 @@ public final class BusyboxImages {
         return archive;
     }
 
+    /**
+     * The busybox image with {@code files} added (a path in the image → its content), tagged
+     * {@code tag} in {@link #layout}: two variants with different files are two images, e.g. the
+     * versions of a web site a rolling update goes through. Push one with {@link LocalRegistry#push}.
+     */
+    public String variant(String tag, java.util.Map<String, String> files) throws IOException, InterruptedException {
+        String umoci = Prerequisites.requireBinary("umoci", "umoci");
+        Path bundle = layout.resolveSibling("bundle-" + tag);
+        run(umoci, "unpack", "--image", layout + ":latest", bundle.toString());
+        for (var f : files.entrySet()) {
+            Path target = bundle.resolve("rootfs").resolve(f.getKey().replaceFirst("^/+", ""));
+            Files.createDirectories(target.getParent());
+            Files.writeString(target, f.getValue());
+        }
+        run(umoci, "repack", "--image", layout + ":" + tag, bundle.toString());
+        return tag;
+    }
+
     public static void run(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(new ArrayList<>(List.of(command))).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -21,6 +21,7 @@ import io.outpost.agent.runtime.RuntimeFailure;
 import io.outpost.agent.runtime.SandboxStatus;
 import io.outpost.agent.runtime.containerd.ImagePull;
 import io.outpost.agent.runtime.containerd.Images;
+import io.outpost.agent.runtime.containerd.PullEvents;
 import io.outpost.agent.volume.VolumeError;
 
 /**
@@ -100,7 +101,8 @@ final class ContainerStarter {
             }
             return;
         }
-        ctx.events().record(pod, c.getName(), Events.NORMAL, "Created", "Create", "Created container " + c.getName());
+        // kubelet 1.32+: "Created container: NAME" (kuberuntime_container.go startContainer)
+        ctx.events().record(pod, c.getName(), Events.NORMAL, "Created", "Create", "Created container: " + c.getName());
         try {
             ctx.runtime().startContainer(id);
         } catch (RuntimeFailure e) {
@@ -144,7 +146,30 @@ final class ContainerStarter {
         } catch (IllegalArgumentException e) {
             throw new RuntimeFailure(ConfigError.REASON, e.getMessage());
         }
-        return containerd.get().createContainer(sandbox.id(), config, CriPodOptions.security(pod, c), pull);
+        return containerd.get().createContainer(sandbox.id(), config, CriPodOptions.security(pod, c), pull, pullEvents(pod, c));
+    }
+
+    /** kubelet's image manager events, with its messages ({@code pkg/kubelet/images/image_manager.go}). */
+    private PullEvents pullEvents(Pod pod, Container c) {
+        return new PullEvents() {
+            @Override
+            public void alreadyPresent(String image) {
+                ctx.events().record(pod, c.getName(), Events.NORMAL, "Pulled", "Pull", "Container image \"" + image + "\" already present on machine");
+            }
+
+            @Override
+            public void pulling(String image) {
+                ctx.events().record(pod, c.getName(), Events.NORMAL, "Pulling", "Pull", "Pulling image \"" + image + "\"");
+            }
+
+            @Override
+            public void pulled(String image, java.time.Duration took, long sizeBytes) {
+                // no queue of serialized pulls here, so the time "including waiting" is the pull's own
+                String d = Events.goDuration(took);
+                ctx.events().record(pod, c.getName(), Events.NORMAL, "Pulled", "Pull", "Successfully pulled image \"" + image + "\" in " + d
+                        + " (" + d + " including waiting). Image size: " + sizeBytes + " bytes.");
+            }
+        };
     }
 
     /**

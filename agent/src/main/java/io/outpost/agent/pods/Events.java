@@ -15,8 +15,8 @@ import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.outpost.agent.state.StatusSink;
 
 /**
- * Builds the Events kubelet records about a pod's containers ({@code pkg/kubelet/events}: Created,
- * Started, Killing, BackOff, Unhealthy, Failed, FailedMount) and hands them to the sink. The sink
+ * Builds the Events kubelet records about a pod's containers ({@code pkg/kubelet/events}: Pulling,
+ * Pulled, Created, Started, Killing, BackOff, Unhealthy, Failed, FailedMount) and hands them to the sink. The sink
  * coalesces and sends them; here they are only built.
  *
  * <p>Thread model: stateless apart from the clock; any thread.
@@ -41,6 +41,35 @@ final class Events {
         this.sink = sink;
         this.clock = clock;
         this.nodeName = nodeName;
+    }
+
+    /**
+     * A duration as Go's {@code time.Duration.String()} prints it after kubelet's {@code
+     * Truncate(time.Millisecond)}: {@code 890ms}, {@code 1.21s}, {@code 2s}, {@code 1m5.003s}.
+     */
+    static String goDuration(java.time.Duration d) {
+        long ms = d.toMillis();
+        if (ms <= 0) {
+            return "0s";
+        }
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        StringBuilder b = new StringBuilder();
+        long hours = ms / 3_600_000;
+        long minutes = ms / 60_000 % 60;
+        if (hours > 0) {
+            b.append(hours).append('h');
+        }
+        if (hours > 0 || minutes > 0) {
+            b.append(minutes).append('m');
+        }
+        long millis = ms % 60_000;
+        b.append(millis / 1000);
+        if (millis % 1000 != 0) {
+            b.append('.').append(String.format("%03d", millis % 1000).replaceFirst("0+$", ""));
+        }
+        return b.append('s').toString();
     }
 
     /**

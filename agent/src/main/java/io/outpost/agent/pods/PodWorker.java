@@ -193,6 +193,11 @@ final class PodWorker {
         }
         if (sandbox == null || !sandbox.ready()) {
             int attempt = sandbox == null ? 0 : sandbox.config().attempt() + 1;
+            if (sandbox != null) {
+                // kubelet's computePodActions (KillPod): a dead sandbox (a reboot, a killed pause) is
+                // stopped before a new one is made, so its containers stop and CNI gives back its IP
+                ctx.runtime().stopPodSandbox(sandbox.id());
+            }
             try {
                 String id = runPodSandbox(pod, attempt);
                 LOG.debug("pod {}: sandbox {} created", pod.getMetadata().getName(), id);
@@ -308,8 +313,10 @@ final class PodWorker {
                             + " pod=" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "(" + uid + ")";
                     Waiting w = new Waiting(Waiting.CRASH_LOOP_BACK_OFF, message);
                     if (!w.equals(waiting.put(c.getName(), w))) {
+                        // kubelet's format.Pod: name_namespace(uid)
                         ctx.events().record(pod, c.getName(), Events.WARNING, "BackOff", "Start", "Back-off restarting failed container "
-                                + c.getName() + " in pod " + pod.getMetadata().getName());
+                                + c.getName() + " in pod " + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace()
+                                + "(" + uid + ")");
                     }
                     return;
                 }

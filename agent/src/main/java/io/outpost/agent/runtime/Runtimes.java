@@ -1,11 +1,14 @@
 package io.outpost.agent.runtime;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 
 import io.outpost.agent.runtime.containerd.ContainerdConfig;
 import io.outpost.agent.runtime.containerd.ContainerdRuntime;
+import io.outpost.agent.runtime.containerd.PauseImage;
+import io.outpost.agent.runtime.containerd.RegistryConfig;
 import io.outpost.agent.runtime.process.ProcessRuntime;
 import io.outpost.agent.runtime.simulated.SimulatedExits;
 import io.outpost.agent.runtime.simulated.SimulatedRuntime;
@@ -32,11 +35,21 @@ public final class Runtimes {
      */
     public static ContainerRuntime create(String name, Path dataDir, Clock clock, String hostIp, String containerRuntimeEndpoint)
             throws IOException {
+        return create(name, dataDir, clock, hostIp, containerRuntimeEndpoint, RegistryConfig.EMPTY);
+    }
+
+    /**
+     * As {@link #create(String, Path, Clock, String, String)}, a managed containerd configured with
+     * {@code registries} ({@code --registry-config}). An existing containerd keeps its own registry
+     * configuration: the agent does not rewrite another's config.
+     */
+    public static ContainerRuntime create(String name, Path dataDir, Clock clock, String hostIp, String containerRuntimeEndpoint,
+                                          RegistryConfig registries) throws IOException {
         return switch (name) {
             case "process" -> new ProcessRuntime(ProcessRuntime.Config.of(dataDir, clock, hostIp));
             case "simulated" -> new SimulatedRuntime(clock, SimulatedExits.FROM_ENV, hostIp);
             case "containerd" -> containerRuntimeEndpoint.isEmpty()
-                    ? ContainerdRuntime.managed(ContainerdConfig.defaults(dataDir, DEFAULT_POD_CIDR), hostIp)
+                    ? ContainerdRuntime.managed(ContainerdConfig.defaults(dataDir, DEFAULT_POD_CIDR).withRegistries(registries), hostIp)
                     : ContainerdRuntime.connect(containerRuntimeEndpoint, hostIp);
             default -> throw new IllegalArgumentException("--runtime " + name + " is unknown; use containerd, process or simulated");
         };
@@ -44,35 +57,51 @@ public final class Runtimes {
 
     /**
      * The runtime {@code outpost agent} uses when {@code --runtime} is not given (issue 7):
-     * {@code containerd} when a containerd socket exists at {@code socket} (used as the endpoint),
-     * {@code process} otherwise, also when containerd is only installed: a managed containerd is
-     * chosen with {@code --runtime containerd}, as its pause image must be imported first.
-     * {@code why} is the sentence the agent logs about the choice.
+     * {@code containerd} when a containerd socket exists at {@code socket} (used as the endpoint);
+     * a managed {@code containerd} when containerd, its {@code ctr}, runc and the CNI bridge plugin
+     * are installed and the agent has a pause image for this architecture ({@link
+     * PauseImage}: it imports its own); {@code process} otherwise. {@code why} is the sentence the
+     * agent logs about the choice, naming what to install when something is missing.
      *
      * @param endpoint the {@code --container-runtime-endpoint} to use, empty for a managed containerd
      */
     public record DefaultChoice(String name, String endpoint, String why) {
     }
 
-    public static DefaultChoice defaultRuntime(Path socket, Path containerdBinary, Path runcBinary) {
-        if (java.nio.file.Files.exists(socket)) {
+    public static DefaultChoice defaultRuntime(Path socket, Path containerdBinary, Path runcBinary, Path cniBinDir, String osArch) {
+        if (Files.exists(socket)) {
             return new DefaultChoice("containerd", "unix://" + socket, "runtime containerd: found its socket " + socket);
         }
-        if (java.nio.file.Files.isExecutable(containerdBinary) && java.nio.file.Files.isExecutable(runcBinary)) {
-            // Not a managed containerd by default: its sandbox (pause) image is not pullable from
-            // anywhere yet, so every pod would fail to get a sandbox on a host that has not imported it.
-            return new DefaultChoice("process", "", "runtime process: containerd is installed (" + containerdBinary
-                    + ") but not running at " + socket + "; pass --runtime containerd for one the agent manages, after"
-                    + " importing its pause image " + ContainerdConfig.DEFAULT_SANDBOX_IMAGE + " with 'outpost images import'");
+        String install = "apt-get install -y containerd runc containernetworking-plugins";
+        if (!Files.isExecutable(containerdBinary) || !Files.isExecutable(runcBinary)) {
+            return new DefaultChoice("process", "", "runtime process: no containerd socket at " + socket + " and no " + containerdBinary
+                    + " with " + runcBinary + "; install containerd and runc (" + install + ") to run container images");
         }
-        return new DefaultChoice("process", "", "runtime process: no containerd socket at " + socket + " and no " + containerdBinary
-                + " with " + runcBinary + "; install containerd and runc (apt-get install -y containerd runc containernetworking-plugins)"
-                + " to run container images");
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        Path ctr = containerdBinary.resolveSibling("ctr");
+        if (!Files.isExecutable(ctr)) {
+            missing.add(ctr + " (containerd's client, to import images)");
+        }
+        if (!Files.isExecutable(cniBinDir.resolve("bridge"))) {
+            missing.add(cniBinDir.resolve("bridge") + " (containernetworking-plugins, for pod networks)");
+        }
+        if (PauseImage.architecture(osArch).isEmpty()) {
+            missing.add("a pause image for " + osArch + " (the agent carries amd64 and arm64 ones)");
+        }
+        if (!missing.isEmpty()) {
+            return new DefaultChoice("process", "", "runtime process: containerd is installed (" + containerdBinary + ") but "
+                    + String.join(" and ", missing) + " is missing; " + install + ", or pass --runtime containerd after importing a"
+                    + " pause image as " + ContainerdConfig.DEFAULT_SANDBOX_IMAGE + " with 'outpost images import'");
+        }
+        return new DefaultChoice("containerd", "", "runtime containerd: containerd and runc are installed (" + containerdBinary
+                + ") and none runs at " + socket + ", so the agent starts and supervises its own under its data dir, with its own"
+                + " pause image " + ContainerdConfig.DEFAULT_SANDBOX_IMAGE);
     }
 
-    /** {@link #defaultRuntime(Path, Path, Path)} with Debian's paths. */
+    /** {@link #defaultRuntime(Path, Path, Path, Path, String)} with Debian's paths and this JVM's architecture. */
     public static DefaultChoice defaultRuntime() {
-        return defaultRuntime(Path.of("/run/containerd/containerd.sock"), Path.of("/usr/bin/containerd"), Path.of("/usr/bin/runc"));
+        return defaultRuntime(Path.of("/run/containerd/containerd.sock"), Path.of("/usr/bin/containerd"), Path.of("/usr/bin/runc"),
+                Path.of("/usr/lib/cni"), System.getProperty("os.arch"));
     }
 
     /** The pod CIDR of a managed containerd's CNI bridge until the control plane allocates one. */

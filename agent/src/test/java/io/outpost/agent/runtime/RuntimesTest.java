@@ -26,21 +26,41 @@ class RuntimesTest {
     @Test
     void an_existing_containerd_socket_is_used_as_the_endpoint() throws Exception {
         Path socket = Files.createFile(dir.resolve("containerd.sock"));
-        Runtimes.DefaultChoice c = Runtimes.defaultRuntime(socket, dir.resolve("none"), dir.resolve("none"));
+        Runtimes.DefaultChoice c = Runtimes.defaultRuntime(socket, dir.resolve("none"), dir.resolve("none"), dir, "amd64");
         assertThat(c.name()).isEqualTo("containerd");
         assertThat(c.endpoint()).isEqualTo("unix://" + socket);
     }
 
     @Test
-    void installed_but_not_running_containerd_means_process_and_the_log_says_how_to_choose_a_managed_one() throws Exception {
-        Runtimes.DefaultChoice c = Runtimes.defaultRuntime(dir.resolve("no.sock"), executable("containerd"), executable("runc"));
+    void installed_containerd_with_ctr_runc_and_cni_means_a_managed_containerd_with_the_agents_own_pause_image() throws Exception {
+        executable("ctr");
+        executable("bridge");
+        Runtimes.DefaultChoice c = Runtimes.defaultRuntime(dir.resolve("no.sock"), executable("containerd"), executable("runc"), dir, "aarch64");
+        assertThat(c.name()).isEqualTo("containerd");
+        assertThat(c.endpoint()).as("managed").isEmpty();
+        assertThat(c.why()).contains("starts and supervises its own", "outpost.invalid/pause:1");
+    }
+
+    @Test
+    void installed_containerd_without_the_cni_plugins_means_process_and_the_log_says_what_to_install() throws Exception {
+        executable("ctr");
+        Runtimes.DefaultChoice c = Runtimes.defaultRuntime(dir.resolve("no.sock"), executable("containerd"), executable("runc"), dir, "amd64");
         assertThat(c.name()).isEqualTo("process");
-        assertThat(c.why()).contains("--runtime containerd", "outpost images import", "docker.io/local/pause:1");
+        assertThat(c.why()).contains(dir.resolve("bridge") + " (containernetworking-plugins", "apt-get install -y containerd runc containernetworking-plugins");
+    }
+
+    @Test
+    void an_architecture_the_agent_has_no_pause_image_for_means_process_unless_chosen() throws Exception {
+        executable("ctr");
+        executable("bridge");
+        Runtimes.DefaultChoice c = Runtimes.defaultRuntime(dir.resolve("no.sock"), executable("containerd"), executable("runc"), dir, "riscv64");
+        assertThat(c.name()).isEqualTo("process");
+        assertThat(c.why()).contains("a pause image for riscv64", "--runtime containerd", "outpost images import");
     }
 
     @Test
     void without_containerd_the_process_runtime_is_chosen_and_the_log_says_what_to_install() throws Exception {
-        Runtimes.DefaultChoice c = Runtimes.defaultRuntime(dir.resolve("no.sock"), executable("containerd"), dir.resolve("runc"));
+        Runtimes.DefaultChoice c = Runtimes.defaultRuntime(dir.resolve("no.sock"), executable("containerd"), dir.resolve("runc"), dir, "amd64");
         assertThat(c.name()).isEqualTo("process");
         assertThat(c.why()).contains("apt-get install -y containerd runc");
     }

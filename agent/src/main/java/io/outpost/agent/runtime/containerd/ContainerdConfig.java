@@ -1,9 +1,7 @@
 package io.outpost.agent.runtime.containerd;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * What a managed containerd is configured with, and the files rendered from it: containerd's
@@ -19,25 +17,23 @@ import java.util.TreeMap;
  * @param containerdBinary {@code /usr/bin/containerd}
  * @param runcBinary       {@code /usr/bin/runc}
  * @param cniBinDir        Debian's containernetworking-plugins: {@code /usr/lib/cni}
- * @param sandboxImage     the pause image (must be present or pullable: {@code docker.io/local/pause:1}
- *                         when imported offline)
+ * @param sandboxImage     the pause image: {@link #DEFAULT_SANDBOX_IMAGE}, which the agent imports
+ *                         itself, or another that must be present or pullable
  * @param podCidr          the node's pod CIDR, e.g. {@code 10.42.0.0/24} (from the control plane later)
  * @param bridgeName       the CNI bridge device (at most 15 characters)
- * @param mirrors          registry host → mirror endpoints ({@code docker.io → [http://127.0.0.1:5000]})
- * @param insecureRegistries registries (host[:port]) whose TLS certificate is not verified; a
- *                         plain-HTTP registry is named by an {@code http://} mirror endpoint
+ * @param registries       mirrors, plain-HTTP endpoints, TLS settings and credentials of image
+ *                         registries ({@code registries.yaml}), as {@code config_path} host
+ *                         directories ({@link RegistryHosts}) and {@code registry.configs} auth
  */
 public record ContainerdConfig(Path root, Path containerdBinary, Path runcBinary, Path cniBinDir, String sandboxImage,
-                               String podCidr, String bridgeName, Map<String, List<String>> mirrors,
-                               List<String> insecureRegistries) {
+                               String podCidr, String bridgeName, RegistryConfig registries) {
 
-    /** The pause image a managed containerd runs sandboxes with; it must be imported (no registry serves it). */
-    public static final String DEFAULT_SANDBOX_IMAGE = "docker.io/local/pause:1";
+    /** The pause image a managed containerd runs sandboxes with: the agent's own, imported at start ({@link PauseImage}). */
+    public static final String DEFAULT_SANDBOX_IMAGE = PauseImage.NAME;
 
 
     public ContainerdConfig {
-        mirrors = new TreeMap<>(mirrors);
-        insecureRegistries = List.copyOf(insecureRegistries);
+        java.util.Objects.requireNonNull(registries, "registries");
         if (bridgeName.length() > 15) {
             throw new IllegalArgumentException("CNI bridge name " + bridgeName + " is longer than 15 characters (IFNAMSIZ)");
         }
@@ -49,7 +45,17 @@ public record ContainerdConfig(Path root, Path containerdBinary, Path runcBinary
     /** Debian's paths under {@code <dataDir>/containerd}, a /24 pod CIDR and bridge {@code outpost0}. */
     public static ContainerdConfig defaults(Path dataDir, String podCidr) {
         return new ContainerdConfig(dataDir.resolve("containerd"), Path.of("/usr/bin/containerd"), Path.of("/usr/bin/runc"),
-                Path.of("/usr/lib/cni"), DEFAULT_SANDBOX_IMAGE, podCidr, "outpost0", Map.of(), List.of());
+                Path.of("/usr/lib/cni"), DEFAULT_SANDBOX_IMAGE, podCidr, "outpost0", RegistryConfig.EMPTY);
+    }
+
+    /** This config with {@code registries} instead. */
+    public ContainerdConfig withRegistries(RegistryConfig registries) {
+        return new ContainerdConfig(root, containerdBinary, runcBinary, cniBinDir, sandboxImage, podCidr, bridgeName, registries);
+    }
+
+    /** containerd's registry host directories ({@code config_path}), rewritten at every start. */
+    public Path registryHostsDir() {
+        return root.resolve("certs.d");
     }
 
     public Path socket() {
@@ -90,13 +96,19 @@ public record ContainerdConfig(Path root, Path containerdBinary, Path runcBinary
         b.append(cri).append(".containerd.runtimes.runc.options]\n");
         b.append("  BinaryName = ").append(q(runcBinary)).append('\n');
         b.append("  Root = ").append(q(root.resolve("runc-root"))).append('\n');
-        for (Map.Entry<String, List<String>> m : mirrors.entrySet()) {
-            b.append(cri).append(".registry.mirrors.").append(q(m.getKey())).append("]\n");
-            b.append("  endpoint = [").append(String.join(", ", m.getValue().stream().map(ContainerdConfig::q).toList())).append("]\n");
-        }
-        for (String registry : insecureRegistries) {
-            b.append(cri).append(".registry.configs.").append(q(registry)).append(".tls]\n");
-            b.append("  insecure_skip_verify = true\n");
+        // Mirrors, plain-HTTP endpoints and TLS as hosts.toml directories (containerd 1.5+; the
+        // inline registry.mirrors and configs.tls are deprecated and conflict with config_path).
+        b.append(cri).append(".registry]\n  config_path = ").append(q(registryHostsDir())).append('\n');
+        for (Map.Entry<String, RegistryConfig.HostConfig> c : registries.configs().entrySet()) {
+            if (c.getValue().auth().isEmpty()) {
+                continue;
+            }
+            RegistryConfig.Auth a = c.getValue().auth().get();
+            b.append(cri).append(".registry.configs.").append(q(c.getKey())).append(".auth]\n");
+            appendIfSet(b, "username", a.username());
+            appendIfSet(b, "password", a.password());
+            appendIfSet(b, "auth", a.auth());
+            appendIfSet(b, "identitytoken", a.identityToken());
         }
         return b.toString();
     }
@@ -112,6 +124,12 @@ public record ContainerdConfig(Path root, Path containerdBinary, Path runcBinary
                 + "  \"ipam\":{\"type\":\"host-local\",\"ranges\":[[{\"subnet\":" + q(podCidr) + "}]],"
                 + "\"routes\":[{\"dst\":\"0.0.0.0/0\"}],\"dataDir\":" + q(root.resolve("cni").resolve("ipam")) + "}},\n"
                 + " {\"type\":\"portmap\",\"capabilities\":{\"portMappings\":true}}]}\n";
+    }
+
+    private static void appendIfSet(StringBuilder b, String key, String value) {
+        if (!value.isEmpty()) {
+            b.append("  ").append(key).append(" = ").append(q(value)).append('\n');
+        }
     }
 
     /** A TOML and JSON basic string: both escape backslash and quote the same way. */

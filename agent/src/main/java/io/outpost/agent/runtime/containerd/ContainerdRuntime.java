@@ -222,11 +222,17 @@ public final class ContainerdRuntime implements ContainerRuntime {
      */
     public String createContainer(String sandboxId, ContainerConfig config, ContainerSecurity security, ImagePull pull)
             throws RuntimeFailure {
+        return createContainer(sandboxId, config, security, pull, PullEvents.NONE);
+    }
+
+    /** As {@link #createContainer(String, ContainerConfig, ContainerSecurity, ImagePull)}, reporting the image's pull to {@code events}. */
+    public String createContainer(String sandboxId, ContainerConfig config, ContainerSecurity security, ImagePull pull,
+                                  PullEvents events) throws RuntimeFailure {
         if (config.image().isBlank()) {
             throw new RuntimeFailure("InvalidImageName", "container " + config.name() + " has no image; set spec.containers[].image");
         }
         PodSandboxConfig sandbox = sandboxConfig(sandboxId);
-        images.ensure(config.image(), pull, sandbox);
+        images.ensure(config.image(), pull, sandbox, events);
         Path logDirectory = Path.of(sandbox.getLogDirectory());
         try {
             // kubelet creates the container's log directory before CreateContainer.

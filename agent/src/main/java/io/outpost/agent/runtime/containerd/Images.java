@@ -76,8 +76,8 @@ public final class Images {
                 .removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
     }
 
-    /** kubelet's {@code EnsureImageExists} for one container's image. */
-    void ensure(String image, ImagePull pull, PodSandboxConfig sandbox) throws RuntimeFailure {
+    /** kubelet's {@code EnsureImageExists} for one container's image, reporting to {@code events} as kubelet records them. */
+    void ensure(String image, ImagePull pull, PodSandboxConfig sandbox, PullEvents events) throws RuntimeFailure {
         boolean present;
         try {
             present = pull.policy() != ImagePull.Policy.ALWAYS && status(image).isPresent();
@@ -85,12 +85,23 @@ public final class Images {
             throw new RuntimeFailure(ERR_IMAGE_PULL, "image status of \"" + image + "\": " + ContainerdRuntime.message(e), e);
         }
         if (present) {
+            events.alreadyPresent(image);
             return;
         }
         if (pull.policy() == ImagePull.Policy.NEVER) {
             throw new RuntimeFailure(ERR_IMAGE_NEVER_PULL, "Container image \"" + image
                     + "\" is not present with pull policy of Never");
         }
-        pull(image, pull.auth(), sandbox);
+        events.pulling(image);
+        long started = System.nanoTime();
+        String ref = pull(image, pull.auth(), sandbox);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        long size;
+        try {
+            size = status(ref).map(Image::getSize).orElse(0L);
+        } catch (StatusRuntimeException e) {
+            size = 0; // pulled; only the size for the event is unknown
+        }
+        events.pulled(image, took, size);
     }
 }

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A containerd the agent starts and supervises as a child process, as k3s does: the configuration
- * ({@link ContainerdConfig#renderToml()}) and the CNI conflist are written under the agent's data
- * dir at each start, containerd's output goes to {@code containerd.log} beside them, and a crashed
+ * ({@link ContainerdConfig#renderToml()}), the registry host directories ({@link RegistryHosts}) and
+ * the CNI conflist are written under the agent's data dir at each start, containerd's output goes to {@code containerd.log} beside them, and a crashed
  * containerd is started again with a doubling back-off (1 s up to 30 s, reset after a minute up).
  * Containers survive a containerd restart (each runs under its own shim), so supervision only
  * brings the CRI endpoint back.
@@ -68,10 +68,42 @@ public final class ManagedContainerd implements AutoCloseable {
         }
         write(config.configFile(), config.renderToml());
         write(config.cniConfFile(), config.renderCni());
+        RegistryHosts.write(config.registryHostsDir(), config.registries());
         stopOrphan();
         launch();
         awaitReady();
+        providePauseImage();
         supervisor = Thread.ofVirtual().name("containerd-supervisor").start(this::supervise);
+    }
+
+    /**
+     * Imports the agent's own {@link PauseImage} when the sandbox image is the default one and
+     * containerd does not have it, so pods run on a node where nobody imported one and no
+     * registry is reachable (k3s ships its pause image in its airgap bundle for the same reason).
+     * An operator's own sandbox image is theirs to provide. A failure is logged, not fatal: the
+     * node still serves its other duties, and each pod's FailedCreatePodSandBox event says why.
+     */
+    private void providePauseImage() {
+        if (!config.sandboxImage().equals(PauseImage.NAME)) {
+            return;
+        }
+        try (CriChannel channel = CriChannel.open(endpoint())) {
+            if (new Images(channel).status(PauseImage.NAME).isPresent()) {
+                return;
+            }
+            Optional<String> arch = PauseImage.architecture(System.getProperty("os.arch"));
+            if (arch.isEmpty()) {
+                LOG.error("no pause image for architecture {}: pods cannot get a sandbox until one is imported as {} with"
+                        + " 'outpost images import'", System.getProperty("os.arch"), PauseImage.NAME);
+                return;
+            }
+            Path archive = PauseImage.write(config.root().resolve("pause.tar"), arch.get());
+            ImageImport.importArchive(config.containerdBinary().resolveSibling("ctr"), config.socket(), archive);
+            LOG.info("imported the agent's own sandbox image {} ({}, a static pause program) into containerd", PauseImage.NAME, arch.get());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("could not import the sandbox image {}: {}; pods cannot get a sandbox until it is imported with"
+                    + " 'outpost images import'", PauseImage.NAME, e.getMessage());
+        }
     }
 
     /** The running containerd's pid, or -1. */
@@ -240,8 +272,12 @@ public final class ManagedContainerd implements AutoCloseable {
         }
     }
 
+    /** Written owner-only: the config may hold registry credentials. */
     private static void write(Path file, String content) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, content);
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }

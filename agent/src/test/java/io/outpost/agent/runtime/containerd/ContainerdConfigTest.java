@@ -3,9 +3,11 @@ package io.outpost.agent.runtime.containerd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +15,9 @@ class ContainerdConfigTest {
 
     private final ContainerdConfig config = new ContainerdConfig(Path.of("/var/lib/outpost/containerd"), Path.of("/usr/bin/containerd"),
             Path.of("/usr/bin/runc"), Path.of("/usr/lib/cni"), "docker.io/local/pause:1", "10.42.0.0/24", "outpost0",
-            Map.of("docker.io", List.of("http://127.0.0.1:5000")), List.of("registry.local:5443"));
+            new RegistryConfig(Map.of("docker.io", new RegistryConfig.Mirror(List.of(URI.create("http://127.0.0.1:5000")))),
+                    Map.of("registry.local:5443", new RegistryConfig.HostConfig(
+                            Optional.of(new RegistryConfig.Auth("robot", "s3cret", "", "")), RegistryConfig.Tls.NONE))));
 
     @Test
     void the_toml_keeps_every_path_under_the_data_dir_and_sets_what_this_host_needs() {
@@ -25,8 +29,12 @@ class ContainerdConfigTest {
                 .contains("sandbox_image = \"docker.io/local/pause:1\"")
                 .contains("BinaryName = \"/usr/bin/runc\"")
                 .contains("conf_dir = \"/var/lib/outpost/containerd/cni/net.d\"")
-                .contains("[plugins.\"io.containerd.grpc.v1.cri\".registry.mirrors.\"docker.io\"]\n  endpoint = [\"http://127.0.0.1:5000\"]")
-                .contains("[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"registry.local:5443\".tls]\n  insecure_skip_verify = true");
+                // mirrors and TLS in hosts.toml directories; containerd 1.6 refuses them inline beside config_path
+                .contains("[plugins.\"io.containerd.grpc.v1.cri\".registry]\n  config_path = \"/var/lib/outpost/containerd/certs.d\"")
+                .doesNotContain("registry.mirrors").doesNotContain(".tls]")
+                // credentials stay in registry.configs, which the CRI plugin still reads beside config_path
+                .contains("[plugins.\"io.containerd.grpc.v1.cri\".registry.configs.\"registry.local:5443\".auth]\n"
+                        + "  username = \"robot\"\n  password = \"s3cret\"\n");
     }
 
     @Test
@@ -40,7 +48,7 @@ class ContainerdConfigTest {
     @Test
     void a_bridge_name_over_fifteen_characters_is_refused() {
         assertThatThrownBy(() -> new ContainerdConfig(Path.of("/x"), Path.of("/c"), Path.of("/r"), Path.of("/cni"), "p",
-                "10.42.0.0/24", "a-very-long-bridge", Map.of(), List.of()))
+                "10.42.0.0/24", "a-very-long-bridge", RegistryConfig.EMPTY))
                 .hasMessageContaining("15 characters");
     }
 

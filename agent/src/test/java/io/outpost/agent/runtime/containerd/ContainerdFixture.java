@@ -65,7 +65,8 @@ final class ContainerdFixture implements AutoCloseable {
         }
         ContainerdConfig d = ContainerdConfig.defaults(work, podCidrPrefix + "0/24");
         ContainerdConfig config = new ContainerdConfig(d.root(), d.containerdBinary(), d.runcBinary(), d.cniBinDir(), BusyboxImages.PAUSE,
-                d.podCidr(), bridge, Map.of(MIRRORED_REGISTRY, List.of("http://127.0.0.1:" + registryPort)), List.of());
+                d.podCidr(), bridge, new RegistryConfig(Map.of(MIRRORED_REGISTRY,
+                        new RegistryConfig.Mirror(List.of(java.net.URI.create("http://127.0.0.1:" + registryPort)))), Map.of()));
         ContainerdRuntime runtime = ContainerdRuntime.managed(config, "127.0.0.1");
         assertThat(ImageImport.importArchive(ctr, config.socket(), images.pauseArchive)).contains("local/pause");
         assertThat(ImageImport.importArchive(ctr, config.socket(), images.busyboxArchive)).contains("local/busybox");

@@ -20,6 +20,7 @@ import io.outpost.agent.runtime.Resources;
 import io.outpost.agent.runtime.RuntimeFailure;
 import io.outpost.agent.runtime.SandboxConfig;
 import io.outpost.testing.BusyboxImages;
+import io.outpost.testing.LocalRegistry;
 import io.outpost.testing.Prerequisites;
 
 /**
@@ -89,6 +90,39 @@ class ContainerdImagesSystemTest {
         } finally {
             registry.destroy();
             registry.waitFor();
+        }
+    }
+
+    /**
+     * A managed containerd with the defaults an agent uses: it gets the agent's own pause image
+     * (a sandbox runs with it, no import), and a registries.yaml wildcard mirror ("*", containerd's
+     * {@code _default} host directory) serves an image of a registry no DNS resolves.
+     */
+    @Test
+    void a_default_managed_containerd_provides_its_own_pause_image_and_the_wildcard_mirror_serves_any_registry() throws Exception {
+        try (LocalRegistry registry = LocalRegistry.start(f.work.resolve("wildcard-registry"))) {
+            registry.push(f.images.layout, "latest", "local/busybox");
+            RegistryConfig wildcard = RegistryConfig.parse("mirrors:\n  \"*\":\n    endpoint: [\"http://" + registry.host() + "\"]\n");
+            ContainerdConfig d = ContainerdConfig.defaults(f.work.resolve("defaults"), "10.233.94.0/24");
+            ContainerdConfig config = new ContainerdConfig(d.root(), d.containerdBinary(), d.runcBinary(), d.cniBinDir(), d.sandboxImage(),
+                    d.podCidr(), "optestctd3", wildcard);
+            assertThat(config.sandboxImage()).isEqualTo(PauseImage.NAME);
+            ContainerdRuntime runtime = ContainerdRuntime.managed(config, "127.0.0.1");
+            try {
+                assertThat(runtime.images().status(PauseImage.NAME)).as("imported at start").isPresent();
+                SandboxConfig pod = f.pod("own-pause");
+                String sandbox = runtime.runPodSandbox(pod);
+                assertThat(runtime.sandboxStatus(sandbox).orElseThrow().ready()).isTrue();
+
+                String image = "nowhere.invalid/local/busybox:latest";
+                runtime.images().pull(image, null, null);
+                assertThat(runtime.images().status(image)).isPresent();
+                runtime.stopPodSandbox(sandbox);
+                runtime.removePodSandbox(sandbox);
+            } finally {
+                runtime.close();
+                new ProcessBuilder("ip", "link", "del", config.bridgeName()).start().waitFor();
+            }
         }
     }
 

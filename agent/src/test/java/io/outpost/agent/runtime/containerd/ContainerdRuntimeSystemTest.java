@@ -251,7 +251,7 @@ class ContainerdRuntimeSystemTest {
     @Test
     void a_containerd_left_by_a_dead_agent_is_stopped_before_a_new_one_starts() throws Exception {
         ContainerdConfig other = new ContainerdConfig(f.work.resolve("second"), f.config.containerdBinary(), f.config.runcBinary(),
-                f.config.cniBinDir(), BusyboxImages.PAUSE, "10.233.92.0/24", "optestctd1", Map.of(), List.of());
+                f.config.cniBinDir(), BusyboxImages.PAUSE, "10.233.92.0/24", "optestctd1", RegistryConfig.EMPTY);
         ManagedContainerd first = new ManagedContainerd(other);
         first.start();
         long orphanPid = first.pid();
