@@ -265,6 +265,8 @@ class AgentSystemIT {
             assertThat(agent.process().isAlive()).as("agent %s is running; its log:%n%s", node, agent.log()).isTrue();
             Node n = client.nodes().withName(node).get();
             assertThat(n).as("node %s registered; agent log:%n%s", node, agent.log()).isNotNull();
+            // a Node registered a moment before its first status has none yet
+            assertThat(n.getStatus()).as("node %s has a status", node).isNotNull();
             assertThat(n.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready"))
                     .extracting(NodeCondition::getStatus).containsExactly("True");
         });
