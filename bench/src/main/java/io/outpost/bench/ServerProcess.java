@@ -50,7 +50,10 @@ final class ServerProcess implements AutoCloseable {
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
         }
-        command.addAll(List.of("-jar", jar.toString(), "server", "--data-dir", dataDir.toString(), "--port", "0"));
+        // Its own agent on the process runtime, as before containerd became the default where it is
+        // installed: a managed containerd beside the measured server would only add noise.
+        command.addAll(List.of("-jar", jar.toString(), "server", "--data-dir", dataDir.toString(), "--port", "0",
+                "--runtime", "process"));
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
