@@ -213,6 +213,39 @@ class ServiceAccountTokenTest {
     }
 
     @Test
+    void aNodeMayHaveTokensOnlyBoundToItsOwnPods() throws Exception {
+        var pki = server.server().api().pki();
+        SSLContext node = EdgeFixture.sslContext(pki, EdgeFixture.identity(pki, "system:node:tok-a", java.util.List.of("system:nodes")));
+        Pod mine = admin.pods().inNamespace("tokens").resource(new PodBuilder(pod("on-tok-a", "builder")).editSpec().withNodeName("tok-a")
+                .endSpec().build()).create();
+        Pod other = admin.pods().inNamespace("tokens").resource(new PodBuilder(pod("on-tok-b", "default")).editSpec().withNodeName("tok-b")
+                .endSpec().build()).create();
+        HttpClient http = HttpClient.newBuilder().sslContext(node).build();
+        java.util.function.BiFunction<String, String, HttpResponse<String>> post = (sa, body) -> {
+            try {
+                return http.send(HttpRequest.newBuilder(url.resolve("/api/v1/namespaces/tokens/serviceaccounts/" + sa + "/token"))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        String bound = "{\"spec\":{\"boundObjectRef\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"name\":\"%s\",\"uid\":\"%s\"}}}";
+        HttpResponse<String> ok = post.apply("builder", bound.formatted("on-tok-a", mine.getMetadata().getUid()));
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+        assertThat(whoami(JSON.readTree(ok.body()).path("status").path("token").asString()).path("extra")
+                .path("authentication.kubernetes.io/node-name").get(0).asString()).isEqualTo("tok-a");
+
+        HttpResponse<String> unbound = post.apply("builder", "{}");
+        assertThat(unbound.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(unbound.body()).path("message").asString()).contains("node requested token not bound to a pod");
+        // The service account of another node's pod: the node authorizer finds no relationship.
+        HttpResponse<String> foreign = post.apply("default", bound.formatted("on-tok-b", other.getMetadata().getUid()));
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(foreign.body()).path("message").asString()).contains("no relationship found between node 'tok-a'");
+    }
+
+    @Test
     void garbageAndForeignTokensAreUnauthorized() throws Exception {
         assertThat(call("eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.c2ln", "GET", "/api", null).statusCode()).isEqualTo(401);
         assertThat(call("not-a-token", "GET", "/api", null).statusCode()).isEqualTo(401);
