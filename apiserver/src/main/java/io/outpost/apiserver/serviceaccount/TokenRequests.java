@@ -111,8 +111,8 @@ public final class TokenRequests implements SubresourceHandler {
         if (!errors.isEmpty()) {
             return invalid(name, errors);
         }
-        BoundTokens.Spec request1 = new BoundTokens.Spec(audiences, expirationSeconds, ref);
-        return switch (tokens.mint(namespace, name, request1, request.user())) {
+        BoundTokens.Spec wanted = new BoundTokens.Spec(audiences, expirationSeconds, ref);
+        return switch (tokens.mint(namespace, name, wanted, request.user())) {
             case BoundTokens.Outcome.Refused refused -> refused.status();
             case BoundTokens.Outcome.Minted minted -> {
                 review.put("kind", KIND);
