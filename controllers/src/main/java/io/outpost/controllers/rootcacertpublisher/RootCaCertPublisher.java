@@ -138,9 +138,9 @@ public final class RootCaCertPublisher implements Controller {
         if (Objects.equals(current.getData(), data) && description != null && !description.isEmpty()) {
             return;
         }
+        // As kube: the data and the annotation are set back; anything else someone added stays.
         ConfigMap repaired = new ConfigMapBuilder(current).withData(data).editMetadata()
                 .addToAnnotations(DESCRIPTION_ANNOTATION, DESCRIPTION).endMetadata().build();
-        repaired.setBinaryData(null);
         client.configMaps().inNamespace(key).resource(repaired).update();
         LOG.debug("{}: repaired {}", key, CONFIG_MAP);
     }
