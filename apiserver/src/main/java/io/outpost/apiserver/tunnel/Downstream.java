@@ -37,6 +37,10 @@ import tools.jackson.databind.node.ObjectNode;
  *       deletions for what the agent holds that is no longer in it. Then the watch from R.</li>
  *   <li>After either, {@link Frame.Synced}; then every change as it happens. {@link #progress}
  *       is the revision up to which every change has been sent, for the heartbeat answers.</li>
+ *   <li>With {@link PodTokens}, the service-account tokens of the pods' projected volumes: not
+ *       revisioned, so minted afresh on each connection (after the difference, or after the first
+ *       poll of a resume), then for each new pod after its change and whenever one grows old;
+ *       checked after every poll.</li>
  * </ul>
  *
  * <p>Thread model: {@link #run} is the body of one virtual thread per connection; it ends when
