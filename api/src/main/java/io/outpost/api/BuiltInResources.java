@@ -38,7 +38,9 @@ final class BuiltInResources {
         b.add(stored("", "v1", "ConfigMap", Scope.NAMESPACED).shortNames("cm").build());
         b.add(stored("", "v1", "Secret", Scope.NAMESPACED).build());
         b.add(stored("", "v1", "Service", Scope.NAMESPACED).shortNames("svc").categories("all").status().build());
-        b.add(stored("", "v1", "ServiceAccount", Scope.NAMESPACED).shortNames("sa").build());
+        // serviceaccounts/token: TokenRequest (io.outpost.apiserver.serviceaccount.TokenRequests).
+        b.add(stored("", "v1", "ServiceAccount", Scope.NAMESPACED).shortNames("sa")
+                .subresource("token", new GroupVersionKind("authentication.k8s.io", "v1", "TokenRequest"), CREATE).build());
         b.add(stored("", "v1", "Event", Scope.NAMESPACED).shortNames("ev").build());
         b.add(stored("", "v1", "Endpoints", Scope.NAMESPACED).plural("endpoints").singular("endpoints").shortNames("ep").build());
         // apps/v1

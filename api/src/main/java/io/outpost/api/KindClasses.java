@@ -79,6 +79,7 @@ public final class KindClasses {
         put(m, "apps", "v1", StatefulSet.class);
         put(m, "apps", "v1", ControllerRevision.class);
         put(m, "autoscaling", "v1", Scale.class);
+        put(m, "authentication.k8s.io", "v1", io.fabric8.kubernetes.api.model.authentication.TokenRequest.class);
         put(m, "events.k8s.io", "v1", io.fabric8.kubernetes.api.model.events.v1.Event.class);
         put(m, "authentication.k8s.io", "v1", SelfSubjectReview.class);
         put(m, "authorization.k8s.io", "v1", SelfSubjectAccessReview.class);

@@ -15,6 +15,7 @@ import io.outpost.apiserver.http.ApiResponse;
 import io.outpost.apiserver.http.RequestInfo;
 import io.outpost.apiserver.http.Router;
 import io.outpost.apiserver.registry.Registry;
+import io.outpost.apiserver.registry.SubresourceHandler;
 import io.outpost.apiserver.registry.Target;
 import io.outpost.apiserver.table.TableConvertor;
 import io.outpost.apiserver.table.Tables;
@@ -34,6 +35,8 @@ public final class KubernetesApi implements ApiHandler {
     private final PerSnapshot<DiscoveryHandler> discovery;
     private final Registry registry;
     private final Presentation presentation;
+    /** Subresources served outside the registry, by {@code group/plural/subresource}. */
+    private final java.util.Map<String, SubresourceHandler> subresources;
 
     /** The API of a fixed set of resources. */
     public KubernetesApi(ResourceTypes types, Registry registry, Clock clock) {
@@ -42,10 +45,20 @@ public final class KubernetesApi implements ApiHandler {
 
     /** The API of the resources {@code catalog} serves at each request (custom resources come and go). */
     public KubernetesApi(ResourceCatalog catalog, Registry registry, Clock clock) {
+        this(catalog, registry, clock, java.util.Map.of());
+    }
+
+    /**
+     * As above, with subresources that {@code subresources} serve instead of the registry, keyed
+     * {@code group/plural/subresource} ({@code /serviceaccounts/token}); the resource must list the
+     * subresource (so discovery shows it).
+     */
+    public KubernetesApi(ResourceCatalog catalog, Registry registry, Clock clock, java.util.Map<String, SubresourceHandler> subresources) {
         this.catalog = catalog;
         this.discovery = new PerSnapshot<>(catalog, snapshot -> new DiscoveryHandler(snapshot.types()));
         this.registry = registry;
         this.presentation = new Presentation(clock);
+        this.subresources = java.util.Map.copyOf(subresources);
     }
 
     /** Mounts the API on {@code /api} and {@code /apis}; exact routes (the reviews) stay in front. */
@@ -65,7 +78,14 @@ public final class KubernetesApi implements ApiHandler {
         if (target.isEmpty()) {
             return Router.notFound();
         }
-        ApiResponse response = registry.handle(request, target.get());
+        Target t = target.get();
+        if (t.subresource() != null) {
+            SubresourceHandler handler = subresources.get(t.type().kind().group() + "/" + t.type().plural() + "/" + t.subresource());
+            if (handler != null) {
+                return handler.handle(request, t);
+            }
+        }
+        ApiResponse response = registry.handle(request, t);
         boolean read = info.verb().equals("get") || info.verb().equals("list") || info.verb().equals("watch");
         return read && target.get().subresource() == null
                 ? presentation.present(request, target.get().type(), convertor(snapshot, target.get().type()),

@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,15 @@ import io.outpost.apiserver.pki.Pem;
 import io.outpost.apiserver.auth.RequestAuthenticator;
 import io.outpost.apiserver.auth.SelfSubjectReviews;
 import io.outpost.apiserver.auth.SystemMastersAuthorizer;
+import io.outpost.apiserver.auth.TokenAuthenticator;
 import io.outpost.apiserver.auth.TokenFile;
+import io.outpost.apiserver.serviceaccount.BoundTokens;
+import io.outpost.apiserver.serviceaccount.OidcDiscovery;
+import io.outpost.apiserver.serviceaccount.ServiceAccountAuthenticator;
+import io.outpost.apiserver.serviceaccount.ServiceAccountKey;
+import io.outpost.apiserver.serviceaccount.TokenIssuer;
+import io.outpost.apiserver.serviceaccount.TokenRequests;
+import io.outpost.apiserver.serviceaccount.TokenVerifier;
 import io.outpost.apiserver.auth.UnionAuthorizer;
 import io.outpost.apiserver.auth.X509Authenticator;
 import io.outpost.apiserver.health.HealthCheck;
@@ -109,10 +118,12 @@ final class ApiServer implements AutoCloseable {
         // Custom resources come and go with their CustomResourceDefinitions: every consumer reads the catalog.
         // The server runs a garbage collector (Server's controllers): deletes with Foreground or
         // Orphan propagation leave its finalizers for it. It runs the namespace controller too:
-        // a deleted namespace waits for it, as in kube.
+        // a deleted namespace waits for it, as in kube; and the service-account controller, so pods
+        // go through the ServiceAccount admission (their service account must exist; its token is mounted).
         ResourceCatalog catalog = new ResourceCatalog(types);
         CrdSchemas schemas = new StructuralSchemas();
-        Registry registry = new Registry(RegistryConfig.defaults(store, types.all()).withGarbageCollector(true).withNamespaceController(true), catalog,
+        Registry registry = new Registry(RegistryConfig.defaults(store, types.all()).withGarbageCollector(true).withNamespaceController(true)
+                .withServiceAccounts(true), catalog,
                 Strategies.builtIns().withMore(CrdValidation.forKind(schemas)));
         registry.start();
         CrdController crds = new CrdController(store, catalog, CrdValidation.resource(types), schemas, clock);
@@ -123,12 +134,18 @@ final class ApiServer implements AutoCloseable {
                 new NodeAuthorizer(registry.objects(), types.lookup("", "v1", "pods").orElseThrow()),
                 new BootstrapperAuthorizer(), new BootstrapRolesAuthorizer(), new TunnelAuthorizer()));
         BootstrapTokens bootstrapTokens = new BootstrapTokens(registry.objects(), types.lookup("", "v1", "secrets").orElseThrow(), clock);
+        BoundTokens serviceAccountTokens = serviceAccountTokens(config, registry, types, clock);
+        TokenAuthenticator serviceAccounts = new ServiceAccountAuthenticator(new TokenVerifier(serviceAccountTokens.issuer(), clock),
+                registry.objects(), tokenResources(types), clock);
         TunnelMetrics tunnelMetrics = new TunnelMetrics();
-        TunnelEndpoint tunnel = new TunnelEndpoint(TunnelConfig.defaults(store, registry, types, tunnelMetrics));
+        // The tunnel mints the tokens of the pods' projected volumes for their nodes (kubelet's TokenRequests).
+        TunnelEndpoint tunnel = new TunnelEndpoint(TunnelConfig.defaults(store, registry, types, tunnelMetrics)
+                .withTokens(serviceAccountTokens));
         HttpsServer https = new HttpsServer(new HttpsServerConfig(config.bindAddress(), config.port(),
                 pki.serving().key(), List.of(pki.serving().certificate()), List.of(pki.ca().certificate()),
-                new RequestAuthenticator(new X509Authenticator(pki.ca().certificate(), clock), List.of(tokens, bootstrapTokens)),
-                authorizer, routes(store, authorizer, catalog, registry, caBundle(pki), tunnel), HttpsServerConfig.DEFAULT_MAX_BODY_BYTES));
+                new RequestAuthenticator(new X509Authenticator(pki.ca().certificate(), clock), List.of(tokens, bootstrapTokens, serviceAccounts)),
+                authorizer, routes(store, authorizer, catalog, registry, caBundle(pki), tunnel, serviceAccountTokens),
+                HttpsServerConfig.DEFAULT_MAX_BODY_BYTES));
         try {
             https.start();
         } catch (BindException e) {
@@ -145,9 +162,30 @@ final class ApiServer implements AutoCloseable {
         return api;
     }
 
+    /**
+     * The service-account token issuer over the signing key in {@code DATA/tls/service.key} (made on
+     * the first start, kept across restarts as k3s keeps its {@code server/tls/service.key}).
+     */
+    private static BoundTokens serviceAccountTokens(ServerConfig config, Registry registry, ResourceTypes types, Clock clock) {
+        ServiceAccountKey key;
+        try {
+            key = ServiceAccountKey.loadOrCreate(config.dataDir().resolve("tls"));
+        } catch (IOException e) {
+            throw new StartupFailure("cannot set up the service-account signing key in " + config.dataDir().resolve("tls") + ": "
+                    + DataDir.describe(e), e);
+        }
+        return new BoundTokens(new TokenIssuer(key), registry.objects(), tokenResources(types), clock);
+    }
+
+    private static ServiceAccountAuthenticator.Resources tokenResources(ResourceTypes types) {
+        return new ServiceAccountAuthenticator.Resources(types.lookup("", "v1", "serviceaccounts").orElseThrow(),
+                types.lookup("", "v1", "pods").orElseThrow(), types.lookup("", "v1", "secrets").orElseThrow(),
+                types.lookup("", "v1", "nodes").orElseThrow());
+    }
+
     /** Every handler of the API, by path. */
     private static Router routes(KvStore store, Authorizer authorizer, ResourceCatalog catalog, Registry registry,
-                                 String caBundle, TunnelEndpoint tunnel) {
+                                 String caBundle, TunnelEndpoint tunnel, BoundTokens serviceAccountTokens) {
         Router.Builder routes = Router.builder();
         routes.exact(CaCertsHandler.PATH, new CaCertsHandler(caBundle));
         // kube's readiness check of etcd is a read; so is ours.
@@ -157,7 +195,10 @@ final class ApiServer implements AutoCloseable {
         }))).mountOn(routes);
         routes.exact("/version", new VersionHandler(Version.outpost(), "", ""));
         new SelfSubjectReviews(authorizer).mountOn(routes);
-        new KubernetesApi(catalog, registry, Clock.systemUTC()).mountOn(routes);
+        new KubernetesApi(catalog, registry, Clock.systemUTC(),
+                Map.of(TokenRequests.SUBRESOURCE, new TokenRequests(serviceAccountTokens))).mountOn(routes);
+        // Service-account issuer discovery: every service account may read it (BootstrapRolesAuthorizer).
+        new OidcDiscovery(serviceAccountTokens.issuer()).mountOn(routes);
         // Every authenticated user may read them (BootstrapRolesAuthorizer's system:discovery).
         new OpenApiV3Handler(catalog).mountOn(routes);
         new OpenApiV2Handler().mountOn(routes);

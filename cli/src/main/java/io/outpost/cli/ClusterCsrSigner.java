@@ -31,4 +31,9 @@ final class ClusterCsrSigner implements CsrSigner {
     public Instant caNotAfter() {
         return ca.certificate().getNotAfter().toInstant();
     }
+
+    @Override
+    public String caBundle() {
+        return Pem.of(ca.certificate());
+    }
 }

@@ -1,6 +1,7 @@
 package io.outpost.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -151,6 +152,10 @@ class KubectlResourcesTest {
         String ns = "watch-" + version.replace('.', '-');
         createNamespace(version, ns);
         createConfigMap(version, ns, "seed");
+        // The root CA publisher gives every namespace its kube-root-ca.crt, as in kube: once it is
+        // there, the watch's list holds both, and only "live" can come after.
+        await().atMost(60, TimeUnit.SECONDS).until(() -> kubectl.run(version, "get", "configmap", "kube-root-ca.crt", "-n", ns)
+                .exitCode() == 0);
         Process watch = kubectl.command(version, "get", "configmaps", "-n", ns, "-w", "-o", "name")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
@@ -164,7 +169,8 @@ class KubectlResourcesTest {
             });
             // The seed comes with the watch's list; anything created after kubectl printed it is
             // newer than that list, so it can only arrive through the watch stream.
-            assertThat(lines.poll(60, TimeUnit.SECONDS)).isEqualTo("configmap/seed");
+            assertThat(List.of(lines.poll(60, TimeUnit.SECONDS), lines.poll(60, TimeUnit.SECONDS)))
+                    .containsExactlyInAnyOrder("configmap/seed", "configmap/kube-root-ca.crt");
             createConfigMap(version, ns, "live");
             assertThat(lines.poll(60, TimeUnit.SECONDS)).isEqualTo("configmap/live");
         } finally {
@@ -192,7 +198,7 @@ class KubectlResourcesTest {
         assertThat(missingNamespace.exitCode()).isOne();
         assertThat(missingNamespace.err()).contains("namespaces \"no-such-namespace\" not found");
 
-        assertThat(kubectl.ok(version, "get", "configmaps", "-n", ns, "-o", "name").out()).isBlank();
+        assertThat(userConfigMaps(version, ns)).isEmpty();
         assertThat(kubectl.ok(version, "get", "--raw", "/readyz").out()).isEqualTo("ok");
     }
 
@@ -210,7 +216,13 @@ class KubectlResourcesTest {
         Kubectl.Run run = kubectl.run(version, "apply", "-f", typo.toString());
         assertThat(run.exitCode()).isOne();
         assertThat(run.err()).contains("Error from server (BadRequest)", "strict decoding error: unknown field \"dta\"");
-        assertThat(kubectl.ok(version, "get", "configmaps", "-n", ns, "-o", "name").out()).isBlank();
+        assertThat(userConfigMaps(version, ns)).isEmpty();
+    }
+
+    /** The ConfigMaps of {@code ns} but the root CA publisher's {@code kube-root-ca.crt}. */
+    private static List<String> userConfigMaps(String version, String ns) throws Exception {
+        return kubectl.ok(version, "get", "configmaps", "-n", ns, "-o", "name").out().lines()
+                .filter(l -> !l.isBlank() && !l.equals("configmap/kube-root-ca.crt")).toList();
     }
 
     /** 1.27 reads the definitions of /openapi/v2 (protobuf), 1.33 the per group-version v3 documents. */

@@ -27,6 +27,7 @@ import io.outpost.controllers.runtime.Controller;
 import io.outpost.controllers.runtime.ControllerConfig;
 import io.outpost.controllers.runtime.ControllerContext;
 import io.outpost.controllers.runtime.ControllerManager;
+import io.outpost.controllers.rootcacertpublisher.RootCaCertPublisher;
 import io.outpost.controllers.serviceaccount.ServiceAccountsController;
 import io.outpost.controllers.statefulset.StatefulSetController;
 import io.outpost.controllers.ttlafterfinished.TtlAfterFinishedController;
@@ -72,8 +73,8 @@ public final class ControllerManagers {
 
     /**
      * Every controller, by name, in start order; the CSR approving and signing controllers (five
-     * workers each, as kube-controller-manager runs them) and the CSR cleaner (one) only with the
-     * process's {@code signer}, which holds the CA key.
+     * workers each, as kube-controller-manager runs them), the CSR cleaner and the root CA
+     * publisher (one each) only with the process's {@code signer}, which holds the CA.
      */
     public static Map<String, Function<ControllerContext, Controller>> all(Clock clock, Settings settings,
                                                                            Optional<CsrSigner> signer) {
@@ -96,6 +97,9 @@ public final class ControllerManagers {
             add(controllers, CsrApprovingController.NAME, c -> new CsrApprovingController(c, new ControllerConfig(5, clock)));
             add(controllers, CsrSigningController.NAME, c -> new CsrSigningController(c, new ControllerConfig(5, clock), signer.get()));
             add(controllers, CsrCleanerController.NAME, c -> new CsrCleanerController(c, new ControllerConfig(1, clock)));
+            // The CA certificate comes with the process that holds the CA, as kube's --root-ca-file.
+            add(controllers, RootCaCertPublisher.NAME, c -> new RootCaCertPublisher(c, new ControllerConfig(1, clock),
+                    signer.get().caBundle()));
         }
         return controllers;
     }

@@ -94,6 +94,31 @@ public sealed interface Frame {
         }
     }
 
+    /**
+     * Server → agent: a service-account token for one {@code serviceAccountToken} projection of a
+     * pod bound to the node (kubelet asks for these with TokenRequest; here the server mints them
+     * and sends them, again before they grow old: see the server's {@code PodTokens}). Not part of
+     * the revisioned projection: the agent keeps the latest per pod, audience and lifetime, and
+     * drops them with the pod. {@code audience} is empty for the API server's own audiences.
+     * {@link #toString} leaves the token out: tokens are secrets and never logged.
+     */
+    record ServiceAccountToken(String namespace, String pod, String podUid, String audience, long expirationSeconds,
+                               String token, long expiresAtEpochSecond) implements Frame {
+        public ServiceAccountToken {
+            Objects.requireNonNull(namespace, "namespace");
+            Objects.requireNonNull(pod, "pod");
+            Objects.requireNonNull(podUid, "podUid");
+            Objects.requireNonNull(audience, "audience");
+            Objects.requireNonNull(token, "token");
+        }
+
+        @Override
+        public String toString() {
+            return "ServiceAccountToken[" + namespace + "/" + pod + " audience=" + audience + " " + expirationSeconds
+                    + "s, expires " + expiresAtEpochSecond + "]";
+        }
+    }
+
     /** Server → agent: every change of the projection up to {@code revision} has been sent. */
     record Synced(long revision) implements Frame {
     }

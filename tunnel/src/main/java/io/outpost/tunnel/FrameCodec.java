@@ -45,6 +45,7 @@ public final class FrameCodec {
     private static final int REPORT_ACK = 9;
     private static final int REFUSED = 10;
     private static final int TOUCH = 11;
+    private static final int SERVICE_ACCOUNT_TOKEN = 12;
     private static final int POD_STATUS = 16;
     private static final int POD_TERMINATED = 17;
     private static final int NODE_STATUS = 18;
@@ -76,6 +77,8 @@ public final class FrameCodec {
             }
             case Frame.Change c -> out.tag(CHANGE).varint(c.revision()).ref(c.ref()).blob(c.body());
             case Frame.Touch t -> out.tag(TOUCH).varint(t.revision()).ref(t.ref());
+            case Frame.ServiceAccountToken t -> out.tag(SERVICE_ACCOUNT_TOKEN).string(t.namespace()).string(t.pod()).string(t.podUid())
+                    .string(t.audience()).varint(t.expirationSeconds()).string(t.token()).varint(t.expiresAtEpochSecond());
             case Frame.Synced s -> out.tag(SYNCED).varint(s.revision());
             case Frame.Ack a -> out.tag(ACK).varint(a.revision());
             case Frame.Heartbeat h -> out.tag(HEARTBEAT);
@@ -115,6 +118,8 @@ public final class FrameCodec {
             }
             case CHANGE -> new Frame.Change(in.varint(), in.ref(), in.blob());
             case TOUCH -> new Frame.Touch(in.varint(), in.ref());
+            case SERVICE_ACCOUNT_TOKEN -> new Frame.ServiceAccountToken(in.string(), in.string(), in.string(), in.string(), in.varint(),
+                    in.string(), in.varint());
             case SYNCED -> new Frame.Synced(in.varint());
             case ACK -> new Frame.Ack(in.varint());
             case HEARTBEAT -> new Frame.Heartbeat();

@@ -48,6 +48,8 @@ class FrameCodecTest {
                 new Case("A change with no body is a deletion", Frame.Change.delete(43, pod)),
                 new Case("A change of the node", new Frame.Change(44, ObjectRef.node("edge-1"), "{}".getBytes(StandardCharsets.UTF_8))),
                 new Case("A touch carries a revision and a ref, no body", new Frame.Touch(45, pod)),
+                new Case("A service-account token carries its pod, audience, lifetime and expiry",
+                        new Frame.ServiceAccountToken("apps", "web-0", "uid-1", "", 3607, "eyJhbGciOiJFUzI1NiJ9.e30.c2ln", 1_800_000_000L)),
                 new Case("Synced carries a revision", new Frame.Synced(45)),
                 new Case("An ack carries a revision", new Frame.Ack(46)),
                 new Case("A heartbeat carries nothing", new Frame.Heartbeat()),

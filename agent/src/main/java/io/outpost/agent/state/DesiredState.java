@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
 
 /**
  * The node's desired state as the agent last persisted it: what the control plane wants this node
@@ -30,8 +31,12 @@ public interface DesiredState {
     /** A Secret a pod on this node references (the server sends only those). */
     Optional<Secret> secret(String namespace, String name);
 
-    /** A service-account token for a pod's projected volume, if the server has sent one. */
-    Optional<String> serviceAccountToken(String namespace, String podName);
+    /**
+     * The service-account token for one {@code serviceAccountToken} source of a pod's projected
+     * volume (its audience and lifetime), bound to this pod (its uid), if the server has sent one.
+     * The token is a secret: never log it.
+     */
+    Optional<String> serviceAccountToken(Pod pod, ServiceAccountTokenProjection source);
 
     /** This node's Node object as last received, if any. */
     Optional<Node> node();

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
 import io.outpost.agent.state.DesiredState;
 import io.outpost.api.Codec;
 import io.outpost.tunnel.Frame;
@@ -52,6 +53,11 @@ final class DesiredStateView implements DesiredState {
     private final LocalStore store;
     private final Map<ObjectRef, Held> held = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    /** The service-account tokens, by namespace/pod and source. */
+    private final Map<TokenKey, LocalStore.StoredToken> tokens = new ConcurrentHashMap<>();
+
+    private record TokenKey(String namespace, String pod, String audience, long expirationSeconds) {
+    }
 
     /** Loads what the store holds: the state the agent runs after a restart with no link. */
     DesiredStateView(LocalStore store) {
@@ -63,6 +69,9 @@ final class DesiredStateView implements DesiredState {
                 LOG.warn("dropping {} from the local store: it does not decode ({})", s.ref(), e.getMessage());
                 store.deleteObject(s.ref());
             }
+        }
+        for (LocalStore.StoredToken t : store.tokens()) {
+            tokens.put(new TokenKey(t.namespace(), t.pod(), t.audience(), t.expirationSeconds()), t);
         }
     }
 
@@ -80,6 +89,9 @@ final class DesiredStateView implements DesiredState {
             }
             store.deleteObject(ref);
             held.remove(ref);
+            if (ref.kind() == ObjectKind.POD) {
+                dropTokens(ref.namespace(), ref.name());
+            }
         } else {
             if (current != null && current.resourceVersion() >= change.revision()) {
                 return false;
@@ -107,6 +119,23 @@ final class DesiredStateView implements DesiredState {
         }
         store.putObject(touch.ref(), touch.revision(), current.json());
         held.put(touch.ref(), new Held(touch.revision(), current.json(), decode(touch.ref().kind(), current.json(), touch.revision())));
+    }
+
+    /**
+     * Persists a service-account token the server sent, replacing the one held for the same pod
+     * and source, and wakes the pod workers (a pod may have been waiting for it to mount its volume).
+     */
+    void token(Frame.ServiceAccountToken t) {
+        LocalStore.StoredToken stored = new LocalStore.StoredToken(t.namespace(), t.pod(), t.podUid(), t.audience(),
+                t.expirationSeconds(), t.expiresAtEpochSecond(), t.token());
+        store.putToken(stored);
+        tokens.put(new TokenKey(t.namespace(), t.pod(), t.audience(), t.expirationSeconds()), stored);
+        listeners.forEach(DesiredStateView::runQuietly);
+    }
+
+    private void dropTokens(String namespace, String pod) {
+        store.deleteTokens(namespace, pod);
+        tokens.keySet().removeIf(k -> k.namespace().equals(namespace) && k.pod().equals(pod));
     }
 
     /** What the agent holds, for a digest. */
@@ -175,10 +204,13 @@ final class DesiredStateView implements DesiredState {
         return Optional.ofNullable(held.get(new ObjectRef(ObjectKind.SECRET, namespace, name))).map(h -> (Secret) h.object());
     }
 
-    /** Always empty: the server has no TokenRequest yet, so the tunnel carries no service-account tokens. */
+    /** The token held for the source, if it was minted for this pod (its uid: not a former pod of the same name). */
     @Override
-    public Optional<String> serviceAccountToken(String namespace, String podName) {
-        return Optional.empty();
+    public Optional<String> serviceAccountToken(Pod pod, ServiceAccountTokenProjection source) {
+        long seconds = source.getExpirationSeconds() == null ? 3600 : source.getExpirationSeconds();
+        LocalStore.StoredToken t = tokens.get(new TokenKey(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+                source.getAudience() == null ? "" : source.getAudience(), seconds));
+        return t != null && t.podUid().equals(pod.getMetadata().getUid()) ? Optional.of(t.token()) : Optional.empty();
     }
 
     @Override

@@ -22,8 +22,12 @@ import io.outpost.agent.state.StatusSink;
  *   <li>A change of nothing but a pod's or the Node's status (most often this agent's own report
  *       coming back) is not carried: the objects of {@link #desiredState()} keep the status they
  *       had when last sent in full. Status is the pod workers' to observe.</li>
- *   <li>Service-account tokens are not carried yet (the server has no TokenRequest):
- *       {@link DesiredState#serviceAccountToken} is always empty.</li>
+ *   <li>Service-account tokens for the pods' projected volumes arrive after their pod (the
+ *       server mints them for the node, as kubelet would ask for them, and sends fresh ones
+ *       before they grow old); each is persisted in the local store, replacing the older one, and
+ *       dropped with its pod. They are secrets: never logged. Offline, the agent keeps using the
+ *       last ones (the projected volume's own token, 3607 s, is valid for a year: kube's extended
+ *       expiry).</li>
  * </ul>
  *
  * <p>Thread model: one platform thread, {@code edge-sync}, runs the connection loop

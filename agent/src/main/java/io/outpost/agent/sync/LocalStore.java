@@ -29,6 +29,9 @@ import io.outpost.tunnel.ObjectRef;
  *   <li>{@code /desired/<kind>/<namespace>/<name>}: each object of the node's projection, as the
  *       JSON the server sent, under a 20-digit resourceVersion prefix line (so the version is read
  *       without parsing the object);</li>
+ *   <li>{@code /tokens/<namespace>/<pod>/<audience, URL-encoded>/<expirationSeconds>}: the latest
+ *       service-account token the server sent for each token source of a pod (the pod's uid, the
+ *       expiry in epoch seconds and the token, one per line), dropped with the pod;</li>
  *   <li>{@code /meta/revision}: the store revision up to which the agent has every change;</li>
  *   <li>{@code /meta/seq}: the last sequence number given to a report;</li>
  *   <li>{@code /pending/...}: reports not yet acknowledged by the server, encoded as frames,
@@ -43,6 +46,7 @@ final class LocalStore implements AutoCloseable {
 
     private static final String DESIRED = "/desired/";
     private static final String PENDING = "/pending/";
+    private static final String TOKENS = "/tokens/";
     private static final String REVISION = "/meta/revision";
     private static final String SEQ = "/meta/seq";
     /** At most this many events wait for the link; older ones are dropped (Events are best effort in kube too). */
@@ -93,6 +97,51 @@ final class LocalStore implements AutoCloseable {
 
     void deleteObject(ObjectRef ref) {
         delete(key(ref));
+    }
+
+    /** One stored service-account token. */
+    record StoredToken(String namespace, String pod, String podUid, String audience, long expirationSeconds, long expiresAt,
+                       String token) {
+        @Override
+        public String toString() {
+            return "StoredToken[" + namespace + "/" + pod + " " + audience + " " + expirationSeconds + "s]";
+        }
+    }
+
+    /** Writes (or replaces) the token of one source of a pod. */
+    void putToken(StoredToken t) {
+        put(tokenKey(t.namespace(), t.pod(), t.audience(), t.expirationSeconds()),
+                (t.podUid() + "\n" + t.expiresAt() + "\n" + t.token()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Drops every token of pod {@code namespace/pod}. */
+    void deleteTokens(String namespace, String pod) {
+        writes.lock();
+        try {
+            for (KeyValue kv : this.kv.range(RangeRequest.all(TOKENS + namespace + "/" + pod + "/")).kvs()) {
+                delete(kv.key());
+            }
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    /** Every token held. */
+    List<StoredToken> tokens() {
+        List<StoredToken> out = new ArrayList<>();
+        for (KeyValue kv : this.kv.range(RangeRequest.all(TOKENS)).kvs()) {
+            String[] key = kv.key().substring(TOKENS.length()).split("/", 4);
+            String[] value = new String(kv.value(), StandardCharsets.UTF_8).split("\n", 3);
+            if (key.length == 4 && value.length == 3) {
+                out.add(new StoredToken(key[0], key[1], value[0], java.net.URLDecoder.decode(key[2], StandardCharsets.UTF_8),
+                        Long.parseLong(key[3]), Long.parseLong(value[1]), value[2]));
+            }
+        }
+        return out;
+    }
+
+    private static String tokenKey(String namespace, String pod, String audience, long expirationSeconds) {
+        return TOKENS + namespace + "/" + pod + "/" + java.net.URLEncoder.encode(audience, StandardCharsets.UTF_8) + "/" + expirationSeconds;
     }
 
     long revision() {

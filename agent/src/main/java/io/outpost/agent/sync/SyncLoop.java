@@ -234,6 +234,7 @@ final class SyncLoop implements Runnable {
                 send(ws, new Frame.Ack(touch.revision()));
             }
             case Frame.DigestRequest request -> send(ws, new Frame.Digest(state.inventory()));
+            case Frame.ServiceAccountToken token -> state.token(token);
             case Frame.Synced synced -> {
                 store.setRevision(synced.revision());
                 backoff.reset(); // the link works end to end

@@ -112,9 +112,9 @@ final class Projections {
             } else if (source.getDownwardAPI() != null) {
                 out.putAll(downwardApi(pod, source.getDownwardAPI().getItems(), defaultMode));
             } else if (source.getServiceAccountToken() != null) {
-                // kubelet requests the token itself (TokenRequest); here the server sends it with the
+                // kubelet requests the token itself (TokenRequest); here the server sends it after the
                 // pod through the tunnel, so a pod cannot start before it has arrived.
-                String token = desired.serviceAccountToken(pod.getMetadata().getNamespace(), pod.getMetadata().getName())
+                String token = desired.serviceAccountToken(pod, source.getServiceAccountToken())
                         .orElseThrow(() -> new VolumeError("the service-account token of pod " + pod.getMetadata().getName()
                                 + " has not been received from the server yet"));
                 out.put(source.getServiceAccountToken().getPath(),

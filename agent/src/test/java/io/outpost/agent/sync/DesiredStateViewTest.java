@@ -81,4 +81,37 @@ class DesiredStateViewTest {
             assertThat(view.inventory()).containsExactly(new Frame.Held(POD, 10), new Frame.Held(CM, 9));
         }
     }
+
+    static io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection source(String audience, long seconds) {
+        return new io.fabric8.kubernetes.api.model.ServiceAccountTokenProjectionBuilder().withAudience(audience)
+                .withExpirationSeconds(seconds).withPath("token").build();
+    }
+
+    @Test
+    void aServiceAccountTokenIsKeptPerSourceAcrossRestartsForItsPodOnlyAndDroppedWithIt() throws Exception {
+        try (LocalStore store = LocalStore.open(dir)) {
+            DesiredStateView view = new DesiredStateView(store);
+            AtomicInteger notified = new AtomicInteger();
+            view.addListener(notified::incrementAndGet);
+            view.apply(new Frame.Change(10, POD, pod("nginx:1", false)));
+            view.token(new Frame.ServiceAccountToken("ns", "web", "u1", "", 3607, "api-token", 2_000_000_000L));
+            view.token(new Frame.ServiceAccountToken("ns", "web", "u1", "https://vault.example/x", 600, "vault-token-1", 2_000_000_000L));
+            view.token(new Frame.ServiceAccountToken("ns", "web", "u1", "https://vault.example/x", 600, "vault-token-2", 2_000_000_100L));
+            assertThat(notified).hasValue(4);
+        }
+        try (LocalStore store = LocalStore.open(dir)) {
+            DesiredStateView view = new DesiredStateView(store);
+            var pod = view.pods().getFirst();
+            assertThat(view.serviceAccountToken(pod, source(null, 3607))).contains("api-token");
+            assertThat(view.serviceAccountToken(pod, source("https://vault.example/x", 600))).contains("vault-token-2");
+            assertThat(view.serviceAccountToken(pod, source("other", 600))).isEmpty();
+            // A pod of the same name with another uid is another pod: the token is not its.
+            pod.getMetadata().setUid("u2");
+            assertThat(view.serviceAccountToken(pod, source(null, 3607))).isEmpty();
+            pod.getMetadata().setUid("u1");
+            view.apply(Frame.Change.delete(11, POD));
+            assertThat(view.serviceAccountToken(pod, source(null, 3607))).isEmpty();
+            assertThat(store.tokens()).isEmpty();
+        }
+    }
 }

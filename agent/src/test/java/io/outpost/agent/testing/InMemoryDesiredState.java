@@ -72,8 +72,8 @@ public final class InMemoryDesiredState implements DesiredState {
     }
 
     @Override
-    public synchronized Optional<String> serviceAccountToken(String namespace, String podName) {
-        return Optional.ofNullable(tokens.get(namespace + "/" + podName));
+    public synchronized Optional<String> serviceAccountToken(Pod pod, io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection source) {
+        return Optional.ofNullable(tokens.get(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName()));
     }
 
     @Override

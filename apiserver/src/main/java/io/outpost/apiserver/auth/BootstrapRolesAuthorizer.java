@@ -14,7 +14,9 @@ import io.outpost.apiserver.http.UserInfo;
  *     {@code /cacerts} (the CA bundle, public as in k3s: a joining node pins it by hash);
  * <li>{@code system:discovery}, bound to authenticated users: get {@code /api*}, {@code /apis*},
  *     {@code /openapi*} and the above;
- * <li>{@code system:basic-user}, bound to authenticated users: create the self-subject reviews.
+ * <li>{@code system:basic-user}, bound to authenticated users: create the self-subject reviews;
+ * <li>{@code system:service-account-issuer-discovery}, bound to the group {@code system:serviceaccounts}:
+ *     get the OIDC discovery document and the token signing keys.
  * </ul>
  * When RBAC arrives these become real ClusterRoleBindings and this class goes away.
  */
@@ -36,6 +38,12 @@ public final class BootstrapRolesAuthorizer implements Authorizer {
             List.of(new Rules.NonResourceRule(List.of("get"),
                     List.of("/api", "/api/*", "/apis", "/apis/*", "/openapi", "/openapi/*"))), false);
 
+    static final String SERVICE_ACCOUNTS = "system:serviceaccounts";
+
+    private static final Rules ISSUER_DISCOVERY = new Rules(List.of(), List.of(new Rules.NonResourceRule(List.of("get"),
+            List.of("/.well-known/openid-configuration", "/.well-known/openid-configuration/", "/openid/v1/jwks",
+                    "/openid/v1/jwks/"))), false);
+
     @Override
     public Decision authorize(Attributes attributes) {
         return rulesFor(attributes.user(), attributes.namespace()).allows(attributes) ? Decision.allow("") : Decision.NO_OPINION;
@@ -49,6 +57,9 @@ public final class BootstrapRolesAuthorizer implements Authorizer {
         }
         if (user.inGroup(UserInfo.AUTHENTICATED)) {
             rules = rules.plus(DISCOVERY_AND_BASIC_USER);
+        }
+        if (user.inGroup(SERVICE_ACCOUNTS)) {
+            rules = rules.plus(ISSUER_DISCOVERY);
         }
         return rules;
     }

@@ -23,7 +23,10 @@ import tools.jackson.databind.node.ObjectNode;
  *     list and watch only with {@code fieldSelector=spec.nodeName=<name>} (kube 1.32's
  *     {@code AuthorizeNodeWithSelectors});
  * <li>Secrets and ConfigMaps referenced by a pod bound to it ({@link PodReferences}): get, and
- *     list or watch of that one name.
+ *     list or watch of that one name;
+ * <li>{@code serviceaccounts/token}: create, for the service account of a pod bound to it (the
+ *     token must then be bound to that pod: {@code BoundTokens}' node restriction, kube's
+ *     NodeRestriction admission).
  * </ul>
  * Anything else about these resources is no opinion with kube's reason ("no relationship found
  * between node ... and this object"), so the request is 403 unless another authorizer allows it.
@@ -83,6 +86,8 @@ public final class NodeAuthorizer implements Authorizer {
             case "/pods" -> pod(n, a);
             case "/secrets" -> referenced(n, a, true);
             case "/configmaps" -> referenced(n, a, false);
+            case "/serviceaccounts" -> a.subresource().equals("token") && a.verb().equals("create") && !a.name().isEmpty()
+                    && (runsAs(n, a, objects.list(pods)) || runsAs(n, a, objects.listFresh(pods))) ? allow() : noRelationship(n, a);
             default -> Decision.NO_OPINION;
         };
     }
@@ -124,6 +129,19 @@ public final class NodeAuthorizer implements Authorizer {
                 continue;
             }
             if ((secret ? PodReferences.secrets(pod) : PodReferences.configMaps(pod)).contains(a.name())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a pod bound to the node runs as the service account {@code a} names. */
+    private static boolean runsAs(String node, Attributes a, ObjectSource.Listing listing) {
+        for (ObjectSource.Item item : listing.items()) {
+            JsonNode pod = item.object();
+            if (a.namespace().equals(pod.path("metadata").path("namespace").asString(""))
+                    && node.equals(pod.path("spec").path("nodeName").asString(""))
+                    && a.name().equals(pod.path("spec").path("serviceAccountName").asString(""))) {
                 return true;
             }
         }

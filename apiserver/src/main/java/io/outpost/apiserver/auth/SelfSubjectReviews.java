@@ -144,7 +144,13 @@ public final class SelfSubjectReviews implements ApiHandler {
     private static ApiResponse whoami(ObjectNode review, UserInfo user, String version) {
         ObjectNode userInfo = review.putObject("status").putObject("userInfo");
         userInfo.put("username", user.name());
+        if (!user.uid().isEmpty()) {
+            userInfo.put("uid", user.uid());
+        }
         userInfo.set("groups", JSON.valueToTree(user.groups()));
+        if (!user.extra().isEmpty()) {
+            userInfo.set("extra", JSON.valueToTree(user.extra()));
+        }
         return created(review, "authentication.k8s.io/" + version, "SelfSubjectReview");
     }
 

@@ -45,9 +45,19 @@ public final class CsrAdmission implements MutatingPlugin {
             ObjectNode spec = csr.path("spec") instanceof ObjectNode s ? s : csr.putObject("spec");
             spec.put("username", a.user().name());
             spec.remove("uid");
+            if (!a.user().uid().isEmpty()) {
+                spec.put("uid", a.user().uid());
+            }
             ArrayNode groups = spec.putArray("groups");
             a.user().groups().forEach(groups::add);
             spec.remove("extra");
+            if (!a.user().extra().isEmpty()) {
+                ObjectNode extra = spec.putObject("extra");
+                a.user().extra().forEach((k, v) -> {
+                    ArrayNode values = extra.putArray(k);
+                    v.forEach(values::add);
+                });
+            }
             csr.remove("status");
             return;
         }

@@ -10,10 +10,11 @@ import io.outpost.apiserver.admission.ObjectSource;
 import io.outpost.apiserver.admission.policy.ValidatingAdmissionPolicyPlugin;
 import io.outpost.apiserver.admission.priority.PriorityAdmission;
 import io.outpost.apiserver.certificates.CsrAdmission;
+import io.outpost.apiserver.serviceaccount.ServiceAccountAdmission;
 
 /**
  * The admission plugins every registry runs, in kube-apiserver's order, listed in this one place:
- * Priority (when PriorityClasses are served), the CertificateSigningRequest strategies' user and
+ * ServiceAccount (when a service-account controller runs: {@link RegistryConfig#serviceAccounts}), Priority (when PriorityClasses are served), the CertificateSigningRequest strategies' user and
  * status rules ({@link CsrAdmission}), NodeRestriction (a node writes only its own Node and
  * Lease), then ValidatingAdmissionPolicy (when its resources are served).
  */
@@ -24,8 +25,15 @@ final class BuiltInAdmission {
     private BuiltInAdmission() {
     }
 
-    static AdmissionChain chain(ObjectSource objects, List<ResourceType> types) {
+    static AdmissionChain chain(ObjectSource objects, RegistryConfig config) {
+        List<ResourceType> types = config.types();
         AdmissionChain chain = AdmissionChain.EMPTY;
+        Optional<ResourceType> serviceAccounts = find(types, "", "ServiceAccount");
+        if (config.serviceAccounts() && serviceAccounts.isPresent()) {
+            // kube orders ServiceAccount before Priority and NodeRestriction.
+            chain = chain.withMutating(new ServiceAccountAdmission(objects, serviceAccounts.get(), config.random(),
+                    java.time.Duration.ofMillis(100)));
+        }
         Optional<ResourceType> priorityClasses = find(types, "scheduling.k8s.io", "PriorityClass");
         if (priorityClasses.isPresent()) {
             PriorityAdmission priority = new PriorityAdmission(objects, priorityClasses.get());

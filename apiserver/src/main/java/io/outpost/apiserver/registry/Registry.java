@@ -57,7 +57,7 @@ public final class Registry implements AutoCloseable {
 
     /** A registry with the built-in admission chain ({@link BuiltInAdmission}). */
     public Registry(RegistryConfig config) {
-        this(config, objects -> BuiltInAdmission.chain(objects, config.types()));
+        this(config, objects -> BuiltInAdmission.chain(objects, config));
     }
 
     /**
@@ -70,7 +70,7 @@ public final class Registry implements AutoCloseable {
 
     /** The built-in admission chain, and the custom resources of {@code catalog}: see the full constructor. */
     public Registry(RegistryConfig config, ResourceCatalog catalog, Strategies strategies) {
-        this(config, objects -> BuiltInAdmission.chain(objects, config.types()), catalog, strategies);
+        this(config, objects -> BuiltInAdmission.chain(objects, config), catalog, strategies);
     }
 
     /**

@@ -36,18 +36,31 @@ import io.outpost.store.KvStore;
  *                           controller has emptied it and removed its {@code kubernetes} finalizer
  *                           through {@code namespaces/{name}/finalize}. Without one, the registry's
  *                           in-process finalizer empties and removes it (see {@link NamespaceLifecycle})
+ * @param serviceAccounts    whether a service-account controller keeps a {@code default}
+ *                           ServiceAccount in every namespace, as in kube: pods are then admitted
+ *                           by the ServiceAccount admission plugin (a pod's service account must
+ *                           exist; its token is mounted). Without one, pods are not checked
  */
 public record RegistryConfig(KvStore store, List<ResourceType> types, Clock clock, RandomGenerator random,
                              Executor finalizers, Duration minRequestTimeout, Duration bookmarkPeriod,
                              Duration watchPollInterval, int watchCacheEvents, int watcherBuffer,
-                             boolean garbageCollector, boolean namespaceController) {
+                             boolean garbageCollector, boolean namespaceController, boolean serviceAccounts) {
+
+    /** Without a service-account controller. */
+    public RegistryConfig(KvStore store, List<ResourceType> types, Clock clock, RandomGenerator random,
+                          Executor finalizers, Duration minRequestTimeout, Duration bookmarkPeriod,
+                          Duration watchPollInterval, int watchCacheEvents, int watcherBuffer, boolean garbageCollector,
+                          boolean namespaceController) {
+        this(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod, watchPollInterval,
+                watchCacheEvents, watcherBuffer, garbageCollector, namespaceController, false);
+    }
 
     /** Without a namespace controller: namespaces are emptied in-process. */
     public RegistryConfig(KvStore store, List<ResourceType> types, Clock clock, RandomGenerator random,
                           Executor finalizers, Duration minRequestTimeout, Duration bookmarkPeriod,
                           Duration watchPollInterval, int watchCacheEvents, int watcherBuffer, boolean garbageCollector) {
         this(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod, watchPollInterval,
-                watchCacheEvents, watcherBuffer, garbageCollector, false);
+                watchCacheEvents, watcherBuffer, garbageCollector, false, false);
     }
 
     public RegistryConfig {
@@ -69,18 +82,24 @@ public record RegistryConfig(KvStore store, List<ResourceType> types, Clock cloc
     public static RegistryConfig defaults(KvStore store, List<ResourceType> types) {
         return new RegistryConfig(store, types, Clock.systemUTC(), new java.security.SecureRandom(),
                 Thread.ofVirtual().name("namespace-finalizer")::start,
-                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofSeconds(1), 10_000, 1_000, false, false);
+                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofSeconds(1), 10_000, 1_000, false, false, false);
     }
 
     /** This configuration with or without a garbage collector. */
     public RegistryConfig withGarbageCollector(boolean enabled) {
         return new RegistryConfig(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod,
-                watchPollInterval, watchCacheEvents, watcherBuffer, enabled, namespaceController);
+                watchPollInterval, watchCacheEvents, watcherBuffer, enabled, namespaceController, serviceAccounts);
     }
 
     /** This configuration with or without a namespace controller. */
     public RegistryConfig withNamespaceController(boolean enabled) {
         return new RegistryConfig(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod,
-                watchPollInterval, watchCacheEvents, watcherBuffer, garbageCollector, enabled);
+                watchPollInterval, watchCacheEvents, watcherBuffer, garbageCollector, enabled, serviceAccounts);
+    }
+
+    /** This configuration with or without a service-account controller (and so the ServiceAccount admission). */
+    public RegistryConfig withServiceAccounts(boolean enabled) {
+        return new RegistryConfig(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod,
+                watchPollInterval, watchCacheEvents, watcherBuffer, garbageCollector, namespaceController, enabled);
     }
 }

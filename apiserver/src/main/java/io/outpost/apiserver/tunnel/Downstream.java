@@ -37,6 +37,10 @@ import tools.jackson.databind.node.ObjectNode;
  *       deletions for what the agent holds that is no longer in it. Then the watch from R.</li>
  *   <li>After either, {@link Frame.Synced}; then every change as it happens. {@link #progress}
  *       is the revision up to which every change has been sent, for the heartbeat answers.</li>
+ *   <li>With {@link PodTokens}, the service-account tokens of the pods' projected volumes: not
+ *       revisioned, so minted afresh on each connection (after the difference, or after the first
+ *       poll of a resume), then for each new pod after its change and whenever one grows old;
+ *       checked after every poll.</li>
  * </ul>
  *
  * <p>Thread model: {@link #run} is the body of one virtual thread per connection; it ends when
@@ -60,11 +64,20 @@ final class Downstream {
     private final Sender sender;
     private final BlockingQueue<Frame.Digest> digests;
     private final Duration pollInterval;
+    /** The pods' service-account tokens, if the server mints them. */
+    private final Optional<PodTokens> tokens;
     /** The shape of each object as last sent in full on this connection. */
     private final Map<ObjectRef, Shape> sent = new HashMap<>();
     private volatile long progress;
 
     Downstream(KvStore store, String node, Sender sender, BlockingQueue<Frame.Digest> digests, Duration pollInterval) {
+        this(store, node, sender, digests, pollInterval, Optional.empty());
+    }
+
+    /** As above, also sending the tokens of the pods' projected volumes ({@link PodTokens}). */
+    Downstream(KvStore store, String node, Sender sender, BlockingQueue<Frame.Digest> digests, Duration pollInterval,
+               Optional<PodTokens> tokens) {
+        this.tokens = tokens;
         this.store = store;
         this.node = node;
         this.projection = new NodeProjection(node);
@@ -87,7 +100,10 @@ final class Downstream {
         if (lastRevision > 0 && lastRevision >= store.compactRevision() && lastRevision <= store.currentRevision()) {
             try {
                 for (KeyValue pod : podsAt(lastRevision)) {
-                    projection.pod(StoreKeys.ref(pod.key()).orElseThrow(), JSON.readTree(pod.value()));
+                    ObjectRef ref = StoreKeys.ref(pod.key()).orElseThrow();
+                    JsonNode json = JSON.readTree(pod.value());
+                    projection.pod(ref, json);
+                    tokens.ifPresent(t -> t.pod(ref, json));
                 }
                 from = lastRevision;
                 synced = false;
@@ -122,6 +138,7 @@ final class Downstream {
                 handle(event);
                 progress = event.revision();
             }
+            sendDueTokens();
             if (events.isEmpty()) {
                 // The node is up to date as far as the store was before the previous poll: every
                 // write up to there was committed at least a whole poll interval ago, so its event
@@ -149,6 +166,7 @@ final class Downstream {
                 JsonNode pod = deleted ? null : JSON.readTree(event.kv().value());
                 boolean held = projection.holdsPod(ref);
                 List<ObjectRef> appeared = projection.pod(ref, pod);
+                tokens.ifPresent(t -> t.pod(ref, projection.holdsPod(ref) ? pod : null));
                 if (projection.holdsPod(ref)) {
                     for (ObjectRef r : appeared) {
                         sendCurrent(r, event.revision());
@@ -240,6 +258,7 @@ final class Downstream {
     private long difference(boolean askDigest) throws IOException, InterruptedException {
         projection.clear();
         sent.clear();
+        tokens.ifPresent(PodTokens::clear);
         Map<ObjectRef, Long> held = new HashMap<>();
         if (askDigest) {
             digests.clear();
@@ -254,7 +273,9 @@ final class Downstream {
         Map<ObjectRef, KeyValue> projected = new TreeMap<>();
         for (KeyValue pod : podsAt(revision)) {
             ObjectRef ref = StoreKeys.ref(pod.key()).orElseThrow();
-            projection.pod(ref, JSON.readTree(pod.value()));
+            JsonNode json = JSON.readTree(pod.value());
+            projection.pod(ref, json);
+            tokens.ifPresent(t -> t.pod(ref, json));
             projected.put(ref, pod);
         }
         for (ObjectRef ref : projection.referencedObjects()) {
@@ -272,8 +293,18 @@ final class Downstream {
                 sendDelete(revision, ref);
             }
         }
+        sendDueTokens();
         sender.send(new Frame.Synced(revision));
         return revision;
+    }
+
+    /** The tokens due now: new pods' after their pod, and refreshes (checked after every poll). */
+    private void sendDueTokens() throws IOException, InterruptedException {
+        if (tokens.isPresent()) {
+            for (Frame.ServiceAccountToken token : tokens.get().dueNow()) {
+                sender.send(token);
+            }
+        }
     }
 
     /** The pods bound to this node as of {@code revision}, read in pages. */

@@ -93,7 +93,8 @@ final class TunnelSession implements ApiResponse.DuplexBody {
             }
             LOG.info("node {} connected its tunnel (it has revision {})", node, hello.lastRevision());
             upstream.renewLease();
-            Downstream downstream = new Downstream(config.store(), node, this::send, digests, config.pollInterval());
+            Downstream downstream = new Downstream(config.store(), node, this::send, digests, config.pollInterval(),
+                    config.tokens().map(t -> new PodTokens(t, node, config.clock())));
             Frame.Hello greeting = hello;
             downstreamThread = Thread.ofVirtual().name("tunnel-down-" + node).start(() -> {
                 try {
@@ -163,6 +164,7 @@ final class TunnelSession implements ApiResponse.DuplexBody {
                 case Frame.DigestRequest f -> throw new FrameCodec.MalformedFrame("a server's frame from the agent");
                 case Frame.Change f -> throw new FrameCodec.MalformedFrame("a server's frame from the agent");
                 case Frame.Touch f -> throw new FrameCodec.MalformedFrame("a server's frame from the agent");
+                case Frame.ServiceAccountToken f -> throw new FrameCodec.MalformedFrame("a server's frame from the agent");
                 case Frame.Synced f -> throw new FrameCodec.MalformedFrame("a server's frame from the agent");
                 case Frame.HeartbeatAck f -> throw new FrameCodec.MalformedFrame("a server's frame from the agent");
                 case Frame.ReportAck f -> throw new FrameCodec.MalformedFrame("a server's frame from the agent");

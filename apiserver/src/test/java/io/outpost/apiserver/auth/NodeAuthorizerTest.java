@@ -31,7 +31,7 @@ class NodeAuthorizerTest {
     /** Two pods: web on node a (Secret db, ConfigMap web-config by env and volume), api on node b (Secret api-key). */
     private static final Map<String, ObjectNode> PODS_BY_NAME = Map.of(
             "web", pod("web", "a", """
-                    {"containers":[{"name":"c","env":[{"name":"P","valueFrom":{"secretKeyRef":{"name":"db","key":"p"}}}]}],
+                    {"serviceAccountName":"web-sa","containers":[{"name":"c","env":[{"name":"P","valueFrom":{"secretKeyRef":{"name":"db","key":"p"}}}]}],
                      "volumes":[{"name":"v","configMap":{"name":"web-config"}},
                                 {"name":"p","projected":{"sources":[{"secret":{"name":"projected-token"}}]}}],
                      "imagePullSecrets":[{"name":"registry"}]}"""),
@@ -123,6 +123,13 @@ class NodeAuthorizerTest {
                         res(NODE_A, "get", "", "secrets", "", "prod", "db"), false),
                 new Case("A node may not list Secrets", res(NODE_A, "list", "", "secrets", "", "default", ""), false),
                 new Case("A node may not update a Secret its pod uses", res(NODE_A, "update", "", "secrets", "", "default", "db"), false),
+                new Case("A node may create a token for the service account of a pod bound to it",
+                        res(NODE_A, "create", "", "serviceaccounts", "token", "default", "web-sa"), true),
+                new Case("A node may not create a token for a service account no pod of its uses",
+                        res(NODE_A, "create", "", "serviceaccounts", "token", "default", "default"), false),
+                new Case("A node may not create a token for that service account in another namespace",
+                        res(NODE_A, "create", "", "serviceaccounts", "token", "prod", "web-sa"), false),
+                new Case("A node may not get the service account of its pod", res(NODE_A, "get", "", "serviceaccounts", "", "default", "web-sa"), false),
                 new Case("A node may not read Deployments", res(NODE_A, "get", "apps", "deployments", "", "default", "web"), false),
                 new Case("A node may read discovery", Attributes.nonResource(NODE_A, "get", "/apis"), true),
                 new Case("A node name outside system:nodes gets nothing", res(NOT_A_NODE, "get", "", "nodes", "", "", "a"), false),

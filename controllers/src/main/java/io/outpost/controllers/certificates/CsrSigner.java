@@ -25,4 +25,7 @@ public interface CsrSigner {
 
     /** When the CA itself expires: no certificate may outlive it. */
     Instant caNotAfter();
+
+    /** The CA certificate's PEM, which the root CA publisher puts in every namespace's {@code kube-root-ca.crt}. */
+    String caBundle();
 }

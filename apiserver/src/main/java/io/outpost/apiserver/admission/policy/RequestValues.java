@@ -26,6 +26,12 @@ final class RequestValues {
         Map<String, Object> user = new LinkedHashMap<>();
         user.put("username", a.user().name());
         user.put("groups", List.copyOf(a.user().groups()));
+        if (!a.user().uid().isEmpty()) {
+            user.put("uid", a.user().uid());
+        }
+        if (!a.user().extra().isEmpty()) {
+            user.put("extra", Map.copyOf(a.user().extra()));
+        }
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("kind", kind);
         request.put("resource", resource);
