@@ -112,7 +112,9 @@ final class ApiServer implements AutoCloseable {
         // a deleted namespace waits for it, as in kube.
         ResourceCatalog catalog = new ResourceCatalog(types);
         CrdSchemas schemas = new StructuralSchemas();
-        Registry registry = new Registry(RegistryConfig.defaults(store, types.all()).withGarbageCollector(true).withNamespaceController(true), catalog,
+        // Events expire --event-ttl after their latest write, as kube's event registry makes them.
+        Registry registry = new Registry(RegistryConfig.defaults(store, types.all()).withGarbageCollector(true)
+                .withNamespaceController(true).withEventTtl(config.eventTtl()), catalog,
                 Strategies.builtIns().withMore(CrdValidation.forKind(schemas)));
         registry.start();
         CrdController crds = new CrdController(store, catalog, CrdValidation.resource(types), schemas, clock);

@@ -17,6 +17,7 @@ import io.outpost.apiserver.catalog.ResourceCatalog;
 
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
+import io.outpost.apiserver.storage.KeyTtl;
 import io.outpost.apiserver.storage.ObjectStore;
 import io.outpost.apiserver.validation.Strategies;
 import io.outpost.apiserver.watchcache.WatchCacheConfig;
@@ -80,7 +81,7 @@ public final class Registry implements AutoCloseable {
      */
     public Registry(RegistryConfig config, Function<ObjectSource, AdmissionChain> admission, ResourceCatalog catalog,
                     Strategies strategies) {
-        this.store = new ObjectStore(config.store());
+        this.store = new ObjectStore(config.store(), eventTtl(config));
         this.caches = new WatchCaches(new WatchCacheConfig(config.store(), config.clock(), config.watchPollInterval(),
                 config.watchCacheEvents(), config.watcherBuffer(), FRESHNESS_WAIT));
         Strategies all = strategies.withMore(kind -> catalog.snapshot().custom(kind).map(CustomKind::strategy));
@@ -160,6 +161,19 @@ public final class Registry implements AutoCloseable {
                     : verbs.deletes.deleteCollection(request, target);
             default -> throwing(ApiException.methodNotAllowed(method));
         };
+    }
+
+    /**
+     * Every write of a core/v1 Event carries {@code --event-ttl}, as kube's event registry's
+     * {@code TTLFunc} answers it for every create and update; events.k8s.io/v1 Events are stored
+     * under the same keys ({@link StorageView}), so they expire alike.
+     */
+    private static KeyTtl eventTtl(RegistryConfig config) {
+        return config.types().stream()
+                .filter(t -> t.stored() && t.kind().group().isEmpty() && t.plural().equals("events"))
+                .findFirst()
+                .map(events -> KeyTtl.under(events.keyPrefix(), config.eventTtl()))
+                .orElse(KeyTtl.NONE);
     }
 
     static ApiResponse throwing(ApiException e) {

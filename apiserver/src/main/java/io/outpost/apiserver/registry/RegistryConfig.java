@@ -36,11 +36,26 @@ import io.outpost.store.KvStore;
  *                           controller has emptied it and removed its {@code kubernetes} finalizer
  *                           through {@code namespaces/{name}/finalize}. Without one, the registry's
  *                           in-process finalizer empties and removes it (see {@link NamespaceLifecycle})
+ * @param eventTtl           how long an Event (core/v1, and so events.k8s.io/v1) lives after its
+ *                           latest write, kube-apiserver's {@code --event-ttl} (1 h); zero keeps
+ *                           events until deleted, as kube does with 0
  */
 public record RegistryConfig(KvStore store, List<ResourceType> types, Clock clock, RandomGenerator random,
                              Executor finalizers, Duration minRequestTimeout, Duration bookmarkPeriod,
                              Duration watchPollInterval, int watchCacheEvents, int watcherBuffer,
-                             boolean garbageCollector, boolean namespaceController) {
+                             boolean garbageCollector, boolean namespaceController, Duration eventTtl) {
+
+    /** kube-apiserver's default {@code --event-ttl}. */
+    public static final Duration DEFAULT_EVENT_TTL = Duration.ofHours(1);
+
+    /** With kube's default event ttl. */
+    public RegistryConfig(KvStore store, List<ResourceType> types, Clock clock, RandomGenerator random,
+                          Executor finalizers, Duration minRequestTimeout, Duration bookmarkPeriod,
+                          Duration watchPollInterval, int watchCacheEvents, int watcherBuffer, boolean garbageCollector,
+                          boolean namespaceController) {
+        this(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod, watchPollInterval,
+                watchCacheEvents, watcherBuffer, garbageCollector, namespaceController, DEFAULT_EVENT_TTL);
+    }
 
     /** Without a namespace controller: namespaces are emptied in-process. */
     public RegistryConfig(KvStore store, List<ResourceType> types, Clock clock, RandomGenerator random,
@@ -59,6 +74,9 @@ public record RegistryConfig(KvStore store, List<ResourceType> types, Clock cloc
         if (watchCacheEvents < 1 || watcherBuffer < 1) {
             throw new IllegalArgumentException("watchCacheEvents and watcherBuffer must be at least 1");
         }
+        if (eventTtl.isNegative()) {
+            throw new IllegalArgumentException("eventTtl must not be negative: " + eventTtl);
+        }
     }
 
     /**
@@ -69,18 +87,25 @@ public record RegistryConfig(KvStore store, List<ResourceType> types, Clock cloc
     public static RegistryConfig defaults(KvStore store, List<ResourceType> types) {
         return new RegistryConfig(store, types, Clock.systemUTC(), new java.security.SecureRandom(),
                 Thread.ofVirtual().name("namespace-finalizer")::start,
-                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofSeconds(1), 10_000, 1_000, false, false);
+                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofSeconds(1), 10_000, 1_000, false, false,
+                DEFAULT_EVENT_TTL);
     }
 
     /** This configuration with or without a garbage collector. */
     public RegistryConfig withGarbageCollector(boolean enabled) {
         return new RegistryConfig(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod,
-                watchPollInterval, watchCacheEvents, watcherBuffer, enabled, namespaceController);
+                watchPollInterval, watchCacheEvents, watcherBuffer, enabled, namespaceController, eventTtl);
     }
 
     /** This configuration with or without a namespace controller. */
     public RegistryConfig withNamespaceController(boolean enabled) {
         return new RegistryConfig(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod,
-                watchPollInterval, watchCacheEvents, watcherBuffer, garbageCollector, enabled);
+                watchPollInterval, watchCacheEvents, watcherBuffer, garbageCollector, enabled, eventTtl);
+    }
+
+    /** This configuration with Events living {@code ttl} after their latest write (zero: until deleted). */
+    public RegistryConfig withEventTtl(Duration ttl) {
+        return new RegistryConfig(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod,
+                watchPollInterval, watchCacheEvents, watcherBuffer, garbageCollector, namespaceController, ttl);
     }
 }
