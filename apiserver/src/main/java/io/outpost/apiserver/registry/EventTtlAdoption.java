@@ -58,7 +58,7 @@ final class EventTtlAdoption {
                         kv.delete(event.key(), event.modRevision());
                         deleted++;
                     } else {
-                        kv.update(event.key(), event.value(), event.modRevision(), left);
+                        kv.update(event.key(), event.value(), event.modRevision(), coarse(left, ttl));
                         rewritten++;
                     }
                 } catch (StoreException.NotFound | StoreException.Conflict e) {
@@ -79,6 +79,20 @@ final class EventTtlAdoption {
             LOG.info("--event-ttl {}: deleted {} events stored without a ttl that are older than it, and gave {} the rest of it",
                     ttl, deleted, rewritten);
         }
+    }
+
+    /**
+     * {@code left} rounded up to a whole minute when the ttl is longer than one: etcd expires keys
+     * through leases, one per ttl in whole seconds, so an hour's events adopted at second precision
+     * would take thousands of leases, at minute precision at most sixty (an event lives up to a
+     * minute longer than its ttl, once).
+     */
+    static Duration coarse(Duration left, Duration ttl) {
+        if (ttl.compareTo(Duration.ofMinutes(1)) <= 0) {
+            return left;
+        }
+        long minutes = (left.toSeconds() + (left.toNanosPart() > 0 ? 1 : 0) + 59) / 60;
+        return Duration.ofMinutes(minutes);
     }
 
     /** The newest time the stored event carries, if any is readable. */

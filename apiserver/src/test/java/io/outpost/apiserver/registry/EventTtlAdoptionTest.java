@@ -59,6 +59,14 @@ class EventTtlAdoptionTest {
     }
 
     @Test
+    void theRestOfAnHoursTtlIsRoundedUpToAMinuteSoEtcdNeedsFewLeasesButAShortTtlIsKeptExact() {
+        assertThat(EventTtlAdoption.coarse(Duration.ofSeconds(50 * 60 + 30), TTL)).isEqualTo(Duration.ofMinutes(51));
+        assertThat(EventTtlAdoption.coarse(Duration.ofMinutes(50), TTL)).isEqualTo(Duration.ofMinutes(50));
+        assertThat(EventTtlAdoption.coarse(Duration.ofMillis(1), TTL)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(EventTtlAdoption.coarse(Duration.ofMillis(1500), Duration.ofSeconds(2))).isEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
     void itRunsOnceSoALaterStartRewritesNothing() {
         storedWithoutTtl("recent", "2025-12-31T23:50:00Z");
         new Harness(kv, TTL).registry.close();
