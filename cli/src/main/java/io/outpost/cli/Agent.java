@@ -18,6 +18,7 @@ import io.outpost.agent.bootstrap.BootstrapConfig;
 import io.outpost.agent.bootstrap.BootstrapException;
 import io.outpost.agent.bootstrap.CertificateRotator;
 import io.outpost.agent.bootstrap.NodeIdentity;
+import io.outpost.agent.node.BandwidthReport;
 import io.outpost.agent.node.HostInfo;
 import io.outpost.agent.node.LinkQuality;
 import io.outpost.agent.node.NodeStatusReporter;
@@ -63,6 +64,7 @@ final class Agent implements AutoCloseable {
     private volatile boolean closed; // written under lifecycle
     private Thread metadataLoop; // guarded by lifecycle
     private final RoundTripReport roundTrip = new RoundTripReport(); // the metadata loop's
+    private final BandwidthReport bandwidth = new BandwidthReport(); // the metadata loop's
 
     Agent(AgentConfig config) {
         this(config, Clock.systemUTC());
@@ -229,10 +231,14 @@ final class Agent implements AutoCloseable {
         }
     }
 
-    /** The link's round trip for the scheduler, smoothed and changed rarely ({@link RoundTripReport}). Bandwidth is not measured yet. */
+    /**
+     * The link for the scheduler: its round trip and its bandwidth, each smoothed and changed
+     * rarely ({@link RoundTripReport}, {@link BandwidthReport}).
+     */
     private LinkQuality linkQuality() {
         long measured = sync == null ? -1 : sync.roundTripMillis();
-        return new LinkQuality(roundTrip.sample(measured, clock.instant()), -1);
+        long kbps = sync == null ? -1 : sync.bandwidthKbps();
+        return new LinkQuality(roundTrip.sample(measured, clock.instant()), bandwidth.sample(kbps));
     }
 
     /** The sync layer, once started (tests look at its link and revision). */

@@ -122,8 +122,9 @@ final class ApiServer implements AutoCloseable {
         // go through the ServiceAccount admission (their service account must exist; its token is mounted).
         ResourceCatalog catalog = new ResourceCatalog(types);
         CrdSchemas schemas = new StructuralSchemas();
-        Registry registry = new Registry(RegistryConfig.defaults(store, types.all()).withGarbageCollector(true).withNamespaceController(true)
-                .withServiceAccounts(true), catalog,
+        // Events expire --event-ttl after their latest write, as kube's event registry makes them.
+        Registry registry = new Registry(RegistryConfig.defaults(store, types.all()).withGarbageCollector(true)
+                .withNamespaceController(true).withServiceAccounts(true).withEventTtl(config.eventTtl()), catalog,
                 Strategies.builtIns().withMore(CrdValidation.forKind(schemas)));
         registry.start();
         CrdController crds = new CrdController(store, catalog, CrdValidation.resource(types), schemas, clock);

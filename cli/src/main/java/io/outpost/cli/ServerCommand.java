@@ -3,6 +3,7 @@ package io.outpost.cli;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -76,6 +77,11 @@ final class ServerCommand implements Callable<Integer> {
                 "and keeps its state in DATA/agent. Env: OUTPOST_DISABLE_AGENT."})
     private boolean disableAgent;
 
+    @Option(names = "--event-ttl", paramLabel = "DURATION", defaultValue = "1h", converter = EventTtlConverter.class,
+            description = {"How long an Event is kept after its latest write, as kube-apiserver's --event-ttl (Go duration:",
+                "1h, 30m, 2h30m); 0 keeps events until deleted. Default: ${DEFAULT-VALUE}. Env: OUTPOST_EVENT_TTL."})
+    private Duration eventTtl;
+
     @Mixin
     private NodeOptions node = new NodeOptions();
 
@@ -94,7 +100,7 @@ final class ServerCommand implements Callable<Integer> {
                 Optional.ofNullable(schedulerConfig).map(f -> f.toAbsolutePath().normalize()),
                 ControllerManagers.Settings.defaults(),
                 disableAgent ? Optional.empty() : Optional.of(new LocalAgent(node.nodeName(spec), node.runtime(),
-                        node.containerRuntimeEndpoint(spec), node.labels(spec), node.registryConfig())));
+                        node.containerRuntimeEndpoint(spec), node.labels(spec), node.registryConfig())), eventTtl);
     }
 
     @Override
@@ -131,6 +137,28 @@ final class ServerCommand implements Callable<Integer> {
         }
         new Server(config).run();
         return 0;
+    }
+
+    /**
+     * {@code --event-ttl}: a Go duration of at least a second, or 0. kube-apiserver keeps events
+     * with no lease when the ttl is 0 (they never expire), so 0 means that here too; it counts the
+     * ttl in whole seconds, so a shorter one would silently be 0, and a negative one makes etcd
+     * refuse every event's lease: both are usage errors here.
+     */
+    static final class EventTtlConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration ttl = GoDurationConverter.parse(value);
+            if (ttl == null) {
+                throw new TypeConversionException("'" + value + "' is not a duration; use Go's form like 1h, 90m or 2h30m"
+                        + " (0 keeps events until deleted)");
+            }
+            if (ttl.isNegative() || (!ttl.isZero() && ttl.compareTo(Duration.ofSeconds(1)) < 0)) {
+                throw new TypeConversionException("'" + value + "' is not a ttl; use a duration of at least 1s like 1h"
+                        + " (the default), or 0 to keep events until deleted");
+            }
+            return ttl;
+        }
     }
 
     static final class PortConverter implements ITypeConverter<Integer> {

@@ -2,11 +2,13 @@ package io.outpost.cli;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 import io.outpost.apiserver.pki.SubjectAltName;
+import io.outpost.apiserver.registry.RegistryConfig;
 import io.outpost.controllers.ControllerManagers;
 
 /**
@@ -23,10 +25,12 @@ import io.outpost.controllers.ControllerManagers;
  * @param controllers   the controllers' settings (no flag: kube's defaults; tests shorten the node
  *                      grace period rather than wait 40 s)
  * @param localAgent    the agent run beside the control plane; empty with {@code --disable-agent}
+ * @param eventTtl      how long an Event lives after its latest write ({@code --event-ttl}, kube's 1 h);
+ *                      zero keeps events until deleted, as kube-apiserver does with 0
  */
 record ServerConfig(Path dataDir, Datastore datastore, InetAddress bindAddress, int port, List<SubjectAltName> tlsSans,
                     Optional<Path> tokenAuthFile, Optional<Path> schedulerConfig, ControllerManagers.Settings controllers,
-                    Optional<LocalAgent> localAgent) {
+                    Optional<LocalAgent> localAgent, Duration eventTtl) {
 
     static final int DEFAULT_PORT = 6443;
     static final InetAddress DEFAULT_BIND = InetAddress.getLoopbackAddress();
@@ -39,6 +43,9 @@ record ServerConfig(Path dataDir, Datastore datastore, InetAddress bindAddress, 
         Objects.requireNonNull(schedulerConfig, "schedulerConfig");
         Objects.requireNonNull(controllers, "controllers");
         Objects.requireNonNull(localAgent, "localAgent");
+        if (eventTtl.isNegative()) {
+            throw new IllegalArgumentException("eventTtl must not be negative: " + eventTtl);
+        }
         if (!dataDir.isAbsolute()) {
             throw new IllegalArgumentException("dataDir must be absolute: " + dataDir);
         }
@@ -51,7 +58,7 @@ record ServerConfig(Path dataDir, Datastore datastore, InetAddress bindAddress, 
     ServerConfig(Path dataDir, Datastore datastore, InetAddress bindAddress, int port, List<SubjectAltName> tlsSans,
                  Optional<Path> tokenAuthFile) {
         this(dataDir, datastore, bindAddress, port, tlsSans, tokenAuthFile, Optional.empty(),
-                ControllerManagers.Settings.defaults(), Optional.of(LocalAgent.defaults()));
+                ControllerManagers.Settings.defaults(), Optional.of(LocalAgent.defaults()), RegistryConfig.DEFAULT_EVENT_TTL);
     }
 
     /** The defaults of every flag. */
@@ -61,33 +68,39 @@ record ServerConfig(Path dataDir, Datastore datastore, InetAddress bindAddress, 
 
     ServerConfig withPort(int newPort) {
         return new ServerConfig(dataDir, datastore, bindAddress, newPort, tlsSans, tokenAuthFile, schedulerConfig,
-                controllers, localAgent);
+                controllers, localAgent, eventTtl);
     }
 
     ServerConfig withTokenAuthFile(Path file) {
         return new ServerConfig(dataDir, datastore, bindAddress, port, tlsSans, Optional.of(file), schedulerConfig,
-                controllers, localAgent);
+                controllers, localAgent, eventTtl);
     }
 
     ServerConfig withSchedulerConfig(Path file) {
         return new ServerConfig(dataDir, datastore, bindAddress, port, tlsSans, tokenAuthFile, Optional.of(file),
-                controllers, localAgent);
+                controllers, localAgent, eventTtl);
     }
 
     ServerConfig withControllers(ControllerManagers.Settings settings) {
         return new ServerConfig(dataDir, datastore, bindAddress, port, tlsSans, tokenAuthFile, schedulerConfig, settings,
-                localAgent);
+                localAgent, eventTtl);
     }
 
     /** Without the agent beside the control plane ({@code --disable-agent}); tests that bring their own nodes. */
     ServerConfig withoutLocalAgent() {
         return new ServerConfig(dataDir, datastore, bindAddress, port, tlsSans, tokenAuthFile, schedulerConfig, controllers,
-                Optional.empty());
+                Optional.empty(), eventTtl);
     }
 
     ServerConfig withLocalAgent(LocalAgent agent) {
         return new ServerConfig(dataDir, datastore, bindAddress, port, tlsSans, tokenAuthFile, schedulerConfig, controllers,
-                Optional.of(agent));
+                Optional.of(agent), eventTtl);
+    }
+
+    /** With Events living {@code ttl} after their latest write ({@code --event-ttl}). */
+    ServerConfig withEventTtl(Duration ttl) {
+        return new ServerConfig(dataDir, datastore, bindAddress, port, tlsSans, tokenAuthFile, schedulerConfig, controllers,
+                localAgent, ttl);
     }
 
     /** The admin kubeconfig, written at each start with the port actually bound. */

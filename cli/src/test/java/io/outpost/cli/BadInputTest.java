@@ -58,6 +58,16 @@ class BadInputTest {
                         List.of("--port", "70000"), Map.of(), List.of("'--port'", "'70000' is not a port; use a number from 1 to 65535")),
                 new Case("a bind address that is a host name",
                         List.of("--bind-address", "edge.local"), Map.of(), List.of("'--bind-address'", "'edge.local' is not an IP address")),
+                new Case("a negative --event-ttl",
+                        List.of("--event-ttl", "-1h"), Map.of(), List.of("'--event-ttl'", "'-1h' is not a ttl; use a duration of at least 1s",
+                                "or 0 to keep events until deleted")),
+                new Case("an --event-ttl under a second, which kube would count as 0",
+                        List.of("--event-ttl=500ms"), Map.of(), List.of("'--event-ttl'", "'500ms' is not a ttl")),
+                new Case("an --event-ttl in days, which Go's durations do not have",
+                        List.of("--event-ttl", "1d"), Map.of(), List.of("'--event-ttl'", "'1d' is not a duration; use Go's form like 1h")),
+                new Case("a bad OUTPOST_EVENT_TTL says the value came from there",
+                        List.of(), Map.of("OUTPOST_EVENT_TTL", "an hour"),
+                        List.of("'--event-ttl'", "'an hour' is not a duration", "(the value came from OUTPOST_EVENT_TTL)")),
                 new Case("a misspelled flag gets a suggestion",
                         List.of("--data-dri", "/tmp/x"), Map.of(), List.of("Unknown options: '--data-dri'", "Possible solutions: --data-dir")));
     }

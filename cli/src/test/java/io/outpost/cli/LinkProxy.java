@@ -16,9 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * A TCP relay on loopback standing for an edge node's link: the agent dials the proxy, the proxy
  * dials the server. {@link #cut} drops every connection and refuses new ones (the link is down,
  * the server keeps running); {@link #restore} lets connections through again. Counts the bytes it
- * relays in each direction (TLS records as they are on the wire).
+ * relays in each direction (TLS records as they are on the wire). {@link #throttleDownstream} makes
+ * it a slow link towards the agent: a token bucket paces the bytes it relays from the server.
  *
- * <p>Thread model: one platform thread accepts; two virtual threads pump each connection.
+ * <p>Thread model: one platform thread accepts; two virtual threads pump each connection; the
+ * downstream pumps of every connection share the one bucket (one link).
  */
 final class LinkProxy implements AutoCloseable {
 
@@ -29,6 +31,7 @@ final class LinkProxy implements AutoCloseable {
     private final AtomicLong upstreamBytes = new AtomicLong();
     private final AtomicLong downstreamBytes = new AtomicLong();
     private final Thread acceptor;
+    private volatile TokenBucket downstreamLimit; // null: as fast as loopback
 
     private LinkProxy(ServerSocket listener, int target) {
         this.listener = listener;
@@ -52,6 +55,14 @@ final class LinkProxy implements AutoCloseable {
 
     long downstreamBytes() {
         return downstreamBytes.get();
+    }
+
+    /**
+     * From now on, relays towards the agent at most {@code bitsPerSecond} (2_000_000: a 2 Mbit/s
+     * link), with bursts of no more than 20 ms of it.
+     */
+    void throttleDownstream(long bitsPerSecond) {
+        downstreamLimit = new TokenBucket(bitsPerSecond / 8.0);
     }
 
     /** The link goes down: every open connection is dropped, new ones are closed at once. */
@@ -84,31 +95,73 @@ final class LinkProxy implements AutoCloseable {
                 server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), target), 5_000);
                 open.add(client);
                 open.add(server);
-                Thread.ofVirtual().start(() -> pump(client, server, upstreamBytes));
-                Thread.ofVirtual().start(() -> pump(server, client, downstreamBytes));
+                Thread.ofVirtual().start(() -> pump(client, server, upstreamBytes, false));
+                Thread.ofVirtual().start(() -> pump(server, client, downstreamBytes, true));
             } catch (IOException e) {
                 closeQuietly(client); // the server is down: so is the link, as the agent sees it
             }
         }
     }
 
-    private void pump(Socket from, Socket to, AtomicLong counter) {
+    private void pump(Socket from, Socket to, AtomicLong counter, boolean downstream) {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                if (!up.get()) {
+            while (true) {
+                TokenBucket limit = downstream ? downstreamLimit : null;
+                // Paced in small reads, so that the agent sees bytes trickle in as on a slow link.
+                int n = in.read(buffer, 0, limit == null ? buffer.length : 2 * 1024);
+                if (n < 0 || !up.get()) {
                     break;
+                }
+                if (limit != null) {
+                    limit.take(n);
                 }
                 out.write(buffer, 0, n);
                 counter.addAndGet(n);
             }
         } catch (IOException e) {
             // the other side closed, or the link was cut
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             closeQuietly(from);
             closeQuietly(to);
             open.remove(from);
             open.remove(to);
+        }
+    }
+
+    /** Bytes at a steady rate, with a burst of at most 20 ms of them. */
+    private static final class TokenBucket {
+        private final double bytesPerNano;
+        private final double capacity;
+        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        private double tokens;
+        private long at = System.nanoTime();
+
+        TokenBucket(double bytesPerSecond) {
+            this.bytesPerNano = bytesPerSecond / 1e9;
+            this.capacity = Math.max(2 * 1024, bytesPerSecond / 50);
+        }
+
+        /** Waits until {@code n} bytes may pass, then lets them. */
+        void take(int n) throws InterruptedException {
+            lock.lock();
+            try {
+                while (true) {
+                    long now = System.nanoTime();
+                    tokens = Math.min(capacity, tokens + (now - at) * bytesPerNano);
+                    at = now;
+                    if (tokens >= n) {
+                        tokens -= n;
+                        return;
+                    }
+                    long waitNanos = (long) Math.ceil((n - tokens) / bytesPerNano);
+                    java.util.concurrent.TimeUnit.NANOSECONDS.sleep(waitNanos);
+                }
+            } finally {
+                lock.unlock();
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -98,7 +99,16 @@ class ServerFlagsTest {
                                 AgentConfig.AgentRuntime.CONTAINERD, "unix:///run/containerd/containerd.sock", Map.of()))),
                 new Case("etcd endpoints may be IPv6 literals",
                         List.of("--datastore=etcd://[::1]:2379"), Map.of(), false,
-                        new ServerConfig(Cli.HOME.resolve(".outpost"), new Etcd("etcd://[::1]:2379"))));
+                        new ServerConfig(Cli.HOME.resolve(".outpost"), new Etcd("etcd://[::1]:2379"))),
+                new Case("--event-ttl takes a Go duration",
+                        List.of("--event-ttl", "2h30m"), Map.of(), false,
+                        new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite).withEventTtl(Duration.ofMinutes(150))),
+                new Case("OUTPOST_EVENT_TTL sets it too, with Go's decimals",
+                        List.of(), Map.of("OUTPOST_EVENT_TTL", "1.5h"), false,
+                        new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite).withEventTtl(Duration.ofMinutes(90))),
+                new Case("--event-ttl 0 keeps events until deleted, as kube-apiserver does with 0",
+                        List.of("--event-ttl=0"), Map.of(), false,
+                        new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite).withEventTtl(Duration.ZERO)));
     }
 
     private static InetAddress address(String literal) {

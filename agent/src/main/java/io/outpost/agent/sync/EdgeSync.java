@@ -95,6 +95,14 @@ public final class EdgeSync implements AutoCloseable {
         return loop.roundTripMillis();
     }
 
+    /**
+     * The link's downstream bandwidth in kilobits per second, smoothed over the large messages
+     * the server sent ({@link LinkBandwidth}), or -1 before the first.
+     */
+    public long bandwidthKbps() {
+        return loop.bandwidthKbps();
+    }
+
     /** How many times a connection was established since {@link #start}. */
     public long connections() {
         return loop.connections();

@@ -60,6 +60,8 @@ final class SyncLoop implements Runnable {
     private final AtomicLong connections = new AtomicLong();
     /** The last heartbeat's round trip, for the scheduler's LinkQuality (-1: none measured yet). */
     private final AtomicLong roundTripMillis = new AtomicLong(-1);
+    /** Measured from large downstream messages, kept across connections. */
+    private final LinkBandwidth bandwidth = new LinkBandwidth();
     private long heartbeatSentNanos; // the loop thread's
     private java.time.Instant revisionWrittenAt = java.time.Instant.MIN; // the loop thread's
 
@@ -77,6 +79,11 @@ final class SyncLoop implements Runnable {
     /** The last heartbeat's round trip in milliseconds, or -1 before the first. */
     long roundTripMillis() {
         return roundTripMillis.get();
+    }
+
+    /** The link's smoothed downstream bandwidth in kilobits per second, or -1 before the first large message. */
+    long bandwidthKbps() {
+        return bandwidth.kbps();
     }
 
     /** How many connections were established so far. */
@@ -140,7 +147,7 @@ final class SyncLoop implements Runnable {
         HttpClient client = HttpClient.newBuilder().sslContext(config.tls().get()).connectTimeout(IO_TIMEOUT).build();
         WebSocket ws;
         java.util.concurrent.CompletableFuture<WebSocket> opening = client.newWebSocketBuilder().connectTimeout(IO_TIMEOUT)
-                .buildAsync(uri, new Listener(queue));
+                .buildAsync(uri, new Listener(queue, bandwidth.connection()));
         try {
             ws = await(opening);
         } catch (ExecutionException e) {
@@ -292,13 +299,18 @@ final class SyncLoop implements Runnable {
         }
     }
 
-    /** Hands each complete message to the loop; asks for the next one only for a message's parts. */
+    /**
+     * Hands each complete message to the loop; asks for the next one only for a message's parts,
+     * and times the parts as they come off the link ({@link LinkBandwidth}).
+     */
     private static final class Listener implements WebSocket.Listener {
         private final BlockingQueue<Object> queue;
+        private final LinkBandwidth.Timing timing;
         private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
 
-        Listener(BlockingQueue<Object> queue) {
+        Listener(BlockingQueue<Object> queue, LinkBandwidth.Timing timing) {
             this.queue = queue;
+            this.timing = timing;
         }
 
         @Override
@@ -308,6 +320,7 @@ final class SyncLoop implements Runnable {
 
         @Override
         public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            timing.part(data.remaining(), last, System.nanoTime());
             byte[] chunk = new byte[data.remaining()];
             data.get(chunk);
             partial.writeBytes(chunk);

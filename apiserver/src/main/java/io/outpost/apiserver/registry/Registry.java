@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -17,6 +18,7 @@ import io.outpost.apiserver.catalog.ResourceCatalog;
 
 import io.outpost.apiserver.http.ApiRequest;
 import io.outpost.apiserver.http.ApiResponse;
+import io.outpost.apiserver.storage.KeyTtl;
 import io.outpost.apiserver.storage.ObjectStore;
 import io.outpost.apiserver.validation.Strategies;
 import io.outpost.apiserver.watchcache.WatchCacheConfig;
@@ -54,6 +56,7 @@ public final class Registry implements AutoCloseable {
     private final ObjectStore store;
     private final Map<ResourceType, StorageView> views;
     private final ViewVerbs viewVerbs;
+    private final Runnable eventTtlAdoption;
 
     /** A registry with the built-in admission chain ({@link BuiltInAdmission}). */
     public Registry(RegistryConfig config) {
@@ -80,7 +83,10 @@ public final class Registry implements AutoCloseable {
      */
     public Registry(RegistryConfig config, Function<ObjectSource, AdmissionChain> admission, ResourceCatalog catalog,
                     Strategies strategies) {
-        this.store = new ObjectStore(config.store());
+        Optional<ResourceType> events = coreEvents(config);
+        this.store = new ObjectStore(config.store(), events.map(e -> KeyTtl.under(e.keyPrefix(), config.eventTtl())).orElse(KeyTtl.NONE));
+        this.eventTtlAdoption = () -> events.ifPresent(e -> EventTtlAdoption.run(config.store(), e.keyPrefix(), config.eventTtl(),
+                config.clock()));
         this.caches = new WatchCaches(new WatchCacheConfig(config.store(), config.clock(), config.watchPollInterval(),
                 config.watchCacheEvents(), config.watcherBuffer(), FRESHNESS_WAIT));
         Strategies all = strategies.withMore(kind -> catalog.snapshot().custom(kind).map(CustomKind::strategy));
@@ -116,12 +122,14 @@ public final class Registry implements AutoCloseable {
     /**
      * Creates the namespaces every cluster has (default, kube-system, kube-public, kube-node-lease)
      * and the system PriorityClasses if missing, and moves objects a resource that became a view
-     * of another's storage had kept apart ({@link ViewMigration}).
+     * of another's storage had kept apart ({@link ViewMigration}); gives events an earlier version
+     * kept without a ttl theirs ({@link EventTtlAdoption}).
      */
     public void start() {
         namespaces.ensureSystemNamespaces();
         priorityClasses.ensure();
         views.values().forEach(view -> ViewMigration.run(store, view));
+        eventTtlAdoption.run();
     }
 
     /** Serves one request for {@code target}; never throws for bad input or a storage failure. */
@@ -160,6 +168,17 @@ public final class Registry implements AutoCloseable {
                     : verbs.deletes.deleteCollection(request, target);
             default -> throwing(ApiException.methodNotAllowed(method));
         };
+    }
+
+    /**
+     * The core/v1 Events, if served: every write of one carries {@code --event-ttl}, as kube's event
+     * registry's {@code TTLFunc} answers it for every create and update; events.k8s.io/v1 Events
+     * are stored under the same keys ({@link StorageView}), so they expire alike.
+     */
+    private static Optional<ResourceType> coreEvents(RegistryConfig config) {
+        return config.types().stream()
+                .filter(t -> t.stored() && t.kind().group().isEmpty() && t.plural().equals("events"))
+                .findFirst();
     }
 
     static ApiResponse throwing(ApiException e) {

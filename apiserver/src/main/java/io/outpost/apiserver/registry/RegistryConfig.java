@@ -40,19 +40,44 @@ import io.outpost.store.KvStore;
  *                           ServiceAccount in every namespace, as in kube: pods are then admitted
  *                           by the ServiceAccount admission plugin (a pod's service account must
  *                           exist; its token is mounted). Without one, pods are not checked
+ * @param eventTtl           how long an Event (core/v1, and so events.k8s.io/v1) lives after its
+ *                           latest write, kube-apiserver's {@code --event-ttl} (1 h); zero keeps
+ *                           events until deleted, as kube does with 0
  */
 public record RegistryConfig(KvStore store, List<ResourceType> types, Clock clock, RandomGenerator random,
                              Executor finalizers, Duration minRequestTimeout, Duration bookmarkPeriod,
                              Duration watchPollInterval, int watchCacheEvents, int watcherBuffer,
-                             boolean garbageCollector, boolean namespaceController, boolean serviceAccounts) {
+                             boolean garbageCollector, boolean namespaceController, boolean serviceAccounts,
+                             Duration eventTtl) {
+
+    /** kube-apiserver's default {@code --event-ttl}. */
+    public static final Duration DEFAULT_EVENT_TTL = Duration.ofHours(1);
+
+    /** With kube's default event ttl. */
+    public RegistryConfig(KvStore store, List<ResourceType> types, Clock clock, RandomGenerator random,
+                          Executor finalizers, Duration minRequestTimeout, Duration bookmarkPeriod,
+                          Duration watchPollInterval, int watchCacheEvents, int watcherBuffer, boolean garbageCollector,
+                          boolean namespaceController, boolean serviceAccounts) {
+        this(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod, watchPollInterval,
+                watchCacheEvents, watcherBuffer, garbageCollector, namespaceController, serviceAccounts, DEFAULT_EVENT_TTL);
+    }
 
     /** Without a service-account controller. */
     public RegistryConfig(KvStore store, List<ResourceType> types, Clock clock, RandomGenerator random,
                           Executor finalizers, Duration minRequestTimeout, Duration bookmarkPeriod,
                           Duration watchPollInterval, int watchCacheEvents, int watcherBuffer, boolean garbageCollector,
+                          boolean namespaceController, Duration eventTtl) {
+        this(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod, watchPollInterval,
+                watchCacheEvents, watcherBuffer, garbageCollector, namespaceController, false, eventTtl);
+    }
+
+    /** Without a service-account controller, with kube's default event ttl. */
+    public RegistryConfig(KvStore store, List<ResourceType> types, Clock clock, RandomGenerator random,
+                          Executor finalizers, Duration minRequestTimeout, Duration bookmarkPeriod,
+                          Duration watchPollInterval, int watchCacheEvents, int watcherBuffer, boolean garbageCollector,
                           boolean namespaceController) {
         this(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod, watchPollInterval,
-                watchCacheEvents, watcherBuffer, garbageCollector, namespaceController, false);
+                watchCacheEvents, watcherBuffer, garbageCollector, namespaceController, false, DEFAULT_EVENT_TTL);
     }
 
     /** Without a namespace controller: namespaces are emptied in-process. */
@@ -60,7 +85,7 @@ public record RegistryConfig(KvStore store, List<ResourceType> types, Clock cloc
                           Executor finalizers, Duration minRequestTimeout, Duration bookmarkPeriod,
                           Duration watchPollInterval, int watchCacheEvents, int watcherBuffer, boolean garbageCollector) {
         this(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod, watchPollInterval,
-                watchCacheEvents, watcherBuffer, garbageCollector, false, false);
+                watchCacheEvents, watcherBuffer, garbageCollector, false);
     }
 
     public RegistryConfig {
@@ -72,6 +97,9 @@ public record RegistryConfig(KvStore store, List<ResourceType> types, Clock cloc
         if (watchCacheEvents < 1 || watcherBuffer < 1) {
             throw new IllegalArgumentException("watchCacheEvents and watcherBuffer must be at least 1");
         }
+        if (eventTtl.isNegative()) {
+            throw new IllegalArgumentException("eventTtl must not be negative: " + eventTtl);
+        }
     }
 
     /**
@@ -82,24 +110,31 @@ public record RegistryConfig(KvStore store, List<ResourceType> types, Clock cloc
     public static RegistryConfig defaults(KvStore store, List<ResourceType> types) {
         return new RegistryConfig(store, types, Clock.systemUTC(), new java.security.SecureRandom(),
                 Thread.ofVirtual().name("namespace-finalizer")::start,
-                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofSeconds(1), 10_000, 1_000, false, false, false);
+                Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofSeconds(1), 10_000, 1_000, false, false, false,
+                DEFAULT_EVENT_TTL);
     }
 
     /** This configuration with or without a garbage collector. */
     public RegistryConfig withGarbageCollector(boolean enabled) {
         return new RegistryConfig(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod,
-                watchPollInterval, watchCacheEvents, watcherBuffer, enabled, namespaceController, serviceAccounts);
+                watchPollInterval, watchCacheEvents, watcherBuffer, enabled, namespaceController, serviceAccounts, eventTtl);
     }
 
     /** This configuration with or without a namespace controller. */
     public RegistryConfig withNamespaceController(boolean enabled) {
         return new RegistryConfig(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod,
-                watchPollInterval, watchCacheEvents, watcherBuffer, garbageCollector, enabled, serviceAccounts);
+                watchPollInterval, watchCacheEvents, watcherBuffer, garbageCollector, enabled, serviceAccounts, eventTtl);
     }
 
     /** This configuration with or without a service-account controller (and so the ServiceAccount admission). */
     public RegistryConfig withServiceAccounts(boolean enabled) {
         return new RegistryConfig(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod,
-                watchPollInterval, watchCacheEvents, watcherBuffer, garbageCollector, namespaceController, enabled);
+                watchPollInterval, watchCacheEvents, watcherBuffer, garbageCollector, namespaceController, enabled, eventTtl);
+    }
+
+    /** This configuration with Events living {@code ttl} after their latest write (zero: until deleted). */
+    public RegistryConfig withEventTtl(Duration ttl) {
+        return new RegistryConfig(store, types, clock, random, finalizers, minRequestTimeout, bookmarkPeriod,
+                watchPollInterval, watchCacheEvents, watcherBuffer, garbageCollector, namespaceController, serviceAccounts, ttl);
     }
 }

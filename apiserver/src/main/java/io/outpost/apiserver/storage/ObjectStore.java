@@ -29,6 +29,9 @@ import tools.jackson.databind.node.ObjectNode;
  *       more than once and must be a pure function of the object it is given.</li>
  *   <li>Failures are the store's {@link StoreException} family (and {@link PreconditionFailed});
  *       the registry maps them to {@code Status} answers in one place.</li>
+ *   <li>Every create and update of a key carries its {@link KeyTtl}, so a write restarts the
+ *       key's expiry (kube's {@code TTLFunc} is asked on each write); an expired key is deleted
+ *       by the store, with a DELETE event, as etcd deletes a key whose lease ran out.</li>
  * </ul>
  *
  * <p>Thread model: stateless over a thread-safe store; any thread may call any method at once.
@@ -55,9 +58,17 @@ public final class ObjectStore {
     }
 
     private final KvStore kv;
+    private final KeyTtl ttl;
 
+    /** A store where nothing expires. */
     public ObjectStore(KvStore kv) {
+        this(kv, KeyTtl.NONE);
+    }
+
+    /** A store whose writes expire by {@code ttl}. */
+    public ObjectStore(KvStore kv, KeyTtl ttl) {
         this.kv = kv;
+        this.ttl = ttl;
     }
 
     public long currentRevision() {
@@ -74,7 +85,7 @@ public final class ObjectStore {
 
     /** Stores a new object. @throws StoreException.AlreadyExists if the key exists */
     public Versioned create(String key, ObjectNode object) {
-        return decode(kv.create(key, encode(object)));
+        return decode(kv.create(key, encode(object), ttl.of(key)));
     }
 
     /**
@@ -98,12 +109,12 @@ public final class ObjectStore {
             byte[] bytes = encode(updated);
             try {
                 if (current == null) {
-                    return decode(kv.create(key, bytes));
+                    return decode(kv.create(key, bytes, ttl.of(key)));
                 }
                 if (unchanged(updated, current)) {
                     return current;
                 }
-                return decode(kv.update(key, bytes, current.revision()));
+                return decode(kv.update(key, bytes, current.revision(), ttl.of(key)));
             } catch (StoreException.AlreadyExists e) {
                 current = decode(e.existing());
             } catch (StoreException.Conflict e) {
@@ -134,7 +145,7 @@ public final class ObjectStore {
                 if (unchanged(kept, current)) {
                     return new Deletion(current, false);
                 }
-                return new Deletion(decode(kv.update(key, bytes, current.revision())), false);
+                return new Deletion(decode(kv.update(key, bytes, current.revision(), ttl.of(key))), false);
             } catch (StoreException.Conflict e) {
                 if (e.current() == null) {
                     throw new StoreException.NotFound(key);

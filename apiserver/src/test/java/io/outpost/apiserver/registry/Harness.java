@@ -52,10 +52,19 @@ final class Harness {
 
     /** @param namespaceController whether deleted namespaces wait for a namespace controller (see RegistryConfig) */
     Harness(KvStore kv, int watcherBuffer, boolean garbageCollector, boolean namespaceController) {
+        this(kv, watcherBuffer, garbageCollector, namespaceController, RegistryConfig.DEFAULT_EVENT_TTL);
+    }
+
+    /** @param eventTtl how long an Event lives after its latest write (see RegistryConfig) */
+    Harness(KvStore kv, Duration eventTtl) {
+        this(kv, 1_000, false, false, eventTtl);
+    }
+
+    private Harness(KvStore kv, int watcherBuffer, boolean garbageCollector, boolean namespaceController, Duration eventTtl) {
         this.kv = kv;
         this.registry = new Registry(new RegistryConfig(kv, Fixtures.ALL, clock, new Random(42), finalizers::add,
                 Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofMillis(5), 10_000, watcherBuffer, garbageCollector,
-                namespaceController));
+                namespaceController, eventTtl));
         registry.start();
     }
 
