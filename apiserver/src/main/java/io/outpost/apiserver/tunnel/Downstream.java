@@ -38,9 +38,9 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>After either, {@link Frame.Synced}; then every change as it happens. {@link #progress}
  *       is the revision up to which every change has been sent, for the heartbeat answers.</li>
  *   <li>With {@link PodTokens}, the service-account tokens of the pods' projected volumes: not
- *       revisioned, so minted afresh on each connection (after the difference, or after the first
- *       poll of a resume), then for each new pod after its change and whenever one grows old;
- *       checked after every poll.</li>
+ *       revisioned: sent on a connection for the pods whose tokens the {@link TokenLedger} does not
+ *       know the agent to hold (after the difference, or after the first poll of a resume), then
+ *       for each new pod after its change and whenever one grows old; checked after every poll.</li>
  * </ul>
  *
  * <p>Thread model: {@link #run} is the body of one virtual thread per connection; it ends when
@@ -105,6 +105,7 @@ final class Downstream {
                     projection.pod(ref, json);
                     tokens.ifPresent(t -> t.pod(ref, json));
                 }
+                tokens.ifPresent(PodTokens::settled);
                 from = lastRevision;
                 synced = false;
             } catch (StoreException.Compacted e) {
@@ -278,6 +279,7 @@ final class Downstream {
             tokens.ifPresent(t -> t.pod(ref, json));
             projected.put(ref, pod);
         }
+        tokens.ifPresent(PodTokens::settled);
         for (ObjectRef ref : projection.referencedObjects()) {
             store.get(StoreKeys.key(ref), revision).ifPresent(kv -> projected.put(ref, kv));
         }
@@ -298,10 +300,14 @@ final class Downstream {
         return revision;
     }
 
-    /** The tokens due now: new pods' after their pod, and refreshes (checked after every poll). */
+    /**
+     * The tokens due now: new pods' after their pod, and refreshes (checked after every poll).
+     * Sent with the progress so far: every frame that can move the agent's resume point past it
+     * goes after them ({@link TokenLedger}).
+     */
     private void sendDueTokens() throws IOException, InterruptedException {
         if (tokens.isPresent()) {
-            for (Frame.ServiceAccountToken token : tokens.get().dueNow()) {
+            for (Frame.ServiceAccountToken token : tokens.get().dueNow(progress)) {
                 sender.send(token);
             }
         }

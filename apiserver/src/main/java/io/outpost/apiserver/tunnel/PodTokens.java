@@ -27,10 +27,10 @@ import tools.jackson.databind.JsonNode;
  * of its projected {@code serviceAccountToken} sources gets a token bound to the pod, minted as the
  * node ({@code system:node:NAME}: {@link BoundTokens}' node restriction applies); it is minted
  * again once 80% of its lifetime or 24 hours have passed, whichever is first (kubelet's
- * {@code requiresRefresh}), while the connection lasts. A new connection mints every pod's tokens
- * afresh: the server does not know which the agent holds, and a reconnect is rare next to the
- * refreshes. A mint that fails (the service account is missing, the pod was just deleted) is tried
- * again after {@link #RETRY}.
+ * {@code requiresRefresh}). A new connection mints only the tokens the {@link TokenLedger} does
+ * not know the agent to hold (the agent's resume point says what reached it), or that are due. A
+ * mint that fails (the service account is missing, the pod was just deleted) is tried again after
+ * {@link #RETRY}.
  *
  * <p>Thread model: not thread-safe; owned by one session's downstream thread, which also mints
  * (reads of the registry's watch cache).
@@ -52,23 +52,39 @@ final class PodTokens {
     }
 
     private final BoundTokens tokens;
+    private final String nodeName;
     private final UserInfo node;
     private final Clock clock;
+    private final TokenLedger ledger;
+    /** The revision the agent had applied when it connected (its Hello). */
+    private final long agentRevision;
     private final Map<ObjectRef, Want> wants = new HashMap<>();
     private final Map<ObjectRef, Map<Source, Instant>> due = new HashMap<>();
 
+    /** For a first connection of the node to this server. */
     PodTokens(BoundTokens tokens, String node, Clock clock) {
+        this(tokens, node, clock, new TokenLedger(), 0);
+    }
+
+    /** For a connection of {@code node}, whose agent had applied up to {@code agentRevision}. */
+    PodTokens(BoundTokens tokens, String node, Clock clock, TokenLedger ledger, long agentRevision) {
         this.tokens = tokens;
+        this.nodeName = node;
         this.node = new UserInfo("system:node:" + node, List.of("system:nodes", UserInfo.AUTHENTICATED));
         this.clock = clock;
+        this.ledger = ledger;
+        this.agentRevision = agentRevision;
     }
 
     /** The pod {@code ref} is now {@code pod} (null: deleted or no longer bound here). */
     void pod(ObjectRef ref, JsonNode pod) {
         Want want = pod == null ? null : want(pod);
         if (want == null || want.sources().isEmpty()) {
-            wants.remove(ref);
+            Want gone = wants.remove(ref);
             due.remove(ref);
+            if (gone != null) {
+                ledger.forget(nodeName, gone.uid());
+            }
             return;
         }
         if (want.equals(wants.get(ref))) {
@@ -76,7 +92,7 @@ final class PodTokens {
         }
         wants.put(ref, want);
         Map<Source, Instant> times = new HashMap<>();
-        want.sources().forEach(s -> times.put(s, Instant.MIN));
+        want.sources().forEach(s -> times.put(s, ledger.heldDue(nodeName, want.uid(), s, agentRevision).orElse(Instant.MIN)));
         due.put(ref, times);
     }
 
@@ -86,8 +102,18 @@ final class PodTokens {
         due.clear();
     }
 
-    /** Mints the tokens whose time has come; each is scheduled again. */
-    List<Frame.ServiceAccountToken> dueNow() {
+    /**
+     * The pods read at the connection's start are all known: the ledger forgets the tokens of
+     * pods that went while the agent was away.
+     */
+    void settled() {
+        Set<String> uids = new java.util.HashSet<>();
+        wants.values().forEach(w -> uids.add(w.uid()));
+        ledger.retain(nodeName, uids);
+    }
+
+    /** Mints the tokens whose time has come, with the downstream at {@code progress}; each is scheduled again. */
+    List<Frame.ServiceAccountToken> dueNow(long progress) {
         Instant now = clock.instant();
         List<Frame.ServiceAccountToken> out = new ArrayList<>();
         for (Map.Entry<ObjectRef, Map<Source, Instant>> pod : due.entrySet()) {
@@ -106,6 +132,7 @@ final class PodTokens {
                                 source.expirationSeconds(), m.token(), m.expirationTimestamp().getEpochSecond()));
                         Duration lifetime = Duration.ofSeconds(source.expirationSeconds() * 8 / 10);
                         entry.setValue(m.issuedAt().plus(lifetime.compareTo(MAX_AGE) < 0 ? lifetime : MAX_AGE));
+                        ledger.sent(nodeName, want.uid(), source, entry.getValue(), progress);
                     }
                     case BoundTokens.Outcome.Refused r -> {
                         LOG.debug("no service-account token for pod {} yet ({}): trying again in {}", ref, r.status().status(), RETRY);

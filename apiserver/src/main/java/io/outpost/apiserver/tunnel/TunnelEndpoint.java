@@ -32,6 +32,8 @@ public final class TunnelEndpoint implements ApiHandler {
 
     private final TunnelConfig config;
     private final Map<String, TunnelSession> sessions = new ConcurrentHashMap<>();
+    /** Which pods' tokens each node's agent holds, across its connections to this server. */
+    private final TokenLedger ledger = new TokenLedger();
 
     public TunnelEndpoint(TunnelConfig config) {
         this.config = config;
@@ -65,7 +67,7 @@ public final class TunnelEndpoint implements ApiHandler {
                     + "\": only the node itself (client certificate CN=system:node:" + node + ", O=system:nodes) may open its tunnel",
                     new Statuses.Details(node, GROUP, "nodes", List.of()));
         }
-        TunnelSession session = new TunnelSession(config, node, request.user());
+        TunnelSession session = new TunnelSession(config, node, request.user(), ledger);
         return new ApiResponse.Duplex(Map.of(), link -> {
             TunnelSession before = sessions.put(node, session);
             if (before != null) {

@@ -44,13 +44,16 @@ final class TunnelSession implements ApiResponse.DuplexBody {
     private final String node;
     private final Upstream upstream;
     private final TunnelMetrics.NodeCounters counters;
+    /** The server's record of the tokens each agent holds, kept across this node's sessions. */
+    private final TokenLedger ledger;
     private final ReentrantLock sending = new ReentrantLock();
     private final LinkedBlockingQueue<Frame.Digest> digests = new LinkedBlockingQueue<>();
     private volatile ApiResponse.DuplexLink link;
     private volatile boolean ending;
 
-    TunnelSession(TunnelConfig config, String node, UserInfo user) {
+    TunnelSession(TunnelConfig config, String node, UserInfo user, TokenLedger ledger) {
         this.config = config;
+        this.ledger = ledger;
         this.node = node;
         this.upstream = new Upstream(config.registry(), config.types(), node, user, config.clock());
         this.counters = config.metrics().node(node);
@@ -93,8 +96,9 @@ final class TunnelSession implements ApiResponse.DuplexBody {
             }
             LOG.info("node {} connected its tunnel (it has revision {})", node, hello.lastRevision());
             upstream.renewLease();
+            long agentRevision = hello.lastRevision();
             Downstream downstream = new Downstream(config.store(), node, this::send, digests, config.pollInterval(),
-                    config.tokens().map(t -> new PodTokens(t, node, config.clock())));
+                    config.tokens().map(t -> new PodTokens(t, node, config.clock(), ledger, agentRevision)));
             Frame.Hello greeting = hello;
             downstreamThread = Thread.ofVirtual().name("tunnel-down-" + node).start(() -> {
                 try {

@@ -37,6 +37,9 @@ class PodTokensTest {
             TYPES.lookup("", "v1", "secrets").orElseThrow(), TYPES.lookup("", "v1", "nodes").orElseThrow());
     private static final TokenIssuer ISSUER = new TokenIssuer(ServiceAccountKey.generate());
     private static final ObjectRef WEB = new ObjectRef(ObjectKind.POD, "apps", "web");
+    /** The downstream's progress when tokens are sent, in the tests where it does not matter. */
+    private static final long PROGRESS = 100;
+    private static final String API_TOKEN = "{\"serviceAccountToken\":{\"path\":\"token\",\"expirationSeconds\":3607}}";
 
     private final Map<String, ObjectNode> objects = new HashMap<>();
     private final FakeClock clock = new FakeClock(T0);
@@ -85,22 +88,22 @@ class PodTokensTest {
         serviceAccount();
         tokens.pod(WEB, pod("edge-1", "{\"serviceAccountToken\":{\"path\":\"token\",\"expirationSeconds\":3607}}",
                 "{\"serviceAccountToken\":{\"path\":\"vault\",\"audience\":\"vault\",\"expirationSeconds\":600}}"));
-        List<Frame.ServiceAccountToken> first = tokens.dueNow();
+        List<Frame.ServiceAccountToken> first = tokens.dueNow(PROGRESS);
         assertThat(first).extracting(Frame.ServiceAccountToken::audience).containsExactlyInAnyOrder("", "vault");
         assertThat(first).allSatisfy(t -> assertThat(t.podUid()).isEqualTo("pod-uid"));
         Frame.ServiceAccountToken api = first.stream().filter(t -> t.audience().isEmpty()).findFirst().orElseThrow();
         assertThat(api.expiresAtEpochSecond()).isEqualTo(T0.plusSeconds(3607).getEpochSecond());
         assertThat(new TokenVerifier(ISSUER, clock).verify(api.token())).isInstanceOf(TokenVerifier.Result.Valid.class);
-        assertThat(tokens.dueNow()).isEmpty();
+        assertThat(tokens.dueNow(PROGRESS)).isEmpty();
 
         clock.advance(Duration.ofSeconds(479)); // 80% of 600 s is 480 s
-        assertThat(tokens.dueNow()).isEmpty();
+        assertThat(tokens.dueNow(PROGRESS)).isEmpty();
         clock.advance(Duration.ofSeconds(1));
-        assertThat(tokens.dueNow()).extracting(Frame.ServiceAccountToken::audience).containsExactly("vault");
+        assertThat(tokens.dueNow(PROGRESS)).extracting(Frame.ServiceAccountToken::audience).containsExactly("vault");
         clock.advance(Duration.ofSeconds(479));
-        assertThat(tokens.dueNow()).isEmpty();
+        assertThat(tokens.dueNow(PROGRESS)).isEmpty();
         clock.advance(Duration.ofSeconds(3607 * 8 / 10 - 959)); // the API token's 80%; the vault one is due too by then
-        assertThat(tokens.dueNow()).extracting(Frame.ServiceAccountToken::audience).containsExactlyInAnyOrder("", "vault");
+        assertThat(tokens.dueNow(PROGRESS)).extracting(Frame.ServiceAccountToken::audience).containsExactlyInAnyOrder("", "vault");
     }
 
     @Test
@@ -108,40 +111,103 @@ class PodTokensTest {
         serviceAccount();
         String source = "{\"serviceAccountToken\":{\"path\":\"token\",\"expirationSeconds\":3607}}";
         tokens.pod(WEB, pod("edge-1", source));
-        assertThat(tokens.dueNow()).hasSize(1);
+        assertThat(tokens.dueNow(PROGRESS)).hasSize(1);
         tokens.pod(WEB, pod("edge-1", source));
-        assertThat(tokens.dueNow()).isEmpty();
+        assertThat(tokens.dueNow(PROGRESS)).isEmpty();
         ObjectNode recreated = pod("edge-1", source);
         ((ObjectNode) recreated.get("metadata")).put("uid", "new-uid");
         tokens.pod(WEB, recreated);
-        assertThat(tokens.dueNow()).extracting(Frame.ServiceAccountToken::podUid).containsExactly("new-uid");
+        assertThat(tokens.dueNow(PROGRESS)).extracting(Frame.ServiceAccountToken::podUid).containsExactly("new-uid");
     }
 
     @Test
     void aPodWithoutTokenSourcesOrGoneGetsNone() {
         serviceAccount();
         tokens.pod(WEB, pod("edge-1"));
-        assertThat(tokens.dueNow()).isEmpty();
+        assertThat(tokens.dueNow(PROGRESS)).isEmpty();
         tokens.pod(WEB, pod("edge-1", "{\"serviceAccountToken\":{\"path\":\"token\"}}"));
         tokens.pod(WEB, null);
-        assertThat(tokens.dueNow()).isEmpty();
+        assertThat(tokens.dueNow(PROGRESS)).isEmpty();
     }
 
     @Test
     void aMintThatFailsIsTriedAgainAfterTenSeconds() {
         tokens.pod(WEB, pod("edge-1", "{\"serviceAccountToken\":{\"path\":\"token\"}}"));
-        assertThat(tokens.dueNow()).isEmpty(); // no service account yet
+        assertThat(tokens.dueNow(PROGRESS)).isEmpty(); // no service account yet
         serviceAccount();
         clock.advance(Duration.ofSeconds(9));
-        assertThat(tokens.dueNow()).isEmpty();
+        assertThat(tokens.dueNow(PROGRESS)).isEmpty();
         clock.advance(Duration.ofSeconds(1));
-        assertThat(tokens.dueNow()).singleElement().satisfies(t -> assertThat(t.expirationSeconds()).isEqualTo(3600));
+        assertThat(tokens.dueNow(PROGRESS)).singleElement().satisfies(t -> assertThat(t.expirationSeconds()).isEqualTo(3600));
     }
 
     @Test
     void aPodOfAnotherNodeGetsNoToken() {
         serviceAccount();
         tokens.pod(WEB, pod("edge-2", "{\"serviceAccountToken\":{\"path\":\"token\"}}"));
-        assertThat(tokens.dueNow()).isEmpty(); // the node restriction refuses it
+        assertThat(tokens.dueNow(PROGRESS)).isEmpty(); // the node restriction refuses it
+    }
+
+    /** A second connection of the node, whose agent had applied up to {@code agentRevision}. */
+    private PodTokens reconnect(TokenLedger ledger, long agentRevision) {
+        return new PodTokens(new BoundTokens(ISSUER, source(), RESOURCES, clock), "edge-1", clock, ledger, agentRevision);
+    }
+
+    @Test
+    void aReconnectSendsNoTokenTheAgentGotBeforeItsResumePointOnlyThoseDue() {
+        serviceAccount();
+        TokenLedger ledger = new TokenLedger();
+        PodTokens first = reconnect(ledger, 0);
+        first.pod(WEB, pod("edge-1", API_TOKEN));
+        assertThat(first.dueNow(100)).hasSize(1);
+
+        clock.advance(Duration.ofMinutes(30));
+        PodTokens second = reconnect(ledger, 101); // a heartbeat's answer after the token moved it past 100
+        second.pod(WEB, pod("edge-1", API_TOKEN));
+        second.settled();
+        assertThat(second.dueNow(150)).as("the agent holds it: nothing is sent").isEmpty();
+
+        clock.advance(Duration.ofSeconds(3607 * 8 / 10).minus(Duration.ofMinutes(30)));
+        assertThat(second.dueNow(160)).as("refreshed when due, as on one connection").hasSize(1);
+    }
+
+    @Test
+    void aTokenSentAtOrAfterTheAgentsResumePointIsMintedAgain() {
+        serviceAccount();
+        TokenLedger ledger = new TokenLedger();
+        PodTokens first = reconnect(ledger, 0);
+        first.pod(WEB, pod("edge-1", API_TOKEN));
+        assertThat(first.dueNow(100)).hasSize(1);
+
+        // The link broke before anything after the token reached the agent: it may not have it.
+        PodTokens second = reconnect(ledger, 100);
+        second.pod(WEB, pod("edge-1", API_TOKEN));
+        assertThat(second.dueNow(100)).hasSize(1);
+    }
+
+    @Test
+    void theTokensOfAPodGoneWhileTheAgentWasAwayAreForgotten() {
+        serviceAccount();
+        TokenLedger ledger = new TokenLedger();
+        PodTokens first = reconnect(ledger, 0);
+        first.pod(WEB, pod("edge-1", API_TOKEN));
+        assertThat(first.dueNow(100)).hasSize(1);
+        PodTokens.Source source = new PodTokens.Source("", 3607);
+        assertThat(ledger.heldDue("edge-1", "pod-uid", source, 200)).isPresent();
+
+        PodTokens second = reconnect(ledger, 200); // the pod is not in the node's projection any more
+        second.settled();
+        assertThat(ledger.heldDue("edge-1", "pod-uid", source, 200)).isEmpty();
+    }
+
+    @Test
+    void aPodDeletedDuringAConnectionIsForgotten() {
+        serviceAccount();
+        TokenLedger ledger = new TokenLedger();
+        PodTokens first = reconnect(ledger, 0);
+        first.pod(WEB, pod("edge-1", API_TOKEN));
+        assertThat(first.dueNow(100)).hasSize(1);
+        first.pod(WEB, null);
+        assertThat(ledger.heldDue("edge-1", "pod-uid", new PodTokens.Source("", 3607), 200)).isEmpty();
     }
 }
