@@ -142,6 +142,7 @@ class AgentContainerdIT {
             assertThat(p.getStatus().getContainerStatuses().getFirst().getReady()).isTrue();
         });
         assertThat(pods.stream().map(p -> p.getStatus().getPodIP()).distinct()).hasSize(3);
+        assertPodIpsInTheNodesPodCidr(pods);
         for (Pod p : pods) {
             // reachable from the host, as the readiness probe found it
             assertThat(httpGet("http://" + p.getStatus().getPodIP() + ":8080/")).contains("hello from busybox");
@@ -237,6 +238,7 @@ class AgentContainerdIT {
     void podStartLatencyOverABurstOfPods() throws Exception {
         int n = Integer.getInteger("outpost.it.containerdPods", 30);
         Map<String, Instant> added = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Instant> scheduled = new java.util.concurrent.ConcurrentHashMap<>();
         Map<String, Instant> running = new java.util.concurrent.ConcurrentHashMap<>();
         Instant applied;
         try (var watch = client.pods().inNamespace("default").withLabel("app", "burst").watch(new io.fabric8.kubernetes.client.Watcher<Pod>() {
@@ -244,6 +246,9 @@ class AgentContainerdIT {
             public void eventReceived(Action action, Pod pod) {
                 Instant now = Instant.now();
                 added.putIfAbsent(pod.getMetadata().getName(), now);
+                if (pod.getSpec().getNodeName() != null) {
+                    scheduled.putIfAbsent(pod.getMetadata().getName(), now);
+                }
                 if (pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())) {
                     running.putIfAbsent(pod.getMetadata().getName(), now);
                 }
@@ -283,13 +288,57 @@ class AgentContainerdIT {
         System.out.printf("containerd pod start latency over %d pods (create to Running, image present): p50 %d ms, p99 %d ms,"
                 + " max %d ms; all Running %d ms after apply%n", n, p50, p99, latencies.getLast(),
                 Duration.between(applied, allRunning).toMillis());
+        // Each leg: the server's (created to bound, as the watch saw it), the agent's (from its
+        // start-up log lines: the pod received to its sandbox, and to Running handed upstream),
+        // and bound to Running seen by the watch (the agent's legs plus the tunnel both ways).
+        System.out.printf("legs p50/p99 (ms): created to scheduled %s; scheduled to Running seen %s; agent: received to sandbox %s,"
+                + " received to Running reported %s%n",
+                percentiles(running.keySet().stream().map(k -> Duration.between(added.get(k), scheduled.get(k)).toMillis()).toList()),
+                percentiles(running.keySet().stream().map(k -> Duration.between(scheduled.get(k), running.get(k)).toMillis()).toList()),
+                percentiles(agentLegs(agent.log(), 1)), percentiles(agentLegs(agent.log(), 2)));
         System.out.printf("memory with %d containerd pods: agent VmRSS %d kB, its containerd VmRSS %d kB%n",
                 n + 4, agent.residentKb(), containerdRssKb());
         assertThat(latencies).hasSize(n);
+        assertPodIpsInTheNodesPodCidr(client.pods().inNamespace("default").withLabel("app", "burst").list().getItems());
 
         kubectl.ok("1.33", "delete", "deployment", "burst");
         await().atMost(Duration.ofMinutes(5)).until(() ->
                 client.pods().inNamespace("default").withLabel("app", "burst").list().getItems().isEmpty());
+    }
+
+    /** The CNI bridge hands out addresses of the node's spec.podCIDR, allocated by the node IPAM controller. */
+    private static void assertPodIpsInTheNodesPodCidr(List<Pod> pods) {
+        String podCidr = client.nodes().withName(NODE).get().getSpec().getPodCIDR();
+        assertThat(podCidr).as("the node's podCIDR, from --cluster-cidr 10.42.0.0/16").isNotNull().startsWith("10.42.");
+        String[] parts = podCidr.split("/");
+        int prefix = Integer.parseInt(parts[1]);
+        long mask = prefix == 0 ? 0 : (0xffffffffL << (32 - prefix)) & 0xffffffffL;
+        assertThat(pods).allSatisfy(p -> assertThat(ipv4(p.getStatus().getPodIP()) & mask)
+                .as("pod %s IP %s in the node's podCIDR %s", p.getMetadata().getName(), p.getStatus().getPodIP(), podCidr)
+                .isEqualTo(ipv4(parts[0])));
+    }
+
+    private static long ipv4(String dotted) {
+        long v = 0;
+        for (String octet : dotted.split("\\.")) {
+            v = (v << 8) | Integer.parseInt(octet);
+        }
+        return v;
+    }
+
+    private static String percentiles(List<Long> values) {
+        if (values.isEmpty()) {
+            return "-";
+        }
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get((sorted.size() - 1) / 2) + "/" + sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
+    }
+
+    /** The agent's "pod default/burst-... started: sandbox ready A ms and Running reported B ms" lines: A (group 1) or B (2). */
+    private static List<Long> agentLegs(String log, int group) {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+                "pod default/burst-\\S+ started: sandbox ready (\\d+) ms and Running reported (\\d+) ms");
+        return log.lines().map(p::matcher).filter(java.util.regex.Matcher::find).map(m -> Long.parseLong(m.group(group))).toList();
     }
 
     private static String tail(String log) {

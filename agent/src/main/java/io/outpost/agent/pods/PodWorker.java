@@ -60,6 +60,10 @@ final class PodWorker {
     private PodStatus lastReported;
     private Instant startTime;
     private final Map<String, Waiting> waiting = new HashMap<>();
+    /** When this worker got the pod, and its sandbox was ready: for the start-up log line (worker thread's). */
+    private final Instant received;
+    private Instant sandboxReady;
+    private boolean startupLogged;
 
     PodWorker(PodContext ctx, Pod pod, Runnable onDone) {
         this.ctx = ctx;
@@ -67,6 +71,7 @@ final class PodWorker {
         this.uid = pod.getMetadata().getUid();
         this.podIp = ctx.config().hostIp();
         this.onDone = onDone;
+        this.received = ctx.config().clock().instant();
         Prober prober = ctx.runtime().info().name().equals("simulated") ? new SucceedingProber(ctx.runtime()) : new Prober(ctx.runtime());
         this.lifecycle = new Lifecycle(ctx.runtime(), prober);
         this.probes = new ProbeManager(prober, ctx.config().clock(), () -> podIp, this::wake,
@@ -191,12 +196,25 @@ final class PodWorker {
             report(pod, sandbox, containers(), false);
             return;
         }
+        if ((sandbox == null || !sandbox.ready()) && !networkReady(pod)) {
+            // kubelet's syncPod: no sandbox for a pod on the pod network until the runtime's
+            // network is ready; the pod stays Pending and the worker is woken when it is.
+            if (!networkNotReadyRecorded) {
+                ctx.events().record(pod, null, Events.WARNING, "NetworkNotReady", "CreatePodSandbox",
+                        "network is not ready: container runtime network not ready: the node has no spec.podCIDR yet"
+                                + " (allocated by the control plane's node IPAM controller from --cluster-cidr)");
+                networkNotReadyRecorded = true;
+            }
+            report(pod, sandbox, containers(), false);
+            return;
+        }
         if (sandbox == null || !sandbox.ready()) {
             int attempt = sandbox == null ? 0 : sandbox.config().attempt() + 1;
             try {
                 String id = runPodSandbox(pod, attempt);
                 LOG.debug("pod {}: sandbox {} created", pod.getMetadata().getName(), id);
                 sandbox = sandbox();
+                sandboxReady = ctx.config().clock().instant();
             } catch (RuntimeFailure e) {
                 ctx.events().record(pod, null, Events.WARNING, "FailedCreatePodSandBox", "CreatePodSandbox", e.getMessage());
                 report(pod, sandbox, containers(), false);
@@ -228,6 +246,14 @@ final class PodWorker {
         probeRunning(pod, containers);
         garbageCollect(containers);
         report(pod, sandbox, containers(), false);
+    }
+
+    private boolean networkNotReadyRecorded;
+
+    /** A pod on the host's network never waits; one on the CNI network waits for the node's pod CIDR. */
+    private boolean networkReady(Pod pod) {
+        var containerd = ctx.containerd();
+        return containerd.isEmpty() || Boolean.TRUE.equals(pod.getSpec().getHostNetwork()) || containerd.get().networkReady();
     }
 
     /**
@@ -427,6 +453,22 @@ final class PodWorker {
         ctx.backOff().forgetPod(uid);
     }
 
+    /**
+     * One line per pod started by this worker, as kubelet's pod start-up latency tracker logs
+     * "Observed pod startup duration": from the pod reaching the agent to its sandbox, and to the
+     * Running status handed to the sync layer (the legs the server cannot see).
+     */
+    private void logStartup(Pod pod, PodStatus status) {
+        if (startupLogged || sandboxReady == null || !"Running".equals(status.getPhase())) {
+            return;
+        }
+        startupLogged = true;
+        Instant now = ctx.config().clock().instant();
+        LOG.info("pod {}/{} started: sandbox ready {} ms and Running reported {} ms after the agent got it",
+                pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+                java.time.Duration.between(received, sandboxReady).toMillis(), java.time.Duration.between(received, now).toMillis());
+    }
+
     private PodStatusGenerator.Input input(Pod pod, SandboxStatus sandbox, List<ContainerStatus> containers, boolean terminated) {
         PodStatusGenerator.Readiness readiness = new PodStatusGenerator.Readiness() {
             @Override
@@ -449,6 +491,7 @@ final class PodWorker {
         if (!Objects.equals(status, lastReported)) {
             lastReported = status;
             ctx.sink().podStatus(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), uid, status);
+            logStartup(pod, status);
         }
     }
 }

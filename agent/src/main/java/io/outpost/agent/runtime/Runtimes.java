@@ -28,15 +28,25 @@ public final class Runtimes {
      * As {@link #create(String, Path, Clock, String)}; for {@code containerd}, {@code
      * containerRuntimeEndpoint} ({@code unix:///run/containerd/containerd.sock}) names an existing
      * containerd, and an empty one starts a managed containerd under {@code <dataDir>/containerd}
-     * (pod CIDR {@link #DEFAULT_POD_CIDR} until the control plane allocates one per node).
+     * whose pods wait for the node's pod CIDR.
      */
     public static ContainerRuntime create(String name, Path dataDir, Clock clock, String hostIp, String containerRuntimeEndpoint)
             throws IOException {
+        return create(name, dataDir, clock, hostIp, containerRuntimeEndpoint, "");
+    }
+
+    /**
+     * As {@link #create(String, Path, Clock, String, String)}, a managed containerd's CNI network
+     * starting with {@code podCidr}: the Node's {@code spec.podCIDR} as the local store last had
+     * it (so an offline restart keeps the node's range), empty when the node has none yet.
+     */
+    public static ContainerRuntime create(String name, Path dataDir, Clock clock, String hostIp, String containerRuntimeEndpoint,
+                                          String podCidr) throws IOException {
         return switch (name) {
             case "process" -> new ProcessRuntime(ProcessRuntime.Config.of(dataDir, clock, hostIp));
             case "simulated" -> new SimulatedRuntime(clock, SimulatedExits.FROM_ENV, hostIp);
             case "containerd" -> containerRuntimeEndpoint.isEmpty()
-                    ? ContainerdRuntime.managed(ContainerdConfig.defaults(dataDir, DEFAULT_POD_CIDR), hostIp)
+                    ? ContainerdRuntime.managed(ContainerdConfig.defaults(dataDir, podCidr), hostIp)
                     : ContainerdRuntime.connect(containerRuntimeEndpoint, hostIp);
             default -> throw new IllegalArgumentException("--runtime " + name + " is unknown; use containerd, process or simulated");
         };
@@ -74,7 +84,4 @@ public final class Runtimes {
     public static DefaultChoice defaultRuntime() {
         return defaultRuntime(Path.of("/run/containerd/containerd.sock"), Path.of("/usr/bin/containerd"), Path.of("/usr/bin/runc"));
     }
-
-    /** The pod CIDR of a managed containerd's CNI bridge until the control plane allocates one. */
-    public static final String DEFAULT_POD_CIDR = "10.42.0.0/24";
 }

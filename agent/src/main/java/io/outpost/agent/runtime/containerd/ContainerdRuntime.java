@@ -111,6 +111,24 @@ public final class ContainerdRuntime implements ContainerRuntime {
     }
 
     /**
+     * Kubelet's {@code updatePodCIDR}: the node's {@code spec.podCIDR} for the pods' CNI network.
+     * A managed containerd's conflist is written from it; an existing containerd
+     * ({@code --container-runtime-endpoint}) keeps the CNI configuration its operator gave it.
+     */
+    public boolean updatePodCidr(String cidr) throws IOException {
+        return managed != null && managed.usePodCidr(cidr);
+    }
+
+    /**
+     * Whether a pod that is not {@code hostNetwork} can get a sandbox: a managed containerd needs
+     * the node's pod CIDR first (kubelet does not start such pods while the runtime reports
+     * {@code NetworkReady=false}).
+     */
+    public boolean networkReady() {
+        return managed == null || managed.podCidr().isPresent();
+    }
+
+    /**
      * An image garbage collector over this runtime's containerd; the agent runs {@link
      * ImageGarbageCollector#collect()} periodically (kubelet: every 5 minutes).
      */
