@@ -54,6 +54,13 @@ final class PodWorker {
     /** The sandbox's IP (CNI) or the node's, for probes and hooks; written by the worker thread. */
     private volatile String podIp;
     private boolean woken = true;
+    /**
+     * The last sync found nothing left to do (every container running, nothing waiting, or the
+     * pod finished): the worker then syncs only when woken (its pod changed, the manager's relist
+     * saw its containers change, a probe result changed) or after the long steady resync. A pod on
+     * its way (starting, backing off, failing to mount) re-syncs every {@code resync}. Worker thread's.
+     */
+    private boolean steady;
     private boolean stopped;
     private boolean gone;
     private Thread thread;
@@ -88,8 +95,15 @@ final class PodWorker {
         thread = Thread.ofVirtual().name("pod-" + pod.getMetadata().getNamespace() + "-" + pod.getMetadata().getName()).start(this::run);
     }
 
-    void update(Pod newer) {
+    /**
+     * Hands the worker the pod as the desired state now has it; true if it changed (another
+     * resourceVersion), so only then is the worker worth waking (kubelet's pod config sends an
+     * UPDATE only for the pods that changed).
+     */
+    boolean update(Pod newer) {
+        Pod old = pod;
         pod = newer;
+        return !Objects.equals(old.getMetadata().getResourceVersion(), newer.getMetadata().getResourceVersion());
     }
 
     void wake() {
@@ -141,10 +155,9 @@ final class PodWorker {
             boolean removedNow;
             lock.lock();
             try {
-                while (!woken && !stopped) {
-                    if (wakeUp.awaitNanos(ctx.config().resync().toNanos()) <= 0) {
-                        break;
-                    }
+                long wait = (steady ? ctx.config().steadyResync() : ctx.config().resync()).toNanos();
+                while (!woken && !stopped && wait > 0) {
+                    wait = wakeUp.awaitNanos(wait);
                 }
                 if (stopped) {
                     return;
@@ -164,11 +177,25 @@ final class PodWorker {
                     return;
                 }
                 sync(current);
+                steady = settled(lastReported);
             } catch (RuntimeException e) {
+                steady = false;
                 LOG.warn("sync of pod {}/{} failed; retrying at the next resync", pod.getMetadata().getNamespace(),
                         pod.getMetadata().getName(), e);
             }
         }
+    }
+
+    /** Kubelet would have nothing to do for this pod until an event: finished, or running with every container up. */
+    private boolean settled(PodStatus status) {
+        if (status == null) {
+            return false;
+        }
+        if ("Succeeded".equals(status.getPhase()) || "Failed".equals(status.getPhase())) {
+            return true;
+        }
+        return "Running".equals(status.getPhase()) && waiting.isEmpty() && status.getContainerStatuses() != null
+                && status.getContainerStatuses().stream().allMatch(c -> c.getState() != null && c.getState().getRunning() != null);
     }
 
     private List<ContainerStatus> containers() {

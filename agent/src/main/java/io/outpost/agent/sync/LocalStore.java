@@ -30,7 +30,8 @@ import io.outpost.tunnel.ObjectRef;
  *       JSON the server sent, under a 20-digit resourceVersion prefix line (so the version is read
  *       without parsing the object);</li>
  *   <li>{@code /meta/revision}: the store revision up to which the agent has every change;</li>
- *   <li>{@code /meta/seq}: the last sequence number given to a report;</li>
+ *   <li>{@code /meta/seq}: read only, from older stores: the numbering of reports now goes on
+ *       from the highest one waiting (one commit per report rather than two);</li>
  *   <li>{@code /pending/...}: reports not yet acknowledged by the server, encoded as frames,
  *       one per pod, one for the node (coalesced: a newer report replaces the older one under its
  *       key), one per terminated pod and one per event.</li>
@@ -59,8 +60,10 @@ final class LocalStore implements AutoCloseable {
 
     private LocalStore(KvStore kv) {
         this.kv = kv;
-        this.seq = readLong(SEQ);
         this.pendingEvents = (int) kv.count(PENDING + "event/");
+        // Numbering goes on above every waiting report, so that an ack never drops a newer one.
+        // /meta/seq is read from stores written before each report stopped costing a second commit.
+        this.seq = Math.max(readLong(SEQ), pending().stream().mapToLong(Frame.Report::seq).max().orElse(0));
     }
 
     /** @throws IOException naming the file and the fix (another agent holds it, a read-only disk) */
@@ -118,7 +121,6 @@ final class LocalStore implements AutoCloseable {
         writes.lock();
         try {
             seq++;
-            put(SEQ, Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
             Frame.Report report = numbered.apply(seq);
             String key = PENDING + coalesceKey;
             if (report instanceof Frame.EventReport) {

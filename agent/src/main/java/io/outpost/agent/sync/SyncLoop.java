@@ -53,6 +53,7 @@ final class SyncLoop implements Runnable {
     private final EdgeSyncConfig config;
     private final LocalStore store;
     private final DesiredStateView state;
+    private final StatusReports reports;
     private final Backoff backoff;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile BlockingQueue<Object> inbox;
@@ -67,7 +68,13 @@ final class SyncLoop implements Runnable {
         this.config = config;
         this.store = store;
         this.state = state;
+        this.reports = new StatusReports(store, this::wake);
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(), new java.util.Random());
+    }
+
+    /** Where the pod workers and the node reporter send what they observe; this loop sends it on. */
+    StatusReports reports() {
+        return reports;
     }
 
     boolean connected() {
@@ -252,7 +259,9 @@ final class SyncLoop implements Runnable {
                 }
                 backoff.reset();
             }
-            case Frame.ReportAck ack -> store.acknowledged(ack.seq());
+            // Dropped from the store by the reports' writer, not here: a delete is a commit, and
+            // this thread should read the next frame (a new pod) rather than wait for the disk.
+            case Frame.ReportAck ack -> reports.acknowledged(ack.seq());
             case Frame.Refused refused -> {
                 LOG.warn("the server refused the tunnel: {}", refused.reason());
                 return false;
@@ -270,11 +279,15 @@ final class SyncLoop implements Runnable {
         throw new IllegalStateException("the server sent a frame only an agent sends: " + frame.getClass().getSimpleName());
     }
 
-    /** Sends the waiting reports numbered above {@code sentSeq}; returns the highest number sent. */
+    /**
+     * Sends the waiting reports numbered above {@code sentSeq} and above what the server has
+     * acknowledged (the writer may not have dropped those yet); returns the highest number sent.
+     */
     private long sendPending(WebSocket ws, long sentSeq) throws Exception {
         long highest = sentSeq;
+        long floor = Math.max(sentSeq, reports.ackedUpTo());
         for (Frame.Report report : store.pending()) {
-            if (report.seq() > sentSeq) {
+            if (report.seq() > floor) {
                 send(ws, report);
                 highest = Math.max(highest, report.seq());
             }
