@@ -288,14 +288,20 @@ class AgentContainerdIT {
         System.out.printf("containerd pod start latency over %d pods (create to Running, image present): p50 %d ms, p99 %d ms,"
                 + " max %d ms; all Running %d ms after apply%n", n, p50, p99, latencies.getLast(),
                 Duration.between(applied, allRunning).toMillis());
-        // Each leg: the server's (created to bound, as the watch saw it), the agent's (from its
-        // start-up log lines: the pod received to its sandbox, and to Running handed upstream),
-        // and bound to Running seen by the watch (the agent's legs plus the tunnel both ways).
-        System.out.printf("legs p50/p99 (ms): created to scheduled %s; scheduled to Running seen %s; agent: received to sandbox %s,"
-                + " received to Running reported %s%n",
+        // Each leg: the server's (created to bound, as the watch saw it), the tunnel down (bound to
+        // the agent's worker getting the pod), the agent's (from its start-up log lines: received to
+        // its sandbox, and to Running handed upstream) and the way up (reported to the watch seeing
+        // Running). The agent's log and the watch share this host's clock.
+        List<AgentLeg> legs = agentLegs(agent.log());
+        System.out.printf("legs p50/p99 (ms): created to scheduled %s; scheduled to agent %s; agent: to sandbox %s, to Running"
+                + " reported %s; reported to Running seen %s%n",
                 percentiles(running.keySet().stream().map(k -> Duration.between(added.get(k), scheduled.get(k)).toMillis()).toList()),
-                percentiles(running.keySet().stream().map(k -> Duration.between(scheduled.get(k), running.get(k)).toMillis()).toList()),
-                percentiles(agentLegs(agent.log(), 1)), percentiles(agentLegs(agent.log(), 2)));
+                percentiles(legs.stream().filter(l -> scheduled.containsKey(l.pod()))
+                        .map(l -> Duration.between(scheduled.get(l.pod()), l.received()).toMillis()).toList()),
+                percentiles(legs.stream().map(AgentLeg::sandboxMs).toList()),
+                percentiles(legs.stream().map(AgentLeg::runningMs).toList()),
+                percentiles(legs.stream().filter(l -> running.containsKey(l.pod()))
+                        .map(l -> Duration.between(l.reported(), running.get(l.pod())).toMillis()).toList()));
         System.out.printf("memory with %d containerd pods: agent VmRSS %d kB, its containerd VmRSS %d kB%n",
                 n + 4, agent.residentKb(), containerdRssKb());
         assertThat(latencies).hasSize(n);
@@ -334,11 +340,21 @@ class AgentContainerdIT {
         return sorted.get((sorted.size() - 1) / 2) + "/" + sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
     }
 
-    /** The agent's "pod default/burst-... started: sandbox ready A ms and Running reported B ms" lines: A (group 1) or B (2). */
-    private static List<Long> agentLegs(String log, int group) {
+    /** One pod's start as the agent logged it: when it reported Running, after how long since it got the pod. */
+    record AgentLeg(String pod, Instant reported, long sandboxMs, long runningMs) {
+        Instant received() {
+            return reported.minusMillis(runningMs);
+        }
+    }
+
+    /** The agent's "HH:mm:ss.SSS INFO PodWorker - pod default/burst-x started: sandbox ready A ms and Running reported B ms" lines. */
+    private static List<AgentLeg> agentLegs(String log) {
         java.util.regex.Pattern p = java.util.regex.Pattern.compile(
-                "pod default/burst-\\S+ started: sandbox ready (\\d+) ms and Running reported (\\d+) ms");
-        return log.lines().map(p::matcher).filter(java.util.regex.Matcher::find).map(m -> Long.parseLong(m.group(group))).toList();
+                "^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*pod default/(burst-\\S+) started: sandbox ready (\\d+) ms and Running reported (\\d+) ms");
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        return log.lines().map(p::matcher).filter(java.util.regex.Matcher::find).map(m -> new AgentLeg(m.group(2),
+                java.time.LocalTime.parse(m.group(1)).atDate(today).toInstant(java.time.ZoneOffset.UTC),
+                Long.parseLong(m.group(3)), Long.parseLong(m.group(4)))).toList();
     }
 
     private static String tail(String log) {

@@ -52,6 +52,8 @@ final class DesiredStateView implements DesiredState {
     private final LocalStore store;
     private final Map<ObjectRef, Held> held = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    /** Touched objects not yet written, with the version touched; the sync loop's thread only. */
+    private final Map<ObjectRef, Long> unsavedTouches = new java.util.LinkedHashMap<>();
 
     /** Loads what the store holds: the state the agent runs after a restart with no link. */
     DesiredStateView(LocalStore store) {
@@ -80,6 +82,7 @@ final class DesiredStateView implements DesiredState {
             }
             store.deleteObject(ref);
             held.remove(ref);
+            unsavedTouches.remove(ref);
         } else {
             if (current != null && current.resourceVersion() >= change.revision()) {
                 return false;
@@ -87,6 +90,8 @@ final class DesiredStateView implements DesiredState {
             HasMetadata object = decode(ref.kind(), change.body(), change.revision());
             store.putObject(ref, change.revision(), change.body());
             held.put(ref, new Held(change.revision(), change.body(), object));
+            unsavedTouches.remove(ref); // written whole, at a newer version than any touch
+
         }
         if (ref.kind() == ObjectKind.POD) {
             dropUnreferenced();
@@ -99,14 +104,36 @@ final class DesiredStateView implements DesiredState {
      * Records that an object is now at {@code touch.revision()} with only its status changed
      * (the body held stays: status is the pod workers' to observe, not the server's to tell).
      * Listeners are not called: nothing the pod workers act on changed.
+     *
+     * <p>Held at once, written to the store by {@link #saveTouches} when the sync loop has nothing
+     * else to do: most touches are the agent's own status reports coming back, a burst of pods
+     * brings several per pod, and each written at once was an fsync'd commit that the next pod's
+     * change waited behind. Latest wins per object. Nothing is lost in a crash: the store's
+     * revision is written only after the touches ({@link SyncLoop}), so the server replays them.
      */
     void touch(Frame.Touch touch) {
         Held current = held.get(touch.ref());
         if (current == null || current.resourceVersion() >= touch.revision()) {
             return;
         }
-        store.putObject(touch.ref(), touch.revision(), current.json());
         held.put(touch.ref(), new Held(touch.revision(), current.json(), decode(touch.ref().kind(), current.json(), touch.revision())));
+        unsavedTouches.put(touch.ref(), touch.revision());
+    }
+
+    /** Writes the touches held but not yet stored (the sync loop's thread, when idle and before the revision is written). */
+    void saveTouches() {
+        for (Map.Entry<ObjectRef, Long> t : unsavedTouches.entrySet()) {
+            Held h = held.get(t.getKey());
+            if (h != null && h.resourceVersion() == t.getValue()) {
+                store.putObject(t.getKey(), t.getValue(), h.json());
+            }
+        }
+        unsavedTouches.clear();
+    }
+
+    /** Whether touches wait to be written. */
+    boolean touchesUnsaved() {
+        return !unsavedTouches.isEmpty();
     }
 
     /** What the agent holds, for a digest. */

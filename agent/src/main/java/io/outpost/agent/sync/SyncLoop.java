@@ -167,6 +167,7 @@ final class SyncLoop implements Runnable {
             connected = false;
             ws.abort();
             client.close();
+            state.saveTouches();
         }
     }
 
@@ -208,6 +209,12 @@ final class SyncLoop implements Runnable {
                 }
                 ws.request(1);
             }
+            if (item == null && state.touchesUnsaved()) {
+                // Quiet for a while (at most a heartbeat interval): nothing waits behind these
+                // commits now. Not after each frame: the next one is asked for only once this one
+                // is handled, so the inbox is always empty then.
+                state.saveTouches();
+            }
             switch (liveness.action()) {
                 case SEND_HEARTBEAT -> {
                     send(ws, new Frame.Heartbeat());
@@ -242,6 +249,7 @@ final class SyncLoop implements Runnable {
             }
             case Frame.DigestRequest request -> send(ws, new Frame.Digest(state.inventory()));
             case Frame.Synced synced -> {
+                state.saveTouches(); // never a revision stored ahead of the objects it covers
                 store.setRevision(synced.revision());
                 backoff.reset(); // the link works end to end
             }
@@ -254,6 +262,7 @@ final class SyncLoop implements Runnable {
                 // every heartbeat, and a resume point a minute old costs only a longer replay.
                 java.time.Instant now = config.clock().instant();
                 if (!now.isBefore(revisionWrittenAt.plus(REVISION_WRITE_PERIOD))) {
+                    state.saveTouches();
                     store.setRevision(ack.revision());
                     revisionWrittenAt = now;
                 }

@@ -81,4 +81,26 @@ class DesiredStateViewTest {
             assertThat(view.inventory()).containsExactly(new Frame.Held(POD, 10), new Frame.Held(CM, 9));
         }
     }
+
+    @Test
+    void aTouchIsHeldAtOnceAndWrittenLaterLatestWinsAndAChangeSupersedesIt() throws Exception {
+        try (LocalStore store = LocalStore.open(dir)) {
+            DesiredStateView view = new DesiredStateView(store);
+            view.apply(new Frame.Change(10, POD, pod("nginx:1", false)));
+            view.touch(new Frame.Touch(12, POD));
+            view.touch(new Frame.Touch(14, POD));
+            assertThat(view.inventory()).containsExactly(new Frame.Held(POD, 14));
+            assertThat(store.objects()).singleElement().satisfies(o -> assertThat(o.resourceVersion()).isEqualTo(10));
+            view.saveTouches();
+            assertThat(store.objects()).singleElement().satisfies(o -> assertThat(o.resourceVersion()).isEqualTo(14));
+            assertThat(view.touchesUnsaved()).isFalse();
+
+            view.touch(new Frame.Touch(15, POD));
+            assertThat(view.apply(new Frame.Change(13, POD, pod("nginx:0", false)))).as("older than the touch").isFalse();
+            assertThat(view.touchesUnsaved()).as("a change skipped keeps the touch to write").isTrue();
+            assertThat(view.apply(new Frame.Change(16, POD, pod("nginx:2", false)))).isTrue();
+            assertThat(view.touchesUnsaved()).as("the change wrote the object whole").isFalse();
+            assertThat(store.objects()).singleElement().satisfies(o -> assertThat(o.resourceVersion()).isEqualTo(16));
+        }
+    }
 }
