@@ -74,30 +74,63 @@ final class DesiredStateView implements DesiredState {
      * @return whether anything changed
      */
     boolean apply(Frame.Change change) {
-        ObjectRef ref = change.ref();
-        Held current = held.get(ref);
-        if (change.deletion()) {
-            if (current == null || current.resourceVersion() > change.revision()) {
-                return false;
-            }
-            store.deleteObject(ref);
-            held.remove(ref);
-            unsavedTouches.remove(ref);
-        } else {
-            if (current != null && current.resourceVersion() >= change.revision()) {
-                return false;
-            }
-            HasMetadata object = decode(ref.kind(), change.body(), change.revision());
-            store.putObject(ref, change.revision(), change.body());
-            held.put(ref, new Held(change.revision(), change.body(), object));
-            unsavedTouches.remove(ref); // written whole, at a newer version than any touch
+        return applyAll(List.of(change)) > 0;
+    }
 
+    /**
+     * Persists the changes of a batch, in order, each unless the version held is the same or
+     * newer, then tells the listeners once. The objects are written together
+     * ({@link LocalStore#writeObjects}: one commit for the batch when the store's writer groups
+     * them), so a burst of pods costs a few commits rather than one each.
+     *
+     * @return how many changed anything
+     */
+    int applyAll(List<Frame.Change> changes) {
+        Map<ObjectRef, Held> written = new java.util.LinkedHashMap<>(); // null value: deleted
+        boolean pods = false;
+        for (Frame.Change change : changes) {
+            ObjectRef ref = change.ref();
+            Held current = written.containsKey(ref) ? written.get(ref) : held.get(ref);
+            if (change.deletion()) {
+                if (current == null || current.resourceVersion() > change.revision()) {
+                    continue;
+                }
+                written.put(ref, null);
+            } else {
+                if (current != null && current.resourceVersion() >= change.revision()) {
+                    continue;
+                }
+                HasMetadata object;
+                try {
+                    object = decode(ref.kind(), change.body(), change.revision());
+                } catch (tools.jackson.core.JacksonException e) {
+                    // Refusing it would bring it back on every reconnect: skipped until its next change.
+                    LOG.warn("skipping {}: it does not decode as its kind ({})", change, e.getOriginalMessage());
+                    continue;
+                }
+                written.put(ref, new Held(change.revision(), change.body(), object));
+            }
+            pods |= ref.kind() == ObjectKind.POD;
         }
-        if (ref.kind() == ObjectKind.POD) {
+        if (written.isEmpty()) {
+            return 0;
+        }
+        Map<ObjectRef, LocalStore.Stored> toStore = new java.util.LinkedHashMap<>();
+        written.forEach((ref, h) -> toStore.put(ref, h == null ? null : new LocalStore.Stored(ref, h.resourceVersion(), h.json())));
+        store.writeObjects(toStore);
+        written.forEach((ref, h) -> {
+            if (h == null) {
+                held.remove(ref);
+            } else {
+                held.put(ref, h);
+            }
+            unsavedTouches.remove(ref); // written whole (or gone), at a newer version than any touch
+        });
+        if (pods) {
             dropUnreferenced();
         }
         listeners.forEach(DesiredStateView::runQuietly);
-        return true;
+        return written.size();
     }
 
     /**

@@ -87,11 +87,75 @@ final class LocalStore implements AutoCloseable {
 
     /** Writes (or replaces) an object at {@code resourceVersion}. */
     void putObject(ObjectRef ref, long resourceVersion, byte[] json) {
+        put(key(ref), objectValue(resourceVersion, json));
+    }
+
+    private static byte[] objectValue(long resourceVersion, byte[] json) {
         byte[] header = String.format("%020d\n", resourceVersion).getBytes(StandardCharsets.US_ASCII);
         byte[] value = new byte[header.length + json.length];
         System.arraycopy(header, 0, value, 0, header.length);
         System.arraycopy(json, 0, value, header.length, json.length);
-        put(key(ref), value);
+        return value;
+    }
+
+    /**
+     * Writes (a null value: deletes) several objects, each under its own key, all at once: one
+     * virtual thread per object submits its write, so the SQLite writer's group commit makes them
+     * one transaction and one fsync where one thread would wait for a commit per object. The keys
+     * are distinct and only the sync loop writes objects, so no lock is needed between them.
+     * Returns once every write is durable; the first failure is thrown.
+     */
+    void writeObjects(Map<ObjectRef, Stored> objects) {
+        if (objects.size() == 1) {
+            Map.Entry<ObjectRef, Stored> only = objects.entrySet().iterator().next();
+            if (only.getValue() == null) {
+                deleteObject(only.getKey());
+            } else {
+                putObject(only.getKey(), only.getValue().resourceVersion(), only.getValue().json());
+            }
+            return;
+        }
+        List<java.util.concurrent.Future<?>> writes = new ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Map.Entry<ObjectRef, Stored> e : objects.entrySet()) {
+                String key = key(e.getKey());
+                Stored s = e.getValue();
+                writes.add(threads.submit(() -> {
+                    if (s == null) {
+                        write(key, null);
+                    } else {
+                        write(key, objectValue(s.resourceVersion(), s.json()));
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> w : writes) {
+                try {
+                    w.get();
+                } catch (java.util.concurrent.ExecutionException ex) {
+                    if (ex.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new IllegalStateException(ex.getCause());
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted writing objects", ex);
+                }
+            }
+        }
+    }
+
+    /** A put or (null value) delete of one key, without the writes lock: for keys no other thread writes. */
+    private void write(String key, byte[] value) {
+        Optional<KeyValue> current = kv.get(key);
+        if (value == null) {
+            if (current.isPresent()) {
+                kv.delete(key);
+            }
+        } else if (current.isEmpty()) {
+            kv.create(key, value);
+        } else if (!java.util.Arrays.equals(current.get().value(), value)) {
+            kv.update(key, value, current.get().modRevision());
+        }
     }
 
     void deleteObject(ObjectRef ref) {

@@ -103,4 +103,28 @@ class DesiredStateViewTest {
             assertThat(store.objects()).singleElement().satisfies(o -> assertThat(o.resourceVersion()).isEqualTo(16));
         }
     }
+
+    @Test
+    void aBatchOfChangesIsAppliedInOrderWrittenTogetherAndTellsTheListenersOnce() throws Exception {
+        ObjectRef other = new ObjectRef(ObjectKind.POD, "ns", "db");
+        try (LocalStore store = LocalStore.open(dir)) {
+            DesiredStateView view = new DesiredStateView(store);
+            AtomicInteger notified = new AtomicInteger();
+            view.addListener(notified::incrementAndGet);
+            int changed = view.applyAll(java.util.List.of(
+                    new Frame.Change(10, POD, pod("nginx:1", true)),
+                    new Frame.Change(11, CM, configMap()),
+                    new Frame.Change(12, other, "{\"kind\":\"Pod\",\"metadata\":".getBytes(StandardCharsets.UTF_8)),
+                    new Frame.Change(13, POD, pod("nginx:2", true)),
+                    new Frame.Change(12, POD, pod("nginx:0", true))));
+            assertThat(changed).as("the pod (its last version) and the ConfigMap; the undecodable one is skipped").isEqualTo(2);
+            assertThat(notified).hasValue(1);
+            assertThat(view.pods()).singleElement().satisfies(p -> assertThat(p.getSpec().getContainers().getFirst().getImage())
+                    .isEqualTo("nginx:2"));
+            assertThat(view.applyAll(java.util.List.of(new Frame.Change(13, POD, pod("nginx:2", true))))).isZero();
+        }
+        try (LocalStore store = LocalStore.open(dir)) {
+            assertThat(new DesiredStateView(store).inventory()).containsExactly(new Frame.Held(POD, 13), new Frame.Held(CM, 11));
+        }
+    }
 }
