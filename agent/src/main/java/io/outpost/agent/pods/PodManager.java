@@ -91,7 +91,7 @@ public final class PodManager implements AutoCloseable {
                 lock.unlock();
             }
             try {
-                Map<String, String> current = RuntimeStates.byPod(config.runtime());
+                Map<String, String> current = config.runtime().podStates(Labels.POD_UID);
                 List<PodWorker> toWake = new ArrayList<>();
                 lock.lock();
                 try {

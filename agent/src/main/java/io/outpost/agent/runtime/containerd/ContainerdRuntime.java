@@ -310,6 +310,24 @@ public final class ContainerdRuntime implements ContainerRuntime {
         return out;
     }
 
+    /** Two CRI calls, whatever the number of pods: the list responses carry every state. */
+    @Override
+    public Map<String, String> podStates(String podUidLabel) {
+        Map<String, List<String>> parts = new java.util.HashMap<>();
+        for (PodSandbox s : rt().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter.newBuilder()
+                .putLabelSelector(CriMapping.OWNER_LABEL, CriMapping.OWNER)).build()).getItemsList()) {
+            parts.computeIfAbsent(s.getMetadata().getUid(), k -> new ArrayList<>()).add("s:" + s.getId() + ":" + s.getState());
+        }
+        for (var c : rt().listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter.newBuilder()
+                .putLabelSelector(CriMapping.OWNER_LABEL, CriMapping.OWNER)).build()).getContainersList()) {
+            String uid = c.getLabelsMap().get(podUidLabel);
+            if (uid != null) {
+                parts.computeIfAbsent(uid, k -> new ArrayList<>()).add("c:" + c.getId() + ":" + c.getState());
+            }
+        }
+        return ContainerRuntime.joinStates(parts);
+    }
+
     @Override
     public Optional<ContainerStatus> containerStatus(String containerId) {
         return status(containerId, null);
