@@ -176,7 +176,11 @@ final class PodWorker {
                     onDone.run();
                     return;
                 }
-                sync(current);
+                if (firstStart(current)) {
+                    ctx.sandboxStarts().inTurn(() -> sync(current));
+                } else {
+                    sync(current);
+                }
                 steady = settled(lastReported);
             } catch (RuntimeException e) {
                 steady = false;
@@ -196,6 +200,12 @@ final class PodWorker {
         }
         return "Running".equals(status.getPhase()) && waiting.isEmpty() && status.getContainerStatuses() != null
                 && status.getContainerStatuses().stream().allMatch(c -> c.getState() != null && c.getState().getRunning() != null);
+    }
+
+    /** Containerd, the pod network, and no sandbox made yet by this worker. */
+    private boolean firstStart(Pod pod) {
+        return sandboxReady == null && ctx.containerd().isPresent() && !Boolean.TRUE.equals(pod.getSpec().getHostNetwork())
+                && lastReported == null;
     }
 
     private List<ContainerStatus> containers() {
