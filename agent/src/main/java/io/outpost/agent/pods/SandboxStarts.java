@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * Running near the end of the burst (AgentContainerdIT, 100 pods, on a shared VM at load 30-40:
  * p50 20.2 and 25.9 s, p99 22.4 and 29.1 s). A few at a time in arrival order keeps containerd
  * busy (its fsyncs overlap) while the first pods run early: p50 11.4 and 18.2 s, p99 18.7 and
- * 24.8 s in the same conditions. Only 4 per core gave no such gain (too little overlap).
+ * 24.8 s in the same conditions. Two per core, around the sandbox alone, gave no such gain.
  *
  * <p>Thread model: any worker thread; a fair semaphore.
  */
