@@ -67,10 +67,7 @@ final class PodWorker {
     private PodStatus lastReported;
     private Instant startTime;
     private final Map<String, Waiting> waiting = new HashMap<>();
-    /** When this worker got the pod, and its sandbox was ready: for the start-up log line (worker thread's). */
-    private final Instant received;
-    private Instant sandboxReady;
-    private boolean startupLogged;
+    private final StartupTracker startup;
 
     PodWorker(PodContext ctx, Pod pod, Runnable onDone) {
         this.ctx = ctx;
@@ -78,7 +75,7 @@ final class PodWorker {
         this.uid = pod.getMetadata().getUid();
         this.podIp = ctx.config().hostIp();
         this.onDone = onDone;
-        this.received = ctx.config().clock().instant();
+        this.startup = new StartupTracker(ctx.config().clock());
         Prober prober = ctx.runtime().info().name().equals("simulated") ? new SucceedingProber(ctx.runtime()) : new Prober(ctx.runtime());
         this.lifecycle = new Lifecycle(ctx.runtime(), prober);
         this.probes = new ProbeManager(prober, ctx.config().clock(), () -> podIp, this::wake,
@@ -204,7 +201,7 @@ final class PodWorker {
 
     /** Containerd, the pod network, and no sandbox made yet by this worker. */
     private boolean firstStart(Pod pod) {
-        return sandboxReady == null && ctx.containerd().isPresent() && !Boolean.TRUE.equals(pod.getSpec().getHostNetwork())
+        return !startup.sandboxMade() && ctx.containerd().isPresent() && !Boolean.TRUE.equals(pod.getSpec().getHostNetwork())
                 && lastReported == null;
     }
 
@@ -251,7 +248,7 @@ final class PodWorker {
                 String id = runPodSandbox(pod, attempt);
                 LOG.debug("pod {}: sandbox {} created", pod.getMetadata().getName(), id);
                 sandbox = sandbox();
-                sandboxReady = ctx.config().clock().instant();
+                startup.sandboxReady();
             } catch (RuntimeFailure e) {
                 ctx.events().record(pod, null, Events.WARNING, "FailedCreatePodSandBox", "CreatePodSandbox", e.getMessage());
                 report(pod, sandbox, containers(), false);
@@ -490,22 +487,6 @@ final class PodWorker {
         ctx.backOff().forgetPod(uid);
     }
 
-    /**
-     * One line per pod started by this worker, as kubelet's pod start-up latency tracker logs
-     * "Observed pod startup duration": from the pod reaching the agent to its sandbox, and to the
-     * Running status handed to the sync layer (the legs the server cannot see).
-     */
-    private void logStartup(Pod pod, PodStatus status) {
-        if (startupLogged || sandboxReady == null || !"Running".equals(status.getPhase())) {
-            return;
-        }
-        startupLogged = true;
-        Instant now = ctx.config().clock().instant();
-        LOG.info("pod {}/{} started: sandbox ready {} ms and Running reported {} ms after the agent got it",
-                pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
-                java.time.Duration.between(received, sandboxReady).toMillis(), java.time.Duration.between(received, now).toMillis());
-    }
-
     private PodStatusGenerator.Input input(Pod pod, SandboxStatus sandbox, List<ContainerStatus> containers, boolean terminated) {
         PodStatusGenerator.Readiness readiness = new PodStatusGenerator.Readiness() {
             @Override
@@ -528,7 +509,7 @@ final class PodWorker {
         if (!Objects.equals(status, lastReported)) {
             lastReported = status;
             ctx.sink().podStatus(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), uid, status);
-            logStartup(pod, status);
+            startup.reported(pod, status);
         }
     }
 }
