@@ -258,6 +258,8 @@ class AgentSystemIT {
             assertThat(agent.process().isAlive()).as("agent %s is running; its log:%n%s", node, agent.log()).isTrue();
             Node n = client.nodes().withName(node).get();
             assertThat(n).as("node %s registered; agent log:%n%s", node, agent.log()).isNotNull();
+            // Registered a moment before its status is patched in (Upstream.register): not yet an error.
+            assertThat(n.getStatus()).as("node %s has a status", node).isNotNull();
             assertThat(n.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready"))
                     .extracting(NodeCondition::getStatus).containsExactly("True");
         });
