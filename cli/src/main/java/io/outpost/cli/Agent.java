@@ -23,6 +23,7 @@ import io.outpost.agent.node.HostInfo;
 import io.outpost.agent.node.LinkQuality;
 import io.outpost.agent.node.NodeStatusReporter;
 import io.outpost.agent.node.NodeStatusReporterConfig;
+import io.outpost.agent.node.PodCidrUpdater;
 import io.outpost.agent.node.RoundTripReport;
 import io.outpost.agent.pods.PodManager;
 import io.outpost.agent.pods.PodManagerConfig;
@@ -130,6 +131,9 @@ final class Agent implements AutoCloseable {
             pods = new PodManager(PodManagerConfig.of(config.nodeName(), config.dataDir(), runtime,
                     sync.desiredState(), sync.statusSink(), clock, hostIp));
             pods.start();
+            if (runtime instanceof ContainerdRuntime containerd) {
+                new PodCidrUpdater(sync.desiredState(), containerd, pods::wake).start();
+            }
             nodeStatus = new NodeStatusReporter(NodeStatusReporterConfig.of(config.nodeName(), config.dataDir(),
                     runtime.info(), sync.statusSink(), clock, this::linkQuality, Version.outpost(), hostIp));
             nodeStatus.start();
@@ -165,7 +169,9 @@ final class Agent implements AutoCloseable {
         }
         ContainerRuntime created;
         try {
-            created = Runtimes.create(name, config.dataDir(), clock, hostIp, endpoint, registries);
+            // The pod CIDR the local store has for this node: an offline restart keeps its range.
+            String podCidr = PodCidrUpdater.podCidr(sync.desiredState().node()).orElse("");
+            created = Runtimes.create(name, config.dataDir(), clock, hostIp, endpoint, registries, podCidr);
         } catch (IOException e) {
             if (!name.equals("containerd")) {
                 throw e;

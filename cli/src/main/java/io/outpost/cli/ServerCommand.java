@@ -13,6 +13,8 @@ import io.netty.util.NetUtil;
 import io.outpost.apiserver.auth.TokenFile;
 import io.outpost.apiserver.pki.SubjectAltName;
 import io.outpost.controllers.ControllerManagers;
+import io.outpost.controllers.nodeipam.Ipv4Cidr;
+import io.outpost.controllers.nodeipam.NodeIpamSettings;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -71,6 +73,18 @@ final class ServerCommand implements Callable<Integer> {
                 "Default: one profile, default-scheduler, with the default plugins. Env: OUTPOST_SCHEDULER_CONFIG."})
     private Path schedulerConfig;
 
+    @Option(names = "--cluster-cidr", paramLabel = "CIDR", defaultValue = NodeIpamSettings.DEFAULT_CLUSTER_CIDR,
+            converter = CidrConverter.class,
+            description = {"The IPv4 range pods get their addresses from; each node is given a subnet of it",
+                "(spec.podCIDR, kube-controller-manager's range allocator), which its CNI bridge uses.",
+                "Default: ${DEFAULT-VALUE} (k3s's). Env: OUTPOST_CLUSTER_CIDR."})
+    private Ipv4Cidr clusterCidr;
+
+    @Option(names = "--node-cidr-mask-size", paramLabel = "BITS", defaultValue = "" + NodeIpamSettings.DEFAULT_NODE_MASK_SIZE,
+            description = {"The prefix length of each node's subnet of --cluster-cidr: /24 gives a node 254 pod",
+                "addresses and a /16 cluster 256 nodes. Default: ${DEFAULT-VALUE}. Env: OUTPOST_NODE_CIDR_MASK_SIZE."})
+    private int nodeCidrMaskSize;
+
     @Option(names = "--disable-agent",
             description = {"Run the control plane only: no agent beside it, so this machine is no node.",
                 "Without it, the server also runs an agent (with the node flags below) that joins with DATA/node-token",
@@ -98,9 +112,19 @@ final class ServerCommand implements Callable<Integer> {
         return new ServerConfig(dir.toAbsolutePath().normalize(), datastore, bindAddress, port, tlsSans,
                 Optional.ofNullable(tokenAuthFile).map(f -> f.toAbsolutePath().normalize()),
                 Optional.ofNullable(schedulerConfig).map(f -> f.toAbsolutePath().normalize()),
-                ControllerManagers.Settings.defaults(),
+                ControllerManagers.Settings.defaults().withNodeIpam(nodeIpam()),
                 disableAgent ? Optional.empty() : Optional.of(new LocalAgent(node.nodeName(spec), node.runtime(),
                         node.containerRuntimeEndpoint(spec), node.labels(spec), node.registryConfig())), eventTtl);
+    }
+
+    /** The two IPAM flags together; a combination kube would refuse is a usage error naming them. */
+    private NodeIpamSettings nodeIpam() {
+        try {
+            return new NodeIpamSettings(clusterCidr, nodeCidrMaskSize);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), spec.findOption("--node-cidr-mask-size"),
+                    Integer.toString(nodeCidrMaskSize));
+        }
     }
 
     @Override
@@ -199,6 +223,17 @@ final class ServerCommand implements Callable<Integer> {
         public SubjectAltName convert(String value) {
             try {
                 return SubjectAltName.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class CidrConverter implements ITypeConverter<Ipv4Cidr> {
+        @Override
+        public Ipv4Cidr convert(String value) {
+            try {
+                return Ipv4Cidr.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

@@ -159,6 +159,7 @@ class AgentContainerdIT {
             assertThat(p.getStatus().getContainerStatuses().getFirst().getReady()).isTrue();
         });
         assertThat(pods.stream().map(p -> p.getStatus().getPodIP()).distinct()).hasSize(3);
+        assertPodIpsInTheNodesPodCidr(pods);
         for (Pod p : pods) {
             // reachable from the host, as the readiness probe found it
             assertThat(httpGet("http://" + p.getStatus().getPodIP() + ":8080/")).contains("hello from busybox");
@@ -382,6 +383,7 @@ class AgentContainerdIT {
     void podStartLatencyOverABurstOfPods() throws Exception {
         int n = Integer.getInteger("outpost.it.containerdPods", 30);
         Map<String, Instant> added = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Instant> scheduled = new java.util.concurrent.ConcurrentHashMap<>();
         Map<String, Instant> running = new java.util.concurrent.ConcurrentHashMap<>();
         Instant applied;
         try (var watch = client.pods().inNamespace("default").withLabel("app", "burst").watch(new io.fabric8.kubernetes.client.Watcher<Pod>() {
@@ -389,6 +391,9 @@ class AgentContainerdIT {
             public void eventReceived(Action action, Pod pod) {
                 Instant now = Instant.now();
                 added.putIfAbsent(pod.getMetadata().getName(), now);
+                if (pod.getSpec().getNodeName() != null) {
+                    scheduled.putIfAbsent(pod.getMetadata().getName(), now);
+                }
                 if (pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())) {
                     running.putIfAbsent(pod.getMetadata().getName(), now);
                 }
@@ -428,9 +433,24 @@ class AgentContainerdIT {
         System.out.printf("containerd pod start latency over %d pods (create to Running, image present): p50 %d ms, p99 %d ms,"
                 + " max %d ms; all Running %d ms after apply%n", n, p50, p99, latencies.getLast(),
                 Duration.between(applied, allRunning).toMillis());
+        // Each leg: the server's (created to bound, as the watch saw it), the tunnel down (bound to
+        // the agent's worker getting the pod), the agent's (from its start-up log lines: received to
+        // its sandbox, and to Running handed upstream) and the way up (reported to the watch seeing
+        // Running). The agent's log and the watch share this host's clock.
+        List<AgentLeg> legs = agentLegs(agent.log());
+        System.out.printf("legs p50/p99 (ms): created to scheduled %s; scheduled to agent %s; agent: to sandbox %s, to Running"
+                + " reported %s; reported to Running seen %s%n",
+                percentiles(running.keySet().stream().map(k -> Duration.between(added.get(k), scheduled.get(k)).toMillis()).toList()),
+                percentiles(legs.stream().filter(l -> scheduled.containsKey(l.pod()))
+                        .map(l -> Duration.between(scheduled.get(l.pod()), l.received()).toMillis()).toList()),
+                percentiles(legs.stream().map(AgentLeg::sandboxMs).toList()),
+                percentiles(legs.stream().map(AgentLeg::runningMs).toList()),
+                percentiles(legs.stream().filter(l -> running.containsKey(l.pod()))
+                        .map(l -> Duration.between(l.reported(), running.get(l.pod())).toMillis()).toList()));
         System.out.printf("memory with %d containerd pods: agent VmRSS %d kB, its containerd VmRSS %d kB%n",
                 n + 6, agent.residentKb(), containerdRssKb());
         assertThat(latencies).hasSize(n);
+        assertPodIpsInTheNodesPodCidr(client.pods().inNamespace("default").withLabel("app", "burst").list().getItems());
 
         kubectl.ok("1.33", "delete", "deployment", "burst");
         await().atMost(Duration.ofMinutes(5)).until(() ->
@@ -513,6 +533,51 @@ class AgentContainerdIT {
             return cri.listContainers().stream().filter(io.outpost.agent.runtime.ContainerStatus::running)
                     .map(c -> c.config().labels().get("io.kubernetes.pod.uid")).collect(Collectors.toSet());
         }
+    }
+
+    /** The CNI bridge hands out addresses of the node's spec.podCIDR, allocated by the node IPAM controller. */
+    private static void assertPodIpsInTheNodesPodCidr(List<Pod> pods) {
+        String podCidr = client.nodes().withName(NODE).get().getSpec().getPodCIDR();
+        assertThat(podCidr).as("the node's podCIDR, from --cluster-cidr 10.42.0.0/16").isNotNull().startsWith("10.42.");
+        String[] parts = podCidr.split("/");
+        int prefix = Integer.parseInt(parts[1]);
+        long mask = prefix == 0 ? 0 : (0xffffffffL << (32 - prefix)) & 0xffffffffL;
+        assertThat(pods).allSatisfy(p -> assertThat(ipv4(p.getStatus().getPodIP()) & mask)
+                .as("pod %s IP %s in the node's podCIDR %s", p.getMetadata().getName(), p.getStatus().getPodIP(), podCidr)
+                .isEqualTo(ipv4(parts[0])));
+    }
+
+    private static long ipv4(String dotted) {
+        long v = 0;
+        for (String octet : dotted.split("\\.")) {
+            v = (v << 8) | Integer.parseInt(octet);
+        }
+        return v;
+    }
+
+    private static String percentiles(List<Long> values) {
+        if (values.isEmpty()) {
+            return "-";
+        }
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get((sorted.size() - 1) / 2) + "/" + sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
+    }
+
+    /** One pod's start as the agent logged it: when it reported Running, after how long since it got the pod. */
+    record AgentLeg(String pod, Instant reported, long sandboxMs, long runningMs) {
+        Instant received() {
+            return reported.minusMillis(runningMs);
+        }
+    }
+
+    /** The agent's "HH:mm:ss.SSS INFO PodWorker - pod default/burst-x started: sandbox ready A ms and Running reported B ms" lines. */
+    private static List<AgentLeg> agentLegs(String log) {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+                "^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*pod default/(burst-\\S+) started: sandbox ready (\\d+) ms and Running reported (\\d+) ms");
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        return log.lines().map(p::matcher).filter(java.util.regex.Matcher::find).map(m -> new AgentLeg(m.group(2),
+                java.time.LocalTime.parse(m.group(1)).atDate(today).toInstant(java.time.ZoneOffset.UTC),
+                Long.parseLong(m.group(3)), Long.parseLong(m.group(4)))).toList();
     }
 
     private static String tail(String log) {

@@ -20,6 +20,9 @@ import picocli.CommandLine.Model.OptionSpec;
 import io.outpost.apiserver.pki.SubjectAltName;
 import io.outpost.cli.Datastore.Etcd;
 import io.outpost.cli.Datastore.Sqlite;
+import io.outpost.controllers.ControllerManagers;
+import io.outpost.controllers.nodeipam.Ipv4Cidr;
+import io.outpost.controllers.nodeipam.NodeIpamSettings;
 
 /** How {@code outpost server}'s flags, their environment twins and the defaults combine. */
 class ServerFlagsTest {
@@ -97,6 +100,14 @@ class ServerFlagsTest {
                         List.of("--runtime", "containerd"), Map.of("OUTPOST_CONTAINER_RUNTIME_ENDPOINT", "unix:///run/containerd/containerd.sock"),
                         false, new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite).withLocalAgent(new LocalAgent(Optional.empty(),
                                 AgentConfig.AgentRuntime.CONTAINERD, "unix:///run/containerd/containerd.sock", Map.of()))),
+                new Case("--cluster-cidr and --node-cidr-mask-size set what the node IPAM controller divides",
+                        List.of("--cluster-cidr", "10.100.0.0/20", "--node-cidr-mask-size", "26"), Map.of(), false,
+                        new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite).withControllers(ControllerManagers.Settings.defaults()
+                                .withNodeIpam(new NodeIpamSettings(Ipv4Cidr.parse("10.100.0.0/20"), 26)))),
+                new Case("their environment twins do the same for the cluster CIDR",
+                        List.of(), Map.of("OUTPOST_CLUSTER_CIDR", "10.100.0.0/20", "OUTPOST_NODE_CIDR_MASK_SIZE", "26"), false,
+                        new ServerConfig(Cli.HOME.resolve(".outpost"), sqlite).withControllers(ControllerManagers.Settings.defaults()
+                                .withNodeIpam(new NodeIpamSettings(Ipv4Cidr.parse("10.100.0.0/20"), 26)))),
                 new Case("etcd endpoints may be IPv6 literals",
                         List.of("--datastore=etcd://[::1]:2379"), Map.of(), false,
                         new ServerConfig(Cli.HOME.resolve(".outpost"), new Etcd("etcd://[::1]:2379"))),

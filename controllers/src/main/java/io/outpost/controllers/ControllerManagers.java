@@ -20,6 +20,8 @@ import io.outpost.controllers.endpointslice.EndpointSliceController;
 import io.outpost.controllers.garbagecollector.GarbageCollector;
 import io.outpost.controllers.job.JobController;
 import io.outpost.controllers.namespace.NamespaceController;
+import io.outpost.controllers.nodeipam.NodeIpamController;
+import io.outpost.controllers.nodeipam.NodeIpamSettings;
 import io.outpost.controllers.nodelifecycle.NodeLifecycleController;
 import io.outpost.controllers.nodelifecycle.Timings;
 import io.outpost.controllers.replicaset.ReplicaSetController;
@@ -43,7 +45,8 @@ import io.outpost.leaderelection.LeaderElector;
  * {@code --concurrent-cron-job-syncs=5}, {@code --concurrent-namespace-syncs=10},
  * {@code --concurrent-daemonset-syncs=2}, {@code --concurrent-statefulset-syncs=5}; the
  * ServiceAccount controller runs one worker, as kube starts it; the node lifecycle controller,
- * a single loop in kube, gets 5 so that a site losing its link is marked quickly).
+ * a single loop in kube, gets 5 so that a site losing its link is marked quickly; the node IPAM
+ * controller 5, where kube's range allocator runs 30 {@code cidrUpdateWorkers} for far larger clusters).
  */
 public final class ControllerManagers {
 
@@ -58,11 +61,22 @@ public final class ControllerManagers {
      * What individual controllers take beyond workers and the clock.
      *
      * @param nodeLifecycle the node lifecycle controller's grace periods
+     * @param nodeIpam      the cluster CIDR the node IPAM controller divides among nodes
      */
-    public record Settings(Timings nodeLifecycle) {
-        /** kube-controller-manager's defaults. */
+    public record Settings(Timings nodeLifecycle, NodeIpamSettings nodeIpam) {
+
+        /** {@code nodeLifecycle} with the default cluster CIDR. */
+        public Settings(Timings nodeLifecycle) {
+            this(nodeLifecycle, NodeIpamSettings.defaults());
+        }
+
+        /** kube-controller-manager's defaults, and k3s's cluster CIDR. */
         public static Settings defaults() {
             return new Settings(Timings.defaults());
+        }
+
+        public Settings withNodeIpam(NodeIpamSettings settings) {
+            return new Settings(nodeLifecycle, settings);
         }
     }
 
@@ -93,6 +107,8 @@ public final class ControllerManagers {
         add(controllers, TtlAfterFinishedController.NAME, c -> new TtlAfterFinishedController(c, new ControllerConfig(5, clock)));
         add(controllers, NodeLifecycleController.NAME, c -> new NodeLifecycleController(c, new ControllerConfig(5, clock),
                 settings.nodeLifecycle()));
+        add(controllers, NodeIpamController.NAME, c -> new NodeIpamController(c, new ControllerConfig(5, clock),
+                settings.nodeIpam()));
         if (signer.isPresent()) {
             add(controllers, CsrApprovingController.NAME, c -> new CsrApprovingController(c, new ControllerConfig(5, clock)));
             add(controllers, CsrSigningController.NAME, c -> new CsrSigningController(c, new ControllerConfig(5, clock), signer.get()));

@@ -20,6 +20,7 @@ final class PodContext {
     private final VolumeManager volumes;
     private final Events events;
     private final NodeAllocatable allocatable;
+    private final SandboxStarts sandboxStarts = SandboxStarts.forThisHost();
 
     PodContext(PodManagerConfig config) {
         this.config = config;
@@ -57,6 +58,11 @@ final class PodContext {
     java.util.Optional<io.outpost.agent.runtime.containerd.ContainerdRuntime> containerd() {
         return config.runtime() instanceof io.outpost.agent.runtime.containerd.ContainerdRuntime c
                 ? java.util.Optional.of(c) : java.util.Optional.empty();
+    }
+
+    /** The turns of pods' first starts on the CNI network (containerd only). */
+    SandboxStarts sandboxStarts() {
+        return sandboxStarts;
     }
 
     VolumeManager volumes() {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.Condition;
@@ -30,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * offline-reboot path: the desired state is the agent's local store, so no server is needed.
  *
  * <p>Thread model: {@link #start()} and {@link #close()} are called once, by the agent's wiring. A
- * virtual "dispatch" thread reacts to desired-state changes (the listener only wakes it) and to a
- * periodic resync; each worker runs on its own virtual thread. {@link #close()} stops the threads
+ * virtual "dispatch" thread reacts to desired-state changes (the listener only wakes it: new pods
+ * get a worker at once, changed pods have theirs woken) and to a periodic resync; a virtual
+ * "relist" thread wakes the workers whose containers changed in the runtime; each worker runs on
+ * its own virtual thread, so a slow pod (a pull, a slow CNI) never holds up another. {@link #close()} stops the threads
  * but leaves every container running, as a kubelet restart does.
  */
 public final class PodManager implements AutoCloseable {
@@ -46,22 +49,87 @@ public final class PodManager implements AutoCloseable {
     /** Deleted pods whose worker finished, until the server forgets them (no second teardown). */
     private final Set<String> finished = new HashSet<>();
     private boolean dirty = true;
+    /** Every worker is to be woken at the next dispatch, not only those whose pod changed. */
+    private boolean wakeAll = true;
     private boolean closed;
     private Thread dispatcher;
+    private Thread relister;
 
     public PodManager(PodManagerConfig config) {
         this.config = config;
         this.context = new PodContext(config);
     }
 
-    /** Starts the dispatch thread; returns at once. */
+    /** Starts the dispatch and relist threads; returns at once. */
     public void start() {
-        config.desiredState().addListener(this::wake);
+        config.desiredState().addListener(this::desiredStateChanged);
         dispatcher = Thread.ofVirtual().name("pod-dispatch").start(this::dispatchLoop);
+        relister = Thread.ofVirtual().name("pod-relist").start(this::relistLoop);
     }
 
-    /** Wakes the dispatcher and every worker (e.g. after the link came back). */
+    /**
+     * Kubelet's generic PLEG: every {@code resync}, one listing of the runtime's sandboxes and
+     * containers; a pod whose containers or sandbox changed state (one exited, one appeared) has
+     * its worker woken. So a settled worker costs nothing until something happens to its pod,
+     * rather than every worker re-reading the runtime every second.
+     */
+    private void relistLoop() {
+        Map<String, String> previous = Map.of();
+        while (true) {
+            lock.lock();
+            try {
+                long wait = config.resync().toNanos();
+                while (!closed && wait > 0) {
+                    wait = changed.awaitNanos(wait);
+                }
+                if (closed) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                Map<String, String> current = config.runtime().podStates(Labels.POD_UID);
+                List<PodWorker> toWake = new ArrayList<>();
+                lock.lock();
+                try {
+                    for (Map.Entry<String, PodWorker> e : workers.entrySet()) {
+                        if (!Objects.equals(previous.get(e.getKey()), current.get(e.getKey()))) {
+                            toWake.add(e.getValue());
+                        }
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                toWake.forEach(PodWorker::wake);
+                previous = current;
+            } catch (RuntimeException e) {
+                // the runtime is unreachable (containerd restarting): the next relist tells
+                LOG.debug("relist failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** Wakes the dispatcher and every worker (e.g. after the link came back, or the pod network became ready). */
     public void wake() {
+        lock.lock();
+        try {
+            dirty = true;
+            wakeAll = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A change was persisted: the dispatcher starts workers for new pods and wakes only the
+     * workers whose pod changed. Waking them all on every change made a burst of N pods cost N²
+     * syncs, each with its runtime calls, and every pod's start waited behind them.
+     */
+    private void desiredStateChanged() {
         lock.lock();
         try {
             dirty = true;
@@ -93,6 +161,7 @@ public final class PodManager implements AutoCloseable {
 
     private void dispatchLoop() {
         while (true) {
+            boolean all;
             lock.lock();
             try {
                 while (!dirty && !closed) {
@@ -104,21 +173,26 @@ public final class PodManager implements AutoCloseable {
                     return;
                 }
                 dirty = false;
+                all = wakeAll;
+                wakeAll = false;
             } catch (InterruptedException e) {
                 return;
             } finally {
                 lock.unlock();
             }
             try {
-                dispatch();
+                dispatch(all);
             } catch (RuntimeException e) {
                 LOG.warn("pod dispatch failed; retrying at the next resync", e);
             }
         }
     }
 
-    /** Gives every desired pod its worker, and tears down what is no longer desired. */
-    private void dispatch() {
+    /**
+     * Gives every desired pod its worker, wakes those whose pod changed (or all, with {@code
+     * all}), and tears down what is no longer desired.
+     */
+    private void dispatch(boolean all) {
         List<Pod> desired = config.desiredState().pods();
         Set<String> desiredUids = new HashSet<>();
         List<PodWorker> toStart = new ArrayList<>();
@@ -143,8 +217,7 @@ public final class PodManager implements AutoCloseable {
                     worker = new PodWorker(context, pod, () -> workerDone(uid));
                     workers.put(uid, worker);
                     toStart.add(worker);
-                } else {
-                    worker.update(pod);
+                } else if (worker.update(pod) || all) {
                     toWake.add(worker);
                 }
             }
@@ -221,6 +294,13 @@ public final class PodManager implements AutoCloseable {
             lock.unlock();
         }
         all.forEach(PodWorker::stop);
+        if (relister != null) {
+            try {
+                relister.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (dispatcher != null) {
             try {
                 dispatcher.join();

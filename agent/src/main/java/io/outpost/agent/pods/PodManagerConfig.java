@@ -20,9 +20,10 @@ import io.outpost.agent.state.StatusSink;
  * @param clock        for timestamps and crash back-off (a fake one in tests)
  * @param hostIp       the node's InternalIP: {@code status.hostIP}, and {@code podIP} of host-network
  *                     and process pods
- * @param resync       how often each worker re-checks its containers without being woken (kubelet
- *                     resyncs every 10 s and relies on PLEG events in between; a process exit is
- *                     seen at the next resync, so keep it short)
+ * @param resync       how often the manager relists the runtime's containers and wakes the workers
+ *                     of pods whose containers changed (kubelet's PLEG relists every second), and
+ *                     how often a worker whose pod is still on its way re-syncs; a worker with
+ *                     nothing to do waits for an event, or {@link #steadyResync()}
  * @param backOff      the crash-loop back-off (kubelet's: 10 s doubling to 5 min)
  */
 public record PodManagerConfig(String nodeName, Path dataDir, ContainerRuntime runtime, DesiredState desiredState,
@@ -39,6 +40,11 @@ public record PodManagerConfig(String nodeName, Path dataDir, ContainerRuntime r
         Objects.requireNonNull(hostIp, "hostIp");
         Objects.requireNonNull(resync, "resync");
         Objects.requireNonNull(backOff, "backOff");
+    }
+
+    /** The fallback re-sync of a worker whose pod is settled: ten resyncs (kubelet's pod workers wait a minute). */
+    public Duration steadyResync() {
+        return resync.multipliedBy(10);
     }
 
     /** The defaults: resync every second, kubelet's back-off. */

@@ -54,12 +54,20 @@ final class PodWorker {
     /** The sandbox's IP (CNI) or the node's, for probes and hooks; written by the worker thread. */
     private volatile String podIp;
     private boolean woken = true;
+    /**
+     * The last sync found nothing left to do (every container running, nothing waiting, or the
+     * pod finished): the worker then syncs only when woken (its pod changed, the manager's relist
+     * saw its containers change, a probe result changed) or after the long steady resync. A pod on
+     * its way (starting, backing off, failing to mount) re-syncs every {@code resync}. Worker thread's.
+     */
+    private boolean steady;
     private boolean stopped;
     private boolean gone;
     private Thread thread;
     private PodStatus lastReported;
     private Instant startTime;
     private final Map<String, Waiting> waiting = new HashMap<>();
+    private final StartupTracker startup;
 
     PodWorker(PodContext ctx, Pod pod, Runnable onDone) {
         this.ctx = ctx;
@@ -67,6 +75,7 @@ final class PodWorker {
         this.uid = pod.getMetadata().getUid();
         this.podIp = ctx.config().hostIp();
         this.onDone = onDone;
+        this.startup = new StartupTracker(ctx.config().clock());
         Prober prober = ctx.runtime().info().name().equals("simulated") ? new SucceedingProber(ctx.runtime()) : new Prober(ctx.runtime());
         this.lifecycle = new Lifecycle(ctx.runtime(), prober);
         this.probes = new ProbeManager(prober, ctx.config().clock(), () -> podIp, this::wake,
@@ -83,8 +92,15 @@ final class PodWorker {
         thread = Thread.ofVirtual().name("pod-" + pod.getMetadata().getNamespace() + "-" + pod.getMetadata().getName()).start(this::run);
     }
 
-    void update(Pod newer) {
+    /**
+     * Hands the worker the pod as the desired state now has it; true if it changed (another
+     * resourceVersion), so only then is the worker worth waking (kubelet's pod config sends an
+     * UPDATE only for the pods that changed).
+     */
+    boolean update(Pod newer) {
+        Pod old = pod;
         pod = newer;
+        return !Objects.equals(old.getMetadata().getResourceVersion(), newer.getMetadata().getResourceVersion());
     }
 
     void wake() {
@@ -136,10 +152,9 @@ final class PodWorker {
             boolean removedNow;
             lock.lock();
             try {
-                while (!woken && !stopped) {
-                    if (wakeUp.awaitNanos(ctx.config().resync().toNanos()) <= 0) {
-                        break;
-                    }
+                long wait = (steady ? ctx.config().steadyResync() : ctx.config().resync()).toNanos();
+                while (!woken && !stopped && wait > 0) {
+                    wait = wakeUp.awaitNanos(wait);
                 }
                 if (stopped) {
                     return;
@@ -158,12 +173,36 @@ final class PodWorker {
                     onDone.run();
                     return;
                 }
-                sync(current);
+                if (firstStart(current)) {
+                    ctx.sandboxStarts().inTurn(() -> sync(current));
+                } else {
+                    sync(current);
+                }
+                steady = settled(lastReported);
             } catch (RuntimeException e) {
+                steady = false;
                 LOG.warn("sync of pod {}/{} failed; retrying at the next resync", pod.getMetadata().getNamespace(),
                         pod.getMetadata().getName(), e);
             }
         }
+    }
+
+    /** Kubelet would have nothing to do for this pod until an event: finished, or running with every container up. */
+    private boolean settled(PodStatus status) {
+        if (status == null) {
+            return false;
+        }
+        if ("Succeeded".equals(status.getPhase()) || "Failed".equals(status.getPhase())) {
+            return true;
+        }
+        return "Running".equals(status.getPhase()) && waiting.isEmpty() && status.getContainerStatuses() != null
+                && status.getContainerStatuses().stream().allMatch(c -> c.getState() != null && c.getState().getRunning() != null);
+    }
+
+    /** Containerd, the pod network, and no sandbox made yet by this worker. */
+    private boolean firstStart(Pod pod) {
+        return !startup.sandboxMade() && ctx.containerd().isPresent() && !Boolean.TRUE.equals(pod.getSpec().getHostNetwork())
+                && lastReported == null;
     }
 
     private List<ContainerStatus> containers() {
@@ -191,6 +230,18 @@ final class PodWorker {
             report(pod, sandbox, containers(), false);
             return;
         }
+        if ((sandbox == null || !sandbox.ready()) && !networkReady(pod)) {
+            // kubelet's syncPod: no sandbox for a pod on the pod network until the runtime's
+            // network is ready; the pod stays Pending and the worker is woken when it is.
+            if (!networkNotReadyRecorded) {
+                ctx.events().record(pod, null, Events.WARNING, "NetworkNotReady", "CreatePodSandbox",
+                        "network is not ready: container runtime network not ready: the node has no spec.podCIDR yet"
+                                + " (allocated by the control plane's node IPAM controller from --cluster-cidr)");
+                networkNotReadyRecorded = true;
+            }
+            report(pod, sandbox, containers(), false);
+            return;
+        }
         if (sandbox == null || !sandbox.ready()) {
             int attempt = sandbox == null ? 0 : sandbox.config().attempt() + 1;
             if (sandbox != null) {
@@ -202,6 +253,7 @@ final class PodWorker {
                 String id = runPodSandbox(pod, attempt);
                 LOG.debug("pod {}: sandbox {} created", pod.getMetadata().getName(), id);
                 sandbox = sandbox();
+                startup.sandboxReady();
             } catch (RuntimeFailure e) {
                 ctx.events().record(pod, null, Events.WARNING, "FailedCreatePodSandBox", "CreatePodSandbox", e.getMessage());
                 report(pod, sandbox, containers(), false);
@@ -233,6 +285,14 @@ final class PodWorker {
         probeRunning(pod, containers);
         garbageCollect(containers);
         report(pod, sandbox, containers(), false);
+    }
+
+    private boolean networkNotReadyRecorded;
+
+    /** A pod on the host's network never waits; one on the CNI network waits for the node's pod CIDR. */
+    private boolean networkReady(Pod pod) {
+        var containerd = ctx.containerd();
+        return containerd.isEmpty() || Boolean.TRUE.equals(pod.getSpec().getHostNetwork()) || containerd.get().networkReady();
     }
 
     /**
@@ -456,6 +516,7 @@ final class PodWorker {
         if (!Objects.equals(status, lastReported)) {
             lastReported = status;
             ctx.sink().podStatus(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), uid, status);
+            startup.reported(pod, status);
         }
     }
 }

@@ -72,6 +72,39 @@ public interface ContainerRuntime extends AutoCloseable {
     Optional<ContainerStatus> containerStatus(String containerId);
 
     /**
+     * What kubelet's PLEG relists: per pod uid, its sandboxes' and containers' ids and states as
+     * one string, so that a container appearing, changing state or going away changes its pod's
+     * entry. The default reads the full listings; a runtime may answer from cheaper ones (CRI's
+     * list calls carry the states).
+     *
+     * @param podUidLabel the container label that names its pod's uid
+     */
+    default java.util.Map<String, String> podStates(String podUidLabel) {
+        java.util.Map<String, List<String>> parts = new java.util.HashMap<>();
+        for (SandboxStatus s : listPodSandboxes()) {
+            parts.computeIfAbsent(s.config().uid(), k -> new java.util.ArrayList<>()).add("s:" + s.id() + ":" + s.ready());
+        }
+        for (ContainerStatus c : listContainers()) {
+            String uid = c.config().labels().get(podUidLabel);
+            if (uid != null) {
+                parts.computeIfAbsent(uid, k -> new java.util.ArrayList<>()).add("c:" + c.id() + ":" + c.state());
+            }
+        }
+        return joinStates(parts);
+    }
+
+    /** Each pod's parts, sorted and joined: the same state always gives the same string. */
+    static java.util.Map<String, String> joinStates(java.util.Map<String, List<String>> parts) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        parts.forEach((uid, list) -> {
+            List<String> sorted = new java.util.ArrayList<>(list);
+            sorted.sort(null);
+            out.put(uid, String.join(",", sorted));
+        });
+        return out;
+    }
+
+    /**
      * Runs a command in a running container's context and waits for it (CRI {@code ExecSync}),
      * used by exec probes and preStop exec hooks. A command that outlives {@code timeout} is
      * killed and reported with {@link ExecResult#timedOut()}.

@@ -31,25 +31,27 @@ public final class Runtimes {
      * As {@link #create(String, Path, Clock, String)}; for {@code containerd}, {@code
      * containerRuntimeEndpoint} ({@code unix:///run/containerd/containerd.sock}) names an existing
      * containerd, and an empty one starts a managed containerd under {@code <dataDir>/containerd}
-     * (pod CIDR {@link #DEFAULT_POD_CIDR} until the control plane allocates one per node).
+     * whose pods wait for the node's pod CIDR.
      */
     public static ContainerRuntime create(String name, Path dataDir, Clock clock, String hostIp, String containerRuntimeEndpoint)
             throws IOException {
-        return create(name, dataDir, clock, hostIp, containerRuntimeEndpoint, RegistryConfig.EMPTY);
+        return create(name, dataDir, clock, hostIp, containerRuntimeEndpoint, RegistryConfig.EMPTY, "");
     }
 
     /**
      * As {@link #create(String, Path, Clock, String, String)}, a managed containerd configured with
-     * {@code registries} ({@code --registry-config}). An existing containerd keeps its own registry
-     * configuration: the agent does not rewrite another's config.
+     * {@code registries} ({@code --registry-config}) and a CNI network starting with {@code podCidr}:
+     * the Node's {@code spec.podCIDR} as the local store last had it (so an offline restart keeps
+     * the node's range), empty when the node has none yet. An existing containerd keeps its own
+     * registry and CNI configuration: the agent does not rewrite another's config.
      */
     public static ContainerRuntime create(String name, Path dataDir, Clock clock, String hostIp, String containerRuntimeEndpoint,
-                                          RegistryConfig registries) throws IOException {
+                                          RegistryConfig registries, String podCidr) throws IOException {
         return switch (name) {
             case "process" -> new ProcessRuntime(ProcessRuntime.Config.of(dataDir, clock, hostIp));
             case "simulated" -> new SimulatedRuntime(clock, SimulatedExits.FROM_ENV, hostIp);
             case "containerd" -> containerRuntimeEndpoint.isEmpty()
-                    ? ContainerdRuntime.managed(ContainerdConfig.defaults(dataDir, DEFAULT_POD_CIDR).withRegistries(registries), hostIp)
+                    ? ContainerdRuntime.managed(ContainerdConfig.defaults(dataDir, podCidr).withRegistries(registries), hostIp)
                     : ContainerdRuntime.connect(containerRuntimeEndpoint, hostIp);
             default -> throw new IllegalArgumentException("--runtime " + name + " is unknown; use containerd, process or simulated");
         };
@@ -103,7 +105,4 @@ public final class Runtimes {
         return defaultRuntime(Path.of("/run/containerd/containerd.sock"), Path.of("/usr/bin/containerd"), Path.of("/usr/bin/runc"),
                 Path.of("/usr/lib/cni"), System.getProperty("os.arch"));
     }
-
-    /** The pod CIDR of a managed containerd's CNI bridge until the control plane allocates one. */
-    public static final String DEFAULT_POD_CIDR = "10.42.0.0/24";
 }

@@ -59,6 +59,9 @@ final class DesiredStateView implements DesiredState {
     private record TokenKey(String namespace, String pod, String audience, long expirationSeconds) {
     }
 
+    /** Touched objects not yet written, with the version touched; the sync loop's thread only. */
+    private final Map<ObjectRef, Long> unsavedTouches = new java.util.LinkedHashMap<>();
+
     /** Loads what the store holds: the state the agent runs after a restart with no link. */
     DesiredStateView(LocalStore store) {
         this.store = store;
@@ -81,44 +84,102 @@ final class DesiredStateView implements DesiredState {
      * @return whether anything changed
      */
     boolean apply(Frame.Change change) {
-        ObjectRef ref = change.ref();
-        Held current = held.get(ref);
-        if (change.deletion()) {
-            if (current == null || current.resourceVersion() > change.revision()) {
-                return false;
+        return applyAll(List.of(change)) > 0;
+    }
+
+    /**
+     * Persists the changes of a batch, in order, each unless the version held is the same or
+     * newer, then tells the listeners once. The objects are written together
+     * ({@link LocalStore#writeObjects}: one commit for the batch when the store's writer groups
+     * them), so a burst of pods costs a few commits rather than one each.
+     *
+     * @return how many changed anything
+     */
+    int applyAll(List<Frame.Change> changes) {
+        Map<ObjectRef, Held> written = new java.util.LinkedHashMap<>(); // null value: deleted
+        boolean pods = false;
+        for (Frame.Change change : changes) {
+            ObjectRef ref = change.ref();
+            Held current = written.containsKey(ref) ? written.get(ref) : held.get(ref);
+            if (change.deletion()) {
+                if (current == null || current.resourceVersion() > change.revision()) {
+                    continue;
+                }
+                written.put(ref, null);
+            } else {
+                if (current != null && current.resourceVersion() >= change.revision()) {
+                    continue;
+                }
+                HasMetadata object;
+                try {
+                    object = decode(ref.kind(), change.body(), change.revision());
+                } catch (tools.jackson.core.JacksonException e) {
+                    // Refusing it would bring it back on every reconnect: skipped until its next change.
+                    LOG.warn("skipping {}: it does not decode as its kind ({})", change, e.getOriginalMessage());
+                    continue;
+                }
+                written.put(ref, new Held(change.revision(), change.body(), object));
             }
-            store.deleteObject(ref);
-            held.remove(ref);
-            if (ref.kind() == ObjectKind.POD) {
-                dropTokens(ref.namespace(), ref.name());
-            }
-        } else {
-            if (current != null && current.resourceVersion() >= change.revision()) {
-                return false;
-            }
-            HasMetadata object = decode(ref.kind(), change.body(), change.revision());
-            store.putObject(ref, change.revision(), change.body());
-            held.put(ref, new Held(change.revision(), change.body(), object));
+            pods |= ref.kind() == ObjectKind.POD;
         }
-        if (ref.kind() == ObjectKind.POD) {
+        if (written.isEmpty()) {
+            return 0;
+        }
+        Map<ObjectRef, LocalStore.Stored> toStore = new java.util.LinkedHashMap<>();
+        written.forEach((ref, h) -> toStore.put(ref, h == null ? null : new LocalStore.Stored(ref, h.resourceVersion(), h.json())));
+        store.writeObjects(toStore);
+        written.forEach((ref, h) -> {
+            if (h == null) {
+                held.remove(ref);
+                if (ref.kind() == ObjectKind.POD) {
+                    dropTokens(ref.namespace(), ref.name());
+                }
+            } else {
+                held.put(ref, h);
+            }
+            unsavedTouches.remove(ref); // written whole (or gone), at a newer version than any touch
+        });
+        if (pods) {
             dropUnreferenced();
         }
         listeners.forEach(DesiredStateView::runQuietly);
-        return true;
+        return written.size();
     }
 
     /**
      * Records that an object is now at {@code touch.revision()} with only its status changed
      * (the body held stays: status is the pod workers' to observe, not the server's to tell).
      * Listeners are not called: nothing the pod workers act on changed.
+     *
+     * <p>Held at once, written to the store by {@link #saveTouches} when the sync loop has nothing
+     * else to do: most touches are the agent's own status reports coming back, a burst of pods
+     * brings several per pod, and each written at once was an fsync'd commit that the next pod's
+     * change waited behind. Latest wins per object. Nothing is lost in a crash: the store's
+     * revision is written only after the touches ({@link SyncLoop}), so the server replays them.
      */
     void touch(Frame.Touch touch) {
         Held current = held.get(touch.ref());
         if (current == null || current.resourceVersion() >= touch.revision()) {
             return;
         }
-        store.putObject(touch.ref(), touch.revision(), current.json());
         held.put(touch.ref(), new Held(touch.revision(), current.json(), decode(touch.ref().kind(), current.json(), touch.revision())));
+        unsavedTouches.put(touch.ref(), touch.revision());
+    }
+
+    /** Writes the touches held but not yet stored (the sync loop's thread, when idle and before the revision is written). */
+    void saveTouches() {
+        for (Map.Entry<ObjectRef, Long> t : unsavedTouches.entrySet()) {
+            Held h = held.get(t.getKey());
+            if (h != null && h.resourceVersion() == t.getValue()) {
+                store.putObject(t.getKey(), t.getValue(), h.json());
+            }
+        }
+        unsavedTouches.clear();
+    }
+
+    /** Whether touches wait to be written. */
+    boolean touchesUnsaved() {
+        return !unsavedTouches.isEmpty();
     }
 
     /**

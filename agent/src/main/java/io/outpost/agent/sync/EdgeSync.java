@@ -31,7 +31,7 @@ import io.outpost.agent.state.StatusSink;
  * </ul>
  *
  * <p>Thread model: one platform thread, {@code edge-sync}, runs the connection loop
- * ({@link SyncLoop}). {@link #desiredState()} and {@link #statusSink()} may be used from any
+ * ({@link SyncLoop}); another, {@code status-writer}, persists the reports ({@link StatusReports}). {@link #desiredState()} and {@link #statusSink()} may be used from any
  * thread. {@link #close} is idempotent: it stops the loop, waits for it, and closes the store.
  */
 public final class EdgeSync implements AutoCloseable {
@@ -47,7 +47,7 @@ public final class EdgeSync implements AutoCloseable {
         this.store = store;
         this.state = state;
         this.loop = loop;
-        this.reports = new StatusReports(store, loop::wake);
+        this.reports = loop.reports();
         this.thread = Thread.ofPlatform().name("edge-sync").daemon(true).unstarted(loop);
     }
 
@@ -62,6 +62,7 @@ public final class EdgeSync implements AutoCloseable {
         try {
             DesiredStateView state = new DesiredStateView(store);
             EdgeSync sync = new EdgeSync(store, state, new SyncLoop(config, store, state));
+            sync.reports.start();
             sync.thread.start();
             return sync;
         } catch (RuntimeException e) {
@@ -119,6 +120,7 @@ public final class EdgeSync implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        reports.close(); // what still waits in memory is written for the next run to send
         store.close();
     }
 }

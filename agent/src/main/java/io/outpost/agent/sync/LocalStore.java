@@ -33,7 +33,8 @@ import io.outpost.tunnel.ObjectRef;
  *       service-account token the server sent for each token source of a pod (the pod's uid, the
  *       expiry in epoch seconds and the token, one per line), dropped with the pod;</li>
  *   <li>{@code /meta/revision}: the store revision up to which the agent has every change;</li>
- *   <li>{@code /meta/seq}: the last sequence number given to a report;</li>
+ *   <li>{@code /meta/seq}: read only, from older stores: the numbering of reports now goes on
+ *       from the highest one waiting (one commit per report rather than two);</li>
  *   <li>{@code /pending/...}: reports not yet acknowledged by the server, encoded as frames,
  *       one per pod, one for the node (coalesced: a newer report replaces the older one under its
  *       key), one per terminated pod and one per event.</li>
@@ -63,8 +64,10 @@ final class LocalStore implements AutoCloseable {
 
     private LocalStore(KvStore kv) {
         this.kv = kv;
-        this.seq = readLong(SEQ);
         this.pendingEvents = (int) kv.count(PENDING + "event/");
+        // Numbering goes on above every waiting report, so that an ack never drops a newer one.
+        // /meta/seq is read from stores written before each report stopped costing a second commit.
+        this.seq = Math.max(readLong(SEQ), pending().stream().mapToLong(Frame.Report::seq).max().orElse(0));
     }
 
     /** @throws IOException naming the file and the fix (another agent holds it, a read-only disk) */
@@ -88,11 +91,75 @@ final class LocalStore implements AutoCloseable {
 
     /** Writes (or replaces) an object at {@code resourceVersion}. */
     void putObject(ObjectRef ref, long resourceVersion, byte[] json) {
+        put(key(ref), objectValue(resourceVersion, json));
+    }
+
+    private static byte[] objectValue(long resourceVersion, byte[] json) {
         byte[] header = String.format("%020d\n", resourceVersion).getBytes(StandardCharsets.US_ASCII);
         byte[] value = new byte[header.length + json.length];
         System.arraycopy(header, 0, value, 0, header.length);
         System.arraycopy(json, 0, value, header.length, json.length);
-        put(key(ref), value);
+        return value;
+    }
+
+    /**
+     * Writes (a null value: deletes) several objects, each under its own key, all at once: one
+     * virtual thread per object submits its write, so the SQLite writer's group commit makes them
+     * one transaction and one fsync where one thread would wait for a commit per object. The keys
+     * are distinct and only the sync loop writes objects, so no lock is needed between them.
+     * Returns once every write is durable; the first failure is thrown.
+     */
+    void writeObjects(Map<ObjectRef, Stored> objects) {
+        if (objects.size() == 1) {
+            Map.Entry<ObjectRef, Stored> only = objects.entrySet().iterator().next();
+            if (only.getValue() == null) {
+                deleteObject(only.getKey());
+            } else {
+                putObject(only.getKey(), only.getValue().resourceVersion(), only.getValue().json());
+            }
+            return;
+        }
+        List<java.util.concurrent.Future<?>> writes = new ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Map.Entry<ObjectRef, Stored> e : objects.entrySet()) {
+                String key = key(e.getKey());
+                Stored s = e.getValue();
+                writes.add(threads.submit(() -> {
+                    if (s == null) {
+                        write(key, null);
+                    } else {
+                        write(key, objectValue(s.resourceVersion(), s.json()));
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> w : writes) {
+                try {
+                    w.get();
+                } catch (java.util.concurrent.ExecutionException ex) {
+                    if (ex.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new IllegalStateException(ex.getCause());
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted writing objects", ex);
+                }
+            }
+        }
+    }
+
+    /** A put or (null value) delete of one key, without the writes lock: for keys no other thread writes. */
+    private void write(String key, byte[] value) {
+        Optional<KeyValue> current = kv.get(key);
+        if (value == null) {
+            if (current.isPresent()) {
+                kv.delete(key);
+            }
+        } else if (current.isEmpty()) {
+            kv.create(key, value);
+        } else if (!java.util.Arrays.equals(current.get().value(), value)) {
+            kv.update(key, value, current.get().modRevision());
+        }
     }
 
     void deleteObject(ObjectRef ref) {
@@ -167,7 +234,6 @@ final class LocalStore implements AutoCloseable {
         writes.lock();
         try {
             seq++;
-            put(SEQ, Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
             Frame.Report report = numbered.apply(seq);
             String key = PENDING + coalesceKey;
             if (report instanceof Frame.EventReport) {

@@ -6,6 +6,8 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -29,10 +31,12 @@ import io.outpost.tunnel.Liveness;
  * the waiting reports, heartbeats, and dials again with jittered back-off whenever the link
  * fails or falls silent.
  *
- * <p>Back-pressure: java.net.http's WebSocket delivers a message only after {@code request(1)};
- * this loop requests the next message only once it has persisted (and acknowledged) the last
- * one, so a burst of changes waits in the server's socket buffer and, past its high-water mark,
- * blocks the server's session, never the agent's memory.
+ * <p>Back-pressure: java.net.http's WebSocket delivers a message only as requested; this loop
+ * keeps at most {@link #WINDOW} messages requested ahead of what it has handled, so a burst of
+ * changes waits in the server's socket buffer and, past its high-water mark, blocks the server's
+ * session, never the agent's memory. The changes waiting in the inbox are applied as one batch
+ * (one commit for all when the store groups them) and acknowledged with one Ack of the last:
+ * a burst of pods bound to the node no longer waits for an fsync per pod.
  *
  * <p>Thread model: {@link #run} is the body of one platform thread (SQLite's JNI would pin a
  * virtual one) that does all the work of every connection: the WebSocket listener (on the
@@ -43,6 +47,8 @@ final class SyncLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncLoop.class);
     private static final Duration IO_TIMEOUT = Duration.ofSeconds(30);
+    /** Messages requested ahead of the one being handled: the most a batch of changes holds. */
+    static final int WINDOW = 32;
     private static final Object WAKE = new Object();
     private static final Duration REVISION_WRITE_PERIOD = Duration.ofMinutes(1);
 
@@ -53,6 +59,7 @@ final class SyncLoop implements Runnable {
     private final EdgeSyncConfig config;
     private final LocalStore store;
     private final DesiredStateView state;
+    private final StatusReports reports;
     private final Backoff backoff;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile BlockingQueue<Object> inbox;
@@ -69,7 +76,13 @@ final class SyncLoop implements Runnable {
         this.config = config;
         this.store = store;
         this.state = state;
+        this.reports = new StatusReports(store, this::wake);
         this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(), new java.util.Random());
+    }
+
+    /** Where the pod workers and the node reporter send what they observe; this loop sends it on. */
+    StatusReports reports() {
+        return reports;
     }
 
     boolean connected() {
@@ -167,6 +180,7 @@ final class SyncLoop implements Runnable {
             connected = false;
             ws.abort();
             client.close();
+            state.saveTouches();
         }
     }
 
@@ -201,12 +215,27 @@ final class SyncLoop implements Runnable {
             }
             if (item == WAKE) {
                 sentSeq = sendPending(ws, sentSeq);
+            } else if (item instanceof Frame.Change first) {
+                liveness.heard();
+                List<Frame.Change> batch = new ArrayList<>(List.of(first));
+                while (queue.peek() instanceof Frame.Change next) {
+                    queue.poll();
+                    batch.add(next);
+                }
+                state.applyAll(batch);
+                send(ws, new Frame.Ack(batch.getLast().revision())); // acks are cumulative
+                ws.request(batch.size());
             } else if (item instanceof Frame frame) {
                 liveness.heard();
                 if (!handle(ws, frame)) {
                     return;
                 }
                 ws.request(1);
+            }
+            if (item == null && state.touchesUnsaved()) {
+                // Quiet for a while (at most a heartbeat interval): nothing waits behind these
+                // commits now.
+                state.saveTouches();
             }
             switch (liveness.action()) {
                 case SEND_HEARTBEAT -> {
@@ -228,12 +257,7 @@ final class SyncLoop implements Runnable {
     private boolean handle(WebSocket ws, Frame frame) throws Exception {
         switch (frame) {
             case Frame.Change change -> {
-                try {
-                    state.apply(change);
-                } catch (tools.jackson.core.JacksonException e) {
-                    // Refusing it would bring it back on every reconnect: skipped until its next change.
-                    LOG.warn("skipping {}: it does not decode as its kind ({})", change, e.getOriginalMessage());
-                }
+                state.apply(change);
                 send(ws, new Frame.Ack(change.revision()));
             }
             case Frame.Touch touch -> {
@@ -243,6 +267,7 @@ final class SyncLoop implements Runnable {
             case Frame.DigestRequest request -> send(ws, new Frame.Digest(state.inventory()));
             case Frame.ServiceAccountToken token -> state.token(token);
             case Frame.Synced synced -> {
+                state.saveTouches(); // never a revision stored ahead of the objects it covers
                 store.setRevision(synced.revision());
                 backoff.reset(); // the link works end to end
             }
@@ -255,12 +280,15 @@ final class SyncLoop implements Runnable {
                 // every heartbeat, and a resume point a minute old costs only a longer replay.
                 java.time.Instant now = config.clock().instant();
                 if (!now.isBefore(revisionWrittenAt.plus(REVISION_WRITE_PERIOD))) {
+                    state.saveTouches();
                     store.setRevision(ack.revision());
                     revisionWrittenAt = now;
                 }
                 backoff.reset();
             }
-            case Frame.ReportAck ack -> store.acknowledged(ack.seq());
+            // Dropped from the store by the reports' writer, not here: a delete is a commit, and
+            // this thread should read the next frame (a new pod) rather than wait for the disk.
+            case Frame.ReportAck ack -> reports.acknowledged(ack.seq());
             case Frame.Refused refused -> {
                 LOG.warn("the server refused the tunnel: {}", refused.reason());
                 return false;
@@ -278,11 +306,15 @@ final class SyncLoop implements Runnable {
         throw new IllegalStateException("the server sent a frame only an agent sends: " + frame.getClass().getSimpleName());
     }
 
-    /** Sends the waiting reports numbered above {@code sentSeq}; returns the highest number sent. */
+    /**
+     * Sends the waiting reports numbered above {@code sentSeq} and above what the server has
+     * acknowledged (the writer may not have dropped those yet); returns the highest number sent.
+     */
     private long sendPending(WebSocket ws, long sentSeq) throws Exception {
         long highest = sentSeq;
+        long floor = Math.max(sentSeq, reports.ackedUpTo());
         for (Frame.Report report : store.pending()) {
-            if (report.seq() > sentSeq) {
+            if (report.seq() > floor) {
                 send(ws, report);
                 highest = Math.max(highest, report.seq());
             }
@@ -315,7 +347,7 @@ final class SyncLoop implements Runnable {
 
         @Override
         public void onOpen(WebSocket webSocket) {
-            webSocket.request(1);
+            webSocket.request(WINDOW);
         }
 
         @Override

@@ -114,4 +114,50 @@ class DesiredStateViewTest {
             assertThat(store.tokens()).isEmpty();
         }
     }
+
+    @Test
+    void aTouchIsHeldAtOnceAndWrittenLaterLatestWinsAndAChangeSupersedesIt() throws Exception {
+        try (LocalStore store = LocalStore.open(dir)) {
+            DesiredStateView view = new DesiredStateView(store);
+            view.apply(new Frame.Change(10, POD, pod("nginx:1", false)));
+            view.touch(new Frame.Touch(12, POD));
+            view.touch(new Frame.Touch(14, POD));
+            assertThat(view.inventory()).containsExactly(new Frame.Held(POD, 14));
+            assertThat(store.objects()).singleElement().satisfies(o -> assertThat(o.resourceVersion()).isEqualTo(10));
+            view.saveTouches();
+            assertThat(store.objects()).singleElement().satisfies(o -> assertThat(o.resourceVersion()).isEqualTo(14));
+            assertThat(view.touchesUnsaved()).isFalse();
+
+            view.touch(new Frame.Touch(15, POD));
+            assertThat(view.apply(new Frame.Change(13, POD, pod("nginx:0", false)))).as("older than the touch").isFalse();
+            assertThat(view.touchesUnsaved()).as("a change skipped keeps the touch to write").isTrue();
+            assertThat(view.apply(new Frame.Change(16, POD, pod("nginx:2", false)))).isTrue();
+            assertThat(view.touchesUnsaved()).as("the change wrote the object whole").isFalse();
+            assertThat(store.objects()).singleElement().satisfies(o -> assertThat(o.resourceVersion()).isEqualTo(16));
+        }
+    }
+
+    @Test
+    void aBatchOfChangesIsAppliedInOrderWrittenTogetherAndTellsTheListenersOnce() throws Exception {
+        ObjectRef other = new ObjectRef(ObjectKind.POD, "ns", "db");
+        try (LocalStore store = LocalStore.open(dir)) {
+            DesiredStateView view = new DesiredStateView(store);
+            AtomicInteger notified = new AtomicInteger();
+            view.addListener(notified::incrementAndGet);
+            int changed = view.applyAll(java.util.List.of(
+                    new Frame.Change(10, POD, pod("nginx:1", true)),
+                    new Frame.Change(11, CM, configMap()),
+                    new Frame.Change(12, other, "{\"kind\":\"Pod\",\"metadata\":".getBytes(StandardCharsets.UTF_8)),
+                    new Frame.Change(13, POD, pod("nginx:2", true)),
+                    new Frame.Change(12, POD, pod("nginx:0", true))));
+            assertThat(changed).as("the pod (its last version) and the ConfigMap; the undecodable one is skipped").isEqualTo(2);
+            assertThat(notified).hasValue(1);
+            assertThat(view.pods()).singleElement().satisfies(p -> assertThat(p.getSpec().getContainers().getFirst().getImage())
+                    .isEqualTo("nginx:2"));
+            assertThat(view.applyAll(java.util.List.of(new Frame.Change(13, POD, pod("nginx:2", true))))).isZero();
+        }
+        try (LocalStore store = LocalStore.open(dir)) {
+            assertThat(new DesiredStateView(store).inventory()).containsExactly(new Frame.Held(POD, 13), new Frame.Held(CM, 11));
+        }
+    }
 }

@@ -19,7 +19,9 @@ import java.util.Map;
  * @param cniBinDir        Debian's containernetworking-plugins: {@code /usr/lib/cni}
  * @param sandboxImage     the pause image: {@link #DEFAULT_SANDBOX_IMAGE}, which the agent imports
  *                         itself, or another that must be present or pullable
- * @param podCidr          the node's pod CIDR, e.g. {@code 10.42.0.0/24} (from the control plane later)
+ * @param podCidr          the node's pod CIDR, e.g. {@code 10.42.0.0/24}: its Node's {@code spec.podCIDR},
+ *                         allocated by the control plane; empty while the node has none yet (no CNI
+ *                         conflist is written then, and pods wait, as kubelet waits for it)
  * @param bridgeName       the CNI bridge device (at most 15 characters)
  * @param registries       mirrors, plain-HTTP endpoints, TLS settings and credentials of image
  *                         registries ({@code registries.yaml}), as {@code config_path} host
@@ -37,12 +39,12 @@ public record ContainerdConfig(Path root, Path containerdBinary, Path runcBinary
         if (bridgeName.length() > 15) {
             throw new IllegalArgumentException("CNI bridge name " + bridgeName + " is longer than 15 characters (IFNAMSIZ)");
         }
-        if (!podCidr.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+")) {
+        if (!podCidr.isEmpty() && !podCidr.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+")) {
             throw new IllegalArgumentException("pod CIDR " + podCidr + " is not an IPv4 CIDR such as 10.42.0.0/24");
         }
     }
 
-    /** Debian's paths under {@code <dataDir>/containerd}, a /24 pod CIDR and bridge {@code outpost0}. */
+    /** Debian's paths under {@code <dataDir>/containerd}, the node's pod CIDR (empty: not known yet) and bridge {@code outpost0}. */
     public static ContainerdConfig defaults(Path dataDir, String podCidr) {
         return new ContainerdConfig(dataDir.resolve("containerd"), Path.of("/usr/bin/containerd"), Path.of("/usr/bin/runc"),
                 Path.of("/usr/lib/cni"), DEFAULT_SANDBOX_IMAGE, podCidr, "outpost0", RegistryConfig.EMPTY);
@@ -72,6 +74,11 @@ public record ContainerdConfig(Path root, Path containerdBinary, Path runcBinary
 
     public Path cniConfFile() {
         return cniConfDir().resolve("10-outpost.conflist");
+    }
+
+    /** The same with the node's pod CIDR {@code cidr}. */
+    public ContainerdConfig withPodCidr(String cidr) {
+        return new ContainerdConfig(root, containerdBinary, runcBinary, cniBinDir, sandboxImage, cidr, bridgeName, registries);
     }
 
     /** containerd's {@code config.toml}. */
@@ -119,6 +126,9 @@ public record ContainerdConfig(Path root, Path containerdBinary, Path runcBinary
      * default flannel-less setup and containerd's own examples do.
      */
     public String renderCni() {
+        if (podCidr.isEmpty()) {
+            throw new IllegalStateException("no pod CIDR yet: the CNI conflist needs the node's spec.podCIDR");
+        }
         return "{\"cniVersion\":\"1.0.0\",\"name\":\"outpost\",\"plugins\":[\n"
                 + " {\"type\":\"bridge\",\"bridge\":" + q(bridgeName) + ",\"isGateway\":true,\"ipMasq\":true,\"hairpinMode\":true,\n"
                 + "  \"ipam\":{\"type\":\"host-local\",\"ranges\":[[{\"subnet\":" + q(podCidr) + "}]],"

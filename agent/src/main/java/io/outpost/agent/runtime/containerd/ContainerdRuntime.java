@@ -111,6 +111,24 @@ public final class ContainerdRuntime implements ContainerRuntime {
     }
 
     /**
+     * Kubelet's {@code updatePodCIDR}: the node's {@code spec.podCIDR} for the pods' CNI network.
+     * A managed containerd's conflist is written from it; an existing containerd
+     * ({@code --container-runtime-endpoint}) keeps the CNI configuration its operator gave it.
+     */
+    public boolean updatePodCidr(String cidr) throws IOException {
+        return managed != null && managed.usePodCidr(cidr);
+    }
+
+    /**
+     * Whether a pod that is not {@code hostNetwork} can get a sandbox: a managed containerd needs
+     * the node's pod CIDR first (kubelet does not start such pods while the runtime reports
+     * {@code NetworkReady=false}).
+     */
+    public boolean networkReady() {
+        return managed == null || managed.podCidr().isPresent();
+    }
+
+    /**
      * An image garbage collector over this runtime's containerd; the agent runs {@link
      * ImageGarbageCollector#collect()} periodically (kubelet: every 5 minutes).
      */
@@ -296,6 +314,24 @@ public final class ContainerdRuntime implements ContainerRuntime {
             status(c.getId(), c.getPodSandboxId()).ifPresent(out::add);
         }
         return out;
+    }
+
+    /** Two CRI calls, whatever the number of pods: the list responses carry every state. */
+    @Override
+    public Map<String, String> podStates(String podUidLabel) {
+        Map<String, List<String>> parts = new java.util.HashMap<>();
+        for (PodSandbox s : rt().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter.newBuilder()
+                .putLabelSelector(CriMapping.OWNER_LABEL, CriMapping.OWNER)).build()).getItemsList()) {
+            parts.computeIfAbsent(s.getMetadata().getUid(), k -> new ArrayList<>()).add("s:" + s.getId() + ":" + s.getState());
+        }
+        for (var c : rt().listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter.newBuilder()
+                .putLabelSelector(CriMapping.OWNER_LABEL, CriMapping.OWNER)).build()).getContainersList()) {
+            String uid = c.getLabelsMap().get(podUidLabel);
+            if (uid != null) {
+                parts.computeIfAbsent(uid, k -> new ArrayList<>()).add("c:" + c.getId() + ":" + c.getState());
+            }
+        }
+        return ContainerRuntime.joinStates(parts);
     }
 
     @Override

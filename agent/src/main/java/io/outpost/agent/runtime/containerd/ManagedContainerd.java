@@ -37,9 +37,12 @@ public final class ManagedContainerd implements AutoCloseable {
     private Thread supervisor;
     private volatile boolean closed;
     private volatile int restarts;
+    /** The pod CIDR of the CNI conflist written, empty before the node has one; guarded by lock for writes. */
+    private volatile String podCidr;
 
     public ManagedContainerd(ContainerdConfig config) {
         this.config = config;
+        this.podCidr = config.podCidr();
     }
 
     public ContainerdConfig config() {
@@ -67,7 +70,12 @@ public final class ManagedContainerd implements AutoCloseable {
             throw new IOException(config.containerdBinary() + " is not executable; install containerd (apt-get install -y containerd runc containernetworking-plugins)");
         }
         write(config.configFile(), config.renderToml());
-        write(config.cniConfFile(), config.renderCni());
+        if (podCidr.isEmpty()) {
+            // Not the node's: an old conflist would give pods addresses of another node's range.
+            Files.deleteIfExists(config.cniConfFile());
+        } else {
+            write(config.cniConfFile(), config.renderCni());
+        }
         RegistryHosts.write(config.registryHostsDir(), config.registries());
         stopOrphan();
         launch();
@@ -103,6 +111,34 @@ public final class ManagedContainerd implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.error("could not import the sandbox image {}: {}; pods cannot get a sandbox until it is imported with"
                     + " 'outpost images import'", PauseImage.NAME, e.getMessage());
+        }
+    }
+
+    /** The node's pod CIDR the CNI conflist is written for; empty while the node has none. */
+    public Optional<String> podCidr() {
+        String cidr = podCidr;
+        return cidr.isEmpty() ? Optional.empty() : Optional.of(cidr);
+    }
+
+    /**
+     * Writes the CNI conflist for the node's {@code spec.podCIDR} when it differs from the one
+     * written (kubelet's {@code updatePodCIDR}, which hands the CIDR to the runtime). containerd's
+     * CRI plugin watches its {@code conf_dir} and loads the new conflist for the next sandbox; until
+     * the first one is there it reports the network not ready. Returns whether it changed.
+     */
+    public boolean usePodCidr(String cidr) throws IOException {
+        lock.lock();
+        try {
+            if (cidr.equals(podCidr)) {
+                return false;
+            }
+            write(config.cniConfFile(), config.withPodCidr(cidr).renderCni());
+            LOG.info("CNI bridge {} now gives pods addresses of the node's podCIDR {}{}", config.bridgeName(), cidr,
+                    podCidr.isEmpty() ? "" : " (was " + podCidr + ")");
+            podCidr = cidr;
+            return true;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -95,6 +95,21 @@ class ContainerdRuntimeSystemTest {
     }
 
     @Test
+    void the_relist_from_two_list_calls_sees_a_container_exit() throws Exception {
+        SandboxConfig pod = f.pod("relisted");
+        String sandbox = f.runtime.runPodSandbox(pod);
+        String id = f.runContainer(sandbox, f.container(pod, "short", "sleep 1000", Resources.NONE));
+        java.util.Map<String, String> running = f.runtime.podStates("io.outpost/pod-uid");
+        assertThat(running.get(pod.uid())).contains(sandbox, id);
+        f.runtime.stopContainer(id, Duration.ofSeconds(1));
+        java.util.Map<String, String> exited = f.runtime.podStates("io.outpost/pod-uid");
+        assertThat(exited.get(pod.uid())).as("an exit changes the pod's entry").isNotEqualTo(running.get(pod.uid())).contains(id);
+        f.runtime.stopPodSandbox(sandbox);
+        f.runtime.removeContainer(id);
+        f.runtime.removePodSandbox(sandbox);
+    }
+
+    @Test
     void stop_gives_the_grace_period_then_kills() throws Exception {
         SandboxConfig pod = f.pod("stopper");
         String sandbox = f.runtime.runPodSandbox(pod);
