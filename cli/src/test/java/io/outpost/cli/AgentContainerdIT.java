@@ -139,6 +139,30 @@ class AgentContainerdIT {
                 registry.close();
             }
             new ProcessBuilder("ip", "link", "del", BRIDGE).start().waitFor();
+            unmountUnder(dir);
+        }
+    }
+
+    /**
+     * Unmounts what is still mounted under {@code root}: the offline reboot SIGKILLs containerd's
+     * shims, which would have unmounted their containers' root filesystems, /dev/shm and network
+     * namespaces (a real reboot drops every mount). Deepest first, lazily; else the temp dir
+     * cannot be deleted.
+     */
+    private static void unmountUnder(Path root) throws IOException, InterruptedException {
+        if (root == null) {
+            return;
+        }
+        String prefix = root.toRealPath().toString() + "/";
+        List<String> points = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .map(line -> line.split(" ")[4].replace("\\040", " "))
+                .filter(point -> point.startsWith(prefix))
+                .sorted(java.util.Comparator.reverseOrder()).toList();
+        for (String point : points) {
+            new ProcessBuilder("umount", "-l", point).redirectErrorStream(true).start().waitFor();
+        }
+        if (!points.isEmpty()) {
+            System.out.printf("unmounted %d mounts left under %s%n", points.size(), root);
         }
     }
 
