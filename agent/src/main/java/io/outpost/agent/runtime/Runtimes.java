@@ -71,6 +71,16 @@ public final class Runtimes {
     }
 
     public static DefaultChoice defaultRuntime(Path socket, Path containerdBinary, Path runcBinary, Path cniBinDir, String osArch) {
+        return defaultRuntime(socket, containerdBinary, runcBinary, cniBinDir, osArch, true);
+    }
+
+    /**
+     * As above, for a process that is root or not: a managed containerd needs root (mounts,
+     * network namespaces, cgroups), so an unprivileged agent (a developer's {@code ./outpost
+     * server}) runs processes rather than fail to start, and the log says why.
+     */
+    public static DefaultChoice defaultRuntime(Path socket, Path containerdBinary, Path runcBinary, Path cniBinDir, String osArch,
+                                               boolean root) {
         if (Files.exists(socket)) {
             return new DefaultChoice("containerd", "unix://" + socket, "runtime containerd: found its socket " + socket);
         }
@@ -78,6 +88,11 @@ public final class Runtimes {
         if (!Files.isExecutable(containerdBinary) || !Files.isExecutable(runcBinary)) {
             return new DefaultChoice("process", "", "runtime process: no containerd socket at " + socket + " and no " + containerdBinary
                     + " with " + runcBinary + "; install containerd and runc (" + install + ") to run container images");
+        }
+        if (!root) {
+            return new DefaultChoice("process", "", "runtime process: containerd is installed (" + containerdBinary + ") but the"
+                    + " agent is not root, and a containerd it starts needs root (mounts, network namespaces, cgroups); run it as"
+                    + " root to run container images, or pass --runtime process to say so");
         }
         java.util.List<String> missing = new java.util.ArrayList<>();
         Path ctr = containerdBinary.resolveSibling("ctr");
@@ -103,6 +118,20 @@ public final class Runtimes {
     /** {@link #defaultRuntime(Path, Path, Path, Path, String)} with Debian's paths and this JVM's architecture. */
     public static DefaultChoice defaultRuntime() {
         return defaultRuntime(Path.of("/run/containerd/containerd.sock"), Path.of("/usr/bin/containerd"), Path.of("/usr/bin/runc"),
-                Path.of("/usr/lib/cni"), System.getProperty("os.arch"));
+                Path.of("/usr/lib/cni"), System.getProperty("os.arch"), effectiveUid() == 0);
+    }
+
+    /** This process's effective uid ({@code /proc/self/status}), or -1 if it cannot be read. */
+    static long effectiveUid() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return Long.parseLong(line.substring(4).trim().split("\\s+")[1]); // real, effective, saved, fs
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 }

@@ -42,6 +42,24 @@ class RuntimesTest {
     }
 
     @Test
+    void installed_containerd_for_an_agent_that_is_not_root_means_process_and_the_log_says_why() throws Exception {
+        executable("ctr");
+        executable("bridge");
+        Runtimes.DefaultChoice c = Runtimes.defaultRuntime(dir.resolve("no.sock"), executable("containerd"), executable("runc"), dir,
+                "amd64", false);
+        assertThat(c.name()).isEqualTo("process");
+        assertThat(c.why()).contains("not root").contains("--runtime process");
+    }
+
+    @Test
+    void this_process_knows_its_effective_uid_as_id_says_it() throws Exception {
+        Process id = new ProcessBuilder("id", "-u").start();
+        long expected = Long.parseLong(new String(id.getInputStream().readAllBytes()).strip());
+        assertThat(id.waitFor()).isZero();
+        assertThat(Runtimes.effectiveUid()).isEqualTo(expected);
+    }
+
+    @Test
     void installed_containerd_without_the_cni_plugins_means_process_and_the_log_says_what_to_install() throws Exception {
         executable("ctr");
         Runtimes.DefaultChoice c = Runtimes.defaultRuntime(dir.resolve("no.sock"), executable("containerd"), executable("runc"), dir, "amd64");
