@@ -71,10 +71,10 @@ final class FakeKubelet implements AutoCloseable {
                 .addToLabels("kubernetes.io/hostname", name).addToLabels(labels).endMetadata()
                 .withNewSpec().withTaints(taints).endSpec().build()).create();
         Map<String, Quantity> capacity = Map.of("cpu", new Quantity("4"), "memory", new Quantity("8Gi"), "pods", new Quantity("110"));
-        client.nodes().resource(new NodeBuilder(created).withNewStatus().withCapacity(capacity).withAllocatable(capacity)
+        reportNodeStatus(client, created, n -> new NodeBuilder(n).withNewStatus().withCapacity(capacity).withAllocatable(capacity)
                 .addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady")
                 .withLastHeartbeatTime(Instant.now().toString()).endCondition()
-                .endStatus().build()).updateStatus();
+                .endStatus().build());
         try {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(LEASE_NAMESPACE).endMetadata()
                     .build()).create();
@@ -85,6 +85,25 @@ final class FakeKubelet implements AutoCloseable {
         }
         renew(name);
         nodes.add(name);
+    }
+
+    /**
+     * Writes a node's status as kubelet does, again on the latest Node when another writer got
+     * there first (kubelet retries its status update; the node IPAM controller sets
+     * {@code spec.podCIDR} on a new Node at about the same moment).
+     */
+    static Node reportNodeStatus(KubernetesClient client, Node node, java.util.function.UnaryOperator<Node> withStatus) {
+        Node current = node;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return client.nodes().resource(withStatus.apply(current)).updateStatus();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+                current = client.nodes().withName(node.getMetadata().getName()).get();
+            }
+        }
     }
 
     private void renew(String node) {

@@ -67,9 +67,9 @@ class NodeLifecycleTest {
         Node created = client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
                 .withAnnotations(annotations).endMetadata().withNewSpec().endSpec().build()).create();
         String now = Instant.now().toString();
-        client.nodes().resource(new NodeBuilder(created).withNewStatus().addNewCondition().withType("Ready")
+        FakeKubelet.reportNodeStatus(client, created, n -> new NodeBuilder(n).withNewStatus().addNewCondition().withType("Ready")
                 .withStatus("True").withReason("KubeletReady").withMessage("agent is posting ready status")
-                .withLastHeartbeatTime(now).withLastTransitionTime(now).endCondition().endStatus().build()).updateStatus();
+                .withLastHeartbeatTime(now).withLastTransitionTime(now).endCondition().endStatus().build());
         client.leases().inNamespace("kube-node-lease").resource(new LeaseBuilder().withNewMetadata().withName(name)
                 .withNamespace("kube-node-lease").endMetadata().withNewSpec().withHolderIdentity(name)
                 .withLeaseDurationSeconds(40).withRenewTime(ZonedDateTime.now(ZoneOffset.UTC)).endSpec().build()).create();

@@ -63,13 +63,12 @@ class SchedulerIntegrationTest {
             b.editSpec().withTaints(taint).endSpec();
         }
         Node created = client.nodes().resource(b.build()).create();
-        Node withStatus = new NodeBuilder(created).withNewStatus()
+        FakeKubelet.reportNodeStatus(client, created, n -> new NodeBuilder(n).withNewStatus()
                 .withCapacity(Map.of("cpu", new Quantity(cpu), "memory", new Quantity("8Gi"), "pods", new Quantity("110")))
                 .withAllocatable(Map.of("cpu", new Quantity(cpu), "memory", new Quantity("8Gi"), "pods",
                         new Quantity("110")))
                 .addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady").endCondition()
-                .endStatus().build();
-        client.nodes().resource(withStatus).updateStatus();
+                .endStatus().build());
     }
 
     static Pod pod(String name, String cpu) {
