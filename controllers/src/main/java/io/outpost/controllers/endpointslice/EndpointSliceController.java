@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.outpost.controllers.common.Pods;
@@ -60,22 +59,8 @@ public final class EndpointSliceController implements Controller {
         this.slices = context.informers().of(EndpointSlice.class);
         this.queue = new WorkQueue<>(WorkQueue.Config.defaults(NAME, config.clock()));
         this.workers = new Workers(queue, this::sync);
-        services.addEventHandler(new ResourceEventHandler<Service>() {
-            @Override
-            public void onAdd(Service s) {
-                queue.add(Pods.key(s));
-            }
-
-            @Override
-            public void onUpdate(Service old, Service cur) {
-                queue.add(Pods.key(cur));
-            }
-
-            @Override
-            public void onDelete(Service s, boolean finalStateUnknown) {
-                // Its slices are owned by it: the garbage collector deletes them.
-            }
-        });
+        // A deleted Service's slices are owned by it: the garbage collector deletes them.
+        services.addEventHandler(Handlers.onAddOrUpdate(s -> queue.add(Pods.key(s))));
         pods.addEventHandler(Handlers.onChange((old, cur) -> ServiceKeys.selecting(services, old, cur).forEach(queue::add)));
         slices.addEventHandler(Handlers.onEach(this::enqueueOwner));
     }

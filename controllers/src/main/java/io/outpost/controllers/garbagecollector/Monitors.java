@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.outpost.controllers.runtime.Handlers;
 import io.outpost.controllers.runtime.Informers;
 
 /**
@@ -68,22 +69,7 @@ final class Monitors implements AutoCloseable {
         for (ResourceDefinitionContext resource : Discovery.deletableResources(client)) {
             monitor(resource);
         }
-        informers.of(CustomResourceDefinition.class).addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(CustomResourceDefinition crd) {
-                requestResync();
-            }
-
-            @Override
-            public void onUpdate(CustomResourceDefinition before, CustomResourceDefinition after) {
-                requestResync();
-            }
-
-            @Override
-            public void onDelete(CustomResourceDefinition crd, boolean finalStateUnknown) {
-                requestResync();
-            }
-        });
+        informers.of(CustomResourceDefinition.class).addEventHandler(Handlers.onEach(crd -> requestResync()));
     }
 
     /** Re-reads discovery every {@code period} from now on (the informers have been started). */

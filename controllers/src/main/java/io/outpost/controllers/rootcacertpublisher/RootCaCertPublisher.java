@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.outpost.controllers.runtime.Controller;
 import io.outpost.controllers.runtime.ControllerConfig;
 import io.outpost.controllers.runtime.ControllerContext;
+import io.outpost.controllers.runtime.Handlers;
 import io.outpost.controllers.runtime.WorkQueue;
 import io.outpost.controllers.runtime.Workers;
 
@@ -59,22 +60,8 @@ public final class RootCaCertPublisher implements Controller {
         this.configMaps = context.informers().of(ConfigMap.class);
         this.queue = new WorkQueue<>(WorkQueue.Config.defaults(NAME, config.clock()));
         this.workers = new Workers(queue, this::sync);
-        namespaces.addEventHandler(new ResourceEventHandler<Namespace>() {
-            @Override
-            public void onAdd(Namespace ns) {
-                queue.add(ns.getMetadata().getName());
-            }
-
-            @Override
-            public void onUpdate(Namespace old, Namespace cur) {
-                queue.add(cur.getMetadata().getName());
-            }
-
-            @Override
-            public void onDelete(Namespace ns, boolean finalStateUnknown) {
-                // Its ConfigMaps go with it.
-            }
-        });
+        // A deleted namespace's ConfigMaps go with it.
+        namespaces.addEventHandler(Handlers.onAddOrUpdate(ns -> queue.add(ns.getMetadata().getName())));
         configMaps.addEventHandler(new ResourceEventHandler<ConfigMap>() {
             @Override
             public void onAdd(ConfigMap cm) {

@@ -46,6 +46,28 @@ public final class Handlers {
         return onChange((old, cur) -> action.accept(cur));
     }
 
+    /**
+     * Calls {@code action} with the object added and the new side of an update, not on a
+     * deletion: for keys whose deletion needs nothing (what they own goes with them).
+     */
+    public static <T> ResourceEventHandler<T> onAddOrUpdate(Consumer<T> action) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                action.accept(obj);
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                action.accept(newObj);
+            }
+
+            @Override
+            public void onDelete(T obj, boolean finalStateUnknown) {
+            }
+        };
+    }
+
     /** Calls {@code action} with a deleted object only. */
     public static <T> ResourceEventHandler<T> onDelete(Consumer<T> action) {
         return new ResourceEventHandler<>() {

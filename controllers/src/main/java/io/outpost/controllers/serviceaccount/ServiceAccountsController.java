@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.outpost.controllers.runtime.Controller;
 import io.outpost.controllers.runtime.ControllerConfig;
@@ -53,24 +52,9 @@ public final class ServiceAccountsController implements Controller {
         this.serviceAccounts = context.informers().of(ServiceAccount.class);
         this.queue = new WorkQueue<>(WorkQueue.Config.defaults(NAME, config.clock()));
         this.workers = new Workers(queue, this::sync);
-        namespaces.addEventHandler(new ResourceEventHandler<Namespace>() {
-            @Override
-            public void onAdd(Namespace ns) {
-                queue.add(ns.getMetadata().getName());
-            }
-
-            @Override
-            public void onUpdate(Namespace old, Namespace cur) {
-                // Every update, as kube: each resync re-checks the namespace, which repairs an
-                // account deleted while the informer was disconnected.
-                queue.add(cur.getMetadata().getName());
-            }
-
-            @Override
-            public void onDelete(Namespace ns, boolean finalStateUnknown) {
-                // Nothing to do for a namespace that is gone.
-            }
-        });
+        // Every update too, as kube: each resync re-checks the namespace, which repairs an account
+        // deleted while the informer was disconnected. Nothing to do for a namespace that is gone.
+        namespaces.addEventHandler(Handlers.onAddOrUpdate(ns -> queue.add(ns.getMetadata().getName())));
         // Only deletions: an account appearing never needs one created, and its content is the user's.
         serviceAccounts.addEventHandler(Handlers.onDelete(sa -> queue.add(sa.getMetadata().getNamespace())));
     }

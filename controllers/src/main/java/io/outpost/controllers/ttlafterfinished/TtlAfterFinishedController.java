@@ -10,12 +10,12 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.outpost.controllers.common.Pods;
 import io.outpost.controllers.runtime.Controller;
 import io.outpost.controllers.runtime.ControllerConfig;
 import io.outpost.controllers.runtime.ControllerContext;
+import io.outpost.controllers.runtime.Handlers;
 import io.outpost.controllers.runtime.WorkQueue;
 import io.outpost.controllers.runtime.Workers;
 
@@ -44,21 +44,7 @@ public final class TtlAfterFinishedController implements Controller {
         this.jobs = context.informers().of(Job.class);
         this.queue = new WorkQueue<>(WorkQueue.Config.defaults(NAME, config.clock()));
         this.workers = new Workers(queue, this::sync);
-        jobs.addEventHandler(new ResourceEventHandler<Job>() {
-            @Override
-            public void onAdd(Job job) {
-                enqueue(job);
-            }
-
-            @Override
-            public void onUpdate(Job old, Job cur) {
-                enqueue(cur);
-            }
-
-            @Override
-            public void onDelete(Job job, boolean finalStateUnknown) {
-            }
-        });
+        jobs.addEventHandler(Handlers.onAddOrUpdate(this::enqueue));
     }
 
     private void enqueue(Job job) {
