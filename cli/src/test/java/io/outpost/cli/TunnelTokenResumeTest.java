@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,7 +26,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * back; a re-minted one would differ (its iat and jti).
  *
  * <p>The agent writes its resume point on its first heartbeat answer and then once a minute, and
- * a token counts as held once that point has passed the token: hence the wait of up to ~80 s.
+ * a token counts as held once that point has passed the token: hence a wait of up to ~80 s.
  */
 class TunnelTokenResumeTest {
 
@@ -64,8 +65,17 @@ class TunnelTokenResumeTest {
                 await().atMost(Duration.ofSeconds(30)).until(() -> !agent.sync().connected());
                 link.restore();
                 await().atMost(Duration.ofSeconds(60)).until(() -> agent.sync().connected() && agent.sync().connections() > connections);
-                // Tokens are sent with the first poll of a resume: a few polls later, none came.
-                Thread.sleep(3_000);
+                // Tokens due on a resume are sent after its first poll's changes. Two labels, each
+                // awaited on the agent: the second is sent after the poll that carried the first had
+                // sent its tokens, and the stream is ordered, so any token sent is there by then.
+                for (String round : List.of("1", "2")) {
+                    client.pods().inNamespace("default").withName("with-token").edit(p -> {
+                        p.getMetadata().getLabels().put("round", round);
+                        return p;
+                    });
+                    await().atMost(Duration.ofSeconds(30)).until(() -> agent.sync().desiredState().pods().stream()
+                            .anyMatch(p -> round.equals(p.getMetadata().getLabels().get("round"))));
+                }
 
                 assertThat(agent.sync().desiredState().serviceAccountToken(pod, source)).as("the token the agent holds")
                         .contains(held);
