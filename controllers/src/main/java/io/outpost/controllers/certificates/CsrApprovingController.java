@@ -9,15 +9,9 @@ import org.slf4j.LoggerFactory;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestCondition;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestConditionBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.outpost.controllers.runtime.Controller;
 import io.outpost.controllers.runtime.ControllerConfig;
 import io.outpost.controllers.runtime.ControllerContext;
-import io.outpost.controllers.runtime.Handlers;
-import io.outpost.controllers.runtime.WorkQueue;
-import io.outpost.controllers.runtime.Workers;
 
 /**
  * The CSR approving controller (kube's {@code csrapproving}): approves node client certificate
@@ -29,46 +23,19 @@ import io.outpost.controllers.runtime.Workers;
  * only to a request that has neither Approved nor Denied, so it is idempotent; a conflict
  * (someone else decided meanwhile) is re-queued and then finds nothing to do.
  */
-public final class CsrApprovingController implements Controller {
+public final class CsrApprovingController extends CertificateController {
 
     public static final String NAME = "csrapproving";
     private static final Logger LOG = LoggerFactory.getLogger(CsrApprovingController.class);
 
-    private final KubernetesClient client;
-    private final ControllerConfig config;
-    private final SharedIndexInformer<CertificateSigningRequest> csrs;
-    private final WorkQueue<String> queue;
-    private final Workers workers;
 
     public CsrApprovingController(ControllerContext context, ControllerConfig config) {
-        this.client = context.client();
-        this.config = config;
-        this.csrs = context.informers().of(CertificateSigningRequest.class);
-        this.queue = new WorkQueue<>(WorkQueue.Config.defaults(NAME, config.clock()));
-        this.workers = new Workers(queue, this::sync);
-        csrs.addEventHandler(Handlers.onEach(csr -> queue.add(csr.getMetadata().getName())));
+        super(NAME, context, config);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public void run() {
-        workers.start(config.workers());
-    }
-
-    @Override
-    public void close() {
-        workers.close();
-    }
-
-    void sync(String name) {
-        CertificateSigningRequest csr = csrs.getStore().getByKey(name);
-        if (csr == null) {
-            return;
-        }
+    void sync(CertificateSigningRequest csr) {
+        String name = csr.getMetadata().getName();
         Optional<Approval> approval = Approval.decide(csr);
         if (approval.isEmpty()) {
             return;

@@ -8,15 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.outpost.controllers.runtime.Controller;
 import io.outpost.controllers.runtime.ControllerConfig;
 import io.outpost.controllers.runtime.ControllerContext;
-import io.outpost.controllers.runtime.Handlers;
-import io.outpost.controllers.runtime.WorkQueue;
-import io.outpost.controllers.runtime.Workers;
 
 /**
  * The CSR cleaner (kube's {@code csrcleaner}): deletes CertificateSigningRequests once
@@ -28,53 +22,26 @@ import io.outpost.controllers.runtime.Workers;
  * request whose deadline has passed (a 404 is done) or re-queues it for its deadline; it is
  * idempotent.
  */
-public final class CsrCleanerController implements Controller {
+public final class CsrCleanerController extends CertificateController {
 
     public static final String NAME = "csrcleaner";
     private static final Logger LOG = LoggerFactory.getLogger(CsrCleanerController.class);
 
-    private final KubernetesClient client;
-    private final ControllerConfig config;
-    private final SharedIndexInformer<CertificateSigningRequest> csrs;
-    private final WorkQueue<String> queue;
-    private final Workers workers;
 
     public CsrCleanerController(ControllerContext context, ControllerConfig config) {
-        this.client = context.client();
-        this.config = config;
-        this.csrs = context.informers().of(CertificateSigningRequest.class);
-        this.queue = new WorkQueue<>(WorkQueue.Config.defaults(NAME, config.clock()));
-        this.workers = new Workers(queue, this::sync);
-        csrs.addEventHandler(Handlers.onEach(csr -> queue.add(csr.getMetadata().getName())));
+        super(NAME, context, config);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public void run() {
-        workers.start(config.workers());
-    }
-
-    @Override
-    public void close() {
-        workers.close();
-    }
-
-    void sync(String name) {
-        CertificateSigningRequest csr = csrs.getStore().getByKey(name);
-        if (csr == null) {
-            return;
-        }
+    void sync(CertificateSigningRequest csr) {
+        String name = csr.getMetadata().getName();
         Optional<Instant> deadline = Cleanup.deadline(csr);
         if (deadline.isEmpty()) {
             return;
         }
         Duration wait = Duration.between(config.clock().instant(), deadline.get());
         if (wait.isPositive()) {
-            queue.addAfter(name, wait);
+            syncAfter(name, wait);
             return;
         }
         try {

@@ -14,16 +14,10 @@ import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestCondition;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestConditionBuilder;
 import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestStatus;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.outpost.controllers.runtime.Controller;
 import io.outpost.controllers.runtime.ControllerConfig;
 import io.outpost.controllers.runtime.ControllerContext;
-import io.outpost.controllers.runtime.Handlers;
-import io.outpost.controllers.runtime.WorkQueue;
-import io.outpost.controllers.runtime.Workers;
 
 /**
  * The CSR signing controller (kube's {@code csrsigning}, its kube-apiserver-client and
@@ -36,51 +30,24 @@ import io.outpost.controllers.runtime.Workers;
  * a Failed condition; the API server refuses to change an issued certificate, so two servers
  * racing (or a retry after a lost answer) issue one certificate, not two.
  */
-public final class CsrSigningController implements Controller {
+public final class CsrSigningController extends CertificateController {
 
     public static final String NAME = "csrsigning";
     private static final Logger LOG = LoggerFactory.getLogger(CsrSigningController.class);
 
-    private final KubernetesClient client;
-    private final ControllerConfig config;
     private final CsrSigner signer;
     private final Duration maxDuration;
-    private final SharedIndexInformer<CertificateSigningRequest> csrs;
-    private final WorkQueue<String> queue;
-    private final Workers workers;
 
     /** Signs for at most a year, kube's default {@code --cluster-signing-duration}. */
     public CsrSigningController(ControllerContext context, ControllerConfig config, CsrSigner signer) {
-        this.client = context.client();
-        this.config = config;
+        super(NAME, context, config);
         this.signer = signer;
         this.maxDuration = Signing.DEFAULT_MAX;
-        this.csrs = context.informers().of(CertificateSigningRequest.class);
-        this.queue = new WorkQueue<>(WorkQueue.Config.defaults(NAME, config.clock()));
-        this.workers = new Workers(queue, this::sync);
-        csrs.addEventHandler(Handlers.onEach(csr -> queue.add(csr.getMetadata().getName())));
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public void run() {
-        workers.start(config.workers());
-    }
-
-    @Override
-    public void close() {
-        workers.close();
-    }
-
-    void sync(String name) {
-        CertificateSigningRequest cached = csrs.getStore().getByKey(name);
-        if (cached == null) {
-            return;
-        }
+    void sync(CertificateSigningRequest cached) {
+        String name = cached.getMetadata().getName();
         Instant now = config.clock().instant();
         Signing decision = Signing.decide(cached, now, maxDuration, signer.caNotAfter());
         CertificateSigningRequest csr = Serialization.clone(cached);
