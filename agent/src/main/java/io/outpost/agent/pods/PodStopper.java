@@ -32,7 +32,7 @@ final class PodStopper {
      * reverse order, as kubelet does since sidecars (KEP-753) so they serve the containers to the end.
      */
     void stopInOrder(Pod pod, List<ContainerStatus> containers, Duration grace) {
-        List<String> sidecarNames = PodWorker.sidecars(pod).stream().map(Container::getName).toList();
+        List<String> sidecarNames = ContainerSync.sidecars(pod).stream().map(Container::getName).toList();
         stopRunning(pod, containers.stream().filter(c -> !sidecarNames.contains(c.name())).toList(), grace);
         for (String name : sidecarNames.reversed()) {
             stopRunning(pod, containers.stream().filter(c -> c.name().equals(name)).toList(), grace);

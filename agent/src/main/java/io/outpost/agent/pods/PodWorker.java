@@ -2,7 +2,6 @@ package io.outpost.agent.pods;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +15,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.outpost.agent.probe.ProbeManager;
 import io.outpost.agent.probe.Prober;
-import io.outpost.agent.runtime.ContainerState;
 import io.outpost.agent.runtime.ContainerStatus;
 import io.outpost.agent.runtime.RuntimeFailure;
 import io.outpost.agent.runtime.SandboxConfig;
@@ -29,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * One pod's worker (kubelet's {@code podWorkers} goroutine with {@code SyncPod}, {@code
  * SyncTerminatingPod} and {@code SyncTerminatedPod}): on every wake-up it compares the pod's spec
  * with the runtime's containers and acts — sandbox, volumes, init containers in order, containers
- * with restart policy and crash back-off, liveness restarts — then reports the pod's status when it
- * changed. A pod being deleted is stopped gracefully (preStop hooks, grace period), reported
+ * with restart policy and crash back-off, liveness restarts ({@link ContainerSync}) — then reports
+ * the pod's status when it changed. A pod being deleted is stopped gracefully (preStop hooks, grace period), reported
  * terminated, and its containers, sandbox and volumes are removed.
  *
  * <p>Thread model: one virtual thread per worker runs every sync, so a pod's runtime calls never
@@ -50,6 +48,7 @@ final class PodWorker {
     private final Lifecycle lifecycle;
     private final ContainerStarter starter;
     private final PodStopper stopper;
+    private final ContainerSync containerSync;
     private volatile Pod pod;
     /** The sandbox's IP (CNI) or the node's, for probes and hooks; written by the worker thread. */
     private volatile String podIp;
@@ -83,6 +82,7 @@ final class PodWorker {
                         kind.name().charAt(0) + kind.name().substring(1).toLowerCase() + " probe failed: " + message));
         this.starter = new ContainerStarter(ctx, lifecycle);
         this.stopper = new PodStopper(ctx, lifecycle);
+        this.containerSync = new ContainerSync(ctx, uid, lifecycle, starter, probes, waiting, () -> podIp, this::wake);
         if (pod.getStatus() != null && pod.getStatus().getStartTime() != null) {
             startTime = Instant.parse(pod.getStatus().getStartTime());
         }
@@ -271,19 +271,10 @@ final class PodWorker {
             return;
         }
         PodStatusGenerator.Input probeFree = input(pod, sandbox, containers, false);
-        if (!PodStatusGenerator.initialized(probeFree)) {
-            syncInit(pod, sandbox, containers, volumes);
-        } else {
-            for (Container c : sidecars(pod)) {
-                syncContainer(pod, sandbox, c, containers, volumes);
-            }
-            for (Container c : pod.getSpec().getContainers()) {
-                syncContainer(pod, sandbox, c, containers, volumes);
-            }
-        }
+        containerSync.sync(pod, sandbox, containers, volumes, PodStatusGenerator.initialized(probeFree));
         containers = containers();
-        probeRunning(pod, containers);
-        garbageCollect(containers);
+        containerSync.probeRunning(pod, containers);
+        containerSync.garbageCollect(containers);
         report(pod, sandbox, containers(), false);
     }
 
@@ -309,146 +300,6 @@ final class PodWorker {
             return ctx.runtime().runPodSandbox(config);
         }
         return containerd.get().runPodSandbox(config, CriPodOptions.podNetwork(pod, Path.of("/etc/resolv.conf")));
-    }
-
-    /** Init containers one at a time, in order (kubelet's {@code findNextInitContainerToRun}). */
-    private void syncInit(Pod pod, SandboxStatus sandbox, List<ContainerStatus> containers, Map<String, Path> volumes) {
-        for (Container c : pod.getSpec().getInitContainers()) {
-            ContainerStatus latest = PodStatusGenerator.latest(containers, c.getName());
-            if (PodStatusGenerator.restartable(c)) {
-                // a sidecar lets the next init container start once it has started (KEP-753)
-                if (latest != null && latest.running() && probes.started(latest.id(), c)) {
-                    continue;
-                }
-                if (latest == null || !latest.running()) {
-                    syncContainer(pod, sandbox, c, containers, volumes);
-                }
-                return;
-            }
-            if (latest != null && latest.state() == ContainerState.EXITED && latest.exitCode() == 0) {
-                continue;
-            }
-            if (latest != null && latest.state() == ContainerState.EXITED && "Never".equals(pod.getSpec().getRestartPolicy())) {
-                return; // the pod has failed
-            }
-            syncContainer(pod, sandbox, c, containers, volumes);
-            return;
-        }
-    }
-
-    /** One container: start it, restart it by policy after back-off, or kill it when a probe says so. */
-    private void syncContainer(Pod pod, SandboxStatus sandbox, Container c, List<ContainerStatus> containers, Map<String, Path> volumes) {
-        ContainerStatus latest = PodStatusGenerator.latest(containers, c.getName());
-        String key = CrashBackOff.key(uid, c.getName());
-        if (latest == null) {
-            starter.start(pod, sandbox, c, 0, volumes, waiting);
-            return;
-        }
-        switch (latest.state()) {
-            case RUNNING -> {
-                if (!ContainerStarter.hash(c).equals(latest.config().labels().get(Labels.CONTAINER_HASH))) {
-                    // kubelet's containerChanged: restart regardless of the restart policy
-                    ctx.events().record(pod, c.getName(), Events.NORMAL, "Killing", "Kill",
-                            "Container " + c.getName() + " definition changed, will be restarted");
-                    lifecycle.kill(c, latest.id(), podIp, Lifecycle.gracePeriod(pod));
-                    starter.start(pod, sandbox, c, latest.attempt() + 1, volumes, waiting);
-                    return;
-                }
-                probes.mustRestart(latest.id()).ifPresent(kind -> {
-                    String why = kind == io.outpost.agent.probe.ProbeKind.LIVENESS ? "failed liveness probe" : "failed startup probe";
-                    ctx.events().record(pod, c.getName(), Events.NORMAL, "Killing", "Kill",
-                            "Container " + c.getName() + " " + why + ", will be restarted");
-                    lifecycle.kill(c, latest.id(), podIp, Lifecycle.gracePeriod(pod));
-                    wake();
-                });
-            }
-            case EXITED -> {
-                if (!shouldRestart(pod, latest)) {
-                    waiting.remove(c.getName());
-                    return;
-                }
-                Instant finished = latest.finishedAt() == null ? ctx.config().clock().instant() : latest.finishedAt();
-                if (ctx.backOff().inBackOffSince(key, finished)) {
-                    String message = "back-off " + ctx.backOff().delay(key).toSeconds() + "s restarting failed container=" + c.getName()
-                            + " pod=" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "(" + uid + ")";
-                    Waiting w = new Waiting(Waiting.CRASH_LOOP_BACK_OFF, message);
-                    if (!w.equals(waiting.put(c.getName(), w))) {
-                        // kubelet's format.Pod: name_namespace(uid)
-                        ctx.events().record(pod, c.getName(), Events.WARNING, "BackOff", "Start", "Back-off restarting failed container "
-                                + c.getName() + " in pod " + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace()
-                                + "(" + uid + ")");
-                    }
-                    return;
-                }
-                ctx.backOff().next(key, finished);
-                starter.start(pod, sandbox, c, latest.attempt() + 1, volumes, waiting);
-            }
-            default -> {
-                // created but never started (RunContainerError): replace it, with the crash back-off
-                // so a command that cannot start is not retried every second
-                Instant failedAt = latest.createdAt();
-                if (ctx.backOff().inBackOffSince(key, failedAt)) {
-                    return;
-                }
-                ctx.backOff().next(key, failedAt);
-                ctx.runtime().removeContainer(latest.id());
-                starter.start(pod, sandbox, c, latest.attempt(), volumes, waiting);
-            }
-        }
-    }
-
-    static List<Container> sidecars(Pod pod) {
-        return pod.getSpec().getInitContainers() == null ? List.of()
-                : pod.getSpec().getInitContainers().stream().filter(PodStatusGenerator::restartable).toList();
-    }
-
-    /** Kubelet's {@code ShouldContainerBeRestarted}; a sidecar is always restarted. */
-    private static boolean shouldRestart(Pod pod, ContainerStatus exited) {
-        String policy = pod.getSpec().getRestartPolicy() == null ? "Always" : pod.getSpec().getRestartPolicy();
-        if (sidecars(pod).stream().anyMatch(c -> c.getName().equals(exited.name()))) {
-            return true;
-        }
-        boolean isInit = pod.getSpec().getInitContainers() != null
-                && pod.getSpec().getInitContainers().stream().anyMatch(c -> c.getName().equals(exited.name()));
-        if (isInit && exited.exitCode() == 0) {
-            return false;
-        }
-        return switch (policy) {
-            case "Never" -> false;
-            case "OnFailure" -> exited.exitCode() != 0;
-            default -> !isInit || exited.exitCode() != 0;
-        };
-    }
-
-    private void probeRunning(Pod pod, List<ContainerStatus> containers) {
-        List<ProbeManager.Target> targets = new ArrayList<>();
-        List<Container> probed = new ArrayList<>(sidecars(pod));
-        probed.addAll(pod.getSpec().getContainers());
-        for (Container c : probed) {
-            ContainerStatus latest = PodStatusGenerator.latest(containers, c.getName());
-            if (latest != null && latest.running()) {
-                targets.add(new ProbeManager.Target(latest.id(), c, latest.startedAt()));
-            }
-        }
-        probes.sync(targets);
-    }
-
-    /**
-     * Keeps the two newest containers of each name (the current one and its last state, for
-     * {@code kubectl logs --previous}); older ones go with their logs, as kubelet's container GC.
-     */
-    private void garbageCollect(List<ContainerStatus> containers) {
-        Map<String, List<ContainerStatus>> byName = new HashMap<>();
-        containers.forEach(c -> byName.computeIfAbsent(c.name(), n -> new ArrayList<>()).add(c));
-        for (List<ContainerStatus> list : byName.values()) {
-            list.sort(Comparator.comparingInt(ContainerStatus::attempt).reversed());
-            for (int i = 2; i < list.size(); i++) {
-                if (list.get(i).state() == ContainerState.EXITED) {
-                    ctx.runtime().removeContainer(list.get(i).id());
-                    PodLogs.removeContainerLog(list.get(i).config().logPath());
-                }
-            }
-        }
     }
 
     private void noteAll(Pod pod, Waiting w, String eventReason, String message) {
