@@ -1,6 +1,5 @@
 package io.outpost.agent.bootstrap;
 
-import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -13,14 +12,8 @@ import java.time.Instant;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
+import javax.security.auth.x500.X500Principal;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
  * The node's key, its certificate request, and what makes a node certificate usable. The subject
@@ -48,17 +41,16 @@ final class NodeCertificates {
         }
     }
 
-    /** The PEM of a PKCS#10 request for {@code nodeName}, signed by {@code keys}. */
+    /**
+     * The PEM of a PKCS#10 request for {@code nodeName}, signed by {@code keys}: subject
+     * {@code O=system:nodes, CN=system:node:NAME} in that order, as kubelet's. The name is a
+     * DNS-1123 subdomain (checked with the flags), so it needs no escaping in the DN string.
+     */
     static String request(String nodeName, KeyPair keys) {
-        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
-                .addRDN(BCStyle.O, NODES_GROUP)
-                .addRDN(BCStyle.CN, NODE_PREFIX + nodeName)
-                .build();
+        X500Principal subject = new X500Principal("CN=" + NODE_PREFIX + nodeName + ", O=" + NODES_GROUP);
         try {
-            PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(subject, keys.getPublic())
-                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
-            return Pems.encode("CERTIFICATE REQUEST", csr.getEncoded());
-        } catch (OperatorCreationException | IOException e) {
+            return Pems.encode("CERTIFICATE REQUEST", CertificateRequest.der(subject, keys));
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot make a certificate request", e);
         }
     }

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  *
  * <p>Only the JDK: the agent reads its key and certificates at every start, and BouncyCastle's
  * PEM classes would stay loaded for the agent's life (measured: about 200 classes). BouncyCastle
- * is used only to make a certificate request, at join and renewal ({@link NodeCertificates}).
+ * is not in the agent at all: requests are written by {@link CertificateRequest}.
  * Keys are written as PKCS#8 ({@code PRIVATE KEY}), as before, so existing data dirs read back.
  */
 final class Pems {
