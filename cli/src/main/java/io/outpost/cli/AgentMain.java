@@ -10,11 +10,13 @@ import picocli.CommandLine.Spec;
  * The entry point of {@code outpost-agent.jar}, the slim jar for edge nodes: only the roles a node
  * runs, {@code agent} and {@code images}, with the same flags and errors as in {@code outpost.jar}.
  *
- * <p>Why a second jar: an edge node downloads it over a metered link (about a third of the fat
- * jar's size), and the JVM keeps a jar's whole central directory in its heap for the process's
- * life (4 MB for the fat jar's 39,000 entries). Measured with 10 process pods, the agent's
- * resident memory is about 7 MB lower from this jar (bench {@code AgentFootprint}, closing note
- * of issue 6). The launcher runs it for those two roles.
+ * <p>Why a second jar: an edge node downloads it over a metered link (29 MB, a third of the fat
+ * jar), and the JVM keeps a class-path jar's whole central directory in its heap for the
+ * process's life (4 MB for the fat jar's 39,000 entries; 2 MB for this jar's 19,000 entries
+ * before BouncyCastle left it, 12,000 since). Measured with 10 process pods, the agent's resident
+ * memory is about 7 MB lower from this jar (bench {@code AgentFootprint} and
+ * {@code bench/agent-memory.sh}, closing notes of issue 6). The launcher runs it for those two
+ * roles.
  */
 @Command(name = "outpost", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Outpost's edge node: joins a server and runs the pods bound to this node.",
