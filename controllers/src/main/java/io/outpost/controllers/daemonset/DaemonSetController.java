@@ -25,11 +25,11 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.outpost.controllers.common.ControllerRefs;
 import io.outpost.controllers.common.History;
+import io.outpost.controllers.common.OwnedPodEvents;
 import io.outpost.controllers.common.Pods;
 import io.outpost.controllers.common.Selectors;
 import io.outpost.controllers.replicaset.SlowStart;
@@ -94,22 +94,8 @@ public final class DaemonSetController implements Controller {
         this.events = context.recorder("daemonset-controller");
         daemonSets.addEventHandler(Handlers.onEach(ds -> queue.add(Pods.key(ds))));
         daemonSets.addEventHandler(Handlers.onDelete(ds -> expectations.delete(Pods.key(ds))));
-        pods.addEventHandler(new ResourceEventHandler<Pod>() {
-            @Override
-            public void onAdd(Pod pod) {
-                podChanged(null, pod, false);
-            }
-
-            @Override
-            public void onUpdate(Pod old, Pod cur) {
-                podChanged(old, cur, false);
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean finalStateUnknown) {
-                podChanged(null, pod, true);
-            }
-        });
+        pods.addEventHandler(new OwnedPodEvents<>(new OwnedPodEvents.Owners<>(daemonSets, "apps", "DaemonSet",
+                ds -> ds.getSpec().getSelector(), NodePlan::minReadySeconds), expectations, queue));
         nodes.addEventHandler(Handlers.onChange(this::nodeChanged));
         revisions.addEventHandler(Handlers.onEach(r -> Pods.controllerOf(r).map(ref -> resolve(r.getMetadata().getNamespace(), ref))
                 .ifPresent(ds -> queue.add(Pods.key(ds)))));
@@ -135,43 +121,6 @@ public final class DaemonSetController implements Controller {
 
     private DaemonSet resolve(String namespace, OwnerReference ref) {
         return Pods.resolveControllerRef(daemonSets.getStore(), "apps", "DaemonSet", namespace, ref);
-    }
-
-    /** Handles a pod added ({@code old} null), updated, or deleted. */
-    private void podChanged(Pod old, Pod cur, boolean deleted) {
-        if (old != null && Objects.equals(old.getMetadata().getResourceVersion(), cur.getMetadata().getResourceVersion())) {
-            return; // a resync
-        }
-        var ref = Pods.controllerOf(cur);
-        if (ref.isPresent()) {
-            DaemonSet ds = resolve(cur.getMetadata().getNamespace(), ref.get());
-            if (ds == null) {
-                return;
-            }
-            String key = Pods.key(ds);
-            if (deleted || cur.getMetadata().getDeletionTimestamp() != null) {
-                expectations.deletionObserved(key, Pods.key(cur));
-            } else if (old == null) {
-                expectations.creationObserved(key);
-            }
-            queue.add(key);
-            int minReady = NodePlan.minReadySeconds(ds);
-            if (old != null && minReady > 0 && !Pods.isReady(old) && Pods.isReady(cur)) {
-                queue.addAfter(key, Duration.ofSeconds(minReady + 1L));
-            }
-        } else if (!deleted) {
-            // An orphan: the DaemonSets it matches may adopt it.
-            for (DaemonSet ds : daemonSets.getIndexer().byIndex(Cache.NAMESPACE_INDEX, cur.getMetadata().getNamespace())) {
-                if (!Selectors.isEmpty(ds.getSpec().getSelector())
-                        && Selectors.matches(ds.getSpec().getSelector(), cur.getMetadata().getLabels())) {
-                    queue.add(Pods.key(ds));
-                }
-            }
-        }
-        if (old != null) {
-            Pods.controllerOf(old).filter(r -> ref.isEmpty() || !r.getUid().equals(ref.get().getUid()))
-                    .map(r -> resolve(old.getMetadata().getNamespace(), r)).ifPresent(ds -> queue.add(Pods.key(ds)));
-        }
     }
 
     /** A node added, deleted, or changed in what placement reads: every DaemonSet looks again. */

@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -23,8 +22,8 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.outpost.controllers.common.ControllerRefs;
+import io.outpost.controllers.common.OwnedPodEvents;
 import io.outpost.controllers.common.Pods;
-import io.outpost.controllers.common.Selectors;
 import io.outpost.controllers.runtime.Controller;
 import io.outpost.controllers.runtime.ControllerConfig;
 import io.outpost.controllers.runtime.ControllerContext;
@@ -89,22 +88,9 @@ public final class ReplicaSetController implements Controller {
                 queue.add(Pods.key(rs));
             }
         });
-        pods.addEventHandler(new ResourceEventHandler<Pod>() {
-            @Override
-            public void onAdd(Pod pod) {
-                podAdded(pod);
-            }
-
-            @Override
-            public void onUpdate(Pod old, Pod cur) {
-                podUpdated(old, cur);
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean finalStateUnknown) {
-                podDeleted(pod);
-            }
-        });
+        pods.addEventHandler(new OwnedPodEvents<>(new OwnedPodEvents.Owners<>(replicaSets, "apps", "ReplicaSet",
+                rs -> rs.getSpec().getSelector(), rs -> rs.getSpec().getMinReadySeconds() == null ? 0 : rs.getSpec().getMinReadySeconds()),
+                expectations, queue));
     }
 
     @Override
@@ -124,91 +110,6 @@ public final class ReplicaSetController implements Controller {
     }
 
     // ---- event handlers: record what was observed, enqueue the owner ----
-
-    private ReplicaSet resolve(String namespace, OwnerReference ref) {
-        return Pods.resolveControllerRef(replicaSets.getStore(), "apps", "ReplicaSet", namespace, ref);
-    }
-
-    private List<ReplicaSet> matching(Pod pod) {
-        List<ReplicaSet> out = new ArrayList<>();
-        for (ReplicaSet rs : replicaSets.getIndexer().byIndex(Cache.NAMESPACE_INDEX, pod.getMetadata().getNamespace())) {
-            if (!Selectors.isEmpty(rs.getSpec().getSelector())
-                    && Selectors.matches(rs.getSpec().getSelector(), pod.getMetadata().getLabels())) {
-                out.add(rs);
-            }
-        }
-        return out;
-    }
-
-    private void podAdded(Pod pod) {
-        if (pod.getMetadata().getDeletionTimestamp() != null) {
-            // Restarted with a pod already being deleted: it must not count as a creation.
-            podDeleted(pod);
-            return;
-        }
-        var ref = Pods.controllerOf(pod);
-        if (ref.isPresent()) {
-            ReplicaSet rs = resolve(pod.getMetadata().getNamespace(), ref.get());
-            if (rs != null) {
-                expectations.creationObserved(Pods.key(rs));
-                queue.add(Pods.key(rs));
-            }
-            return;
-        }
-        matching(pod).forEach(rs -> queue.add(Pods.key(rs)));
-    }
-
-    private void podUpdated(Pod old, Pod cur) {
-        if (Objects.equals(old.getMetadata().getResourceVersion(), cur.getMetadata().getResourceVersion())) {
-            return; // a resync: nothing changed
-        }
-        boolean labelsChanged = !Objects.equals(old.getMetadata().getLabels(), cur.getMetadata().getLabels());
-        if (cur.getMetadata().getDeletionTimestamp() != null) {
-            // A graceful delete shows as an update first; count it now (kube does) so a
-            // replacement is not held back for the grace period.
-            podDeleted(cur);
-            if (labelsChanged) {
-                podDeleted(old);
-            }
-            return;
-        }
-        var oldRef = Pods.controllerOf(old);
-        var curRef = Pods.controllerOf(cur);
-        boolean refChanged = !Objects.equals(oldRef.map(OwnerReference::getUid), curRef.map(OwnerReference::getUid));
-        if (refChanged && oldRef.isPresent()) {
-            ReplicaSet rs = resolve(old.getMetadata().getNamespace(), oldRef.get());
-            if (rs != null) {
-                queue.add(Pods.key(rs));
-            }
-        }
-        if (curRef.isPresent()) {
-            ReplicaSet rs = resolve(cur.getMetadata().getNamespace(), curRef.get());
-            if (rs != null) {
-                queue.add(Pods.key(rs));
-                int minReady = rs.getSpec().getMinReadySeconds() == null ? 0 : rs.getSpec().getMinReadySeconds();
-                if (minReady > 0 && !Pods.isReady(old) && Pods.isReady(cur)) {
-                    // Look again when it becomes available; +1 s as kube, to land after the boundary.
-                    queue.addAfter(Pods.key(rs), Duration.ofSeconds(minReady + 1L));
-                }
-            }
-            return;
-        }
-        if (labelsChanged || refChanged) {
-            matching(cur).forEach(rs -> queue.add(Pods.key(rs)));
-        }
-    }
-
-    private void podDeleted(Pod pod) {
-        var ref = Pods.controllerOf(pod);
-        if (ref.isEmpty()) {
-            return;
-        }
-        ReplicaSet rs = resolve(pod.getMetadata().getNamespace(), ref.get());
-        if (rs != null) {
-            expectations.deletionObserved(Pods.key(rs), Pods.key(pod));
-            queue.add(Pods.key(rs));
-        }
-    }
 
     // ---- sync ----
 

@@ -16,10 +16,10 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.outpost.controllers.common.ControllerRefs;
+import io.outpost.controllers.common.OwnedPodEvents;
 import io.outpost.controllers.common.Pods;
 import io.outpost.controllers.common.Selectors;
 import io.outpost.controllers.runtime.Controller;
@@ -77,22 +77,9 @@ public final class StatefulSetController implements Controller {
         this.events = context.recorder("statefulset-controller");
         sets.addEventHandler(Handlers.onEach(set -> queue.add(Pods.key(set))));
         sets.addEventHandler(Handlers.onDelete(set -> expectations.delete(Pods.key(set))));
-        pods.addEventHandler(new ResourceEventHandler<Pod>() {
-            @Override
-            public void onAdd(Pod pod) {
-                podChanged(null, pod, false);
-            }
-
-            @Override
-            public void onUpdate(Pod old, Pod cur) {
-                podChanged(old, cur, false);
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean finalStateUnknown) {
-                podChanged(null, pod, true);
-            }
-        });
+        pods.addEventHandler(new OwnedPodEvents<>(new OwnedPodEvents.Owners<>(sets, "apps", "StatefulSet",
+                set -> set.getSpec().getSelector(),
+                set -> set.getSpec().getMinReadySeconds() == null ? 0 : set.getSpec().getMinReadySeconds()), expectations, queue));
         revisions.addEventHandler(Handlers.onEach(r -> Pods.controllerOf(r).map(ref -> resolve(r.getMetadata().getNamespace(), ref))
                 .ifPresent(set -> queue.add(Pods.key(set)))));
     }
@@ -117,41 +104,6 @@ public final class StatefulSetController implements Controller {
 
     private StatefulSet resolve(String namespace, OwnerReference ref) {
         return Pods.resolveControllerRef(sets.getStore(), "apps", "StatefulSet", namespace, ref);
-    }
-
-    private void podChanged(Pod old, Pod cur, boolean deleted) {
-        if (old != null && Objects.equals(old.getMetadata().getResourceVersion(), cur.getMetadata().getResourceVersion())) {
-            return; // a resync
-        }
-        var ref = Pods.controllerOf(cur);
-        if (ref.isPresent()) {
-            StatefulSet set = resolve(cur.getMetadata().getNamespace(), ref.get());
-            if (set == null) {
-                return;
-            }
-            String key = Pods.key(set);
-            if (deleted || cur.getMetadata().getDeletionTimestamp() != null) {
-                expectations.deletionObserved(key, Pods.key(cur));
-            } else if (old == null) {
-                expectations.creationObserved(key);
-            }
-            queue.add(key);
-            int minReady = set.getSpec().getMinReadySeconds() == null ? 0 : set.getSpec().getMinReadySeconds();
-            if (old != null && minReady > 0 && !Pods.isReady(old) && Pods.isReady(cur)) {
-                queue.addAfter(key, Duration.ofSeconds(minReady + 1L));
-            }
-        } else if (!deleted) {
-            for (StatefulSet set : sets.getIndexer().byIndex(Cache.NAMESPACE_INDEX, cur.getMetadata().getNamespace())) {
-                if (!Selectors.isEmpty(set.getSpec().getSelector())
-                        && Selectors.matches(set.getSpec().getSelector(), cur.getMetadata().getLabels())) {
-                    queue.add(Pods.key(set));
-                }
-            }
-        }
-        if (old != null) {
-            Pods.controllerOf(old).filter(r -> ref.isEmpty() || !r.getUid().equals(ref.get().getUid()))
-                    .map(r -> resolve(old.getMetadata().getNamespace(), r)).ifPresent(set -> queue.add(Pods.key(set)));
-        }
     }
 
     // ---- sync ----
