@@ -223,19 +223,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         String id = UUID.randomUUID().toString().replace("-", "");
         Path dir = dir(id);
         try {
-            Files.createDirectories(dir);
-            ProcessLauncher.mkfifos(dir);
-            Path root = dir.resolve("root");
-            Files.createDirectories(root);
-            for (var m : c.mounts()) {
-                Path link = root.resolve(m.containerPath().replaceFirst("^/+", "")).normalize();
-                if (!link.startsWith(root) || link.equals(root)) {
-                    throw new RuntimeFailure(RuntimeFailure.CREATE_CONTAINER_ERROR, "mountPath " + m.containerPath() + " is not usable");
-                }
-                Files.createDirectories(link.getParent());
-                Files.deleteIfExists(link);
-                Files.createSymbolicLink(link, m.hostPath().toAbsolutePath());
-            }
+            ContainerRoot.create(dir, c);
             ProcessContainer container = new ProcessContainer(dir, null);
             container.save(new ContainerRecord(id, sandboxId, c, config.clock().instant(), null, null, 0, 0, "", 0, "", "", false));
             lock.lock();
@@ -250,29 +238,6 @@ public final class ProcessRuntime implements ContainerRuntime {
         }
     }
 
-    /** The container's environment as the process sees it. */
-    private static Map<String, String> environment(ContainerConfig c, Path root) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", ProcessLauncher.DEFAULT_PATH);
-        env.put("HOME", "/root");
-        env.putAll(c.env());
-        env.put("OUTPOST_ROOT", root.toString());
-        return env;
-    }
-
-    private static Path workingDir(ContainerConfig c, Path root) throws IOException {
-        if (c.workingDir().isEmpty()) {
-            return root;
-        }
-        Path asIs = Path.of(c.workingDir());
-        if (asIs.isAbsolute() && Files.isDirectory(asIs)) {
-            return asIs;
-        }
-        Path under = root.resolve(c.workingDir().replaceFirst("^/+", "")).normalize();
-        Files.createDirectories(under);
-        return under;
-    }
-
     @Override
     public void startContainer(String containerId) throws RuntimeFailure {
         ProcessContainer container = live(containerId).orElseThrow(() -> new RuntimeFailure(RuntimeFailure.RUN_CONTAINER_ERROR,
@@ -283,10 +248,9 @@ public final class ProcessRuntime implements ContainerRuntime {
             throw new RuntimeFailure(RuntimeFailure.RUN_CONTAINER_ERROR, unusable.get());
         }
         Path dir = dir(containerId);
-        Path root = dir.resolve("root");
         try {
-            Map<String, String> env = environment(c, root);
-            Path cwd = workingDir(c, root);
+            Map<String, String> env = ContainerRoot.environment(c, dir);
+            Path cwd = ContainerRoot.workingDir(c, dir);
             String exe = c.command().getFirst();
             if (ProcessLauncher.resolve(exe, env.get("PATH"), cwd).isEmpty()) {
                 throw new RuntimeFailure(RuntimeFailure.RUN_CONTAINER_ERROR, "exec: \"" + exe + "\": executable file not found in $PATH "
@@ -407,10 +371,10 @@ public final class ProcessRuntime implements ContainerRuntime {
         if (command.isEmpty()) {
             throw new RuntimeFailure(RuntimeFailure.RUN_CONTAINER_ERROR, "exec: empty command");
         }
-        Path root = dir(containerId).resolve("root");
+        Path dir = dir(containerId);
         try {
             ContainerConfig c = container.record().config();
-            return ProcessLauncher.exec(command, environment(c, root), workingDir(c, root), dir(containerId).resolve("cgroups"), timeout);
+            return ProcessLauncher.exec(command, ContainerRoot.environment(c, dir), ContainerRoot.workingDir(c, dir), dir.resolve("cgroups"), timeout);
         } catch (IOException e) {
             return new ExecResult(126, "", e.getMessage(), false);
         }
