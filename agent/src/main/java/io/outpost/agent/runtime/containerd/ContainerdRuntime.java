@@ -176,19 +176,19 @@ public final class ContainerdRuntime implements ContainerRuntime {
             return id;
         } catch (StatusRuntimeException | IOException e) {
             throw new RuntimeFailure(RuntimeFailure.CREATE_SANDBOX_ERROR, "RunPodSandbox for " + config.namespace() + "/"
-                    + config.name() + ": " + message(e), e);
+                    + config.name() + ": " + CriErrors.message(e), e);
         }
     }
 
     @Override
     public void stopPodSandbox(String sandboxId) {
-        ignoreNotFound(() -> channel.runtime().withDeadlineAfter(SANDBOX_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        CriErrors.ignoreNotFound(() -> channel.runtime().withDeadlineAfter(SANDBOX_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build()));
     }
 
     @Override
     public void removePodSandbox(String sandboxId) {
-        ignoreNotFound(() -> channel.runtime().withDeadlineAfter(SANDBOX_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        CriErrors.ignoreNotFound(() -> channel.runtime().withDeadlineAfter(SANDBOX_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build()));
         sandboxConfigs.remove(sandboxId);
     }
@@ -259,7 +259,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
                     .setConfig(CriMapping.container(sandboxId, config, logDirectory, security)).setSandboxConfig(sandbox).build())
                     .getContainerId();
         } catch (StatusRuntimeException | IOException | IllegalArgumentException e) {
-            throw new RuntimeFailure(RuntimeFailure.CREATE_CONTAINER_ERROR, "CreateContainer " + config.name() + ": " + message(e), e);
+            throw new RuntimeFailure(RuntimeFailure.CREATE_CONTAINER_ERROR, "CreateContainer " + config.name() + ": " + CriErrors.message(e), e);
         }
     }
 
@@ -283,7 +283,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
         try {
             rt().startContainer(StartContainerRequest.newBuilder().setContainerId(containerId).build());
         } catch (StatusRuntimeException e) {
-            throw new RuntimeFailure(RuntimeFailure.RUN_CONTAINER_ERROR, "StartContainer: " + message(e), e);
+            throw new RuntimeFailure(RuntimeFailure.RUN_CONTAINER_ERROR, "StartContainer: " + CriErrors.message(e), e);
         }
     }
 
@@ -291,13 +291,13 @@ public final class ContainerdRuntime implements ContainerRuntime {
     public void stopContainer(String containerId, Duration timeout) {
         // CRI takes whole seconds; round up so a grace period is never cut short.
         long seconds = (timeout.toMillis() + 999) / 1000;
-        ignoreNotFound(() -> channel.runtime().withDeadlineAfter(seconds + CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+        CriErrors.ignoreNotFound(() -> channel.runtime().withDeadlineAfter(seconds + CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
                 .stopContainer(StopContainerRequest.newBuilder().setContainerId(containerId).setTimeout(seconds).build()));
     }
 
     @Override
     public void removeContainer(String containerId) {
-        ignoreNotFound(() -> rt().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(containerId).build()));
+        CriErrors.ignoreNotFound(() -> rt().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(containerId).build()));
     }
 
     @Override
@@ -345,7 +345,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
             String sandbox = sandboxId != null ? sandboxId : r.getStatus().getAnnotationsOrDefault(CriMapping.SANDBOX_ID, "");
             if (sandbox.isEmpty()) {
                 // Not created by this agent's runtime: containerd's verbose info names the sandbox.
-                sandbox = sandboxIdFromInfo(rt().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId)
+                sandbox = CriMapping.sandboxIdFromInfo(rt().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId)
                         .setVerbose(true).build()).getInfoMap());
             }
             return Optional.of(CriMapping.status(r.getStatus(), sandbox));
@@ -355,17 +355,6 @@ public final class ContainerdRuntime implements ContainerRuntime {
             }
             throw e;
         }
-    }
-
-    /** containerd's verbose info is JSON with {@code "sandboxID":"..."}; read only that key. */
-    static String sandboxIdFromInfo(Map<String, String> info) {
-        String json = info.getOrDefault("info", "");
-        int key = json.indexOf("\"sandboxID\"");
-        if (key < 0) {
-            return "";
-        }
-        int start = json.indexOf('"', json.indexOf(':', key) + 1) + 1;
-        return json.substring(start, json.indexOf('"', start));
     }
 
     /**
@@ -390,10 +379,10 @@ public final class ContainerdRuntime implements ContainerRuntime {
         } catch (StatusRuntimeException e) {
             // containerd answers a command that outlived its timeout with DeadlineExceeded
             // ("timeout Ns exceeded"), as kubelet's exec prober expects.
-            if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED || message(e).contains("timeout")) {
-                return new ExecResult(-1, "", message(e), true);
+            if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED || CriErrors.message(e).contains("timeout")) {
+                return new ExecResult(-1, "", CriErrors.message(e), true);
             }
-            throw new RuntimeFailure(RuntimeFailure.RUN_CONTAINER_ERROR, "ExecSync: " + message(e), e);
+            throw new RuntimeFailure(RuntimeFailure.RUN_CONTAINER_ERROR, "ExecSync: " + CriErrors.message(e), e);
         }
     }
 
@@ -403,23 +392,5 @@ public final class ContainerdRuntime implements ContainerRuntime {
         if (managed != null) {
             managed.close();
         }
-    }
-
-    private static void ignoreNotFound(Runnable call) {
-        try {
-            call.run();
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
-                throw e;
-            }
-        }
-    }
-
-    static String message(Exception e) {
-        if (e instanceof StatusRuntimeException s) {
-            String d = s.getStatus().getDescription();
-            return s.getStatus().getCode() + (d == null ? "" : ": " + d);
-        }
-        return String.valueOf(e.getMessage());
     }
 }

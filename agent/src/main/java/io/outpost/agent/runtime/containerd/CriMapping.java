@@ -266,4 +266,15 @@ final class CriMapping {
         }
         return Arrays.asList(joined.substring(0, joined.length() - 1).split(SEP, -1));
     }
+
+    /** containerd's verbose info is JSON with {@code "sandboxID":"..."}; read only that key. */
+    static String sandboxIdFromInfo(Map<String, String> info) {
+        String json = info.getOrDefault("info", "");
+        int key = json.indexOf("\"sandboxID\"");
+        if (key < 0) {
+            return "";
+        }
+        int start = json.indexOf('"', json.indexOf(':', key) + 1) + 1;
+        return json.substring(start, json.indexOf('"', start));
+    }
 }

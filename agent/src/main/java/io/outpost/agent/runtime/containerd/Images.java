@@ -66,7 +66,7 @@ public final class Images {
         try {
             return channel.images().withDeadlineAfter(PULL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).pullImage(req.build()).getImageRef();
         } catch (StatusRuntimeException e) {
-            throw new RuntimeFailure(ERR_IMAGE_PULL, "failed to pull image \"" + image + "\": " + ContainerdRuntime.message(e), e);
+            throw new RuntimeFailure(ERR_IMAGE_PULL, "failed to pull image \"" + image + "\": " + CriErrors.message(e), e);
         }
     }
 
@@ -82,7 +82,7 @@ public final class Images {
         try {
             present = pull.policy() != ImagePull.Policy.ALWAYS && status(image).isPresent();
         } catch (StatusRuntimeException e) {
-            throw new RuntimeFailure(ERR_IMAGE_PULL, "image status of \"" + image + "\": " + ContainerdRuntime.message(e), e);
+            throw new RuntimeFailure(ERR_IMAGE_PULL, "image status of \"" + image + "\": " + CriErrors.message(e), e);
         }
         if (present) {
             events.alreadyPresent(image);

@@ -136,7 +136,7 @@ class CriMappingTest {
 
     @Test
     void the_sandbox_id_is_read_from_containerds_verbose_info() {
-        assertThat(ContainerdRuntime.sandboxIdFromInfo(Map.of("info", "{\"sandboxID\": \"abc123\", \"pid\": 7}"))).isEqualTo("abc123");
-        assertThat(ContainerdRuntime.sandboxIdFromInfo(Map.of())).isEmpty();
+        assertThat(CriMapping.sandboxIdFromInfo(Map.of("info", "{\"sandboxID\": \"abc123\", \"pid\": 7}"))).isEqualTo("abc123");
+        assertThat(CriMapping.sandboxIdFromInfo(Map.of())).isEmpty();
     }
 }
