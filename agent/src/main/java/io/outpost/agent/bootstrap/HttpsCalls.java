@@ -16,8 +16,9 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * The agent's one-shot HTTPS requests (the CA fetch, a CSR's submission and polls) on the JDK's
  * {@link HttpsURLConnection}: blocking, no thread of its own but the keep-alive cache's timer,
- * and about a tenth of the classes of java.net.http, which the agent never loads (measured: 8 MB
- * of resident memory for the same exchange).
+ * and a few dozen classes where java.net.http loads about 400. The agent never loads java.net.http
+ * (a class once loaded stays): measured with 10 process pods, 75 s after a join, its resident
+ * memory went from 103.4 to 98.4 MB (medians of 3) with this and the tunnel on Java-WebSocket.
  *
  * <p>As java.net.http did: no proxy (the system's proxy settings are not read), no redirects
  * followed, and the server's host name checked against its certificate whenever the context
