@@ -59,7 +59,7 @@ final class TunnelSocket extends WebSocketClient {
     static final int SEND_WINDOW = 64;
     private static final long SEND_POLL_MILLIS = 10;
 
-    /** The connection ended; why. The read thread puts it in the inbox, as the last item. */
+    /** The connection ended; why. The read thread puts it in the inbox (and the loop's stop, when the agent stops). */
     record Closed(String reason) {
     }
 
