@@ -32,6 +32,10 @@ final class Logging {
             System.getProperties().putIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
             System.getProperties().putIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
             System.getProperties().putIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
+            // The tunnel's WebSocket library logs at ERROR, with a stack trace, what it also hands
+            // to the agent's callbacks (a refused upgrade, a broken frame), which the agent logs
+            // in a line that names the server and the next dial: each dial would say it twice.
+            System.getProperties().putIfAbsent("org.slf4j.simpleLogger.log.org.java_websocket", "off");
         } else {
             System.setProperty(PROVIDER, LOGBACK);
         }

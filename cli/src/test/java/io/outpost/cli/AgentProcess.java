@@ -5,17 +5,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code outpost agent} process, run through the {@code ./outpost} launcher as an operator
  * runs it, with its own data dir; its log (stderr and stdout) goes to {@code DATA.log}. Closing
  * it stops the agent with SIGTERM and then kills the processes its pods left running, so that a
- * test leaves nothing behind.
+ * test leaves nothing behind. Each process logs the classes it loads to {@code DATA-classes-PID.log}
+ * ({@link #loadedClasses}), so that a test can say which libraries an agent's paths touched.
  */
 final class AgentProcess implements AutoCloseable {
 
     static final Path LAUNCHER = Path.of(System.getProperty("user.dir")).getParent().resolve("outpost");
+    /** What follows the data dir's path in the name of a process's class-loading log. */
+    static final String CLASS_LOG = "-classes-";
 
     private final Process process;
     private final Path dataDir;
@@ -39,7 +44,25 @@ final class AgentProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().keySet().removeIf(name -> name.startsWith("OUTPOST_"));
+        // Which classes the agent loads, for checks such as "never java.net.http" (a file a
+        // process, flushed line by line; a few hundred kB): DATA-classes-PID.log.
+        pb.environment().put("OUTPOST_JAVA_OPTS", "-Xlog:class+load=info:file=" + dataDir + CLASS_LOG + "%p.log");
         return new AgentProcess(pb.start(), dataDir, log);
+    }
+
+    /**
+     * The classes loaded by every agent process started with a data dir in {@code folder}, by
+     * log file, from the JVM's {@code -Xlog:class+load} lines ("[0.1s][info][class,load] NAME source: ...").
+     */
+    static Map<Path, List<String>> loadedClasses(Path folder) throws IOException {
+        Map<Path, List<String>> classes = new TreeMap<>();
+        try (var files = Files.list(folder)) {
+            for (Path log : files.filter(f -> f.getFileName().toString().contains(CLASS_LOG)).toList()) {
+                classes.put(log, Files.readAllLines(log).stream().filter(l -> l.contains("[class,load] "))
+                        .map(l -> l.substring(l.indexOf("[class,load] ") + "[class,load] ".length()).split(" ", 2)[0]).toList());
+            }
+        }
+        return classes;
     }
 
     long pid() {

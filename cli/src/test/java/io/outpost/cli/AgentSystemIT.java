@@ -36,7 +36,8 @@ import io.outpost.testing.Prerequisites;
  * hash; a Deployment's pods on two agents, seen by real kubectl; a partition (the link cut by a
  * proxy while the server runs) with an offline reboot (agent and pods killed, the agent started
  * again with no link) and the reconnect (nothing recreated, a deletion made meanwhile applied);
- * the server restarted while agents run. Prints the offline-reboot time and the agent's memory.
+ * the server restarted while agents run; and that none of these paths loaded java.net.http in an
+ * agent. Prints the offline-reboot time and the agent's memory.
  */
 @Tag("system")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -215,6 +216,24 @@ class AgentSystemIT {
         }
         System.out.printf("agent memory with %d process pods each: edge-a VmRSS %d kB, edge-b %d kB%n",
                 after.size() / 2 + 1, edgeA.residentKb(), edgeB.residentKb());
+    }
+
+    @Test
+    @Order(5)
+    void noAgentLoadedJavaNetHttpOnAJoinARefusedJoinARebootAReconnectOrAServerRestart() throws Exception {
+        // Every agent process above logged the classes it loaded (AgentProcess): edge-a and
+        // edge-b joined and reconnected after the server's restart; edge-x and edge-y were
+        // refused; edge-c joined, lost its link, was killed and started again without a token,
+        // and reconnected. java.net.http costs an agent about 8 MB; a class once loaded stays.
+        Map<Path, List<String>> loaded = AgentProcess.loadedClasses(dir);
+        assertThat(loaded).as("a class log per agent process").hasSizeGreaterThanOrEqualTo(6);
+        loaded.forEach((log, classes) -> assertThat(classes).as(log.toString())
+                .isNotEmpty()
+                .noneMatch(c -> c.startsWith("java.net.http.") || c.startsWith("jdk.internal.net.http.")));
+        List<String> all = loaded.values().stream().flatMap(List::stream).toList();
+        assertThat(all).as("the logs cover the tunnel and the join's HTTPS")
+                .contains("org.java_websocket.client.WebSocketClient", "io.outpost.agent.bootstrap.HttpsCalls",
+                        "sun.net.www.protocol.https.HttpsURLConnectionImpl");
     }
 
     private static Map<String, String> uidsByName(String app) {

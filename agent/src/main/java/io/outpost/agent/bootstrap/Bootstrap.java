@@ -2,14 +2,12 @@ package io.outpost.agent.bootstrap;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -135,15 +133,14 @@ public final class Bootstrap {
         if (!server.getScheme().equalsIgnoreCase("https")) {
             throw new BootstrapException("--server " + server + ": must be https://HOST:PORT");
         }
-        HttpResponse<byte[]> response;
-        try (HttpClient http = HttpClient.newBuilder().sslContext(TlsContexts.unverified()).connectTimeout(CA_TIMEOUT).build()) {
-            response = http.send(HttpRequest.newBuilder(URI.create(base + "/cacerts")).timeout(CA_TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+        HttpsCalls.Response response;
+        try {
+            response = new HttpsCalls(TlsContexts.unverified(), CA_TIMEOUT, Map.of()).get(URI.create(base + "/cacerts"));
         } catch (IOException e) {
             throw CsrClient.unreachable(server, "fetch the cluster CA", e);
         }
-        if (response.statusCode() != 200) {
-            throw new BootstrapException("--server " + server + " answered " + response.statusCode() + " to GET /cacerts:"
+        if (response.status() != 200) {
+            throw new BootstrapException("--server " + server + " answered " + response.status() + " to GET /cacerts:"
                     + " is it an outpost server?");
         }
         return new String(response.body(), StandardCharsets.US_ASCII);

@@ -3,15 +3,14 @@ package io.outpost.agent.bootstrap;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import javax.net.ssl.SSLContext;
@@ -27,6 +26,9 @@ import tools.jackson.databind.node.ObjectNode;
  * object rather than watching it: one GET every {@code pollInterval} is cheap and survives a
  * proxy that cuts long requests).
  *
+ * <p>HTTPS on {@link HttpsCalls} (the JDK's {@code HttpsURLConnection}), never java.net.http: a
+ * renewal is a path the agent takes, and a class once loaded stays loaded.
+ *
  * <p>Thread model: one caller at a time per instance (the bootstrap, or the rotator's thread);
  * blocks that thread while it waits.
  */
@@ -38,7 +40,7 @@ final class CsrClient implements AutoCloseable {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final BootstrapConfig config;
-    private final HttpClient http;
+    private final HttpsCalls http;
     private final Optional<String> bearer;
 
     /**
@@ -47,7 +49,12 @@ final class CsrClient implements AutoCloseable {
      */
     CsrClient(BootstrapConfig config, SSLContext tls, Optional<String> bearer) {
         this.config = config;
-        this.http = HttpClient.newBuilder().sslContext(tls).connectTimeout(REQUEST_TIMEOUT).build();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
+        headers.put("Content-Type", "application/json");
+        headers.put("User-Agent", "outpost-agent (bootstrap)");
+        bearer.ifPresent(t -> headers.put("Authorization", "Bearer " + t));
+        this.http = new HttpsCalls(tls, REQUEST_TIMEOUT, headers);
         this.bearer = bearer;
     }
 
@@ -63,12 +70,17 @@ final class CsrClient implements AutoCloseable {
         // kubelet's usages for an ECDSA key (no key encipherment: that is for RSA key exchange).
         spec.putArray("usages").add("digital signature").add("client auth");
         config.requestedDuration().ifPresent(d -> spec.put("expirationSeconds", d.toSeconds()));
-        HttpResponse<String> created = send(HttpRequest.newBuilder(uri(PATH))
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(csr))), "submit the certificate request");
-        if (created.statusCode() != 201 && created.statusCode() != 200) {
-            throw refused(created, "submit the certificate request");
+        String what = "submit the certificate request";
+        HttpsCalls.Response created;
+        try {
+            created = http.post(uri(PATH), JSON.writeValueAsString(csr).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw unreachable(config.server(), what, e);
         }
-        String name = JSON.readTree(created.body()).path("metadata").path("name").asString("");
+        if (created.status() != 201 && created.status() != 200) {
+            throw refused(created, what);
+        }
+        String name = JSON.readTree(created.text()).path("metadata").path("name").asString("");
         return await(name);
     }
 
@@ -76,11 +88,17 @@ final class CsrClient implements AutoCloseable {
         // The wait is for a real server on real time, not the config's clock (which may be a test's fake).
         long deadline = System.nanoTime() + config.approvalTimeout().toNanos();
         while (true) {
-            HttpResponse<String> got = send(HttpRequest.newBuilder(uri(PATH + "/" + name)).GET(), "read the certificate request " + name);
-            if (got.statusCode() != 200) {
-                throw refused(got, "read the certificate request " + name);
+            String what = "read the certificate request " + name;
+            HttpsCalls.Response got;
+            try {
+                got = http.get(uri(PATH + "/" + name));
+            } catch (IOException e) {
+                throw unreachable(config.server(), what, e);
             }
-            JsonNode status = JSON.readTree(got.body()).path("status");
+            if (got.status() != 200) {
+                throw refused(got, what);
+            }
+            JsonNode status = JSON.readTree(got.text()).path("status");
             for (JsonNode c : status.path("conditions")) {
                 String type = c.path("type").asString("");
                 if ((type.equals("Denied") || type.equals("Failed")) && c.path("status").asString("True").equals("True")) {
@@ -107,26 +125,14 @@ final class CsrClient implements AutoCloseable {
         }
     }
 
-    /** Stops the HTTP client's threads. */
+    /** Nothing to stop: the JDK's keep-alive cache closes an idle connection after a few seconds. */
     @Override
     public void close() {
-        http.close();
     }
 
     private URI uri(String path) {
         String base = config.server().toString();
         return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
-    }
-
-    private HttpResponse<String> send(HttpRequest.Builder request, String what) throws BootstrapException, InterruptedException {
-        request.timeout(REQUEST_TIMEOUT).header("Accept", "application/json").header("Content-Type", "application/json")
-                .header("User-Agent", "outpost-agent (bootstrap)");
-        bearer.ifPresent(t -> request.header("Authorization", "Bearer " + t));
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw unreachable(config.server(), what, e);
-        }
     }
 
     static BootstrapException unreachable(URI server, String what, IOException e) {
@@ -139,20 +145,20 @@ final class CsrClient implements AutoCloseable {
                 + "; check the address and port, and that 'outpost server' runs there", e);
     }
 
-    private BootstrapException refused(HttpResponse<String> response, String what) {
+    private BootstrapException refused(HttpsCalls.Response response, String what) {
         String message = "";
         try {
-            message = JSON.readTree(response.body()).path("message").asString("");
+            message = JSON.readTree(response.text()).path("message").asString("");
         } catch (RuntimeException e) {
-            message = response.body();
+            message = response.text();
         }
-        return switch (response.statusCode()) {
+        return switch (response.status()) {
             case 401 -> new BootstrapException("cannot " + what + ": the server does not accept the "
                     + (bearer.isPresent() ? "--token (it is unknown, expired or deleted; make a new one with 'outpost token create'"
                             + " on the server)" : "node certificate (it expired or is not from this cluster's CA; remove "
                             + config.pkiDir() + " and join again with --token)"));
             case 403 -> new BootstrapException("cannot " + what + ": forbidden (" + message + ")");
-            default -> new BootstrapException("cannot " + what + ": the server answered " + response.statusCode() + " (" + message + ")");
+            default -> new BootstrapException("cannot " + what + ": the server answered " + response.status() + " (" + message + ")");
         };
     }
 }

@@ -44,8 +44,8 @@ public record NodeIdentity(String nodeName, PrivateKey key, List<X509Certificate
     }
 
     /**
-     * A TLS context presenting this identity and trusting only the cluster CA, for
-     * {@code java.net.http} clients and the tunnel's WebSocket. It is fixed to this identity;
+     * A TLS context presenting this identity and trusting only the cluster CA, for HTTPS
+     * clients and the tunnel's WebSocket. It is fixed to this identity;
      * {@link CertificateRotator#sslContext()} follows renewals.
      */
     public SSLContext sslContext() {

@@ -20,8 +20,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * The agent's TLS contexts: one that trusts nothing yet (only to fetch the CA bundle, whose hash
  * is then checked), one that trusts the cluster CA only, and one that also presents the node's
- * current identity. Host names are verified by the HTTP client against the server certificate
- * whenever the CA is trusted.
+ * current identity. Host names are checked against the server certificate whenever the CA is
+ * trusted: the clients set endpoint identification "HTTPS" on their sockets ({@link HttpsCalls}
+ * through the JDK's default host name verifier, the tunnel's WebSocket explicitly), and the trust
+ * manager made here checks it during the handshake.
  */
 final class TlsContexts {
 

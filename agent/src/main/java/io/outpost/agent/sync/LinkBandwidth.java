@@ -23,9 +23,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * the agent's disk the estimate is high; it is the slow links, where the agent waits for bytes,
  * that the scheduler needs to tell apart, and those are measured as they are.
  *
+ * <p>A message's parts are found in the reads off the tunnel's socket by {@link FrameParts}
+ * (Java-WebSocket itself shows a message only once it is whole).
+ *
  * <p>Thread model: {@link #connection()} is called by the sync loop per connection; each
- * {@link Timing} by that connection's WebSocket listener only (java.net.http calls a listener
- * for one message part at a time); {@link #kbps()} from any thread.
+ * {@link Timing} by that connection's read thread only, one read at a time; {@link #kbps()} from
+ * any thread.
  */
 public final class LinkBandwidth {
 
@@ -68,7 +71,7 @@ public final class LinkBandwidth {
 
     /**
      * Times the messages of one connection, part by part, and hands each large one to its
-     * {@link LinkBandwidth}. Not thread-safe: one listener's calls, one at a time.
+     * {@link LinkBandwidth}. Not thread-safe: one read thread's calls, one at a time.
      */
     static final class Timing {
         private final LinkBandwidth bandwidth;

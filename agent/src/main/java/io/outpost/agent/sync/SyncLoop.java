@@ -1,20 +1,13 @@
 package io.outpost.agent.sync;
 
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
@@ -31,30 +24,24 @@ import io.outpost.tunnel.Liveness;
  * the waiting reports, heartbeats, and dials again with jittered back-off whenever the link
  * fails or falls silent.
  *
- * <p>Back-pressure: java.net.http's WebSocket delivers a message only as requested; this loop
- * keeps at most {@link #WINDOW} messages requested ahead of what it has handled, so a burst of
- * changes waits in the server's socket buffer and, past its high-water mark, blocks the server's
+ * <p>Back-pressure: the connection's read thread ({@link TunnelSocket}) blocks, and stops
+ * reading the socket, while {@link TunnelSocket#WINDOW} decoded messages wait in the inbox
+ * unhandled; this loop lets it go on as it handles them ({@link TunnelSocket#handled}), so a burst
+ * of changes waits in the socket buffers and, past its high-water mark, blocks the server's
  * session, never the agent's memory. The changes waiting in the inbox are applied as one batch
  * (one commit for all when the store groups them) and acknowledged with one Ack of the last:
  * a burst of pods bound to the node no longer waits for an fsync per pod.
  *
  * <p>Thread model: {@link #run} is the body of one platform thread (SQLite's JNI would pin a
- * virtual one) that does all the work of every connection: the WebSocket listener (on the
- * HttpClient's threads) only hands complete messages to the loop's inbox. {@link #wake} and
- * {@link #stop} may be called from any thread.
+ * virtual one) that does all the work of every connection: the connection's read thread only
+ * decodes whole messages into the loop's inbox (waiting for room, above), and its write thread
+ * only writes what this loop sends. {@link #wake} and {@link #stop} may be called from any thread.
  */
 final class SyncLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncLoop.class);
-    private static final Duration IO_TIMEOUT = Duration.ofSeconds(30);
-    /** Messages requested ahead of the one being handled: the most a batch of changes holds. */
-    static final int WINDOW = 32;
     private static final Object WAKE = new Object();
     private static final Duration REVISION_WRITE_PERIOD = Duration.ofMinutes(1);
-
-    /** The connection ended; why. */
-    private record Closed(String reason) {
-    }
 
     private final EdgeSyncConfig config;
     private final LocalStore store;
@@ -116,7 +103,7 @@ final class SyncLoop implements Runnable {
         stopped.countDown();
         BlockingQueue<Object> q = inbox;
         if (q != null) {
-            q.offer(new Closed("the agent is stopping"));
+            q.offer(new TunnelSocket.Closed("the agent is stopping"));
         }
     }
 
@@ -157,59 +144,29 @@ final class SyncLoop implements Runnable {
         URI base = config.server();
         URI uri = new URI("wss", null, base.getHost(), base.getPort() == -1 ? 443 : base.getPort(),
                 EdgeSyncConfig.connectPath(config.nodeName()), null, null);
-        HttpClient client = HttpClient.newBuilder().sslContext(config.tls().get()).connectTimeout(IO_TIMEOUT).build();
-        WebSocket ws;
-        java.util.concurrent.CompletableFuture<WebSocket> opening = client.newWebSocketBuilder().connectTimeout(IO_TIMEOUT)
-                .buildAsync(uri, new Listener(queue, bandwidth.connection()));
+        TunnelSocket ws = new TunnelSocket(uri, config.tls().get(), queue, bandwidth.connection());
         try {
-            ws = await(opening);
-        } catch (ExecutionException e) {
-            client.close();
-            throw new java.io.IOException("cannot open the tunnel at " + uri + ": " + e.getCause(), e.getCause());
-        }
-        if (ws == null) { // stopping
-            opening.thenAccept(WebSocket::abort);
-            client.close();
-            return;
-        }
-        try {
+            if (!ws.open(() -> stopped.getCount() == 0)) {
+                return; // stopping
+            }
             connected = true;
             connections.incrementAndGet();
             converse(ws, queue);
         } finally {
             connected = false;
             ws.abort();
-            client.close();
             state.saveTouches();
         }
     }
 
-    /** The opened WebSocket, or null if the agent stops first (a close does not wait out a slow dial). */
-    private WebSocket await(java.util.concurrent.CompletableFuture<WebSocket> opening) throws Exception {
-        long deadline = System.nanoTime() + IO_TIMEOUT.toNanos();
-        while (true) {
-            try {
-                return opening.get(100, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                if (stopped.getCount() == 0) {
-                    return null;
-                }
-                if (System.nanoTime() > deadline) {
-                    opening.cancel(true);
-                    throw new java.io.IOException("no answer from the server within " + IO_TIMEOUT);
-                }
-            }
-        }
-    }
-
     /** One connection's conversation, until it fails, falls silent or the agent stops. */
-    private void converse(WebSocket ws, BlockingQueue<Object> queue) throws Exception {
+    private void converse(TunnelSocket ws, BlockingQueue<Object> queue) throws Exception {
         Liveness liveness = new Liveness(config.clock(), config.heartbeatInterval(), config.silenceTimeout());
         send(ws, new Frame.Hello(Frame.Hello.VERSION, store.revision(), state.inventory().size()));
         long sentSeq = sendPending(ws, 0);
         while (true) {
             Object item = queue.poll(Math.max(1, liveness.untilNextAction().toMillis()), TimeUnit.MILLISECONDS);
-            if (item instanceof Closed closed) {
+            if (item instanceof TunnelSocket.Closed closed) {
                 LOG.info("tunnel closed: {}", closed.reason());
                 return;
             }
@@ -224,13 +181,13 @@ final class SyncLoop implements Runnable {
                 }
                 state.applyAll(batch);
                 send(ws, new Frame.Ack(batch.getLast().revision())); // acks are cumulative
-                ws.request(batch.size());
+                ws.handled(batch.size());
             } else if (item instanceof Frame frame) {
                 liveness.heard();
                 if (!handle(ws, frame)) {
                     return;
                 }
-                ws.request(1);
+                ws.handled(1);
             }
             if (item == null && state.touchesUnsaved()) {
                 // Quiet for a while (at most a heartbeat interval): nothing waits behind these
@@ -254,7 +211,7 @@ final class SyncLoop implements Runnable {
     }
 
     /** @return false to end the connection */
-    private boolean handle(WebSocket ws, Frame frame) throws Exception {
+    private boolean handle(TunnelSocket ws, Frame frame) throws Exception {
         switch (frame) {
             case Frame.Change change -> {
                 state.apply(change);
@@ -310,7 +267,7 @@ final class SyncLoop implements Runnable {
      * Sends the waiting reports numbered above {@code sentSeq} and above what the server has
      * acknowledged (the writer may not have dropped those yet); returns the highest number sent.
      */
-    private long sendPending(WebSocket ws, long sentSeq) throws Exception {
+    private long sendPending(TunnelSocket ws, long sentSeq) throws Exception {
         long highest = sentSeq;
         long floor = Math.max(sentSeq, reports.ackedUpTo());
         for (Frame.Report report : store.pending()) {
@@ -322,69 +279,7 @@ final class SyncLoop implements Runnable {
         return highest;
     }
 
-    /** One message at a time: java.net.http allows one outstanding send. */
-    private static void send(WebSocket ws, Frame frame) throws Exception {
-        try {
-            ws.sendBinary(ByteBuffer.wrap(FrameCodec.encode(frame)), true).get(IO_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            throw new java.io.IOException("the server took no data for " + IO_TIMEOUT, e);
-        }
-    }
-
-    /**
-     * Hands each complete message to the loop; asks for the next one only for a message's parts,
-     * and times the parts as they come off the link ({@link LinkBandwidth}).
-     */
-    private static final class Listener implements WebSocket.Listener {
-        private final BlockingQueue<Object> queue;
-        private final LinkBandwidth.Timing timing;
-        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
-
-        Listener(BlockingQueue<Object> queue, LinkBandwidth.Timing timing) {
-            this.queue = queue;
-            this.timing = timing;
-        }
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            webSocket.request(WINDOW);
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            timing.part(data.remaining(), last, System.nanoTime());
-            byte[] chunk = new byte[data.remaining()];
-            data.get(chunk);
-            partial.writeBytes(chunk);
-            if (!last) {
-                webSocket.request(1);
-                return null;
-            }
-            byte[] message = partial.toByteArray();
-            partial.reset();
-            try {
-                queue.offer(FrameCodec.decode(message));
-            } catch (FrameCodec.MalformedFrame e) {
-                queue.offer(new Closed("a malformed frame from the server: " + e.getMessage()));
-            }
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            webSocket.request(1); // not ours; ignored
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            queue.offer(new Closed("the server closed the tunnel (" + statusCode + " " + reason + ")"));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            queue.offer(new Closed("the tunnel failed: " + error));
-        }
+    private static void send(TunnelSocket ws, Frame frame) throws Exception {
+        ws.sendMessage(FrameCodec.encode(frame));
     }
 }
