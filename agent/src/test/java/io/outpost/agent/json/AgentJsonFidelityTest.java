@@ -22,6 +22,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequest;
+import io.fabric8.kubernetes.api.model.certificates.v1.CertificateSigningRequestBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.outpost.api.Codec;
@@ -157,7 +159,12 @@ class AgentJsonFidelityTest {
                 .withType("Normal").withReportingController("outpost.io/agent").withReportingInstance("edge-1")
                 .withNewRegarding().withKind("Pod").withName("p").withNamespace("ns").endRegarding()
                 .withNewSeries().withCount(2).withLastObservedTime(new MicroTime("2026-11-25T10:00:01.000002Z")).endSeries().build();
+        CertificateSigningRequest csr = new CertificateSigningRequestBuilder().withNewMetadata().withGenerateName("node-csr-").endMetadata()
+                .withNewSpec().withRequest("LS0tLS1CRUdJTiBDRVJUSUZJQ0FURSBSRVFVRVNULS0tLS0K")
+                .withSignerName("kubernetes.io/kube-apiserver-client-kubelet").withUsages("digital signature", "client auth")
+                .withExpirationSeconds(86400).endSpec().build();
         return Stream.of(
+                new Built("A CertificateSigningRequest as the agent's join submits one", csr),
                 new Built("A pod status with a running container and an additional property", withExtras),
                 new Built("A node status with quantities made in code", node),
                 new Built("An event as the agent records one", event),
@@ -172,6 +179,18 @@ class AgentJsonFidelityTest {
     @MethodSource("built")
     void objectsBuiltInCodeAreWrittenAsTheCodecWritesThem(Built b) {
         assertThat(text(AgentJson.encode(b.object()))).isEqualTo(text(CODEC.toJson(b.object())));
+    }
+
+    @Test
+    void aCertificateSigningRequestRoundTrips() {
+        CertificateSigningRequest sent = (CertificateSigningRequest) built().findFirst().orElseThrow().object();
+        byte[] answer = Corpus.all().filter(e -> e.type() == CertificateSigningRequest.class).findFirst().orElseThrow().json();
+
+        assertThat(AgentJson.decode(AgentJson.encode(sent), CertificateSigningRequest.class)).isEqualTo(sent);
+        CertificateSigningRequest approved = AgentJson.decode(answer, CertificateSigningRequest.class);
+        assertThat(approved.getStatus().getCertificate()).startsWith("LS0t");
+        assertThat(approved.getStatus().getConditions()).singleElement().satisfies(c -> assertThat(c.getType()).isEqualTo("Approved"));
+        assertThat(approved.getSpec().getExtra()).containsKey("authentication.kubernetes.io/credential-id");
     }
 
     @Test
