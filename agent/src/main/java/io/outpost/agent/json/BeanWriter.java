@@ -1,7 +1,6 @@
 package io.outpost.agent.json;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
+import java.lang.invoke.MethodHandle;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +27,12 @@ final class BeanWriter implements ValueWriter {
     private final Class<?> type;
     private final List<Fabric8Properties.Property> properties;
     /** {@code getAdditionalProperties()}, which every fabric8 model class has; null if one had not. */
-    private final Method additionalProperties;
+    private final MethodHandle additionalProperties;
 
     BeanWriter(Class<?> type) {
         this.type = type;
-        this.properties = Fabric8Properties.of(type).stream().filter(p -> p.getter() != null).toList();
-        this.additionalProperties = additionalPropertiesGetter(type);
+        this.properties = Fabric8Properties.of(type);
+        this.additionalProperties = Fabric8Properties.additionalProperties(type);
     }
 
     @Override
@@ -56,20 +55,11 @@ final class BeanWriter implements ValueWriter {
         g.writeEndObject();
     }
 
-    private static Method additionalPropertiesGetter(Class<?> type) {
+    private static Object invoke(MethodHandle getter, Object bean) {
         try {
-            Method m = type.getMethod("getAdditionalProperties");
-            return Map.class.isAssignableFrom(m.getReturnType()) ? m : null;
-        } catch (NoSuchMethodException e) {
-            return null;
-        }
-    }
-
-    private static Object invoke(Method getter, Object bean) {
-        try {
-            return getter.invoke(bean);
-        } catch (IllegalAccessException | InvocationTargetException e) {
-            throw new JSONObjectException("cannot call " + getter.getName() + " of " + bean.getClass().getName(), e);
+            return getter.invokeExact(bean);
+        } catch (Throwable e) {
+            throw new JSONObjectException("cannot read a property of " + bean.getClass().getName() + ": " + e, e);
         }
     }
 

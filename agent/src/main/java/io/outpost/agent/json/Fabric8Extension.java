@@ -4,24 +4,23 @@ import java.util.Map;
 
 import tools.jackson.jr.ob.JacksonJrExtension;
 import tools.jackson.jr.ob.api.ExtensionContext;
-import tools.jackson.jr.ob.api.ReaderWriterModifier;
 import tools.jackson.jr.ob.api.ReaderWriterProvider;
 import tools.jackson.jr.ob.api.ValueReader;
 import tools.jackson.jr.ob.api.ValueWriter;
-import tools.jackson.jr.ob.impl.BeanPropertyIntrospector;
 import tools.jackson.jr.ob.impl.JSONReader;
 import tools.jackson.jr.ob.impl.JSONWriter;
-import tools.jackson.jr.ob.impl.POJODefinition;
 
 /**
- * Binds jackson-jr to fabric8's model: the value types ({@link ValueTypes}), scalars read as
- * strictly as the Codec reads them ({@link StrictScalars}), fabric8's property names for reading
- * ({@link Fabric8Properties}), fabric8 objects written as the Codec writes them
- * ({@link BeanWriter}), and maps written with sorted keys ({@link SortedMapWriter}). Lists, and
- * maps read, are jackson-jr's own.
+ * Binds jackson-jr to fabric8's model through its one extension point, a
+ * {@link ReaderWriterProvider}: fabric8 objects read ({@link BeanReader}) and written
+ * ({@link BeanWriter}) by their {@link Fabric8Properties}, the value types
+ * ({@link ValueTypes}), scalars as strictly as the Codec reads them ({@link StrictScalars}), and
+ * maps written with sorted keys ({@link SortedMapWriter}). jackson-jr keeps the streaming, the
+ * writing of lists and scalars, and the plain reading of {@link AgentJson#plain}; its own bean
+ * introspection is never asked for a fabric8 class (see {@link Fabric8Properties} for why).
  *
- * <p>Thread model: registered once; jackson-jr calls the hooks from any thread while it resolves
- * a type (it caches what they return).
+ * <p>Thread model: registered once; jackson-jr calls the provider from any thread while it
+ * resolves a type, and caches what it returns.
  */
 final class Fabric8Extension extends JacksonJrExtension {
 
@@ -30,8 +29,7 @@ final class Fabric8Extension extends JacksonJrExtension {
         ctxt.insertProvider(new ReaderWriterProvider() {
             @Override
             public ValueReader findValueReader(JSONReader reader, Class<?> type) {
-                ValueReader custom = ValueTypes.reader(type);
-                return custom != null ? custom : StrictScalars.reader(type);
+                return TypeReaders.of(type);
             }
 
             @Override
@@ -44,17 +42,6 @@ final class Fabric8Extension extends JacksonJrExtension {
                     return new SortedMapWriter(type);
                 }
                 return Fabric8Properties.isModel(type) ? new BeanWriter(type) : null;
-            }
-        });
-        ctxt.insertModifier(new ReaderWriterModifier() {
-            @Override
-            public POJODefinition pojoDefinitionForDeserialization(JSONReader reader, Class<?> type) {
-                if (!Fabric8Properties.isModel(type)) {
-                    return null;
-                }
-                POJODefinition derived = BeanPropertyIntrospector.instance()
-                        .pojoDefinitionForDeserialization(reader, type);
-                return Fabric8Properties.forReading(derived, type);
             }
         });
     }
