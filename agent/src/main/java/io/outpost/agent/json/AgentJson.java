@@ -19,7 +19,12 @@ import tools.jackson.jr.ob.JSONObjectException;
  * about 10 MB for the same ten pods decoded and statuses encoded. A class once loaded stays
  * loaded, so no path the agent runs with its pods (start, restart, decode, status, events) may
  * touch databind; {@code NoDatabindInTheAgentTest} checks that in a JVM of its own. Nothing here
- * reads a fabric8 annotation (see {@link Fabric8Properties}).
+ * reads a fabric8 annotation or lists a model class's methods (see {@link Fabric8Properties}).
+ *
+ * <p>Measured (2026-11-25, Temurin 25, the launcher's agent flags, {@code outpost agent --runtime
+ * process} with a 10-replica Deployment of shell loops, VmRSS 75 s after start, median of 3):
+ * an agent restarted on its data dir 98.1 MB with the Codec, 81.8 MB with this (no databind class
+ * loaded); a first start 103.6 MB, 91.1 MB (the join's CSR exchange still loads databind there).
  *
  * <p>Thread model: stateless and thread-safe; jackson-jr caches the readers and writers it
  * resolves, per type, shared by every thread.
