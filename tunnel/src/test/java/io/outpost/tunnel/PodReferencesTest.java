@@ -2,6 +2,7 @@ package io.outpost.tunnel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -43,14 +44,31 @@ class PodReferencesTest {
                                 + "\"envFrom\":[{\"secretRef\":{\"name\":\"s4\"}}]}]}",
                         Set.of(cm("c3"), cm("c4"), secret("s3"), secret("s4"))),
                 new Case("Image pull secrets are references", "{\"imagePullSecrets\":[{\"name\":\"pull\"}]}", Set.of(secret("pull"))),
+                new Case("Ephemeral containers' env references count too",
+                        "{\"ephemeralContainers\":[{\"name\":\"dbg\",\"envFrom\":[{\"secretRef\":{\"name\":\"s5\"}}]}]}",
+                        Set.of(secret("s5"))),
+                new Case("A null or non-string name is no reference",
+                        "{\"volumes\":[{\"name\":\"n\",\"configMap\":{\"name\":null}},{\"name\":\"m\",\"secret\":{\"secretName\":7}}],"
+                                + "\"imagePullSecrets\":null}", Set.of()),
                 new Case("Empty names and other volume types are not",
                         "{\"volumes\":[{\"name\":\"e\",\"emptyDir\":{}},{\"name\":\"h\",\"configMap\":{\"name\":\"\"}}]}", Set.of()));
+    }
+
+    static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    static String pod(Case c) {
+        return "{\"metadata\":{\"namespace\":\"ns\",\"name\":\"p\"},\"spec\":" + c.spec() + "}";
     }
 
     @ParameterizedTest
     @MethodSource("cases")
     void findsTheReferencesKubeletFinds(Case c) {
-        var pod = JsonMapper.builder().build().readTree("{\"metadata\":{\"namespace\":\"ns\",\"name\":\"p\"},\"spec\":" + c.spec() + "}");
-        assertThat(PodReferences.of(pod)).containsExactlyInAnyOrderElementsOf(c.refs());
+        assertThat(PodReferences.of(MAPPER.readTree(pod(c)))).containsExactlyInAnyOrderElementsOf(c.refs());
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void thePlainMapsOfThePodGiveTheSameAnswer(Case c) {
+        assertThat(PodReferences.of(JsonTree.ofPlain(MAPPER.readValue(pod(c), Map.class)))).containsExactlyInAnyOrderElementsOf(c.refs());
     }
 }

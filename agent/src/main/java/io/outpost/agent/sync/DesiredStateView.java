@@ -19,13 +19,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
 import io.outpost.agent.state.DesiredState;
-import io.outpost.api.Codec;
+import io.outpost.agent.json.AgentJson;
 import io.outpost.tunnel.Frame;
+import io.outpost.tunnel.JsonTree;
 import io.outpost.tunnel.ObjectKind;
 import io.outpost.tunnel.ObjectRef;
 import io.outpost.tunnel.PodReferences;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.core.JacksonException;
 
 /**
  * The node's desired state: the objects of the {@link LocalStore}, kept decoded in memory for the
@@ -44,10 +44,17 @@ import tools.jackson.databind.node.ObjectNode;
 final class DesiredStateView implements DesiredState {
 
     private static final Logger LOG = LoggerFactory.getLogger(DesiredStateView.class);
-    private static final Codec CODEC = new Codec();
 
-    /** An object held: its version, the JSON as received, and the typed object for readers. */
-    private record Held(long resourceVersion, byte[] json, HasMetadata object) {
+    /**
+     * An object held: its version, the JSON as received, the typed object for readers, and (for a
+     * pod) the ConfigMaps and Secrets it references, read once from its JSON.
+     */
+    private record Held(long resourceVersion, byte[] json, HasMetadata object, Set<ObjectRef> references) {
+
+        static Held of(ObjectRef ref, long resourceVersion, byte[] json) {
+            return new Held(resourceVersion, json, decode(ref.kind(), json, resourceVersion),
+                    ref.kind() == ObjectKind.POD ? PodReferences.of(JsonTree.ofPlain(AgentJson.plain(json))) : Set.of());
+        }
     }
 
     private final LocalStore store;
@@ -67,7 +74,7 @@ final class DesiredStateView implements DesiredState {
         this.store = store;
         for (LocalStore.Stored s : store.objects()) {
             try {
-                held.put(s.ref(), new Held(s.resourceVersion(), s.json(), decode(s.ref().kind(), s.json(), s.resourceVersion())));
+                held.put(s.ref(), Held.of(s.ref(), s.resourceVersion(), s.json()));
             } catch (RuntimeException e) {
                 LOG.warn("dropping {} from the local store: it does not decode ({})", s.ref(), e.getMessage());
                 store.deleteObject(s.ref());
@@ -110,15 +117,15 @@ final class DesiredStateView implements DesiredState {
                 if (current != null && current.resourceVersion() >= change.revision()) {
                     continue;
                 }
-                HasMetadata object;
+                Held decoded;
                 try {
-                    object = decode(ref.kind(), change.body(), change.revision());
-                } catch (tools.jackson.core.JacksonException e) {
+                    decoded = Held.of(ref, change.revision(), change.body());
+                } catch (JacksonException e) {
                     // Refusing it would bring it back on every reconnect: skipped until its next change.
                     LOG.warn("skipping {}: it does not decode as its kind ({})", change, e.getOriginalMessage());
                     continue;
                 }
-                written.put(ref, new Held(change.revision(), change.body(), object));
+                written.put(ref, decoded);
             }
             pods |= ref.kind() == ObjectKind.POD;
         }
@@ -162,7 +169,8 @@ final class DesiredStateView implements DesiredState {
         if (current == null || current.resourceVersion() >= touch.revision()) {
             return;
         }
-        held.put(touch.ref(), new Held(touch.revision(), current.json(), decode(touch.ref().kind(), current.json(), touch.revision())));
+        held.put(touch.ref(), new Held(touch.revision(), current.json(), decode(touch.ref().kind(), current.json(), touch.revision()),
+                current.references()));
         unsavedTouches.put(touch.ref(), touch.revision());
     }
 
@@ -209,11 +217,7 @@ final class DesiredStateView implements DesiredState {
 
     private void dropUnreferenced() {
         Set<ObjectRef> referenced = new HashSet<>();
-        held.forEach((ref, h) -> {
-            if (ref.kind() == ObjectKind.POD) {
-                referenced.addAll(PodReferences.of(CODEC.json().readTree(h.json())));
-            }
-        });
+        held.values().forEach(h -> referenced.addAll(h.references()));
         for (ObjectRef ref : List.copyOf(held.keySet())) {
             if ((ref.kind() == ObjectKind.CONFIG_MAP || ref.kind() == ObjectKind.SECRET) && !referenced.contains(ref)) {
                 store.deleteObject(ref);
@@ -222,18 +226,15 @@ final class DesiredStateView implements DesiredState {
         }
     }
 
+    /** The object, at the store's revision it came with (the tunnel does not rewrite the JSON's). */
     private static HasMetadata decode(ObjectKind kind, byte[] json, long resourceVersion) {
-        JsonNode tree = CODEC.json().readTree(json);
-        if (tree instanceof ObjectNode o) {
-            o.withObject("metadata").put("resourceVersion", Long.toString(resourceVersion));
-        }
         Class<? extends HasMetadata> type = switch (kind) {
             case NODE -> Node.class;
             case POD -> Pod.class;
             case CONFIG_MAP -> ConfigMap.class;
             case SECRET -> Secret.class;
         };
-        return CODEC.json().treeToValue(tree, type);
+        return AgentJson.decodeAt(json, type, resourceVersion);
     }
 
     private static void runQuietly(Runnable listener) {

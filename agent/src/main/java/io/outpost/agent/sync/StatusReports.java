@@ -17,7 +17,7 @@ import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.outpost.agent.state.StatusSink;
-import io.outpost.api.Codec;
+import io.outpost.agent.json.AgentJson;
 import io.outpost.tunnel.Frame;
 
 /**
@@ -45,7 +45,6 @@ import io.outpost.tunnel.Frame;
 final class StatusReports implements StatusSink, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusReports.class);
-    private static final Codec CODEC = new Codec();
 
     private final LocalStore store;
     private final Runnable wake;
@@ -73,7 +72,7 @@ final class StatusReports implements StatusSink, AutoCloseable {
 
     @Override
     public void podStatus(String namespace, String name, String uid, PodStatus status) {
-        byte[] json = CODEC.toJson(status);
+        byte[] json = AgentJson.encode(status);
         add("pod/" + namespace + "/" + name, seq -> new Frame.PodStatus(seq, namespace, name, uid, json));
     }
 
@@ -84,19 +83,19 @@ final class StatusReports implements StatusSink, AutoCloseable {
 
     @Override
     public void nodeStatus(NodeStatus status) {
-        byte[] json = CODEC.toJson(status);
+        byte[] json = AgentJson.encode(status);
         add("node", seq -> new Frame.NodeStatus(seq, json));
     }
 
     @Override
     public void nodeMetadata(Map<String, String> labels, Map<String, String> annotations) {
-        byte[] json = CODEC.toJson(Map.of("labels", new TreeMap<>(labels), "annotations", new TreeMap<>(annotations)));
+        byte[] json = AgentJson.encode(Map.of("labels", new TreeMap<>(labels), "annotations", new TreeMap<>(annotations)));
         add("node-meta", seq -> new Frame.NodeMeta(seq, json));
     }
 
     @Override
     public void event(Event event) {
-        byte[] json = CODEC.toJson(event);
+        byte[] json = AgentJson.encode(event);
         lock.lock();
         try {
             // Events are never coalesced; past the store's bound the oldest waiting one goes, as there.

@@ -47,7 +47,14 @@ public record RegistryConfig(Map<String, Mirror> mirrors, Map<String, HostConfig
     /** The name under which {@code mirrors} configures every registry (k3s, containerd's {@code _default}). */
     public static final String WILDCARD = "*";
 
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    /**
+     * The YAML reader, made on first parse: {@link #EMPTY} is read by every agent start, and a
+     * mapper made with this class would load Jackson databind and SnakeYAML into an agent that
+     * has no registries file (about 14 MB resident, never unloaded; {@code NoDatabindInTheAgentTest}).
+     */
+    private static final class Yaml {
+        static final YAMLMapper MAPPER = YAMLMapper.builder().build();
+    }
 
     public RegistryConfig {
         mirrors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mirrors));
@@ -110,7 +117,7 @@ public record RegistryConfig(Map<String, Mirror> mirrors, Map<String, HostConfig
     public static RegistryConfig parse(String yaml) throws Invalid {
         JsonNode root;
         try {
-            root = YAML.readTree(yaml);
+            root = Yaml.MAPPER.readTree(yaml);
         } catch (JacksonException e) {
             throw new Invalid("not YAML: " + e.getOriginalMessage());
         }
