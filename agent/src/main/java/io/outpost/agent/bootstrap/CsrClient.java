@@ -16,9 +16,7 @@ import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
+import io.outpost.agent.json.AgentJson;
 
 /**
  * Submits a node's CertificateSigningRequest and waits until it is signed, denied or failed, as
@@ -36,7 +34,6 @@ final class CsrClient implements AutoCloseable {
 
     static final String SIGNER = "kubernetes.io/kube-apiserver-client-kubelet";
     private static final String PATH = "/apis/certificates.k8s.io/v1/certificatesigningrequests";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final BootstrapConfig config;
@@ -60,27 +57,29 @@ final class CsrClient implements AutoCloseable {
 
     /** Submits a request for a new certificate of {@code keys} and returns the signed chain. */
     List<X509Certificate> requestCertificate(KeyPair keys) throws BootstrapException, InterruptedException {
-        ObjectNode csr = JSON.createObjectNode();
-        csr.put("apiVersion", "certificates.k8s.io/v1").put("kind", "CertificateSigningRequest");
-        csr.putObject("metadata").put("generateName", "node-csr-");
-        ObjectNode spec = csr.putObject("spec");
+        Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("request", Base64.getEncoder().encodeToString(
                 NodeCertificates.request(config.nodeName(), keys).getBytes(StandardCharsets.US_ASCII)));
         spec.put("signerName", SIGNER);
         // kubelet's usages for an ECDSA key (no key encipherment: that is for RSA key exchange).
-        spec.putArray("usages").add("digital signature").add("client auth");
+        spec.put("usages", List.of("digital signature", "client auth"));
         config.requestedDuration().ifPresent(d -> spec.put("expirationSeconds", d.toSeconds()));
+        Map<String, Object> csr = new LinkedHashMap<>();
+        csr.put("apiVersion", "certificates.k8s.io/v1");
+        csr.put("kind", "CertificateSigningRequest");
+        csr.put("metadata", Map.of("generateName", "node-csr-"));
+        csr.put("spec", spec);
         String what = "submit the certificate request";
         HttpsCalls.Response created;
         try {
-            created = http.post(uri(PATH), JSON.writeValueAsString(csr).getBytes(StandardCharsets.UTF_8));
+            created = http.post(uri(PATH), AgentJson.encode(csr));
         } catch (IOException e) {
             throw unreachable(config.server(), what, e);
         }
         if (created.status() != 201 && created.status() != 200) {
             throw refused(created, what);
         }
-        String name = JSON.readTree(created.text()).path("metadata").path("name").asString("");
+        String name = text(at(json(created), "metadata"), "name");
         return await(name);
     }
 
@@ -98,16 +97,17 @@ final class CsrClient implements AutoCloseable {
             if (got.status() != 200) {
                 throw refused(got, what);
             }
-            JsonNode status = JSON.readTree(got.text()).path("status");
-            for (JsonNode c : status.path("conditions")) {
-                String type = c.path("type").asString("");
-                if ((type.equals("Denied") || type.equals("Failed")) && c.path("status").asString("True").equals("True")) {
+            Object status = at(json(got), "status");
+            for (Object c : at(status, "conditions") instanceof List<?> list ? list : List.of()) {
+                String type = text(c, "type");
+                String conditionStatus = text(c, "status");
+                if ((type.equals("Denied") || type.equals("Failed")) && (conditionStatus.isEmpty() || conditionStatus.equals("True"))) {
                     throw new BootstrapException("the certificate request " + name + " was " + type.toLowerCase() + " ("
-                            + c.path("reason").asString("") + ": " + c.path("message").asString("") + "); see 'kubectl describe csr "
+                            + text(c, "reason") + ": " + text(c, "message") + "); see 'kubectl describe csr "
                             + name + "' on the server");
                 }
             }
-            String cert = status.path("certificate").asString("");
+            String cert = text(status, "certificate");
             if (!cert.isEmpty()) {
                 try {
                     return Pems.certificates(new String(Base64.getDecoder().decode(cert), StandardCharsets.US_ASCII));
@@ -130,6 +130,21 @@ final class CsrClient implements AutoCloseable {
     public void close() {
     }
 
+    /** A response's body as plain values (maps, lists, scalars): the agent's JSON, no databind. */
+    private static Object json(HttpsCalls.Response response) {
+        return AgentJson.plain(response.text().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The member {@code key} of a JSON object, or null if {@code node} is none or lacks it. */
+    private static Object at(Object node, String key) {
+        return node instanceof Map<?, ?> map ? map.get(key) : null;
+    }
+
+    /** The string member {@code key} of a JSON object, or "" (absent, null or not a string). */
+    private static String text(Object node, String key) {
+        return at(node, key) instanceof String s ? s : "";
+    }
+
     private URI uri(String path) {
         String base = config.server().toString();
         return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
@@ -148,7 +163,7 @@ final class CsrClient implements AutoCloseable {
     private BootstrapException refused(HttpsCalls.Response response, String what) {
         String message = "";
         try {
-            message = JSON.readTree(response.text()).path("message").asString("");
+            message = text(json(response), "message");
         } catch (RuntimeException e) {
             message = response.text();
         }
