@@ -213,11 +213,13 @@ public final class PodManager implements AutoCloseable {
                     continue;
                 }
                 PodWorker worker = workers.get(uid);
+                long inputs = config.desiredState().inputsGeneration(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
                 if (worker == null) {
                     worker = new PodWorker(context, pod, () -> workerDone(uid));
+                    worker.update(pod, inputs);
                     workers.put(uid, worker);
                     toStart.add(worker);
-                } else if (worker.update(pod) || all) {
+                } else if (worker.update(pod, inputs) || all) {
                     toWake.add(worker);
                 }
             }

@@ -50,6 +50,8 @@ final class PodWorker {
     private final PodStopper stopper;
     private final ContainerSync containerSync;
     private volatile Pod pod;
+    /** The inputs generation last handed over with the pod; the dispatcher's thread only. */
+    private long inputs;
     /** The sandbox's IP (CNI) or the node's, for probes and hooks; written by the worker thread. */
     private volatile String podIp;
     private boolean woken = true;
@@ -93,14 +95,19 @@ final class PodWorker {
     }
 
     /**
-     * Hands the worker the pod as the desired state now has it; true if it changed (another
-     * resourceVersion), so only then is the worker worth waking (kubelet's pod config sends an
-     * UPDATE only for the pods that changed).
+     * Hands the worker the pod as the desired state now has it, with its inputs generation
+     * ({@link io.outpost.agent.state.DesiredState#inputsGeneration}); true if either changed
+     * (another resourceVersion; a token, ConfigMap or Secret it reads), so only then is the worker
+     * worth waking (kubelet's pod config sends an UPDATE only for the pods that changed; its
+     * volume manager retries a mount that waits for a token or a ConfigMap on its own).
      */
-    boolean update(Pod newer) {
+    boolean update(Pod newer, long newerInputs) {
         Pod old = pod;
         pod = newer;
-        return !Objects.equals(old.getMetadata().getResourceVersion(), newer.getMetadata().getResourceVersion());
+        long oldInputs = inputs;
+        inputs = newerInputs;
+        return !Objects.equals(old.getMetadata().getResourceVersion(), newer.getMetadata().getResourceVersion())
+                || oldInputs != newerInputs;
     }
 
     void wake() {

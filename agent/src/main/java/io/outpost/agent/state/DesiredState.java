@@ -38,6 +38,15 @@ public interface DesiredState {
      */
     Optional<String> serviceAccountToken(Pod pod, ServiceAccountTokenProjection source);
 
+    /**
+     * A number that changes whenever something pod {@code namespace/name}'s worker reads besides
+     * the pod itself changes: a service-account token for it arrived, or a ConfigMap or Secret it
+     * references arrived, changed or went. A listener is told that something changed, not what:
+     * the pod manager compares this with what each worker last saw to wake only the workers a
+     * change concerns (a pod waiting for its token is woken when the token comes).
+     */
+    long inputsGeneration(String namespace, String name);
+
     /** This node's Node object as last received, if any. */
     Optional<Node> node();
 

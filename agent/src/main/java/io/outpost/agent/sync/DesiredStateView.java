@@ -66,6 +66,10 @@ final class DesiredStateView implements DesiredState {
     private record TokenKey(String namespace, String pod, String audience, long expirationSeconds) {
     }
 
+    /** {@link #inputsGeneration}, by namespace/pod; a pod absent is at 0. */
+    private final Map<String, Long> inputs = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+
     /** Touched objects not yet written, with the version touched; the sync loop's thread only. */
     private final Map<ObjectRef, Long> unsavedTouches = new java.util.LinkedHashMap<>();
 
@@ -149,6 +153,7 @@ final class DesiredStateView implements DesiredState {
         if (pods) {
             dropUnreferenced();
         }
+        inputsChanged(written.keySet());
         listeners.forEach(DesiredStateView::runQuietly);
         return written.size();
     }
@@ -199,10 +204,31 @@ final class DesiredStateView implements DesiredState {
                 t.expirationSeconds(), t.expiresAtEpochSecond(), t.token());
         store.putToken(stored);
         tokens.put(new TokenKey(t.namespace(), t.pod(), t.audience(), t.expirationSeconds()), stored);
+        inputs.put(t.namespace() + "/" + t.pod(), generation.incrementAndGet());
         listeners.forEach(DesiredStateView::runQuietly);
     }
 
+    /** Moves on the inputs generation of every pod that references one of the ConfigMaps or Secrets in {@code changed}. */
+    private void inputsChanged(Set<ObjectRef> changed) {
+        Set<ObjectRef> objects = new HashSet<>();
+        changed.forEach(ref -> {
+            if (ref.kind() == ObjectKind.CONFIG_MAP || ref.kind() == ObjectKind.SECRET) {
+                objects.add(ref);
+            }
+        });
+        if (objects.isEmpty()) {
+            return;
+        }
+        long next = generation.incrementAndGet();
+        held.forEach((ref, h) -> {
+            if (ref.kind() == ObjectKind.POD && h.references().stream().anyMatch(objects::contains)) {
+                inputs.put(ref.namespace() + "/" + ref.name(), next);
+            }
+        });
+    }
+
     private void dropTokens(String namespace, String pod) {
+        inputs.remove(namespace + "/" + pod);
         store.deleteTokens(namespace, pod);
         tokens.keySet().removeIf(k -> k.namespace().equals(namespace) && k.pod().equals(pod));
     }
@@ -273,6 +299,11 @@ final class DesiredStateView implements DesiredState {
         LocalStore.StoredToken t = tokens.get(new TokenKey(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
                 source.getAudience() == null ? "" : source.getAudience(), seconds));
         return t != null && t.podUid().equals(pod.getMetadata().getUid()) ? Optional.of(t.token()) : Optional.empty();
+    }
+
+    @Override
+    public long inputsGeneration(String namespace, String name) {
+        return inputs.getOrDefault(namespace + "/" + name, 0L);
     }
 
     @Override

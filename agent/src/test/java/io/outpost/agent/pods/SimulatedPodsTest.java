@@ -32,9 +32,13 @@ class SimulatedPodsTest {
     private PodManager manager;
 
     private void start(SimulatedExits exits) {
+        start(exits, Duration.ofMillis(50));
+    }
+
+    private void start(SimulatedExits exits, Duration resync) {
         SimulatedRuntime runtime = new SimulatedRuntime(clock, exits, "10.1.0.1");
         manager = new PodManager(new PodManagerConfig(Pods.NODE, dataDir, runtime, desired, sink, clock, "10.1.0.1",
-                Duration.ofMillis(50), BackOffPolicy.KUBELET));
+                resync, BackOffPolicy.KUBELET));
         manager.start();
     }
 
@@ -84,5 +88,25 @@ class SimulatedPodsTest {
                 .endMetadata().addToData("k", "v").build());
         await().atMost(WAIT).until(() -> sink.phase("default", "vol").equals("Running"));
         assertThat(dataDir.resolve("pods")).doesNotExist();
+    }
+
+    @Test
+    void aPodWaitingForItsConfigMapOrTokenStartsWhenItArrivesNotAtTheNextResync() {
+        start(SimulatedExits.NEVER, Duration.ofHours(1));
+        desired.put(Pods.shell("other", "ignored").build());
+        desired.put(Pods.shell("waits", "ignored").editSpec()
+                .addNewVolume().withName("cfg").withNewConfigMap().withName("cfg").endConfigMap().endVolume()
+                .addNewVolume().withName("api").withNewProjected().addNewSource().withNewServiceAccountToken().withPath("token")
+                .withExpirationSeconds(3607L).endServiceAccountToken().endSource().endProjected().endVolume().endSpec().build());
+        await().atMost(WAIT).until(() -> sink.eventReasons().contains("FailedMount"));
+        await().atMost(WAIT).until(() -> sink.phase("default", "other").equals("Running"));
+
+        desired.put(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withNamespace("default").withName("cfg")
+                .endMetadata().addToData("k", "v").build());
+        await().atMost(WAIT).until(() -> sink.eventReasons().stream().filter("FailedMount"::equals).count() >= 2);
+        assertThat(sink.phase("default", "waits")).as("still without its token").isEqualTo("Pending");
+        desired.token("default", "waits", "eyJ.token");
+
+        await().atMost(WAIT).until(() -> sink.phase("default", "waits").equals("Running"));
     }
 }

@@ -160,4 +160,31 @@ class DesiredStateViewTest {
             assertThat(new DesiredStateView(store).inventory()).containsExactly(new Frame.Held(POD, 13), new Frame.Held(CM, 11));
         }
     }
+
+    @Test
+    void aTokenMovesOnlyItsPodsInputsAndAConfigMapThoseOfThePodsThatReferenceIt() throws Exception {
+        ObjectRef other = new ObjectRef(ObjectKind.POD, "ns", "other");
+        byte[] otherPod = new String(pod("nginx:1", false), StandardCharsets.UTF_8)
+                .replace("\"name\":\"web\"", "\"name\":\"other\"").replace("\"uid\":\"u1\"", "\"uid\":\"u2\"")
+                .getBytes(StandardCharsets.UTF_8);
+        try (LocalStore store = LocalStore.open(dir)) {
+            DesiredStateView view = new DesiredStateView(store);
+            view.applyAll(java.util.List.of(new Frame.Change(10, POD, pod("nginx:1", true)), new Frame.Change(11, other, otherPod)));
+            long web = view.inputsGeneration("ns", "web");
+            long others = view.inputsGeneration("ns", "other");
+
+            view.token(new Frame.ServiceAccountToken("ns", "web", "u1", "", 3607, "api-token", 2_000_000_000L));
+            assertThat(view.inputsGeneration("ns", "web")).as("its token arrived").isNotEqualTo(web);
+            assertThat(view.inputsGeneration("ns", "other")).as("not its token").isEqualTo(others);
+
+            web = view.inputsGeneration("ns", "web");
+            view.apply(new Frame.Change(12, CM, configMap()));
+            assertThat(view.inputsGeneration("ns", "web")).as("the ConfigMap it mounts arrived").isNotEqualTo(web);
+            assertThat(view.inputsGeneration("ns", "other")).as("references no ConfigMap").isEqualTo(others);
+
+            web = view.inputsGeneration("ns", "web");
+            view.apply(new Frame.Change(13, POD, pod("nginx:2", true)));
+            assertThat(view.inputsGeneration("ns", "web")).as("its own change is the pod's resourceVersion").isEqualTo(web);
+        }
+    }
 }

@@ -21,6 +21,9 @@ public final class InMemoryDesiredState implements DesiredState {
     private final Map<String, Secret> secrets = new LinkedHashMap<>();
     private final Map<String, String> tokens = new LinkedHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    /** Inputs generations by namespace/pod: every ConfigMap, Secret or token put moves all pods on (a test's state is small). */
+    private final Map<String, Long> inputs = new LinkedHashMap<>();
+    private long generation;
 
     public synchronized InMemoryDesiredState put(Pod pod) {
         pods.put(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(), pod);
@@ -36,20 +39,33 @@ public final class InMemoryDesiredState implements DesiredState {
 
     public synchronized InMemoryDesiredState put(ConfigMap cm) {
         configMaps.put(cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName(), cm);
+        inputsChanged();
         fire();
         return this;
     }
 
     public synchronized InMemoryDesiredState put(Secret s) {
         secrets.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s);
+        inputsChanged();
         fire();
         return this;
     }
 
     public synchronized InMemoryDesiredState token(String namespace, String pod, String token) {
         tokens.put(namespace + "/" + pod, token);
+        inputsChanged();
         fire();
         return this;
+    }
+
+    private void inputsChanged() {
+        generation++;
+        pods.keySet().forEach(key -> inputs.put(key, generation));
+    }
+
+    @Override
+    public synchronized long inputsGeneration(String namespace, String name) {
+        return inputs.getOrDefault(namespace + "/" + name, 0L);
     }
 
     private void fire() {
