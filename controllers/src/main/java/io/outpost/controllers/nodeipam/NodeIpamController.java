@@ -1,6 +1,5 @@
 package io.outpost.controllers.nodeipam;
 
-import java.net.HttpURLConnection;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -8,7 +7,6 @@ import org.slf4j.LoggerFactory;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -122,6 +120,16 @@ public final class NodeIpamController implements Controller {
             allocator.release(node);
             return;
         }
+        if (RangeAllocator.podCidrs(node).isEmpty()) {
+            // The cache can lag this controller's own write: a node updated again (its agent's
+            // first status) is synced once more before the cache shows the subnet it was just
+            // given. Decide on the node as the API server has it now, so that the second sync
+            // keeps that subnet instead of patching a second one in (which the API server refuses).
+            node = client.nodes().withName(name).get();
+            if (node == null) {
+                return;
+            }
+        }
         switch (allocator.decide(node)) {
             case RangeAllocator.Decision.Keep keep -> {
             }
@@ -138,28 +146,15 @@ public final class NodeIpamController implements Controller {
 
     /**
      * Writes the subnet with a strategic merge patch of {@code spec.podCIDR} and
-     * {@code spec.podCIDRs} (kube's {@code nodeutil.PatchNodeCIDRs}), on the resourceVersion the
-     * decision was made on. The cache can lag this controller's own write: a node updated again
-     * (its agent's first status) is synced once more before the cache shows the subnet it was
-     * just given, and without the precondition that second patch would add a second subnet (the
-     * API server refuses it, and the subnet is held until the retry). So a conflict gives the
-     * subnet back and waits, quietly, for the cache's update, which queues the node again; any
-     * other failure gives it back and is retried with back-off. The API server refuses to change
-     * a podCIDR once set, so a node that got one meanwhile keeps it.
+     * {@code spec.podCIDRs} (kube's {@code nodeutil.PatchNodeCIDRs}). The API server refuses to
+     * change a podCIDR once set, so a node that got one meanwhile (another controller instance)
+     * keeps it: the write fails, the subnet is given back, and the retry keeps the node's own.
      */
     private void assign(Node node, Ipv4Cidr cidr) {
         String name = node.getMetadata().getName();
-        String patch = "{\"metadata\":{\"resourceVersion\":\"" + node.getMetadata().getResourceVersion() + "\"},"
-                + "\"spec\":{\"podCIDR\":\"" + cidr + "\",\"podCIDRs\":[\"" + cidr + "\"]}}";
+        String patch = "{\"spec\":{\"podCIDR\":\"" + cidr + "\",\"podCIDRs\":[\"" + cidr + "\"]}}";
         try {
             client.nodes().withName(name).patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
-        } catch (KubernetesClientException e) {
-            allocator.undo(cidr);
-            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-                LOG.debug("node {} changed since the cache's copy; deciding again on its update", name);
-                return;
-            }
-            throw e;
         } catch (RuntimeException e) {
             allocator.undo(cidr);
             throw e;
