@@ -13,39 +13,43 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.outpost.agent.json.AgentJson;
 import io.outpost.api.Codec;
 import io.outpost.store.sqlite.SqliteConfig;
 import io.outpost.store.sqlite.SqliteKvStore;
 
 /**
  * What each building block of the agent adds to a JVM's resident memory: the agent's goal is
- * under 64 MB with ten pods (issue 6), and this says where the memory goes. Each step is the
- * agent's own code path, done in the order given, and followed by a GC and a reading of
- * {@code VmRSS}:
+ * under 64 MB with ten pods (issue 6), and this says where the memory goes. Each step is done in
+ * the order given, and followed by a GC and a reading of {@code VmRSS}:
  * <ul>
- *   <li>{@code codec}: ten pods decoded with the API's {@link Codec} into fabric8's model (as the
- *       agent's desired state does) and their statuses encoded;</li>
- *   <li>{@code tls URL}: one HTTPS GET with {@code java.net.http} (the tunnel's client), against
- *       a running server's {@code /readyz}, without verifying it;</li>
+ *   <li>{@code json}: ten pods decoded and their statuses encoded with {@link AgentJson}
+ *       (jackson-jr with the agent's own fabric8 binding), as the agent does;</li>
+ *   <li>{@code codec}: the same with the API's {@link Codec} (Jackson databind), as the agent did
+ *       before, for comparison;</li>
+ *   <li>{@code tls URL}: one HTTPS GET on a plain {@link SSLSocket} (the TLS the agent's tunnel
+ *       and join use), against a running server's {@code /readyz}, without verifying it;</li>
+ *   <li>{@code http URL}: the same GET with {@code java.net.http}, the agent's former client;</li>
  *   <li>{@code store}: the {@code store} module's SQLite store opened with one reader (the
  *       agent's local store) and ten objects written;</li>
  *   <li>{@code sleep}: nothing, to see the noise.</li>
  * </ul>
  * The first step also pays for what every step shares (reflection, method handles, lambdas), so
- * run the steps in several orders. Run with the agent's flags from the launcher, e.g.:
+ * run the steps in several orders. The agent as a whole is measured by {@code bench/agent-memory.sh}
+ * (a real server and agent, ten process pods). Run with the agent's flags from the launcher, e.g.:
  * <pre>
- * MALLOC_ARENA_MAX=2 java -Xms4m -Xmx64m -Xmn4m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+ * MALLOC_ARENA_MAX=2 java -Xms8m -Xmx64m -Xmn4m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:off \
  *     -XX:+UseCompactObjectHeaders -cp bench/target/benchmarks.jar io.outpost.bench.AgentFootprint \
- *     codec tls https://127.0.0.1:6443/readyz store
+ *     tls https://127.0.0.1:6443/readyz json store
  * </pre>
- * Measured 2026-11-25 (Temurin 25, x86-64; the outpost fat jar on the class path): JVM and jar
- * 45 MB; codec +32 MB first, +15 MB after tls; tls +27 MB first, +13-16 MB after codec;
- * store +10 MB after both (+21 MB first). A class path of only the agent's jars starts 2 MB lower
- * and ends 7 MB lower (the fat jar's central directory, 4 MB, is held in the heap).
+ * Measured 2026-11-25 (Temurin 25, x86-64, a jar of the agent's classes): JVM and jar 37 MB; TLS
+ * on an SSLSocket +20 MB first; java.net.http +8 MB more; after TLS, databind bound to fabric8
+ * +24 MB (jackson-jr's own bean binding +10 MB, plain maps +3 MB); store +6 MB.
  */
 public final class AgentFootprint {
 
@@ -56,21 +60,34 @@ public final class AgentFootprint {
         report("start");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "json" -> json();
                 case "codec" -> codec();
                 case "tls" -> tls(URI.create(args[++i]));
+                case "http" -> http(URI.create(args[++i]));
                 case "store" -> store();
                 case "sleep" -> Thread.sleep(2_000);
-                default -> throw new IllegalArgumentException("unknown step " + args[i] + ": codec, tls URL, store, sleep");
+                default -> throw new IllegalArgumentException("unknown step " + args[i] + ": json, codec, tls URL, http URL, store, sleep");
             }
-            report(args[i].startsWith("https:") ? "tls" : args[i]);
+            report(args[i].startsWith("https:") ? args[i - 1] + " " + args[i] : args[i]);
+        }
+    }
+
+    private static byte[] pod() throws IOException {
+        try (InputStream in = AgentFootprint.class.getResourceAsStream("footprint-pod.json")) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static void json() throws IOException {
+        byte[] json = pod();
+        for (int i = 0; i < 10; i++) {
+            Pod pod = AgentJson.decode(json, Pod.class);
+            AgentJson.encode(pod.getStatus());
         }
     }
 
     private static void codec() throws IOException {
-        byte[] json;
-        try (InputStream in = AgentFootprint.class.getResourceAsStream("footprint-pod.json")) {
-            json = in.readAllBytes();
-        }
+        byte[] json = pod();
         Codec codec = new Codec();
         for (int i = 0; i < 10; i++) {
             Pod pod = codec.decode(json, Codec.Format.JSON, Pod.class).value();
@@ -78,7 +95,7 @@ public final class AgentFootprint {
         }
     }
 
-    private static void tls(URI url) throws Exception {
+    private static SSLContext insecure() throws Exception {
         SSLContext insecure = SSLContext.getInstance("TLS");
         insecure.init(null, new TrustManager[] {new X509TrustManager() {
             @Override
@@ -94,7 +111,23 @@ public final class AgentFootprint {
                 return new X509Certificate[0];
             }
         }}, null);
-        HttpClient http = HttpClient.newBuilder().sslContext(insecure).connectTimeout(Duration.ofSeconds(5)).build();
+        return insecure;
+    }
+
+    /** Kept open, as the agent keeps its tunnel. */
+    private static SSLSocket socket;
+
+    private static void tls(URI url) throws Exception {
+        socket = (SSLSocket) insecure().getSocketFactory().createSocket(url.getHost(), url.getPort());
+        socket.getOutputStream().write(("GET " + url.getPath() + " HTTP/1.1\r\nHost: " + url.getHost() + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        byte[] answer = new byte[4096];
+        int n = socket.getInputStream().read(answer);
+        System.out.println("GET " + url + ": " + new String(answer, 0, Math.max(n, 0), StandardCharsets.US_ASCII).lines().findFirst().orElse(""));
+    }
+
+    private static void http(URI url) throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(insecure()).connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
         System.out.println("GET " + url + ": " + response.statusCode());
     }
