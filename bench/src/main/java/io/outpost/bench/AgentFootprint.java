@@ -43,7 +43,7 @@ import io.outpost.store.sqlite.SqliteKvStore;
  * run the steps in several orders. The agent as a whole is measured by {@code bench/agent-memory.sh}
  * (a real server and agent, ten process pods). Run with the agent's flags from the launcher, e.g.:
  * <pre>
- * MALLOC_ARENA_MAX=2 java -Xms8m -Xmx64m -Xmn4m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:off \
+ * MALLOC_ARENA_MAX=2 java -Xms8m -Xmx64m -Xmn2m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:off \
  *     -XX:+UseCompactObjectHeaders -cp bench/target/benchmarks.jar io.outpost.bench.AgentFootprint \
  *     tls https://127.0.0.1:6443/readyz json store
  * </pre>
