@@ -134,11 +134,11 @@ class TunnelSocketTest {
         socket = new TunnelSocket(uri, node, inbox, new LinkBandwidth().connection());
         assertThat(socket.open(() -> false)).isTrue();
         // The read thread waits for room (parked), with exactly a window's worth in the inbox.
-        await().atMost(Duration.ofSeconds(30)).until(() -> inbox.size() == TunnelSocket.WINDOW && readThreadWaits());
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(30)).until(() -> inbox.size() == TunnelSocket.WINDOW && readThreadWaits());
         assertThat(inbox).hasSize(TunnelSocket.WINDOW).first().isEqualTo(new Frame.HeartbeatAck(1));
 
         socket.handled(TunnelSocket.WINDOW);
-        await().atMost(Duration.ofSeconds(30)).until(() -> inbox.size() == burst);
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(30)).until(() -> inbox.size() == burst);
         assertThat(inbox).last().isEqualTo(new Frame.HeartbeatAck(burst));
     }
 
@@ -148,10 +148,10 @@ class TunnelSocketTest {
         BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
         socket = new TunnelSocket(uri, node, inbox, new LinkBandwidth().connection());
         assertThat(socket.open(() -> false)).isTrue();
-        await().atMost(Duration.ofSeconds(30)).until(TunnelSocketTest::readThreadWaits);
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(30)).until(TunnelSocketTest::readThreadWaits);
         socket.abort();
-        await().atMost(Duration.ofSeconds(30)).until(() -> inbox.stream().anyMatch(TunnelSocket.Closed.class::isInstance));
-        await().atMost(Duration.ofSeconds(30)).until(() -> !readThreadAlive());
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(30)).until(() -> inbox.stream().anyMatch(TunnelSocket.Closed.class::isInstance));
+        await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(30)).until(() -> !readThreadAlive());
         assertThatThrownBy(() -> socket.sendMessage(FrameCodec.encode(new Frame.Ack(1)))).isInstanceOf(IOException.class);
     }
 

@@ -200,8 +200,8 @@ public final class ContainerdRuntime implements ContainerRuntime {
 
     @Override
     public List<SandboxStatus> listPodSandboxes(Map<String, String> labels) {
-        List<PodSandbox> items = rt().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter.newBuilder()
-                .putAllLabelSelector(labels).putLabelSelector(CriMapping.OWNER_LABEL, CriMapping.OWNER)).build()).getItemsList();
+        List<PodSandbox> items = CriErrors.whileStarting(() -> rt().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter.newBuilder()
+                .putAllLabelSelector(labels).putLabelSelector(CriMapping.OWNER_LABEL, CriMapping.OWNER)).build())).getItemsList();
         List<SandboxStatus> out = new ArrayList<>();
         for (PodSandbox item : items) {
             sandboxStatus(item.getId()).ifPresent(out::add);
@@ -213,7 +213,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
     public Optional<SandboxStatus> sandboxStatus(String sandboxId) {
         PodSandboxStatusResponse r;
         try {
-            r = rt().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(sandboxId).build());
+            r = CriErrors.whileStarting(() -> rt().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(sandboxId).build()));
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
                 return Optional.empty();
@@ -307,8 +307,8 @@ public final class ContainerdRuntime implements ContainerRuntime {
 
     @Override
     public List<ContainerStatus> listContainers(Map<String, String> labels) {
-        var containers = rt().listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter.newBuilder()
-                .putAllLabelSelector(labels).putLabelSelector(CriMapping.OWNER_LABEL, CriMapping.OWNER)).build()).getContainersList();
+        var containers = CriErrors.whileStarting(() -> rt().listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter.newBuilder()
+                .putAllLabelSelector(labels).putLabelSelector(CriMapping.OWNER_LABEL, CriMapping.OWNER)).build())).getContainersList();
         List<ContainerStatus> out = new ArrayList<>();
         for (var c : containers) {
             status(c.getId(), c.getPodSandboxId()).ifPresent(out::add);
@@ -320,12 +320,12 @@ public final class ContainerdRuntime implements ContainerRuntime {
     @Override
     public Map<String, String> podStates(String podUidLabel) {
         Map<String, List<String>> parts = new java.util.HashMap<>();
-        for (PodSandbox s : rt().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter.newBuilder()
-                .putLabelSelector(CriMapping.OWNER_LABEL, CriMapping.OWNER)).build()).getItemsList()) {
+        for (PodSandbox s : CriErrors.whileStarting(() -> rt().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter.newBuilder()
+                .putLabelSelector(CriMapping.OWNER_LABEL, CriMapping.OWNER)).build())).getItemsList()) {
             parts.computeIfAbsent(s.getMetadata().getUid(), k -> new ArrayList<>()).add("s:" + s.getId() + ":" + s.getState());
         }
-        for (var c : rt().listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter.newBuilder()
-                .putLabelSelector(CriMapping.OWNER_LABEL, CriMapping.OWNER)).build()).getContainersList()) {
+        for (var c : CriErrors.whileStarting(() -> rt().listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter.newBuilder()
+                .putLabelSelector(CriMapping.OWNER_LABEL, CriMapping.OWNER)).build())).getContainersList()) {
             String uid = c.getLabelsMap().get(podUidLabel);
             if (uid != null) {
                 parts.computeIfAbsent(uid, k -> new ArrayList<>()).add("c:" + c.getId() + ":" + c.getState());
@@ -341,12 +341,12 @@ public final class ContainerdRuntime implements ContainerRuntime {
 
     private Optional<ContainerStatus> status(String containerId, String sandboxId) {
         try {
-            var r = rt().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId).build());
+            var r = CriErrors.whileStarting(() -> rt().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId).build()));
             String sandbox = sandboxId != null ? sandboxId : r.getStatus().getAnnotationsOrDefault(CriMapping.SANDBOX_ID, "");
             if (sandbox.isEmpty()) {
                 // Not created by this agent's runtime: containerd's verbose info names the sandbox.
-                sandbox = CriMapping.sandboxIdFromInfo(rt().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId)
-                        .setVerbose(true).build()).getInfoMap());
+                sandbox = CriMapping.sandboxIdFromInfo(CriErrors.whileStarting(() -> rt().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId)
+                        .setVerbose(true).build())).getInfoMap());
             }
             return Optional.of(CriMapping.status(r.getStatus(), sandbox));
         } catch (StatusRuntimeException e) {

@@ -1,5 +1,7 @@
 package io.outpost.agent.runtime.containerd;
 
+import java.util.function.Supplier;
+
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
@@ -29,6 +31,37 @@ final class CriErrors {
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
                 throw e;
+            }
+        }
+    }
+
+    /** How long a read waits for a restarted containerd's CRI service to finish starting. */
+    static final long STARTING_WAIT_MILLIS = 30_000;
+
+    /**
+     * Runs {@code read} (a CRI call that changes nothing), again every 100 ms for up to
+     * {@link #STARTING_WAIT_MILLIS} while containerd answers that its CRI service "is not
+     * initialized yet": a restarted containerd accepts connections while its CRI plugin still
+     * loads its state, and a read made across the restart would fail in that window although the
+     * containers run on. Writes are not retried here: the pod worker tries them again at its next sync.
+     */
+    static <T> T whileStarting(Supplier<T> read) {
+        long deadline = System.nanoTime() + STARTING_WAIT_MILLIS * 1_000_000;
+        while (true) {
+            try {
+                return read.get();
+            } catch (StatusRuntimeException e) {
+                String d = e.getStatus().getDescription();
+                boolean starting = e.getStatus().getCode() == Status.Code.UNKNOWN && d != null && d.contains("not initialized");
+                if (!starting || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while containerd's CRI service was starting", e);
             }
         }
     }

@@ -1,0 +1,46 @@
+package io.outpost.agent.runtime.containerd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+class CriErrorsTest {
+
+    @Test
+    void aReadIsMadeAgainWhileContainerdsCriServiceIsStillStarting() {
+        AtomicInteger calls = new AtomicInteger();
+
+        String answer = CriErrors.whileStarting(() -> {
+            if (calls.incrementAndGet() < 3) {
+                throw Status.UNKNOWN.withDescription("server is not initialized yet").asRuntimeException();
+            }
+            return "listed";
+        });
+
+        assertThat(answer).isEqualTo("listed");
+        assertThat(calls).hasValue(3);
+    }
+
+    @Test
+    void anyOtherFailureIsThrownAtOnce() {
+        AtomicInteger calls = new AtomicInteger();
+
+        assertThatThrownBy(() -> CriErrors.whileStarting(() -> {
+            calls.incrementAndGet();
+            throw Status.UNKNOWN.withDescription("failed to create containerd task").asRuntimeException();
+        })).isInstanceOf(StatusRuntimeException.class).hasMessageContaining("failed to create containerd task");
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void aFailureNamesItsCodeAndDescription() {
+        assertThat(CriErrors.message(Status.NOT_FOUND.withDescription("no such container").asRuntimeException()))
+                .isEqualTo("NOT_FOUND: no such container");
+    }
+}
