@@ -194,6 +194,13 @@ public final class PodManager implements AutoCloseable {
      */
     private void dispatch(boolean all) {
         List<Pod> desired = config.desiredState().pods();
+        // Read before taking this manager's lock: the desired state calls the listeners (which
+        // take it) under locks of its own, so calling into it while holding ours could deadlock.
+        Map<String, Long> inputs = new HashMap<>();
+        for (Pod pod : desired) {
+            inputs.put(pod.getMetadata().getUid(), config.desiredState().inputsGeneration(pod.getMetadata().getNamespace(),
+                    pod.getMetadata().getName()));
+        }
         Set<String> desiredUids = new HashSet<>();
         List<PodWorker> toStart = new ArrayList<>();
         List<PodWorker> toWake = new ArrayList<>();
@@ -213,13 +220,13 @@ public final class PodManager implements AutoCloseable {
                     continue;
                 }
                 PodWorker worker = workers.get(uid);
-                long inputs = config.desiredState().inputsGeneration(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+                long podInputs = inputs.getOrDefault(uid, 0L);
                 if (worker == null) {
                     worker = new PodWorker(context, pod, () -> workerDone(uid));
-                    worker.update(pod, inputs);
+                    worker.update(pod, podInputs);
                     workers.put(uid, worker);
                     toStart.add(worker);
-                } else if (worker.update(pod, inputs) || all) {
+                } else if (worker.update(pod, podInputs) || all) {
                     toWake.add(worker);
                 }
             }

@@ -25,36 +25,46 @@ public final class InMemoryDesiredState implements DesiredState {
     private final Map<String, Long> inputs = new LinkedHashMap<>();
     private long generation;
 
-    public synchronized InMemoryDesiredState put(Pod pod) {
-        pods.put(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(), pod);
-        fire();
+    public InMemoryDesiredState put(Pod pod) {
+        synchronized (this) {
+            pods.put(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(), pod);
+        }
+        fire(); // outside the lock, as the real desired state calls its listeners
         return this;
     }
 
-    public synchronized InMemoryDesiredState remove(Pod pod) {
-        pods.remove(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
-        fire();
+    public InMemoryDesiredState remove(Pod pod) {
+        synchronized (this) {
+            pods.remove(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
+        }
+        fire(); // outside the lock, as the real desired state calls its listeners
         return this;
     }
 
-    public synchronized InMemoryDesiredState put(ConfigMap cm) {
-        configMaps.put(cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName(), cm);
-        inputsChanged();
-        fire();
+    public InMemoryDesiredState put(ConfigMap cm) {
+        synchronized (this) {
+            configMaps.put(cm.getMetadata().getNamespace() + "/" + cm.getMetadata().getName(), cm);
+            inputsChanged();
+        }
+        fire(); // outside the lock, as the real desired state calls its listeners
         return this;
     }
 
-    public synchronized InMemoryDesiredState put(Secret s) {
-        secrets.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s);
-        inputsChanged();
-        fire();
+    public InMemoryDesiredState put(Secret s) {
+        synchronized (this) {
+            secrets.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(), s);
+            inputsChanged();
+        }
+        fire(); // outside the lock, as the real desired state calls its listeners
         return this;
     }
 
-    public synchronized InMemoryDesiredState token(String namespace, String pod, String token) {
-        tokens.put(namespace + "/" + pod, token);
-        inputsChanged();
-        fire();
+    public InMemoryDesiredState token(String namespace, String pod, String token) {
+        synchronized (this) {
+            tokens.put(namespace + "/" + pod, token);
+            inputsChanged();
+        }
+        fire(); // outside the lock, as the real desired state calls its listeners
         return this;
     }
 
