@@ -50,6 +50,8 @@ import io.outpost.store.sqlite.SqliteKvStore;
  * Measured 2026-11-25 (Temurin 25, x86-64, a jar of the agent's classes): JVM and jar 37 MB; TLS
  * on an SSLSocket +20 MB first; java.net.http +8 MB more; after TLS, databind bound to fabric8
  * +24 MB (jackson-jr's own bean binding +10 MB, plain maps +3 MB); store +6 MB.
+ *
+ * <p>Thread model: one thread, the main one; the steps run in order.
  */
 public final class AgentFootprint {
 

@@ -17,6 +17,8 @@ import picocli.CommandLine.Spec;
  * memory is about 7 MB lower from this jar (bench {@code AgentFootprint} and
  * {@code bench/agent-memory.sh}, closing notes of issue 6). The launcher runs it for those two
  * roles.
+ *
+ * <p>Thread model: runs once on the main thread, which exits with the command's code.
  */
 @Command(name = "outpost", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Outpost's edge node: joins a server and runs the pods bound to this node.",

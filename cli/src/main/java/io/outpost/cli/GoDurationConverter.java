@@ -14,6 +14,8 @@ import picocli.CommandLine.TypeConversionException;
  * ({@code --event-ttl=1h}): a sign, then numbers with units {@code ns us µs ms s m h}, decimals
  * allowed ({@code 1h30m}, {@code 1.5h}, {@code 300ms}); {@code 0} alone is zero. The flag's own
  * checks (positive, a bound) are the caller's.
+ *
+ * <p>Thread model: stateless.
  */
 final class GoDurationConverter implements ITypeConverter<Duration> {
 

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
  * Debian's {@code docker-registry} (distribution 2.x) on 127.0.0.1, plain HTTP, storing under a
  * test's directory, as shared/reference/local-infrastructure.md runs it; images are pushed to it
  * with skopeo from {@link BusyboxImages#layout}. Skips (or fails under CI) naming a missing binary.
+ *
+ * <p>Thread model: one test thread starts and stops it; the registry is its own process.
  */
 public final class LocalRegistry implements AutoCloseable {
 

@@ -9,6 +9,8 @@ import tools.jackson.databind.JsonNode;
  * {@link JsonTree} over a Jackson databind tree: the server's reading of a pod. Kept out of
  * {@link JsonTree} itself so that the agent, which never builds databind trees, does not load
  * databind through it.
+ *
+ * <p>Thread model: an immutable view; the tree must not change while read.
  */
 record JsonNodeTree(JsonNode node) implements JsonTree {
 

@@ -26,6 +26,8 @@ import javax.security.auth.x500.X500Principal;
  *     signatureAlgorithm        SEQUENCE { ecdsa-with-SHA256 },
  *     signature                 BIT STRING }
  * </pre>
+ *
+ * <p>Thread model: stateless.
  */
 final class CertificateRequest {
 

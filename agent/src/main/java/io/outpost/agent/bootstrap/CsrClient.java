@@ -17,6 +17,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 import io.outpost.agent.json.AgentJson;
+import io.outpost.tunnel.JsonTree;
 
 /**
  * Submits a node's CertificateSigningRequest and waits until it is signed, denied or failed, as
@@ -79,7 +80,7 @@ final class CsrClient implements AutoCloseable {
         if (created.status() != 201 && created.status() != 200) {
             throw refused(created, what);
         }
-        String name = text(at(json(created), "metadata"), "name");
+        String name = json(created).path("metadata").path("name").text();
         return await(name);
     }
 
@@ -97,17 +98,17 @@ final class CsrClient implements AutoCloseable {
             if (got.status() != 200) {
                 throw refused(got, what);
             }
-            Object status = at(json(got), "status");
-            for (Object c : at(status, "conditions") instanceof List<?> list ? list : List.of()) {
-                String type = text(c, "type");
-                String conditionStatus = text(c, "status");
+            JsonTree status = json(got).path("status");
+            for (JsonTree c : status.path("conditions").elements()) {
+                String type = c.path("type").text();
+                String conditionStatus = c.path("status").text();
                 if ((type.equals("Denied") || type.equals("Failed")) && (conditionStatus.isEmpty() || conditionStatus.equals("True"))) {
                     throw new BootstrapException("the certificate request " + name + " was " + type.toLowerCase() + " ("
-                            + text(c, "reason") + ": " + text(c, "message") + "); see 'kubectl describe csr "
+                            + c.path("reason").text() + ": " + c.path("message").text() + "); see 'kubectl describe csr "
                             + name + "' on the server");
                 }
             }
-            String cert = text(status, "certificate");
+            String cert = status.path("certificate").text();
             if (!cert.isEmpty()) {
                 try {
                     return Pems.certificates(new String(Base64.getDecoder().decode(cert), StandardCharsets.US_ASCII));
@@ -131,18 +132,8 @@ final class CsrClient implements AutoCloseable {
     }
 
     /** A response's body as plain values (maps, lists, scalars): the agent's JSON, no databind. */
-    private static Object json(HttpsCalls.Response response) {
-        return AgentJson.plain(response.text().getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The member {@code key} of a JSON object, or null if {@code node} is none or lacks it. */
-    private static Object at(Object node, String key) {
-        return node instanceof Map<?, ?> map ? map.get(key) : null;
-    }
-
-    /** The string member {@code key} of a JSON object, or "" (absent, null or not a string). */
-    private static String text(Object node, String key) {
-        return at(node, key) instanceof String s ? s : "";
+    private static JsonTree json(HttpsCalls.Response response) {
+        return JsonTree.ofPlain(AgentJson.plain(response.text().getBytes(StandardCharsets.UTF_8)));
     }
 
     private URI uri(String path) {
@@ -163,7 +154,7 @@ final class CsrClient implements AutoCloseable {
     private BootstrapException refused(HttpsCalls.Response response, String what) {
         String message = "";
         try {
-            message = text(json(response), "message");
+            message = json(response).path("message").text();
         } catch (RuntimeException e) {
             message = response.text();
         }

@@ -1,5 +1,8 @@
 package io.outpost.agent.json;
 
+import java.util.function.Function;
+import java.util.function.Predicate;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -29,74 +32,34 @@ final class StrictScalars {
     /** The reader of {@code type}, or null if it is not one of these. */
     static ValueReader reader(Class<?> type) {
         if (type == String.class) {
-            return new Strict(type, JsonToken.VALUE_STRING) {
-                @Override
-                boolean accepts(JsonToken t) {
-                    return t.isScalarValue();
-                }
-
-                @Override
-                Object value(JsonParser p) {
-                    return p.getString();
-                }
-            };
+            return new Strict(type, JsonToken::isScalarValue, JsonParser::getString);
         }
         if (type == Integer.class) {
-            return new Strict(type, JsonToken.VALUE_NUMBER_INT) {
-                @Override
-                boolean accepts(JsonToken t) {
-                    return t.isNumeric();
-                }
-
-                @Override
-                Object value(JsonParser p) {
-                    return p.currentToken() == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : p.getValueAsInt();
-                }
-            };
+            return new Strict(type, JsonToken::isNumeric,
+                    p -> p.currentToken() == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : p.getValueAsInt());
         }
         if (type == Long.class) {
-            return new Strict(type, JsonToken.VALUE_NUMBER_INT) {
-                @Override
-                boolean accepts(JsonToken t) {
-                    return t.isNumeric();
-                }
-
-                @Override
-                Object value(JsonParser p) {
-                    return p.currentToken() == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : p.getValueAsLong();
-                }
-            };
+            return new Strict(type, JsonToken::isNumeric,
+                    p -> p.currentToken() == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : p.getValueAsLong());
         }
         if (type == Boolean.class) {
-            return new Strict(type, JsonToken.VALUE_TRUE) {
-                @Override
-                boolean accepts(JsonToken t) {
-                    return t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE;
-                }
-
-                @Override
-                Object value(JsonParser p) {
-                    return p.currentToken() == JsonToken.VALUE_TRUE;
-                }
-            };
+            return new Strict(type, t -> t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE,
+                    p -> p.currentToken() == JsonToken.VALUE_TRUE);
         }
         return null;
     }
 
-    private abstract static class Strict extends ValueReader {
+    /** A scalar's reader: null is null, a token {@code accepts} refuses is an error, else {@code value}. */
+    private static final class Strict extends ValueReader {
 
-        private final JsonToken token;
+        private final Predicate<JsonToken> accepts;
+        private final Function<JsonParser, Object> value;
 
-        Strict(Class<?> type, JsonToken token) {
+        Strict(Class<?> type, Predicate<JsonToken> accepts, Function<JsonParser, Object> value) {
             super(type);
-            this.token = token;
+            this.accepts = accepts;
+            this.value = value;
         }
-
-        boolean accepts(JsonToken t) {
-            return t == token;
-        }
-
-        abstract Object value(JsonParser p);
 
         @Override
         public Object read(JSONReader reader, JsonParser p) throws JacksonException {
@@ -104,10 +67,10 @@ final class StrictScalars {
             if (t == JsonToken.VALUE_NULL) {
                 return null;
             }
-            if (!accepts(t)) {
+            if (!accepts.test(t)) {
                 throw JSONObjectException.from(p, "cannot read %s as %s", _tokenDesc(p), _valueType.getSimpleName());
             }
-            return value(p);
+            return value.apply(p);
         }
     }
 }

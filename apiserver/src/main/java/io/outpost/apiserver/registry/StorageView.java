@@ -12,6 +12,8 @@ import io.outpost.apiserver.conversion.StorageConversion;
 /**
  * A resource served as a view of another resource's storage ({@link StorageConversion}).
  *
+ * <p>Thread model: immutable.
+ *
  * @param view       the resource the request named (events.k8s.io/v1 events)
  * @param storage    the resource whose objects it shows (core/v1 events)
  * @param conversion between the two schemas

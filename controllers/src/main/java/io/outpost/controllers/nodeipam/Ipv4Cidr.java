@@ -4,6 +4,8 @@ package io.outpost.controllers.nodeipam;
  * An IPv4 network in CIDR notation ({@code 10.42.0.0/16}), the only family Outpost allocates pod
  * CIDRs from for now (kube's range allocator also takes an IPv6 or a dual-stack pair).
  *
+ * <p>Thread model: immutable.
+ *
  * @param base   the network address as an unsigned 32-bit value (host bits zero)
  * @param prefix the mask length, 0 to 32
  */

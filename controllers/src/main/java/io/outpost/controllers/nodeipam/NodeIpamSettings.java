@@ -10,6 +10,8 @@ import java.util.Objects;
  * <p>As kube's {@code cidrset.NewCIDRSet}, the node mask must be longer than the cluster's, and at
  * most 16 bits longer (kube refuses a set of more than 65536 subnets: "the node CIDR size is too
  * big"). Messages name the flags, since they reach the user as usage errors.
+ *
+ * <p>Thread model: immutable.
  */
 public record NodeIpamSettings(Ipv4Cidr clusterCidr, int nodeMaskSize) {
 

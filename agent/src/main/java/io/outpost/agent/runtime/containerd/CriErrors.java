@@ -9,6 +9,8 @@ import io.grpc.StatusRuntimeException;
  * What a failed CRI call says: its gRPC code and containerd's description, for messages that
  * reach a pod's status or the log; and the calls whose NOT_FOUND means done (removing what is
  * already gone, as kubelet treats it).
+ *
+ * <p>Thread model: stateless; {@link #whileStarting} blocks its caller between attempts.
  */
 final class CriErrors {
 
