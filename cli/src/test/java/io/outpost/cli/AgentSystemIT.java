@@ -36,8 +36,9 @@ import io.outpost.testing.Prerequisites;
  * hash; a Deployment's pods on two agents, seen by real kubectl; a partition (the link cut by a
  * proxy while the server runs) with an offline reboot (agent and pods killed, the agent started
  * again with no link) and the reconnect (nothing recreated, a deletion made meanwhile applied);
- * the server restarted while agents run; and that none of these paths loaded java.net.http in an
- * agent. Prints the offline-reboot time and the agent's memory.
+ * the server restarted while agents run; and that none of these paths loaded, in an agent, the
+ * classes it keeps out for its memory (java.net.http, Jackson databind, CLDR's locale tables).
+ * Prints the offline-reboot time and the agent's memory.
  */
 @Tag("system")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -220,18 +221,20 @@ class AgentSystemIT {
 
     @Test
     @Order(5)
-    void noAgentLoadedJavaNetHttpOrDatabindOnAJoinARefusedJoinARebootAReconnectOrAServerRestart() throws Exception {
+    void noAgentLoadedJavaNetHttpDatabindOrCldrOnAJoinARefusedJoinARebootAReconnectOrAServerRestart() throws Exception {
         // Every agent process above logged the classes it loaded (AgentProcess): edge-a and
         // edge-b joined and reconnected after the server's restart; edge-x and edge-y were
         // refused; edge-c joined, lost its link, was killed and started again without a token,
-        // and reconnected. java.net.http costs an agent about 5 MB and Jackson databind about
-        // 14 MB (closing notes of issue 6); a class once loaded stays.
+        // and reconnected. java.net.http costs an agent about 5 MB, Jackson databind about 14 MB
+        // and CLDR's locale tables 1.7 MB (closing notes of issue 6; AgentMain.leaveOutLocaleTables);
+        // a class once loaded stays.
         Map<Path, List<String>> loaded = AgentProcess.loadedClasses(dir);
         assertThat(loaded).as("a class log per agent process").hasSizeGreaterThanOrEqualTo(6);
         loaded.forEach((log, classes) -> assertThat(classes).as(log.toString())
                 .isNotEmpty()
                 .noneMatch(c -> c.startsWith("java.net.http.") || c.startsWith("jdk.internal.net.http."))
-                .noneMatch(c -> c.startsWith("tools.jackson.databind.")));
+                .noneMatch(c -> c.startsWith("tools.jackson.databind."))
+                .doesNotContain("sun.util.cldr.CLDRLocaleProviderAdapter"));
         List<String> all = loaded.values().stream().flatMap(List::stream).toList();
         assertThat(all).as("the logs cover the tunnel and the join's HTTPS")
                 .contains("org.java_websocket.client.WebSocketClient", "io.outpost.agent.bootstrap.HttpsCalls",

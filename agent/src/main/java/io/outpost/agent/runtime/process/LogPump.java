@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
@@ -24,6 +25,7 @@ final class LogPump implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogPump.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    static final int FIRST_BUFFER = 512;
 
     private final Path stdout;
     private final Path stderr;
@@ -112,11 +114,16 @@ final class LogPump implements Runnable {
 
     private boolean failing;
 
-    /** One pipe: splits what arrives into lines, keeping an unfinished line for the next read. */
+    /**
+     * One pipe: splits what arrives into lines, keeping an unfinished line for the next read. The
+     * buffer starts small and grows (to {@link CriLogWriter#MAX_LINE}) only for a long line: two
+     * full buffers per container would be 32 KiB of heap per container for lines that are mostly
+     * short.
+     */
     private final class Stream {
         private final String name;
         private final FileInputStream in;
-        private final byte[] buf = new byte[CriLogWriter.MAX_LINE];
+        private byte[] buf = new byte[FIRST_BUFFER];
         private int len;
 
         Stream(String name, FileInputStream in) {
@@ -143,7 +150,9 @@ final class LogPump implements Runnable {
                 }
                 System.arraycopy(buf, start, buf, 0, len - start);
                 len -= start;
-                if (len == buf.length) {
+                if (len == buf.length && len < CriLogWriter.MAX_LINE) {
+                    buf = Arrays.copyOf(buf, Math.min(2 * len, CriLogWriter.MAX_LINE));
+                } else if (len == buf.length) {
                     write(name, buf, 0, len, true);
                     len = 0;
                 }
