@@ -311,25 +311,16 @@ class ControllersTest {
     }
 
     /**
-     * What a kubelet writes once the pod runs: its IP and whether it passes readiness. Written on
-     * the latest pod, again when another writer got there first (the scheduler binds a new pod at
-     * about the same moment; kubelet retries its status update too).
+     * What a kubelet writes once the pod runs: its IP and whether it passes readiness; again on
+     * the latest pod when another writer got there first (the scheduler binds a new pod at about
+     * the same moment).
      */
     static void setReady(Pod pod, String ready) {
-        Pod current = pod;
-        for (int attempt = 1; ; attempt++) {
-            current.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("10.42.0.7").withConditions(new PodConditionBuilder()
+        FakeKubelet.writeStatus(client, pod, p -> {
+            p.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("10.42.0.7").withConditions(new PodConditionBuilder()
                     .withType("Ready").withStatus(ready).withLastTransitionTime(Instant.now().toString()).build()).build());
-            try {
-                client.pods().inNamespace(NS).resource(current).updateStatus();
-                return;
-            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                if (e.getCode() != 409 || attempt == 5) {
-                    throw e;
-                }
-                current = client.pods().inNamespace(NS).withName(pod.getMetadata().getName()).get();
-            }
-        }
+            return p;
+        });
     }
 
 

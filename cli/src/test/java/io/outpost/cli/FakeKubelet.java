@@ -7,7 +7,9 @@ import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -89,19 +91,27 @@ final class FakeKubelet implements AutoCloseable {
 
     /**
      * Writes a node's status as kubelet does, again on the latest Node when another writer got
-     * there first (kubelet retries its status update; the node IPAM controller sets
-     * {@code spec.podCIDR} on a new Node at about the same moment).
+     * there first (the node IPAM controller sets {@code spec.podCIDR} on a new Node at about the
+     * same moment).
      */
-    static Node reportNodeStatus(KubernetesClient client, Node node, java.util.function.UnaryOperator<Node> withStatus) {
-        Node current = node;
+    static Node reportNodeStatus(KubernetesClient client, Node node, UnaryOperator<Node> withStatus) {
+        return writeStatus(client, node, withStatus);
+    }
+
+    /**
+     * Writes an object's status on the object given, and again on the latest one when another
+     * writer got there first (409), up to 5 times, as kubelet retries its status updates.
+     */
+    static <T extends HasMetadata> T writeStatus(KubernetesClient client, T object, UnaryOperator<T> withStatus) {
+        T current = object;
         for (int attempt = 1; ; attempt++) {
             try {
-                return client.nodes().resource(withStatus.apply(current)).updateStatus();
+                return client.resource(withStatus.apply(current)).updateStatus();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt == 5) {
                     throw e;
                 }
-                current = client.nodes().withName(node.getMetadata().getName()).get();
+                current = client.resource(object).get();
             }
         }
     }
