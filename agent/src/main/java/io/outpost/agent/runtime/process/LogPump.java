@@ -4,7 +4,6 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 
@@ -24,7 +23,9 @@ import org.slf4j.LoggerFactory;
 final class LogPump implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogPump.class);
-    private static final Duration POLL = Duration.ofMillis(100);
+    /** How often a pump looks for output while it flows, in ms; while none comes, less often, down to IDLE_POLL_MILLIS. */
+    private static final long POLL_MILLIS = 100;
+    private static final long IDLE_POLL_MILLIS = 800;
     static final int FIRST_BUFFER = 512;
 
     private final Path stdout;
@@ -75,6 +76,7 @@ final class LogPump implements Runnable {
         try (out; err) {
             Stream o = new Stream("stdout", new FileInputStream(out.getFD()));
             Stream e = new Stream("stderr", new FileInputStream(err.getFD()));
+            long pause = POLL_MILLIS;
             while (!stopped) {
                 boolean done = exited.getAsBoolean();
                 int moved = o.pump() + e.pump();
@@ -83,8 +85,13 @@ final class LogPump implements Runnable {
                     e.flush();
                     return;
                 }
-                if (moved == 0) {
-                    Thread.sleep(POLL);
+                if (moved > 0) {
+                    pause = POLL_MILLIS;
+                } else {
+                    // a quiet container is looked at less often: each look costs a wake-up and,
+                    // for an adopted container, a read of /proc (10 pods: 1.5 % of a core at 100 ms)
+                    Thread.sleep(pause);
+                    pause = Math.min(2 * pause, IDLE_POLL_MILLIS);
                 }
             }
         } catch (IOException ex) {

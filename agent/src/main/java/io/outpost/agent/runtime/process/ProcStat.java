@@ -30,11 +30,23 @@ record ProcStat(long pid, long startTicks, String bootId) {
         }
     }
 
+    /**
+     * The kernel's boot id, read once: it changes only with a reboot, which ends this process too
+     * ({@link #alive} is asked of every adopted container at each log poll).
+     */
     static String currentBootId() {
-        try {
-            return Files.readString(BOOT_ID).strip();
-        } catch (IOException e) {
-            return "";
+        return BootId.VALUE;
+    }
+
+    private static final class BootId {
+        static final String VALUE = read();
+
+        private static String read() {
+            try {
+                return Files.readString(BOOT_ID).strip();
+            } catch (IOException e) {
+                return "";
+            }
         }
     }
 
