@@ -1,5 +1,6 @@
 package io.outpost.agent.runtime.containerd;
 
+import java.nio.channels.ClosedChannelException;
 import java.util.function.Supplier;
 
 import io.grpc.Status;
@@ -42,10 +43,13 @@ final class CriErrors {
 
     /**
      * Runs {@code read} (a CRI call that changes nothing), again every 100 ms for up to
-     * {@link #STARTING_WAIT_MILLIS} while containerd answers that its CRI service "is not
-     * initialized yet": a restarted containerd accepts connections while its CRI plugin still
-     * loads its state, and a read made across the restart would fail in that window although the
-     * containers run on. Writes are not retried here: the pod worker tries them again at its next sync.
+     * {@link #STARTING_WAIT_MILLIS} while containerd restarts: while the connection the call was
+     * put on closes under it (gRPC's UNKNOWN "channel closed", or UNAVAILABLE: the stubs wait for a
+     * connection, so that comes only from one lost during the call), and while containerd answers
+     * that its CRI service "is not initialized yet" (a restarted containerd accepts connections
+     * while its CRI plugin still loads its state). A read made across the restart would fail in
+     * those windows although the containers run on. Writes are not retried here: the pod worker
+     * tries them again at its next sync.
      */
     static <T> T whileStarting(Supplier<T> read) {
         long deadline = System.nanoTime() + STARTING_WAIT_MILLIS * 1_000_000;
@@ -53,9 +57,7 @@ final class CriErrors {
             try {
                 return read.get();
             } catch (StatusRuntimeException e) {
-                String d = e.getStatus().getDescription();
-                boolean starting = e.getStatus().getCode() == Status.Code.UNKNOWN && d != null && d.contains("not initialized");
-                if (!starting || System.nanoTime() - deadline > 0) {
+                if (!restarting(e) || System.nanoTime() - deadline > 0) {
                     throw e;
                 }
             }
@@ -66,5 +68,13 @@ final class CriErrors {
                 throw new IllegalStateException("interrupted while containerd's CRI service was starting", e);
             }
         }
+    }
+
+    private static boolean restarting(StatusRuntimeException e) {
+        Status.Code code = e.getStatus().getCode();
+        String d = e.getStatus().getDescription();
+        boolean lost = code == Status.Code.UNAVAILABLE || code == Status.Code.UNKNOWN && e.getCause() instanceof ClosedChannelException;
+        boolean starting = code == Status.Code.UNKNOWN && d != null && d.contains("not initialized");
+        return lost || starting;
     }
 }

@@ -3,6 +3,7 @@ package io.outpost.agent.runtime.containerd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,21 @@ class CriErrorsTest {
         });
 
         assertThat(answer).isEqualTo("listed");
+        assertThat(calls).hasValue(3);
+    }
+
+    @Test
+    void aReadIsMadeAgainWhenTheConnectionItWasPutOnClosesUnderIt() {
+        AtomicInteger calls = new AtomicInteger();
+
+        String answer = CriErrors.whileStarting(() -> switch (calls.incrementAndGet()) {
+            // what grpc-netty reports for a stream created on a connection closing under it
+            case 1 -> throw Status.UNKNOWN.withDescription("channel closed").withCause(new ClosedChannelException()).asRuntimeException();
+            case 2 -> throw Status.UNAVAILABLE.withDescription("Network closed for unknown reason").asRuntimeException();
+            default -> "running";
+        });
+
+        assertThat(answer).isEqualTo("running");
         assertThat(calls).hasValue(3);
     }
 
