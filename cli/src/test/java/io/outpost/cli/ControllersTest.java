@@ -310,11 +310,7 @@ class ControllersTest {
         return endpoints.getSubsets().get(0);
     }
 
-    /**
-     * What a kubelet writes once the pod runs: its IP and whether it passes readiness; again on
-     * the latest pod when another writer got there first (the scheduler binds a new pod at about
-     * the same moment).
-     */
+    /** What a kubelet writes once the pod runs: its IP and whether it passes readiness. */
     static void setReady(Pod pod, String ready) {
         FakeKubelet.writeStatus(client, pod, p -> {
             p.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("10.42.0.7").withConditions(new PodConditionBuilder()

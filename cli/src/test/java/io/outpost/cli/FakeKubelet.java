@@ -73,7 +73,7 @@ final class FakeKubelet implements AutoCloseable {
                 .addToLabels("kubernetes.io/hostname", name).addToLabels(labels).endMetadata()
                 .withNewSpec().withTaints(taints).endSpec().build()).create();
         Map<String, Quantity> capacity = Map.of("cpu", new Quantity("4"), "memory", new Quantity("8Gi"), "pods", new Quantity("110"));
-        reportNodeStatus(client, created, n -> new NodeBuilder(n).withNewStatus().withCapacity(capacity).withAllocatable(capacity)
+        writeStatus(client, created, n -> new NodeBuilder(n).withNewStatus().withCapacity(capacity).withAllocatable(capacity)
                 .addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady")
                 .withLastHeartbeatTime(Instant.now().toString()).endCondition()
                 .endStatus().build());
@@ -90,17 +90,10 @@ final class FakeKubelet implements AutoCloseable {
     }
 
     /**
-     * Writes a node's status as kubelet does, again on the latest Node when another writer got
-     * there first (the node IPAM controller sets {@code spec.podCIDR} on a new Node at about the
-     * same moment).
-     */
-    static Node reportNodeStatus(KubernetesClient client, Node node, UnaryOperator<Node> withStatus) {
-        return writeStatus(client, node, withStatus);
-    }
-
-    /**
      * Writes an object's status on the object given, and again on the latest one when another
-     * writer got there first (409), up to 5 times, as kubelet retries its status updates.
+     * writer got there first (409), up to 5 times, as kubelet retries its status updates: the
+     * node IPAM controller sets {@code spec.podCIDR} on a new Node, and the scheduler binds a new
+     * pod, at about the same moment.
      */
     static <T extends HasMetadata> T writeStatus(KubernetesClient client, T object, UnaryOperator<T> withStatus) {
         T current = object;

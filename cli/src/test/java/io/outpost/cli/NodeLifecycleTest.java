@@ -67,7 +67,7 @@ class NodeLifecycleTest {
         Node created = client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
                 .withAnnotations(annotations).endMetadata().withNewSpec().endSpec().build()).create();
         String now = Instant.now().toString();
-        FakeKubelet.reportNodeStatus(client, created, n -> new NodeBuilder(n).withNewStatus().addNewCondition().withType("Ready")
+        FakeKubelet.writeStatus(client, created, n -> new NodeBuilder(n).withNewStatus().addNewCondition().withType("Ready")
                 .withStatus("True").withReason("KubeletReady").withMessage("agent is posting ready status")
                 .withLastHeartbeatTime(now).withLastTransitionTime(now).endCondition().endStatus().build());
         client.leases().inNamespace("kube-node-lease").resource(new LeaseBuilder().withNewMetadata().withName(name)

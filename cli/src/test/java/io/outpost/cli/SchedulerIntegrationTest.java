@@ -63,7 +63,7 @@ class SchedulerIntegrationTest {
             b.editSpec().withTaints(taint).endSpec();
         }
         Node created = client.nodes().resource(b.build()).create();
-        FakeKubelet.reportNodeStatus(client, created, n -> new NodeBuilder(n).withNewStatus()
+        FakeKubelet.writeStatus(client, created, n -> new NodeBuilder(n).withNewStatus()
                 .withCapacity(Map.of("cpu", new Quantity(cpu), "memory", new Quantity("8Gi"), "pods", new Quantity("110")))
                 .withAllocatable(Map.of("cpu", new Quantity(cpu), "memory", new Quantity("8Gi"), "pods",
                         new Quantity("110")))

@@ -200,7 +200,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
 
     @Override
     public List<SandboxStatus> listPodSandboxes(Map<String, String> labels) {
-        List<PodSandbox> items = CriErrors.whileStarting(() -> rt().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter.newBuilder()
+        List<PodSandbox> items = CriErrors.acrossRestart(() -> rt().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter.newBuilder()
                 .putAllLabelSelector(labels).putLabelSelector(CriMapping.OWNER_LABEL, CriMapping.OWNER)).build())).getItemsList();
         List<SandboxStatus> out = new ArrayList<>();
         for (PodSandbox item : items) {
@@ -213,7 +213,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
     public Optional<SandboxStatus> sandboxStatus(String sandboxId) {
         PodSandboxStatusResponse r;
         try {
-            r = CriErrors.whileStarting(() -> rt().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(sandboxId).build()));
+            r = CriErrors.acrossRestart(() -> rt().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(sandboxId).build()));
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
                 return Optional.empty();
@@ -307,7 +307,7 @@ public final class ContainerdRuntime implements ContainerRuntime {
 
     @Override
     public List<ContainerStatus> listContainers(Map<String, String> labels) {
-        var containers = CriErrors.whileStarting(() -> rt().listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter.newBuilder()
+        var containers = CriErrors.acrossRestart(() -> rt().listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter.newBuilder()
                 .putAllLabelSelector(labels).putLabelSelector(CriMapping.OWNER_LABEL, CriMapping.OWNER)).build())).getContainersList();
         List<ContainerStatus> out = new ArrayList<>();
         for (var c : containers) {
@@ -320,11 +320,11 @@ public final class ContainerdRuntime implements ContainerRuntime {
     @Override
     public Map<String, String> podStates(String podUidLabel) {
         Map<String, List<String>> parts = new java.util.HashMap<>();
-        for (PodSandbox s : CriErrors.whileStarting(() -> rt().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter.newBuilder()
+        for (PodSandbox s : CriErrors.acrossRestart(() -> rt().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter.newBuilder()
                 .putLabelSelector(CriMapping.OWNER_LABEL, CriMapping.OWNER)).build())).getItemsList()) {
             parts.computeIfAbsent(s.getMetadata().getUid(), k -> new ArrayList<>()).add("s:" + s.getId() + ":" + s.getState());
         }
-        for (var c : CriErrors.whileStarting(() -> rt().listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter.newBuilder()
+        for (var c : CriErrors.acrossRestart(() -> rt().listContainers(ListContainersRequest.newBuilder().setFilter(ContainerFilter.newBuilder()
                 .putLabelSelector(CriMapping.OWNER_LABEL, CriMapping.OWNER)).build())).getContainersList()) {
             String uid = c.getLabelsMap().get(podUidLabel);
             if (uid != null) {
@@ -341,11 +341,11 @@ public final class ContainerdRuntime implements ContainerRuntime {
 
     private Optional<ContainerStatus> status(String containerId, String sandboxId) {
         try {
-            var r = CriErrors.whileStarting(() -> rt().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId).build()));
+            var r = CriErrors.acrossRestart(() -> rt().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId).build()));
             String sandbox = sandboxId != null ? sandboxId : r.getStatus().getAnnotationsOrDefault(CriMapping.SANDBOX_ID, "");
             if (sandbox.isEmpty()) {
                 // Not created by this agent's runtime: containerd's verbose info names the sandbox.
-                sandbox = CriMapping.sandboxIdFromInfo(CriErrors.whileStarting(() -> rt().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId)
+                sandbox = CriMapping.sandboxIdFromInfo(CriErrors.acrossRestart(() -> rt().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId)
                         .setVerbose(true).build())).getInfoMap());
             }
             return Optional.of(CriMapping.status(r.getStatus(), sandbox));

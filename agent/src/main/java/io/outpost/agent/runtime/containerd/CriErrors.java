@@ -11,7 +11,7 @@ import io.grpc.StatusRuntimeException;
  * reach a pod's status or the log; and the calls whose NOT_FOUND means done (removing what is
  * already gone, as kubelet treats it).
  *
- * <p>Thread model: stateless; {@link #whileStarting} blocks its caller between attempts.
+ * <p>Thread model: stateless; {@link #acrossRestart} blocks its caller between attempts.
  */
 final class CriErrors {
 
@@ -38,12 +38,12 @@ final class CriErrors {
         }
     }
 
-    /** How long a read waits for a restarted containerd's CRI service to finish starting. */
-    static final long STARTING_WAIT_MILLIS = 30_000;
+    /** How long a read waits for a restarting containerd to answer again. */
+    static final long RESTART_WAIT_MILLIS = 30_000;
 
     /**
      * Runs {@code read} (a CRI call that changes nothing), again every 100 ms for up to
-     * {@link #STARTING_WAIT_MILLIS} while containerd restarts: while the connection the call was
+     * {@link #RESTART_WAIT_MILLIS} while containerd restarts: while the connection the call was
      * put on closes under it (gRPC's UNKNOWN "channel closed", or UNAVAILABLE: the stubs wait for a
      * connection, so that comes only from one lost during the call), and while containerd answers
      * that its CRI service "is not initialized yet" (a restarted containerd accepts connections
@@ -51,8 +51,8 @@ final class CriErrors {
      * those windows although the containers run on. Writes are not retried here: the pod worker
      * tries them again at its next sync.
      */
-    static <T> T whileStarting(Supplier<T> read) {
-        long deadline = System.nanoTime() + STARTING_WAIT_MILLIS * 1_000_000;
+    static <T> T acrossRestart(Supplier<T> read) {
+        long deadline = System.nanoTime() + RESTART_WAIT_MILLIS * 1_000_000;
         while (true) {
             try {
                 return read.get();
@@ -65,7 +65,7 @@ final class CriErrors {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while containerd's CRI service was starting", e);
+                throw new IllegalStateException("interrupted while waiting for a restarting containerd", e);
             }
         }
     }

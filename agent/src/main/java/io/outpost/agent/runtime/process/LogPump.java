@@ -26,7 +26,7 @@ final class LogPump implements Runnable {
     /** How often a pump looks for output while it flows, in ms; while none comes, less often, down to IDLE_POLL_MILLIS. */
     private static final long POLL_MILLIS = 100;
     private static final long IDLE_POLL_MILLIS = 800;
-    static final int FIRST_BUFFER = 512;
+    private static final int FIRST_BUFFER = 512;
 
     private final Path stdout;
     private final Path stderr;
@@ -157,11 +157,13 @@ final class LogPump implements Runnable {
                 }
                 System.arraycopy(buf, start, buf, 0, len - start);
                 len -= start;
-                if (len == buf.length && len < CriLogWriter.MAX_LINE) {
-                    buf = Arrays.copyOf(buf, Math.min(2 * len, CriLogWriter.MAX_LINE));
-                } else if (len == buf.length) {
-                    write(name, buf, 0, len, true);
-                    len = 0;
+                if (len == buf.length) {
+                    if (len < CriLogWriter.MAX_LINE) {
+                        buf = Arrays.copyOf(buf, Math.min(2 * len, CriLogWriter.MAX_LINE));
+                    } else {
+                        write(name, buf, 0, len, true);
+                        len = 0;
+                    }
                 }
             }
             return total;

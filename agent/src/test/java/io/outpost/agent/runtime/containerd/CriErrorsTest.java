@@ -17,7 +17,7 @@ class CriErrorsTest {
     void aReadIsMadeAgainWhileContainerdsCriServiceIsStillStarting() {
         AtomicInteger calls = new AtomicInteger();
 
-        String answer = CriErrors.whileStarting(() -> {
+        String answer = CriErrors.acrossRestart(() -> {
             if (calls.incrementAndGet() < 3) {
                 throw Status.UNKNOWN.withDescription("server is not initialized yet").asRuntimeException();
             }
@@ -32,7 +32,7 @@ class CriErrorsTest {
     void aReadIsMadeAgainWhenTheConnectionItWasPutOnClosesUnderIt() {
         AtomicInteger calls = new AtomicInteger();
 
-        String answer = CriErrors.whileStarting(() -> switch (calls.incrementAndGet()) {
+        String answer = CriErrors.acrossRestart(() -> switch (calls.incrementAndGet()) {
             // what grpc-netty reports for a stream created on a connection closing under it
             case 1 -> throw Status.UNKNOWN.withDescription("channel closed").withCause(new ClosedChannelException()).asRuntimeException();
             case 2 -> throw Status.UNAVAILABLE.withDescription("Network closed for unknown reason").asRuntimeException();
@@ -47,7 +47,7 @@ class CriErrorsTest {
     void anyOtherFailureIsThrownAtOnce() {
         AtomicInteger calls = new AtomicInteger();
 
-        assertThatThrownBy(() -> CriErrors.whileStarting(() -> {
+        assertThatThrownBy(() -> CriErrors.acrossRestart(() -> {
             calls.incrementAndGet();
             throw Status.UNKNOWN.withDescription("failed to create containerd task").asRuntimeException();
         })).isInstanceOf(StatusRuntimeException.class).hasMessageContaining("failed to create containerd task");
